@@ -1,0 +1,1 @@
+"""Developer tooling: sample lists, the local AWS emulator pipeline, benchmarks. Never deployed."""

@@ -1,0 +1,71 @@
+"""One file in, one report out: detect, read, find headers, validate. No AWS here."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from . import readers
+from .config import Limits, Program, Programs, programs as shipped_programs
+from .headers import Field
+from .outcomes import FileError
+from .readers import FileFailure
+from .report import Report, SheetSummary
+from .validate import Accepted, Ignored, Rejected, RowValidator, validate_table
+
+
+def check(
+    data: bytes,
+    filename: str,
+    program_id: str | None,
+    *,
+    limits: Limits | None = None,
+    programs: Programs | None = None,
+    today: date | None = None,
+) -> Report:
+    """The report of one enrollment list. Never raises for bad input: the error is in the report."""
+    limits = limits or Limits.from_env()
+    programs = programs or shipped_programs()
+    today = today or datetime.now(programs.timezone).date()
+    file_program = programs.get(program_id)
+    report = Report(file=filename, program=file_program.id if file_program else None)
+    try:
+        _fill(report, data, limits, programs, file_program, today)
+    except FileFailure as failure:
+        _fail(report, failure.code, failure.detail)
+    except MemoryError:
+        _fail(report, FileError.TOO_LARGE, "out of memory while reading")
+    except Exception as error:  # noqa: BLE001 - a parser's crash on a broken file is that file's fault
+        _fail(report, FileError.UNREADABLE, f"{type(error).__name__}")
+    return report
+
+
+def _fail(report: Report, code: FileError, detail: str) -> None:
+    report.error, report.error_detail = code, detail
+    report.accepted, report.rejected, report.ignored = [], [], []
+
+
+def _fill(
+    report: Report, data: bytes, limits: Limits, programs: Programs, file_program: Program | None, today: date
+) -> None:
+    kind, tables = readers.read(data, limits)
+    report.kind = kind.value
+    validator = RowValidator(programs, programs.get(report.program), today)
+    results = [validate_table(table, validator) for table in tables]
+    report.sheets = [SheetSummary(r.name, r.header_line) for r in results]
+    found = [r for r in results if r.header is not None]
+    if not found:
+        raise FileFailure(FileError.HEADER_NOT_FOUND)
+    if file_program is None and not any(Field.PROGRAM in r.header.columns for r in found if r.header):
+        raise FileFailure(FileError.PROGRAM_UNKNOWN)
+    for result in found:
+        for outcome in result.outcomes:
+            if isinstance(outcome, Accepted):
+                report.accepted.append(outcome)
+            elif isinstance(outcome, Rejected):
+                report.rejected.append(outcome)
+            elif isinstance(outcome, Ignored):
+                report.ignored.append(outcome)
+            if report.rows_read > limits.max_rows:
+                raise FileFailure(FileError.TOO_LARGE, f"over {limits.max_rows} rows")
+
+

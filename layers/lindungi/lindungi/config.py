@@ -1,0 +1,107 @@
+"""Program settings and run-time limits.
+
+Programs (months, quota, default TMT, reminder stages) are data shipped with
+the code in ``programs.json``: a new program or budget year is a change to
+that file, not to code. Limits and resource names come from environment
+variables, which ``template.yaml`` sets for every function.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class Program:
+    id: str
+    name: str
+    months: int
+    quota: int
+    default_start: date | None
+    reminder_days: tuple[int, ...]
+    """Days before the cover ends at which a reminder is due, most distant first."""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Programs:
+    timezone: ZoneInfo
+    region_prefix: str
+    by_id: dict[str, Program] = field(default_factory=dict)
+
+    def get(self, program_id: str | None) -> Program | None:
+        return self.by_id.get(program_id) if program_id else None
+
+    def match(self, text: str) -> Program | None:
+        """The program a cell such as "Pekerja Rentan" or "BPU Sawit" names."""
+        key = " ".join(text.lower().replace("-", " ").replace("_", " ").split())
+        for program in self.by_id.values():
+            if key == program.id.replace("-", " ") or key in program.aliases or key == program.name.lower():
+                return program
+        return None
+
+
+def _program(program_id: str, raw: dict[str, Any]) -> Program:
+    start = raw.get("default_start")
+    return Program(
+        id=program_id,
+        name=raw["name"],
+        months=int(raw["months"]),
+        quota=int(raw["quota"]),
+        default_start=date.fromisoformat(start) if start else None,
+        reminder_days=tuple(sorted((int(d) for d in raw["reminder_days"]), reverse=True)),
+        aliases=tuple(a.lower() for a in raw.get("aliases", ())),
+    )
+
+
+def load_programs(text: str) -> Programs:
+    raw = json.loads(text)
+    return Programs(
+        timezone=ZoneInfo(raw["timezone"]),
+        region_prefix=raw["region_prefix"],
+        by_id={pid: _program(pid, p) for pid, p in raw["programs"].items()},
+    )
+
+
+@cache
+def programs() -> Programs:
+    """The shipped programs, or the file named by ``LINDUNGI_PROGRAMS_FILE``."""
+    override = os.environ.get("LINDUNGI_PROGRAMS_FILE")
+    if override:
+        with open(override, encoding="utf-8") as f:
+            return load_programs(f.read())
+    return load_programs(resources.files(__package__).joinpath("programs.json").read_text("utf-8"))
+
+
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Checked before the expensive work starts; over any of them is ``file_too_large``."""
+
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_rows: int = 150_000
+    max_pdf_pages: int = 1_500
+    max_unzipped_bytes: int = 400 * 1024 * 1024
+    max_line_bytes: int = 1024 * 1024
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        d = cls()
+        return cls(
+            max_file_bytes=_int_env("MAX_FILE_MB", d.max_file_bytes // 2**20) * 2**20,
+            max_rows=_int_env("MAX_ROWS", d.max_rows),
+            max_pdf_pages=_int_env("MAX_PDF_PAGES", d.max_pdf_pages),
+            max_unzipped_bytes=_int_env("MAX_UNZIPPED_MB", d.max_unzipped_bytes // 2**20) * 2**20,
+            max_line_bytes=_int_env("MAX_LINE_KB", d.max_line_bytes // 1024) * 1024,
+        )

@@ -1,0 +1,97 @@
+"""NIK (Nomor Induk Kependudukan): cleaning and the rules of domain.md.
+
+Structure (length, digits, birth date, registered province and regency) is
+checked by python-stdnum's ``stdnum.id.nik``; this module adds what stdnum
+does not know: the serial that is never 0000, the NIK that Excel cut to 15
+significant digits, and a century guess that does not read YY=05 as 1905.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from stdnum.exceptions import ValidationError
+from stdnum.id import nik as stdnum_nik
+
+from .outcomes import Reject, Warn
+
+Cell = str | int | float | bool | date | None
+
+_SEPARATORS = re.compile(r"[\s.\-]")
+_SCIENTIFIC = re.compile(r"^\d(?:[.,]\d+)?[eE]\+?\d+$")
+
+
+@dataclass(frozen=True)
+class NikResult:
+    nik: str | None
+    """16 digits when valid; otherwise what was read, cleaned, for the report."""
+    reject: Reject | None = None
+    warnings: tuple[Warn, ...] = field(default=())
+
+
+def _from_number(value: float | int) -> NikResult:
+    if isinstance(value, float) and not value.is_integer():
+        return NikResult(str(value), Reject.NIK_INVALID)
+    digits = str(int(value))
+    if len(digits) != 16:
+        return NikResult(digits, Reject.NIK_INVALID)
+    if digits.endswith("0"):
+        return NikResult(digits, Reject.NIK_PRECISION_LOST)
+    result = _check(digits)
+    return NikResult(digits, result, () if result else (Warn.NIK_FROM_NUMBER,))
+
+
+def _check(digits: str) -> Reject | None:
+    if len(digits) != 16 or not digits.isdigit() or digits.endswith("0000"):
+        return Reject.NIK_INVALID
+    try:
+        stdnum_nik.validate(digits)
+    except ValidationError:
+        return Reject.NIK_INVALID
+    return None
+
+
+def normalize(cell: Cell) -> NikResult:
+    """Clean and validate a NIK cell, typed text or a spreadsheet number."""
+    if cell is None or cell == "":
+        return NikResult(None, Reject.NIK_MISSING)
+    if isinstance(cell, bool) or isinstance(cell, date):
+        return NikResult(str(cell), Reject.NIK_INVALID)
+    if isinstance(cell, (int, float)):
+        return _from_number(cell)
+    text = cell.strip().lstrip("'`’").strip()
+    if not text:
+        return NikResult(None, Reject.NIK_MISSING)
+    if _SCIENTIFIC.match(text):
+        # "6,17201E+15": a CSV saved by Excel from a number cell; the digits are gone.
+        return NikResult(text, Reject.NIK_PRECISION_LOST)
+    digits = _SEPARATORS.sub("", text)
+    if digits.endswith(".0") or digits.endswith(",0"):
+        digits = digits[:-2]
+    return NikResult(digits, _check(digits))
+
+
+def birth_date(nik: str, today: date) -> date:
+    """The birth date a valid NIK encodes; YY is this century unless that is in the future."""
+    day, month, yy = int(nik[6:8]) % 40, int(nik[8:10]), int(nik[10:12])
+    for century in (2000, 1900) if 2000 + yy <= today.year else (1900,):
+        try:
+            return date(century + yy, month, day)
+        except ValueError:
+            continue
+    raise ValueError(f"no birth date in NIK {mask(nik)}")
+
+
+def gender(nik: str) -> Literal["L", "P"]:
+    """L (laki-laki) or P (perempuan): women have 40 added to the day."""
+    return "P" if int(nik[6:8]) > 40 else "L"
+
+
+def mask(nik: str | None) -> str:
+    """``6172********0003``: safe for logs."""
+    if not nik:
+        return ""
+    return nik[:4] + "*" * max(len(nik) - 8, 0) + nik[-4:] if len(nik) > 8 else "*" * len(nik)

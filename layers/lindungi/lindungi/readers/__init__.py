@@ -1,0 +1,25 @@
+"""Readers: bytes in, tables of raw rows out. ``read`` picks the reader by content."""
+
+from __future__ import annotations
+
+from ..config import Limits
+from .base import Cell, FileFailure, RawRow, RowRef, Table
+from .detect import Kind, detect
+
+__all__ = ["Cell", "FileFailure", "Kind", "RawRow", "RowRef", "Table", "detect", "read"]
+
+
+def read(data: bytes, limits: Limits) -> tuple[Kind, list[Table]]:
+    """Tables of ``data``, its kind judged by content. PDF support is imported only when a PDF arrives."""
+    kind = detect(data, limits)
+    if kind is Kind.CSV:
+        from . import csvfile
+
+        return kind, csvfile.read(data, limits)
+    if kind is Kind.PDF:
+        from . import pdf
+
+        return kind, pdf.read(data, limits)
+    from . import spreadsheet
+
+    return kind, spreadsheet.read(data, limits)

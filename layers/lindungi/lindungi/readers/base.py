@@ -1,0 +1,55 @@
+"""What every reader gives: tables of raw rows, each row knowing where a person sees it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..outcomes import FileError
+
+Cell = str | int | float | bool | date | None
+
+
+@dataclass(frozen=True, slots=True)
+class RowRef:
+    """Where a row is: ``line`` is the row number a person sees in the sheet (or on the PDF page)."""
+
+    line: int
+    sheet: str | None = None
+    page: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.sheet is not None:
+            out["sheet"] = self.sheet
+        if self.page is not None:
+            out["page"] = self.page
+        out["line"] = self.line
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    ref: RowRef
+    cells: Sequence[Cell]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet, one CSV, or one PDF's list (its pages joined)."""
+
+    name: str | None
+    rows: Iterable[RawRow]
+    merged: Sequence[tuple[tuple[int, int], tuple[int, int]]] = ()
+    """Merged ranges as ((first row, first col), (last row, last col)), 0-based, as calamine gives them."""
+
+
+class FileFailure(Exception):
+    """The file fails as a whole; carries the outcome code staff will read."""
+
+    def __init__(self, code: FileError, detail: str = "") -> None:
+        super().__init__(f"{code.value}: {detail}" if detail else code.value)
+        self.code = code
+        self.detail = detail

@@ -1,0 +1,93 @@
+"""What a file is, judged by its bytes (the name is only a hint), and whether it is safe to open.
+
+Checks here are cheap and run before any parser: zip entries are
+decompressed in a stream and counted, so a zip bomb stops at the limit
+instead of filling memory; OLE2 containers that hold an ``EncryptedPackage``
+are password-protected Office files.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from enum import StrEnum
+
+from ..config import Limits
+from ..outcomes import FileError
+from .base import FileFailure
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_CHUNK = 1 << 20
+
+
+class Kind(StrEnum):
+    XLSX = "xlsx"  # also .xlsm, .xlsb and LibreOffice .ods: calamine reads them all
+    XLS = "xls"
+    CSV = "csv"
+    PDF = "pdf"
+
+
+def _check_zip(data: bytes, limits: Limits) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise FileFailure(FileError.UNREADABLE, f"bad zip: {error}") from error
+    if len(infos) > 10_000:
+        raise FileFailure(FileError.TOO_LARGE, f"{len(infos)} zip entries")
+    total = 0
+    for info in infos:
+        # Declared sizes can lie: count what actually comes out, and stop at the limit.
+        try:
+            with archive.open(info) as stream:
+                while chunk := stream.read(_CHUNK):
+                    total += len(chunk)
+                    if total > limits.max_unzipped_bytes:
+                        raise FileFailure(FileError.TOO_LARGE, "unzipped content over the limit")
+        except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as error:
+            raise FileFailure(FileError.UNREADABLE, f"zip entry {info.filename}: {error}") from error
+        except RuntimeError as error:  # "File is encrypted, password required"
+            raise FileFailure(FileError.ENCRYPTED, str(error)) from error
+
+
+def _zip_kind(data: bytes) -> Kind:
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise FileFailure(FileError.UNREADABLE, f"bad zip: {error}") from error
+    if {"xl/workbook.xml", "xl/workbook.bin"} & names or "content.xml" in names and "mimetype" in names:
+        return Kind.XLSX
+    raise FileFailure(FileError.UNSUPPORTED, "zip archive that is not a spreadsheet")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    sample = head.decode("utf-8", errors="replace") if head else ""
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t" or ch == "\ufffd")
+    return controls <= max(2, len(sample) // 100)
+
+
+def detect(data: bytes, limits: Limits) -> Kind:
+    """The kind of file ``data`` is; raises ``FileFailure`` for what cannot or must not be read."""
+    if len(data) > limits.max_file_bytes:
+        raise FileFailure(FileError.TOO_LARGE, f"{len(data)} bytes")
+    if not data.strip():
+        raise FileFailure(FileError.UNREADABLE, "empty file")
+    head = data[:4096]
+    if b"%PDF-" in data[:1024]:
+        return Kind.PDF
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        kind = _zip_kind(data)
+        _check_zip(data, limits)
+        return kind
+    if head.startswith(_OLE2):
+        if _ENCRYPTED_STREAM in data:
+            raise FileFailure(FileError.ENCRYPTED, "OLE2 EncryptedPackage")
+        return Kind.XLS
+    if head.lstrip(b"\xef\xbb\xbf \r\n\t").lower().startswith((b"<", b"{\\rtf")):
+        raise FileFailure(FileError.UNSUPPORTED, "HTML, XML or RTF, not a spreadsheet")
+    if _looks_like_text(head):
+        return Kind.CSV
+    raise FileFailure(FileError.UNSUPPORTED, "binary content of no known kind")

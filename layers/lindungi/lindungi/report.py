@@ -1,0 +1,170 @@
+"""The per-file report: the JSON of domain.md, a fix-up workbook for staff, and a text table.
+
+The fix-up workbook lists the rejected and warned rows with the reason in
+Indonesian, under headers this very parser recognises, so staff can correct
+it and upload it again. Every cell is written as text (a NIK stays 16
+digits), and text that a spreadsheet would run as a formula is defused.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import xlsxwriter
+
+from .outcomes import FileError, message
+from .validate import Accepted, Ignored, Rejected
+
+
+@dataclass
+class SheetSummary:
+    name: str | None
+    header_line: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        status = "read" if self.header_line is not None else "ignored_no_header"
+        return {"name": self.name, "header_line": self.header_line, "status": status}
+
+
+@dataclass
+class Report:
+    file: str
+    program: str | None
+    error: FileError | None = None
+    error_detail: str = ""
+    kind: str | None = None
+    accepted: list[Accepted] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)
+    sheets: list[SheetSummary] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.accepted) + len(self.rejected)
+
+    def counts(self) -> dict[str, Any]:
+        """Outcome counts: what logs and metrics carry (no personal data)."""
+        return {
+            "rows_read": self.rows_read,
+            "accepted": len(self.accepted),
+            "rejected": len(self.rejected),
+            "warned": sum(1 for a in self.accepted if a.warnings),
+            "sms_capable": sum(1 for a in self.accepted if a.sms_capable),
+            "ignored": len(self.ignored),
+            "rejected_by_reason": dict(Counter(r.value for row in self.rejected for r in row.reasons)),
+            "warnings_by_code": dict(Counter(w.value for row in self.accepted for w in row.warnings)),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "program": self.program,
+            "error": {"code": self.error.value, "message": message(self.error)} if self.error else None,
+            "rows_read": self.rows_read,
+            "accepted": [a.to_dict() for a in self.accepted],
+            "rejected": [r.to_dict() for r in self.rejected],
+            "kind": self.kind,
+            "summary": self.counts(),
+            "sheets": [s.to_dict() for s in self.sheets],
+            "ignored": [{"row": i.row.to_dict(), "reason": i.reason} for i in self.ignored],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
+
+
+# --- the fix-up workbook -------------------------------------------------------------------
+
+FIX_COLUMNS: list[tuple[str, str]] = [
+    ("nik", "NIK"),
+    ("name", "Nama"),
+    ("phone", "No HP"),
+    ("birth_date", "Tanggal Lahir"),
+    ("gender", "Jenis Kelamin"),
+    ("address", "Alamat"),
+    ("kelurahan", "Kelurahan"),
+    ("kecamatan", "Kecamatan"),
+    ("occupation", "Pekerjaan"),
+    ("coverage_start", "TMT"),
+    ("program", "Program"),
+]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+_PLAIN_NUMBER = re.compile(r"^[+-]?[\d\s().-]+$")
+
+
+def defuse(value: str) -> str:
+    """OWASP's CSV-injection rule: a leading ``'`` on text a spreadsheet would evaluate.
+
+    Phone numbers such as "+62 812-3456" are left as typed; they are numbers, not formulas.
+    """
+    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def fix_workbook(report: Report) -> bytes | None:
+    """The rejected and warned rows as an .xlsx staff can correct and upload again; None if none."""
+    warned = [a for a in report.accepted if a.warnings]
+    if not report.rejected and not warned:
+        return None
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer, {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+                 "in_memory": True}
+    )
+    sheet = book.add_worksheet("Perbaikan")
+    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True})
+    text = book.add_format({"num_format": "@"})
+    heading = ["Status", "Alasan", "Lembar", "Baris"] + [label for _, label in FIX_COLUMNS]
+    for col, label in enumerate(heading):
+        sheet.write_string(0, col, label, bold)
+    sheet.set_column(0, 0, 11)
+    sheet.set_column(1, 1, 60)
+    sheet.set_column(4, len(heading), 18, text)
+    sheet.freeze_panes(1, 0)
+    line = 1
+    rows: list[tuple[str, str, Rejected | Accepted]] = [
+        ("DITOLAK", " ".join(message(r) for r in row.reasons), row) for row in report.rejected
+    ] + [("PERINGATAN", " ".join(message(w) for w in row.warnings), row) for row in warned]
+    for status, why, row in rows:
+        where = row.row.sheet or (f"hal. {row.row.page}" if row.row.page else "")
+        values = [status, why, where, str(row.row.line)] + [row.raw.get(key, "") for key, _ in FIX_COLUMNS]
+        for col, value in enumerate(values):
+            sheet.write_string(line, col, defuse(value), text if col >= 4 else None)
+        line += 1
+    book.close()
+    return buffer.getvalue()
+
+
+def text_table(report: Report) -> str:
+    """What ``python -m lindungi check FILE`` prints for a person."""
+    out = [f"Berkas : {report.file}", f"Program: {report.program or '-'}"]
+    if report.error:
+        out += [f"GAGAL  : {report.error.value} - {message(report.error)}"]
+        if report.error_detail:
+            out += [f"         ({report.error_detail})"]
+        return "\n".join(out)
+    counts = report.counts()
+    out += [
+        f"Dibaca : {counts['rows_read']} baris; diterima {counts['accepted']}, ditolak {counts['rejected']}, "
+        f"dengan peringatan {counts['warned']}",
+        "",
+        f"{'Lembar':<16} {'Baris':>6}  {'Status':<10} {'NIK':<18} {'Nama':<24} Kode",
+    ]
+    for r in report.rejected:
+        out.append(
+            f"{(r.row.sheet or str(r.row.page or '')):<16.16} {r.row.line:>6}  {'DITOLAK':<10} {r.nik or '':<18.18} "
+            f"{r.name or '':<24.24} {', '.join(x.value for x in r.reasons)}"
+        )
+    for a in report.accepted:
+        if a.warnings:
+            out.append(
+                f"{(a.row.sheet or str(a.row.page or '')):<16.16} {a.row.line:>6}  {'PERINGATAN':<10} {a.nik:<18} "
+                f"{a.name:<24.24} {', '.join(w.value for w in a.warnings)}"
+            )
+    return "\n".join(out)

@@ -1,0 +1,248 @@
+"""Rows to outcomes: every worker row ends accepted (maybe with warnings) or rejected with reasons.
+
+Rows that are not workers (title, blank, repeated header, column numbers,
+footer and signature lines) are set aside as ``Ignored`` with the reason, so
+nothing a person typed disappears without a trace in the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import islice
+from typing import Any
+
+from . import dates, headers, nik, phone
+from .config import Program, Programs
+from .headers import Field, Header
+from .outcomes import Reject, Warn
+from .readers.base import Cell, RawRow, RowRef, Table
+
+HEADER_SEARCH_ROWS = 60
+
+
+@dataclass(slots=True)
+class Accepted:
+    row: RowRef
+    nik: str
+    name: str
+    phone: str | None
+    program: str
+    coverage_start: date
+    coverage_end: date
+    warnings: list[Warn] = field(default_factory=list)
+    sms_capable: bool = False
+    birth_date: date | None = None
+    gender: str | None = None
+    address: str | None = None
+    kelurahan: str | None = None
+    kecamatan: str | None = None
+    occupation: str | None = None
+    raw: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row.to_dict(),
+            "nik": self.nik,
+            "name": self.name,
+            "phone": self.phone,
+            "program": self.program,
+            "coverage_start": self.coverage_start.isoformat(),
+            "coverage_end": self.coverage_end.isoformat(),
+            "warnings": [w.value for w in self.warnings],
+        }
+
+
+@dataclass(slots=True)
+class Rejected:
+    row: RowRef
+    nik: str | None
+    name: str | None
+    reasons: list[Reject]
+    raw: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"row": self.row.to_dict(), "nik": self.nik, "name": self.name, "reasons": [r.value for r in self.reasons]}
+
+
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    row: RowRef
+    reason: str  # "header_repeated" | "column_numbers" | "footer" | "not_a_worker"
+
+
+Outcome = Accepted | Rejected | Ignored
+
+
+def text(cell: Cell) -> str:
+    """A cell as staff typed it: numbers without ``.0``, whitespace collapsed."""
+    if cell is None or isinstance(cell, bool):
+        return ""
+    if isinstance(cell, float):
+        return str(int(cell)) if cell.is_integer() else str(cell)
+    if isinstance(cell, datetime):
+        return cell.date().isoformat()
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return " ".join(str(cell).split())
+
+
+_MALE = {"l", "lk", "laki laki", "laki", "pria", "m", "male"}
+_FEMALE = {"p", "pr", "perempuan", "wanita", "w", "f", "female"}
+
+
+def _gender(cell: Cell) -> str | None:
+    value = headers.normalize(cell)
+    return "L" if value in _MALE else "P" if value in _FEMALE else None
+
+
+@dataclass
+class RowValidator:
+    """Validates the worker rows of one file; remembers NIKs to find duplicates across its sheets."""
+
+    programs: Programs
+    file_program: Program | None
+    today: date
+    seen: set[tuple[str, str]] = field(default_factory=set)
+
+    def validate(self, ref: RowRef, cells: Sequence[Cell], columns: dict[Field, int]) -> Accepted | Rejected:
+        def cell(f: Field) -> Cell:
+            index = columns.get(f)
+            return cells[index] if index is not None and index < len(cells) else None
+
+        raw = {f.value: text(cell(f)) for f in columns}
+        reasons: list[Reject] = []
+        warnings: list[Warn] = []
+
+        nik_result = nik.normalize(cell(Field.NIK))
+        if nik_result.reject:
+            reasons.append(nik_result.reject)
+        warnings.extend(nik_result.warnings)
+
+        name = text(cell(Field.NAME))
+        if not name:
+            reasons.append(Reject.NAME_MISSING)
+
+        program = self.file_program
+        program_text = text(cell(Field.PROGRAM))
+        if program_text:
+            program = self.programs.match(program_text)
+        if program is None:
+            reasons.append(Reject.PROGRAM_UNKNOWN)
+
+        start: date | None = None
+        start_cell = cell(Field.COVERAGE_START)
+        if not dates.is_blank(start_cell):
+            start = dates.parse(start_cell)
+            if start is None:
+                reasons.append(Reject.START_DATE_INVALID)
+        elif program is not None:
+            start = program.default_start
+            if start is None:
+                reasons.append(Reject.START_DATE_MISSING)
+
+        if not reasons and program is not None and nik_result.nik is not None:
+            key = (nik_result.nik, program.id)
+            if key in self.seen:
+                reasons.append(Reject.DUPLICATE_IN_FILE)
+            else:
+                self.seen.add(key)
+
+        if reasons or program is None or start is None or nik_result.nik is None:
+            return Rejected(ref, nik_result.nik, name or None, reasons, raw)
+
+        valid_nik = nik_result.nik
+        if not valid_nik.startswith(self.programs.region_prefix):
+            warnings.append(Warn.NIK_OUTSIDE_REGION)
+        phone_result = phone.normalize(cell(Field.PHONE))  # type: ignore[arg-type]
+        warnings.extend(phone_result.warnings)
+
+        birth = dates.parse(cell(Field.BIRTH_DATE))
+        gender = _gender(cell(Field.GENDER))
+        nik_birth = nik.birth_date(valid_nik, self.today)
+        if (birth is not None and (birth.day, birth.month, birth.year % 100) != (
+            nik_birth.day, nik_birth.month, nik_birth.year % 100
+        )) or (gender is not None and gender != nik.gender(valid_nik)):
+            warnings.append(Warn.BIRTH_DATE_MISMATCH)
+
+        return Accepted(
+            row=ref,
+            nik=valid_nik,
+            name=name,
+            phone=phone_result.e164,
+            program=program.id,
+            coverage_start=start,
+            coverage_end=dates.coverage_end(start, program.months),
+            warnings=warnings,
+            sms_capable=phone_result.sms_capable,
+            birth_date=birth or nik_birth,
+            gender=gender or nik.gender(valid_nik),
+            address=text(cell(Field.ADDRESS)) or None,
+            kelurahan=text(cell(Field.KELURAHAN)) or None,
+            kecamatan=text(cell(Field.KECAMATAN)) or None,
+            occupation=text(cell(Field.OCCUPATION)) or None,
+            raw=raw,
+        )
+
+
+@dataclass(frozen=True)
+class TableResult:
+    name: str | None
+    header: Header | None
+    header_line: int | None
+    outcomes: Iterator[Outcome]
+
+
+def _is_blank_row(cells: Sequence[Cell]) -> bool:
+    return all(dates.is_blank(c) for c in cells)
+
+
+def _is_header_again(cells: Sequence[Cell], header: Header) -> bool:
+    index = header.columns[Field.NIK]
+    value = headers.normalize(cells[index]) if index < len(cells) else ""
+    return bool(value) and headers.field_of(value) is Field.NIK
+
+
+def _outcomes(
+    rows: Iterable[RawRow], header: Header, validator: RowValidator
+) -> Iterator[Outcome]:
+    nik_col, name_col = header.columns[Field.NIK], header.columns[Field.NAME]
+    after_footer = False
+    for raw in rows:
+        cells = raw.cells
+        if _is_blank_row(cells):
+            continue
+        nik_cell = cells[nik_col] if nik_col < len(cells) else None
+        name_cell = cells[name_col] if name_col < len(cells) else None
+        has_nik = not dates.is_blank(nik_cell)
+        # "Jumlah" or a signature can sit in the NIK column; a NIK has digits.
+        nik_like = isinstance(nik_cell, (int, float)) or sum(ch.isdigit() for ch in str(nik_cell or "")) >= 6
+        if _is_header_again(cells, header):
+            yield Ignored(raw.ref, "header_repeated")
+        elif headers.is_column_numbers(cells):
+            yield Ignored(raw.ref, "column_numbers")
+        elif not nik_like and (after_footer or headers.is_footer(cells)):
+            after_footer = True
+            yield Ignored(raw.ref, "footer")
+        elif not has_nik and dates.is_blank(name_cell):
+            yield Ignored(raw.ref, "not_a_worker")
+        else:
+            yield validator.validate(raw.ref, cells, header.columns)
+
+
+def validate_table(table: Table, validator: RowValidator) -> TableResult:
+    """Find the table's header and validate the rows below it (lazily, one row at a time)."""
+    rows = iter(table.rows)
+    head = list(islice(rows, HEADER_SEARCH_ROWS))
+    found = headers.find([r.cells for r in head], table.merged)
+    if found is None:
+        return TableResult(table.name, None, None, iter(()))
+    index, header = found
+    body = head[index + header.rows :]
+
+    def chained() -> Iterator[RawRow]:
+        yield from body
+        yield from rows
+
+    return TableResult(table.name, header, head[index].ref.line, _outcomes(chained(), header, validator))
