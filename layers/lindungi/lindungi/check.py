@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from . import readers
-from .config import Limits, Program, Programs, programs as shipped_programs
+from .config import Limits, Program, Programs
+from .config import programs as shipped_programs
 from .headers import Field
 from .outcomes import FileError
 from .readers import FileFailure

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -23,7 +24,8 @@ from urllib.parse import unquote_plus
 
 from . import store
 from .check import check
-from .config import Limits, Programs, programs as shipped_programs
+from .config import Limits, Programs
+from .config import programs as shipped_programs
 from .outcomes import FileError
 from .report import Report, fix_workbook
 
@@ -78,6 +80,8 @@ class Outcome:
     counts: dict[str, Any] = field(default_factory=dict)
     write_requests: int = 0
     duplicate_of: str | None = None
+    replayed: bool = False
+    """True when this delivery stored nothing: the same content was already processed."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -127,14 +131,17 @@ class Ingestor:
         data: bytes = self.s3.get_object(**args)["Body"].read(self.limits.max_file_bytes + 1)
         sha256 = hashlib.sha256(data).hexdigest()
         payload = {"program": upload.program, "sha256": sha256, "key": upload.key}
-        run = once or (lambda payload, data, upload: self._store_and_report(payload, data, upload))
-        result: dict[str, Any] = run(payload=payload, data=data, upload=upload)
+        run = once or self.store_and_report
+        nonce = uuid.uuid4().hex  # not part of the idempotency key: tells a fresh run from a replay
+        result: dict[str, Any] = dict(run(payload=payload, data=data, upload=upload, nonce=nonce))
+        fresh = result.pop("nonce", None) == nonce
         outcome = Outcome(**result)
-        if outcome.key != upload.key:
+        outcome.replayed = not fresh
+        if not fresh and outcome.key != upload.key:
             # The same bytes were processed under another name: say so, store nothing again.
             report = check(data, upload.filename, upload.program, limits=self.limits, programs=self.programs)
             outcome = _outcome(upload, sha256, report, "")
-            outcome.duplicate_of = result["key"]
+            outcome.duplicate_of, outcome.replayed = result["key"], True
             outcome.report_key = _put_report(
                 self.s3, upload.bucket, upload.key, report,
                 {"duplicate_of": result["key"], "stored": False,
@@ -142,7 +149,7 @@ class Ingestor:
             )
         return outcome
 
-    def _store_and_report(self, payload: dict[str, Any], data: bytes, upload: Upload) -> dict[str, Any]:
+    def store_and_report(self, payload: dict[str, Any], data: bytes, upload: Upload, nonce: str = "") -> dict[str, Any]:
         report = check(data, upload.filename, upload.program, limits=self.limits, programs=self.programs)
         source = store.Source(
             bucket=upload.bucket, key=upload.key, version_id=upload.version_id,
@@ -158,7 +165,7 @@ class Ingestor:
                 _put_report(self.s3, upload.bucket, upload.key, failed)
                 raise
         json_key = _put_report(self.s3, upload.bucket, upload.key, report)
-        return _outcome(upload, payload["sha256"], report, json_key, requests).to_dict()
+        return _outcome(upload, payload["sha256"], report, json_key, requests).to_dict() | {"nonce": nonce}
 
 
 def now_iso() -> str:

@@ -31,7 +31,7 @@ def redact(text: str) -> str:
 class RedactingFormatter(LambdaPowertoolsFormatter):
     """Powertools' JSON formatter, then ``redact`` over the whole line."""
 
-    def format(self, record: logging.LogRecord) -> str:  # noqa: A003 - logging's name
+    def format(self, record: logging.LogRecord) -> str:
         return redact(super().format(record))
 
 

@@ -58,7 +58,7 @@ def normalize(cell: Cell) -> NikResult:
     """Clean and validate a NIK cell, typed text or a spreadsheet number."""
     if cell is None or cell == "":
         return NikResult(None, Reject.NIK_MISSING)
-    if isinstance(cell, bool) or isinstance(cell, date):
+    if isinstance(cell, (bool, date)):
         return NikResult(str(cell), Reject.NIK_INVALID)
     if isinstance(cell, (int, float)):
         return _from_number(cell)

@@ -59,7 +59,9 @@ MESSAGES: dict[Code, str] = {
     FileError.SCANNED: (
         "PDF ini hasil pindaian (gambar) tanpa teks. Unggah berkas Excel aslinya atau PDF yang dicetak dari Excel."
     ),
-    FileError.TOO_LARGE: "Berkas terlalu besar (ukuran, jumlah baris, atau jumlah halaman). Bagi menjadi beberapa berkas.",
+    FileError.TOO_LARGE: (
+        "Berkas terlalu besar (ukuran, jumlah baris, atau jumlah halaman). Bagi menjadi beberapa berkas."
+    ),
     FileError.HEADER_NOT_FOUND: (
         "Baris judul kolom tidak ditemukan. Daftar harus memiliki kolom NIK dan Nama di baris judul."
     ),
@@ -69,13 +71,17 @@ MESSAGES: dict[Code, str] = {
     ),
     FileError.STORE_FAILED: "Data belum tersimpan karena gangguan sistem. Sistem akan mencoba lagi secara otomatis.",
     Reject.NIK_MISSING: "NIK kosong.",
-    Reject.NIK_INVALID: "NIK tidak valid: harus 16 angka dengan kode wilayah, tanggal lahir, dan nomor urut yang benar.",
+    Reject.NIK_INVALID: (
+        "NIK tidak valid: harus 16 angka dengan kode wilayah, tanggal lahir, dan nomor urut yang benar."
+    ),
     Reject.NIK_PRECISION_LOST: (
         "NIK tersimpan sebagai angka sehingga digit terakhir hilang (menjadi 0). "
         "Ubah format sel menjadi Teks lalu ketik ulang NIK."
     ),
     Reject.NAME_MISSING: "Nama kosong.",
-    Reject.DUPLICATE_IN_FILE: "NIK ini sudah ada di baris sebelumnya dalam berkas yang sama; baris pertama yang dipakai.",
+    Reject.DUPLICATE_IN_FILE: (
+        "NIK ini sudah ada di baris sebelumnya dalam berkas yang sama; baris pertama yang dipakai."
+    ),
     Reject.START_DATE_INVALID: "TMT (tanggal mulai) bukan tanggal yang valid. Gunakan format 01-01-2025.",
     Reject.START_DATE_MISSING: "TMT (tanggal mulai) kosong dan program tidak memiliki TMT bawaan.",
     Reject.PROGRAM_UNKNOWN: "Isi kolom Program tidak dikenali (contoh yang benar: Rentan atau Sawit).",

@@ -63,7 +63,12 @@ class Rejected:
     raw: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"row": self.row.to_dict(), "nik": self.nik, "name": self.name, "reasons": [r.value for r in self.reasons]}
+        return {
+            "row": self.row.to_dict(),
+            "nik": self.nik,
+            "name": self.name,
+            "reasons": [r.value for r in self.reasons],
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,7 +56,7 @@ def _zip_kind(data: bytes) -> Kind:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, ValueError) as error:
         raise FileFailure(FileError.UNREADABLE, f"bad zip: {error}") from error
-    if {"xl/workbook.xml", "xl/workbook.bin"} & names or "content.xml" in names and "mimetype" in names:
+    if {"xl/workbook.xml", "xl/workbook.bin"} & names or ("content.xml" in names and "mimetype" in names):
         return Kind.XLSX
     raise FileFailure(FileError.UNSUPPORTED, "zip archive that is not a spreadsheet")
 
@@ -65,7 +65,7 @@ def _looks_like_text(head: bytes) -> bool:
     if b"\x00" in head:
         return False
     sample = head.decode("utf-8", errors="replace") if head else ""
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t" or ch == "\ufffd")
+    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\r\n\t") or ch == "\ufffd")
     return controls <= max(2, len(sample) // 100)
 
 

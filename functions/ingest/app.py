@@ -1,0 +1,97 @@
+"""Ingest: an S3 ObjectCreated event under ``incoming/`` -> stored coverages and a report beside it.
+
+Event in (S3 notification, keys URL-encoded), one domain call per object
+(``Ingestor.process``), outcome logged and counted, result out. Duplicate
+deliveries and re-uploads of the same bytes store nothing twice: the store
+step is a Powertools idempotent function keyed on (program, SHA-256).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from lindungi.ingest import Ingestor, Outcome, Upload, decode_key
+from lindungi.logs import get_logger
+
+logger = get_logger()
+metrics = Metrics()
+tracer = Tracer()
+
+ingestor = Ingestor(s3=boto3.client("s3"), dynamodb=boto3.client("dynamodb"), table=os.environ["WORKERS_TABLE"])
+idempotency = IdempotencyConfig(
+    event_key_jmespath="[program, sha256]",
+    expires_after_seconds=int(os.environ.get("IDEMPOTENCY_DAYS", "90")) * 86_400,
+)
+
+
+@idempotent_function(
+    data_keyword_argument="payload",
+    persistence_store=DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE"]),
+    config=idempotency,
+)
+def store_once(payload: dict[str, Any], data: bytes, upload: Upload, nonce: str) -> dict[str, Any]:
+    return ingestor.store_and_report(payload, data, upload, nonce)
+
+
+def count(outcome: Outcome) -> None:
+    """Metrics per program: files processed and failed (by error code), rows accepted/rejected/warned."""
+    program = outcome.program or "unknown"
+    metrics.add_dimension(name="program", value=program)
+    metrics.add_metric(name="FilesProcessed", unit=MetricUnit.Count, value=1)
+    if outcome.error:
+        metrics.add_metric(name="FilesFailed", unit=MetricUnit.Count, value=1)
+        with single_metric(name="FilesFailedByError", unit=MetricUnit.Count, value=1,
+                           default_dimensions={"program": program, "error": outcome.error}):
+            pass
+        return
+    metrics.add_metric(name="RowsAccepted", unit=MetricUnit.Count, value=outcome.counts.get("accepted", 0))
+    metrics.add_metric(name="RowsRejected", unit=MetricUnit.Count, value=outcome.counts.get("rejected", 0))
+    metrics.add_metric(name="RowsWarned", unit=MetricUnit.Count, value=outcome.counts.get("warned", 0))
+    if outcome.counts.get("rows_read", 0) and not outcome.counts.get("accepted", 0):
+        metrics.add_metric(name="FilesWithNoAcceptedRows", unit=MetricUnit.Count, value=1)
+
+
+@logger.inject_lambda_context(log_event=False, clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics(capture_cold_start_metric=True)
+@event_source(data_class=S3Event)
+def handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
+    idempotency.register_lambda_context(context)
+    results = []
+    for record in event.records:
+        s3_object = record.s3.get_object
+        upload = Upload(
+            bucket=record.s3.bucket.name,
+            key=decode_key(s3_object.key),
+            version_id=s3_object.version_id,
+            size=s3_object.size,
+            event_time=record.event_time,
+        )
+        logger.set_correlation_id(f"{upload.key}#{upload.version_id or '-'}")
+        try:
+            outcome = ingestor.process(upload, once=store_once)
+        except IdempotencyAlreadyInProgressError:
+            # Another invocation holds this content right now; it (or its own retry) finishes the job.
+            logger.info("same content already being processed; duplicate delivery skipped")
+            continue
+        if outcome.replayed:
+            metrics.add_metric(name="DuplicateDeliveries", unit=MetricUnit.Count, value=1)
+            logger.info("content already processed; nothing stored again", extra={"outcome": outcome.to_dict()})
+        else:
+            count(outcome)
+            logger.info("file processed", extra={"outcome": outcome.to_dict()})
+        results.append(outcome.to_dict())
+    return {"files": results}
