@@ -33,6 +33,8 @@ def check(
         _fill(report, data, limits, programs, file_program, today)
     except FileFailure as failure:
         _fail(report, failure.code, failure.detail)
+    except ImportError:
+        raise  # our packaging bug, not the file's fault: let it fail loudly
     except MemoryError:
         _fail(report, FileError.TOO_LARGE, "out of memory while reading")
     except Exception as error:  # noqa: BLE001 - a parser's crash on a broken file is that file's fault

@@ -173,7 +173,8 @@ def find(
             combined: list[str] = []
             for up, low in zip(upper, lower, strict=True):
                 joined = f"{up} {low}".strip()
-                choice = next((t for t in (up, low, joined) if t and field_of(t)), joined)
+                # The lower row is the specific label under a group cell ("KONTAK" over "No. HP").
+                choice = next((t for t in (low, up, joined) if t and field_of(t)), joined)
                 combined.append(choice)
             two = _map(combined)
             if len(two) > len(single) and all(f in two for f in REQUIRED):

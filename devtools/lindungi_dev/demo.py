@@ -1,0 +1,234 @@
+"""The main job, locally: the whole Lindungi pipeline on an embedded AWS emulator.
+
+    make demo                      # 7,737 + 767 workers, then the reminder days
+    make demo ARGS="--keep-running"  # leave the emulator up to look inside with the AWS CLI
+
+Steps: start moto's server on 127.0.0.1 and create the bucket, tables and
+queues from template.yaml; generate realistic lists for both programs (with
+the faults offices make); upload them under incoming/<program>/; deliver the
+S3 events to the ingest function as AWS would; read the reports back; then
+travel in time to each reminder day and run the planner and the SMS sender.
+
+Function logs (JSON, as CloudWatch would get them) go to .local/demo/logs.jsonl;
+the terminal shows progress and the summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from lindungi.config import programs
+from lindungi.outcomes import Reject, Warn, message
+
+from . import samples
+from .emulator import ROOT, Emulator
+
+OUT = ROOT / ".local" / "demo"
+
+
+@dataclass(frozen=True)
+class Upload:
+    program: str
+    key: str
+    data: bytes
+    workers: int
+
+
+def make_lists(rentan: int, sawit: int) -> list[Upload]:
+    """The city's two lists: vulnerable workers as an office workbook, palm-oil workers as a PDF (or CSV)."""
+    people, _ = samples.plant_faults(samples.workers(rentan, "pekerja-rentan", seed=1))
+    uploads = [Upload("pekerja-rentan", "incoming/pekerja-rentan/Daftar Pekerja Rentan APBD 2025 (final).xlsx",
+                      samples.write_xlsx(people, "pekerja-rentan", nik_as_number=2), rentan)]
+    palm, _ = samples.plant_faults(samples.workers(sawit, "pekerja-sawit", seed=2, start_serial=50_000), every=53)
+    try:
+        from . import pdfsamples
+
+        uploads.append(Upload("pekerja-sawit", "incoming/pekerja-sawit/Daftar BPU Sawit 2025.pdf",
+                              pdfsamples.write_ruled(palm, "pekerja-sawit"), sawit))
+    except (ImportError, AttributeError):
+        uploads.append(Upload("pekerja-sawit", "incoming/pekerja-sawit/Daftar BPU Sawit 2025.csv",
+                              samples.write_csv(palm), sawit))
+    return uploads
+
+
+def reminder_days(reports: list[dict[str, Any]]) -> list[date]:
+    """Every day on which some accepted worker is owed a reminder stage."""
+    days: set[date] = set()
+    for report in reports:
+        for row in report.get("accepted", []):
+            program = programs().by_id[row["program"]]
+            end = date.fromisoformat(row["coverage_end"])
+            days.update(end - timedelta(days=d) for d in program.reminder_days)
+    return sorted(days)
+
+
+@contextlib.contextmanager
+def function_logs(path: Path) -> Iterator[TextIO]:
+    """Send what the functions print (JSON logs, EMF metrics) to a file, as CloudWatch would keep it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as stream, contextlib.redirect_stdout(stream):
+        yield stream
+
+
+def _progress(total: int, desc: str, unit: str) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True, leave=True)
+
+
+def run(rentan: int = 7737, sawit: int = 767, reminders: bool = True, keep_running: bool = False,
+        out: Path = OUT, quiet: bool = False) -> dict[str, Any]:
+    """The whole pipeline; returns the figures it printed (the end-to-end test reads them)."""
+    out.mkdir(parents=True, exist_ok=True)
+    log_path = out / "logs.jsonl"
+    log_path.unlink(missing_ok=True)
+    started = time.perf_counter()
+    emu = Emulator()
+    summary: dict[str, Any] = {"endpoint": emu.endpoint, "logs": str(log_path)}
+    try:
+        s3 = emu.client("s3")
+        bucket = emu.stack.physical("UploadBucket")
+        summary["bucket"] = bucket
+        uploads = make_lists(rentan, sawit)
+        reports: list[dict[str, Any]] = []
+        bar = None if quiet else _progress(len(uploads), "lists: upload, parse, store, report", "list")
+        with function_logs(log_path):
+            for upload in uploads:
+                version = s3.put_object(Bucket=bucket, Key=upload.key, Body=upload.data)["VersionId"]
+                result = emu.notify_s3("UploadBucket", upload.key, version)
+                file = result["result"]["files"][0] if result["ok"] else {"error": result["error"]}
+                report_key = file.get("report_key")
+                report = json.loads(s3.get_object(Bucket=bucket, Key=report_key)["Body"].read()) if report_key else {}
+                reports.append(report | {"report_key": report_key, "key": upload.key, "invocation": result})
+                if bar:
+                    bar.update(1)
+        if bar:
+            bar.close()
+        summary["files"] = [_file_summary(r) for r in reports]
+        for report in reports:
+            name = Path(report["key"]).name
+            (out / f"{name}.report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+        if reminders:
+            summary["reminders"] = _reminders(emu, reminder_days(reports), log_path, quiet)
+        summary["seconds"] = round(time.perf_counter() - started, 1)
+        if not quiet:
+            print_summary(summary)
+        if keep_running:
+            _wait(emu, bucket)
+    finally:
+        emu.stop()
+    return summary
+
+
+def _file_summary(report: dict[str, Any]) -> dict[str, Any]:
+    counts = report.get("summary", {})
+    return {
+        "key": report["key"],
+        "program": report.get("program"),
+        "error": (report.get("error") or {}).get("code"),
+        "rows_read": report.get("rows_read", 0),
+        "accepted": counts.get("accepted", 0),
+        "rejected": counts.get("rejected", 0),
+        "rejected_by_reason": counts.get("rejected_by_reason", {}),
+        "warnings_by_code": counts.get("warnings_by_code", {}),
+        "sms_capable": counts.get("sms_capable", 0),
+        "report_key": report.get("report_key"),
+    }
+
+
+def _reminders(emu: Emulator, days: list[date], log_path: Path, quiet: bool) -> dict[str, Any]:
+    try:
+        from . import reminders_local
+    except ImportError:
+        return {"status": "not available yet"}
+    with function_logs(log_path):
+        result: dict[str, Any] = reminders_local.run_reminders(emu, days)
+    result["days"] = [d.isoformat() for d in days]
+    return result
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    line = "-" * 78
+    print(line)
+    print(f"Lindungi local pipeline - emulator at {summary['endpoint']}, bucket {summary['bucket']}")
+    print(line)
+    total = Counter[str]()
+    for f in summary["files"]:
+        print(f"{f['key']}")
+        if f["error"]:
+            print(f"   FILE ERROR {f['error']}: {message_for(f['error'])}")
+            continue
+        print(f"   rows read {f['rows_read']:>6}   accepted {f['accepted']:>6}   rejected {f['rejected']:>4}"
+              f"   reachable by SMS {f['sms_capable']:>6}")
+        for code, n in sorted(f["rejected_by_reason"].items(), key=lambda kv: -kv[1]):
+            print(f"      rejected  {code:<22} {n:>5}")
+        for code, n in sorted(f["warnings_by_code"].items(), key=lambda kv: -kv[1]):
+            print(f"      warning   {code:<22} {n:>5}")
+        print(f"   report: s3://{summary['bucket']}/{f['report_key']}  (+ .perbaikan.xlsx for staff)")
+        total.update({"rows_read": f["rows_read"], "accepted": f["accepted"], "rejected": f["rejected"]})
+    print(f"All lists: {total['rows_read']} rows read, {total['accepted']} workers covered, "
+          f"{total['rejected']} rows rejected. Local copies in {OUT.relative_to(ROOT)}/")
+    reminders = summary.get("reminders")
+    if reminders:
+        print(line)
+        if reminders.get("status"):
+            print(f"Reminders: {reminders['status']}")
+        else:
+            days = reminders.get("days", [])
+            print(f"Reminders over {len(days)} simulated days ({days[0] if days else '-'} .. {days[-1] if days else '-'}):")
+            for outcome, n in sorted((reminders.get("outcomes") or {}).items()):
+                print(f"   {outcome:<14} {n:>6}")
+            for text in (reminders.get("sample_texts") or [])[:3]:
+                print(f"   SMS: {text}")
+    print(line)
+    print(f"Done in {summary['seconds']} s. Function logs: {Path(summary['logs']).relative_to(ROOT)}")
+
+
+def message_for(code: str) -> str:
+    for enum in (Reject, Warn):
+        with contextlib.suppress(ValueError):
+            return message(enum(code))
+    from lindungi.outcomes import FileError
+
+    return message(FileError(code))
+
+
+def _wait(emu: Emulator, bucket: str) -> None:
+    print(f"\nThe emulator keeps running at {emu.endpoint}. Look inside, e.g.:")
+    print(f"  aws --endpoint-url {emu.endpoint} s3 ls s3://{bucket}/ --recursive")
+    print(f"  aws --endpoint-url {emu.endpoint} dynamodb scan --table-name {emu.stack.physical('WorkersTable')} "
+          "--max-items 3")
+    print("  (credentials: AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing, region ap-southeast-3)")
+    print("Press Ctrl-C to stop.")
+    with contextlib.suppress(KeyboardInterrupt):
+        while True:
+            time.sleep(3600)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make demo", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rentan", type=int, default=7737, help="vulnerable workers in the sample list")
+    parser.add_argument("--sawit", type=int, default=767, help="palm-oil workers in the sample list")
+    parser.add_argument("--no-reminders", action="store_true", help="stop after ingestion")
+    parser.add_argument("--keep-running", action="store_true", help="leave the emulator up afterwards")
+    args = parser.parse_args(argv)
+    summary = run(args.rentan, args.sawit, reminders=not args.no_reminders, keep_running=args.keep_running)
+    failed = [f for f in summary["files"] if f["error"]]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+

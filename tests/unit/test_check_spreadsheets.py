@@ -1,0 +1,282 @@
+"""``check`` on spreadsheets and CSV as offices make them: every outcome code, exactly."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date
+from typing import Any
+
+import pytest
+import xlsxwriter
+
+from lindungi.check import check
+from lindungi.config import Limits, load_programs, programs
+from lindungi_dev import samples
+
+SITI = "6172014509850003"  # woman, born 05-09-1985, Singkawang Barat
+BUDI = "6172051203900007"  # man, born 12-03-1990, Singkawang Selatan
+TODAY = date(2025, 6, 1)
+HEADER = ["No", "NIK", "Nama Lengkap", "No. HP", "Tanggal Lahir", "L/P", "TMT"]
+
+
+def xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
+    """A workbook whose cells keep their Python types: str as text, float as a number cell, date as a date."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    date_format = book.add_format({"num_format": "dd/mm/yyyy"})
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, date):
+                    sheet.write_datetime(r, c, value, date_format)
+                elif isinstance(value, float | int):
+                    sheet.write_number(r, c, value)
+                elif value is not None:
+                    sheet.write_string(r, c, value)
+    book.close()
+    return buffer.getvalue()
+
+
+def one_row(**overrides: Any) -> bytes:
+    row = {"no": "1", "nik": SITI, "name": "SITI AMINAH", "phone": "0812-3456-7890", "born": "05-09-1985",
+           "gender": "P", "tmt": "01-01-2025"} | overrides
+    return xlsx({"Daftar": [["DAFTAR PEKERJA RENTAN 2025"], HEADER, list(row.values())]})
+
+
+def codes(report: Any) -> tuple[str, list[str]]:
+    if report.error:
+        return "file", [report.error.value]
+    if report.rejected:
+        return "rejected", [r.value for r in report.rejected[0].reasons]
+    if not report.accepted:
+        return "ignored", [i.reason for i in report.ignored]
+    return "accepted", [w.value for w in report.accepted[0].warnings]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "outcome", "expected"),
+    [
+        pytest.param({}, "accepted", [], id="clean-row"),
+        pytest.param({"nik": ""}, "rejected", ["nik_missing"], id="nik_missing"),
+        pytest.param({"nik": "617201450985"}, "rejected", ["nik_invalid"], id="nik_invalid-short"),
+        pytest.param({"nik": "6172014509850000"}, "rejected", ["nik_invalid"], id="nik_invalid-serial-0000"),
+        pytest.param({"nik": 6172014509850000.0}, "rejected", ["nik_precision_lost"], id="nik_precision_lost"),
+        pytest.param({"nik": 6172014509850003.0}, "accepted", ["nik_from_number"], id="nik_from_number"),
+        pytest.param({"name": ""}, "rejected", ["name_missing"], id="name_missing"),
+        pytest.param({"nik": "", "name": "  "}, "ignored", ["not_a_worker"], id="row-without-nik-or-name-is-no-row"),
+        pytest.param({"nik": "123", "name": ""}, "rejected", ["nik_invalid", "name_missing"], id="two-reasons"),
+        pytest.param({"tmt": "31-13-2025"}, "rejected", ["start_date_invalid"], id="start_date_invalid"),
+        pytest.param({"tmt": "besok"}, "rejected", ["start_date_invalid"], id="start_date_invalid-word"),
+        pytest.param({"phone": ""}, "accepted", ["phone_missing"], id="phone_missing"),
+        pytest.param({"phone": "12345"}, "accepted", ["phone_invalid"], id="phone_invalid"),
+        pytest.param({"phone": "(0561) 631234"}, "accepted", ["phone_not_mobile"], id="phone_not_mobile"),
+        pytest.param({"phone": "0812-3456-7890 / 0813-1111-2222"}, "accepted", ["phone_multiple"],
+                     id="phone_multiple"),
+        pytest.param({"phone": 81234567890.0}, "accepted", [], id="phone-number-cell-lost-zero"),
+        pytest.param({"born": "06-09-1985"}, "accepted", ["birth_date_mismatch"], id="birth_date_mismatch"),
+        pytest.param({"gender": "L"}, "accepted", ["birth_date_mismatch"], id="gender-disagrees-with-nik"),
+        pytest.param({"born": date(1985, 9, 5)}, "accepted", [], id="birth-date-cell-agrees"),
+        pytest.param({"nik": "6171014509850003"}, "accepted", ["nik_outside_region"], id="nik_outside_region"),
+        pytest.param({"tmt": date(2025, 2, 1)}, "accepted", [], id="tmt-date-cell"),
+        pytest.param({"tmt": 45658.0}, "accepted", [], id="tmt-serial-number"),
+    ],
+)
+def test_row_outcome_codes(overrides: dict[str, Any], outcome: str, expected: list[str]) -> None:
+    report = check(one_row(**overrides), "daftar.xlsx", "pekerja-rentan", today=TODAY)
+    assert codes(report) == (outcome, expected)
+
+
+def test_duplicate_in_file_keeps_the_first() -> None:
+    data = xlsx({"Daftar": [HEADER, ["1", SITI, "SITI", "", "", "", ""], ["2", SITI, "SITI A.", "", "", "", ""]]})
+    report = check(data, "d.xlsx", "pekerja-rentan", today=TODAY)
+    assert [a.row.line for a in report.accepted] == [2]
+    assert [(r.row.line, [c.value for c in r.reasons]) for r in report.rejected] == [(3, ["duplicate_in_file"])]
+
+
+def test_duplicate_across_sheets_of_one_file() -> None:
+    data = xlsx({"Kec. Barat": [HEADER, ["1", SITI, "SITI", "", "", "", ""]],
+                 "Kec. Timur": [HEADER, ["1", SITI, "SITI", "", "", "", ""]]})
+    report = check(data, "d.xlsx", "pekerja-rentan", today=TODAY)
+    assert [r.row.to_dict() for r in report.rejected] == [{"sheet": "Kec. Timur", "line": 2}]
+
+
+def test_same_nik_in_two_programs_is_not_a_duplicate() -> None:
+    data = xlsx({"Daftar": [HEADER + ["Program"], ["1", SITI, "SITI", "", "", "", "", "Rentan"],
+                            ["2", SITI, "SITI", "", "", "", "", "BPU Sawit"]]})
+    report = check(data, "d.xlsx", None, today=TODAY)
+    assert sorted(a.program for a in report.accepted) == ["pekerja-rentan", "pekerja-sawit"]
+
+
+def test_program_column_unknown_value_rejects_the_row() -> None:
+    data = xlsx({"Daftar": [HEADER + ["Program"], ["1", SITI, "SITI", "", "", "", "", "PKH"]]})
+    report = check(data, "d.xlsx", None, today=TODAY)
+    assert codes(report) == ("rejected", ["program_unknown"])
+
+
+def test_start_date_missing_without_program_default() -> None:
+    custom = load_programs(json.dumps({
+        "timezone": "Asia/Pontianak", "region_prefix": "6172",
+        "programs": {"pekerja-rentan": {"name": "Pekerja Rentan", "months": 5, "quota": 10, "default_start": None,
+                                        "reminder_days": [30, 7, 1]}},
+    }))
+    report = check(one_row(tmt=""), "d.xlsx", "pekerja-rentan", programs=custom, today=TODAY)
+    assert codes(report) == ("rejected", ["start_date_missing"])
+
+
+def test_default_tmt_and_coverage_end_follow_the_program() -> None:
+    report = check(one_row(tmt=""), "d.xlsx", "pekerja-sawit", today=TODAY)
+    row = report.accepted[0]
+    assert (row.coverage_start, row.coverage_end) == (date(2025, 1, 1), date(2025, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("data", "program", "code"),
+    [
+        pytest.param(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "pekerja-rentan", "file_unsupported", id="png"),
+        pytest.param(b"<html><table><tr><td>NIK</td></tr></table></html>", "pekerja-rentan", "file_unsupported",
+                     id="html-saved-as-xls"),
+        pytest.param(b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 500, "pekerja-rentan", "file_unsupported", id="exe"),
+        pytest.param(one_row()[:400], "pekerja-rentan", "file_unreadable", id="truncated-xlsx"),
+        pytest.param(b"", "pekerja-rentan", "file_unreadable", id="empty"),
+        pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64 + "EncryptedPackage".encode("utf-16-le")
+                     + b"\x00" * 512, "pekerja-rentan", "file_encrypted", id="encrypted-office-container"),
+        pytest.param(xlsx({"Rekap": [["Kecamatan", "Jumlah"], ["Barat", 10.0]]}), "pekerja-rentan",
+                     "header_not_found", id="no-worker-header"),
+        pytest.param(one_row(), None, "program_unknown", id="no-program-anywhere"),
+        pytest.param(b"NIK;Nama\n" + f"{SITI};SITI\n".encode(), None, "program_unknown", id="csv-no-program"),
+    ],
+)
+def test_file_level_errors(data: bytes, program: str | None, code: str) -> None:
+    report = check(data, "daftar.xlsx", program, today=TODAY)
+    assert report.error is not None and report.error.value == code
+    assert report.to_dict()["error"]["message"]  # an Indonesian sentence for staff
+    assert report.accepted == [] and report.rejected == []
+
+
+def test_file_too_large_by_rows_and_by_bytes() -> None:
+    people = samples.workers(50)
+    data = samples.write_xlsx(people, "pekerja-rentan", by_kecamatan=False)
+    assert check(data, "d.xlsx", "pekerja-rentan", limits=Limits(max_rows=10)).error.value == "file_too_large"
+    assert check(data, "d.xlsx", "pekerja-rentan", limits=Limits(max_file_bytes=1000)).error.value == "file_too_large"
+    csv = samples.write_csv(people)
+    assert check(csv, "d.csv", "pekerja-rentan", limits=Limits(max_rows=10)).error.value == "file_too_large"
+
+
+def test_unknown_zip_is_unsupported() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    assert check(buffer.getvalue(), "d.xlsx", "pekerja-rentan").error.value == "file_unsupported"
+
+
+def test_report_shape_is_domain_md() -> None:
+    data = xlsx({"Kec. Barat": [
+        ["DAFTAR PEKERJA RENTAN KOTA SINGKAWANG TAHUN 2025"], [], ["No", "NIK", "Nama", "No. HP"],
+        ["1", SITI, "SITI  AMINAH ", "081234567890"],
+        ["2", "617201450985", "BUDI", ""],
+    ]})
+    # Title on line 1, header on line 3: with the blank line 2, rows are 4 and 5.
+    report = check(data, "daftar.xlsx", "pekerja-rentan", today=TODAY).to_dict()
+    assert {k: report[k] for k in ("file", "program", "error", "rows_read")} == {
+        "file": "daftar.xlsx", "program": "pekerja-rentan", "error": None, "rows_read": 2}
+    assert report["accepted"] == [{
+        "row": {"sheet": "Kec. Barat", "line": 4}, "nik": SITI, "name": "SITI AMINAH", "phone": "+6281234567890",
+        "program": "pekerja-rentan", "coverage_start": "2025-01-01", "coverage_end": "2025-05-31", "warnings": [],
+    }]
+    assert report["rejected"] == [{"row": {"sheet": "Kec. Barat", "line": 5}, "nik": "617201450985", "name": "BUDI",
+                                   "reasons": ["nik_invalid"]}]
+
+
+def test_office_workbook_with_every_mess() -> None:
+    """Title block, merged two-row header, a sheet per kecamatan, totals and signatures: only workers count."""
+    people, faults = samples.plant_faults(samples.workers(400), every=37)
+    report = check(samples.write_xlsx(people, "pekerja-rentan", nik_as_number=0), "d.xlsx", "pekerja-rentan",
+                   today=TODAY)
+    assert report.error is None
+    assert report.rows_read == 400
+    assert {s.name for s in report.sheets} == {f"Kec. {k.replace('Singkawang ', '')}"
+                                              for k in samples.KECAMATAN.values()}
+    assert all(s.header_line == 4 for s in report.sheets)
+    by_nik_line = {(r.row.sheet, r.row.line) for r in report.rejected}
+    assert len(by_nik_line) == sum(1 for f in faults if not f.accepted)
+    found = sorted(c.value for r in report.rejected for c in r.reasons) + sorted(
+        w.value for a in report.accepted for w in a.warnings)
+    planted = sorted(c for f in faults for c in f.codes)
+    assert sorted(found) == sorted(planted)
+    assert {i.reason for i in report.ignored} == {"footer"}
+
+
+def test_sheet_without_worker_header_is_ignored() -> None:
+    data = xlsx({"Rekap": [["Kecamatan", "Jumlah"], ["Barat", 10.0]], "Daftar": [HEADER, ["1", SITI, "SITI"]]})
+    report = check(data, "d.xlsx", "pekerja-rentan", today=TODAY)
+    assert [(s.name, s.to_dict()["status"]) for s in report.sheets] == [("Rekap", "ignored_no_header"),
+                                                                        ("Daftar", "read")]
+    assert report.rows_read == 1
+
+
+def test_blank_rows_between_workers_and_column_numbers_row() -> None:
+    data = xlsx({"Daftar": [HEADER, ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)"], ["1", SITI, "SITI"], [], [],
+                            ["2", BUDI, "BUDI"]]})
+    report = check(data, "d.xlsx", "pekerja-rentan", today=TODAY)
+    assert [a.row.line for a in report.accepted] == [3, 6]
+    assert [i.reason for i in report.ignored] == ["column_numbers"]
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "encoding"),
+    [
+        pytest.param(";", "utf-8-sig", id="semicolon-utf8-bom"),
+        pytest.param(",", "utf-8", id="comma-utf8"),
+        pytest.param(";", "cp1252", id="semicolon-windows-1252"),
+        pytest.param("\t", "utf-8", id="tab"),
+    ],
+)
+def test_csv_variants(delimiter: str, encoding: str) -> None:
+    people = samples.workers(30)
+    people[0] = samples.Worker(**{**people[0].__dict__, "name": "JOSÉ MARÍA"})
+    report = check(samples.write_csv(people, delimiter=delimiter, encoding=encoding), "d.csv", "pekerja-rentan")
+    assert report.error is None and report.rows_read == 30 and not report.rejected
+    assert report.accepted[0].name == "JOSÉ MARÍA"
+    assert report.accepted[0].row.to_dict() == {"line": 4}
+
+
+def test_csv_quoted_cell_with_line_break_keeps_line_numbers() -> None:
+    data = f'NIK,Nama,Alamat\n{SITI},SITI,"Jl. Pasiran\nNo. 5"\n{BUDI},BUDI,Jl. Kuala\n'.encode()
+    report = check(data, "d.csv", "pekerja-rentan", today=TODAY)
+    assert [a.row.line for a in report.accepted] == [2, 4]
+    assert report.accepted[0].address == "Jl. Pasiran No. 5"
+
+
+@pytest.mark.parametrize("name", ["daftar.csv", "daftar.pdf", "daftar", "daftar.xls"])
+def test_type_is_judged_by_content_not_name(name: str) -> None:
+    report = check(one_row(), name, "pekerja-rentan", today=TODAY)
+    assert report.kind == "xlsx" and report.error is None and report.rows_read == 1
+
+
+def test_xls_binary_format() -> None:
+    people = samples.workers(120)
+    report = check(samples.write_xls(people), "lama.xls", "pekerja-rentan")
+    assert report.kind == "xls" and report.error is None
+    assert [a.nik for a in report.accepted] == [p.nik for p in people]
+
+
+def test_same_people_same_records_from_xlsx_xls_csv() -> None:
+    people, _ = samples.plant_faults(samples.workers(300), every=29)
+
+    def records(data: bytes) -> list[tuple[Any, ...]]:
+        report = check(data, "d", "pekerja-rentan", today=TODAY)
+        return sorted((a.nik, a.name, a.phone, a.coverage_start, a.coverage_end, tuple(a.warnings))
+                      for a in report.accepted)
+
+    from_xlsx = records(samples.write_xlsx(people, "pekerja-rentan"))
+    assert from_xlsx == records(samples.write_csv(people)) == records(samples.write_xls(people))
+    assert len(from_xlsx) > 250
+
+
+def test_programs_config_holds_both_programs() -> None:
+    rentan, sawit = programs().by_id["pekerja-rentan"], programs().by_id["pekerja-sawit"]
+    assert (rentan.months, rentan.quota, sawit.months, sawit.quota) == (5, 7737, 12, 767)
+    assert rentan.quota + sawit.quota == 8504
