@@ -17,6 +17,8 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from . import sms
+
 
 @dataclass(frozen=True)
 class Program:
@@ -31,10 +33,55 @@ class Program:
 
 
 @dataclass(frozen=True)
+class Reminders:
+    """How renewal reminders are worded and when they may go out (``programs.json``, ``reminders``)."""
+
+    templates: dict[int, str] = field(default_factory=dict)
+    """SMS template per stage (days before the end); see ``sms.render`` for placeholders and ``[optional]`` parts."""
+    program_templates: dict[str, dict[int, str]] = field(default_factory=dict)
+    """Per-program overrides of ``templates``."""
+    default_template: str = sms.DEFAULT_TEMPLATE
+    send_from_hour: int = 8
+    send_until_hour: int = 20
+    """SMS go out from ``send_from_hour``:00 to ``send_until_hour``:00 local time (WIB), never outside."""
+    sender_id: str | None = None
+    """Alphanumeric sender ID, only if registered for Indonesia; none by default."""
+    name_fallback: str = sms.NAME_FALLBACK
+
+    def template(self, program: str, stage: int) -> str:
+        return self.program_templates.get(program, {}).get(stage) or self.templates.get(stage) or self.default_template
+
+
+def _reminders(raw: dict[str, Any] | None) -> Reminders:
+    if not raw:
+        return Reminders()
+    window = raw.get("send_window", {})
+    reminders = Reminders(
+        templates={int(k): v for k, v in raw.get("templates", {}).items() if k != "default"},
+        program_templates={
+            pid: {int(k): v for k, v in t.items()} for pid, t in raw.get("program_templates", {}).items()
+        },
+        default_template=raw.get("templates", {}).get("default", sms.DEFAULT_TEMPLATE),
+        send_from_hour=int(window.get("from_hour", 8)),
+        send_until_hour=int(window.get("until_hour", 20)),
+        sender_id=raw.get("sender_id") or None,
+        name_fallback=raw.get("name_fallback", sms.NAME_FALLBACK),
+    )
+    templates = [reminders.default_template, *reminders.templates.values()]
+    templates += [t for by_stage in reminders.program_templates.values() for t in by_stage.values()]
+    for template in templates:
+        sms.check_template(template)  # a bad template fails at load, not at 09:00 on a worker's phone
+    if not 0 <= reminders.send_from_hour < reminders.send_until_hour <= 24:
+        raise ValueError("reminders.send_window: from_hour must be before until_hour, within 0-24")
+    return reminders
+
+
+@dataclass(frozen=True)
 class Programs:
     timezone: ZoneInfo
     region_prefix: str
     by_id: dict[str, Program] = field(default_factory=dict)
+    reminders: Reminders = field(default_factory=Reminders)
 
     def get(self, program_id: str | None) -> Program | None:
         return self.by_id.get(program_id) if program_id else None
@@ -67,6 +114,7 @@ def load_programs(text: str) -> Programs:
         timezone=ZoneInfo(raw["timezone"]),
         region_prefix=raw["region_prefix"],
         by_id={pid: _program(pid, p) for pid, p in raw["programs"].items()},
+        reminders=_reminders(raw.get("reminders")),
     )
 
 
