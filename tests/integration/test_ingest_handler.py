@@ -1,0 +1,161 @@
+"""The ingest function on moto, with S3 events shaped exactly as AWS sends them (events/*.json)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus
+
+import boto3
+import pytest
+
+from lindungi_dev import samples
+from lindungi_dev.emulator import ROOT, LambdaRunner, Stack
+
+EVENTS = ROOT / "events"
+
+
+def _items(stack: Stack) -> list[dict[str, Any]]:
+    client = boto3.client("dynamodb")
+    pages = client.get_paginator("scan").paginate(TableName=stack.physical("WorkersTable"))
+    return [item for page in pages for item in page["Items"]]
+
+
+def _event(stack: Stack, key: str, version: str | None, size: int) -> dict[str, Any]:
+    event = json.loads((EVENTS / "ingest-s3-put-encoded-key.json").read_text())
+    record = event["Records"][0]
+    record["s3"]["bucket"]["name"] = stack.physical("UploadBucket")
+    record["s3"]["object"].update({"key": quote_plus(key, safe="/"), "versionId": version, "size": size})
+    return event
+
+
+def _upload(stack: Stack, key: str, data: bytes) -> str:
+    return boto3.client("s3").put_object(Bucket=stack.physical("UploadBucket"), Key=key, Body=data)["VersionId"]
+
+
+def _report(stack: Stack, key: str) -> dict[str, Any]:
+    body = boto3.client("s3").get_object(Bucket=stack.physical("UploadBucket"), Key=key)["Body"].read()
+    return json.loads(body)
+
+
+@pytest.fixture
+def people() -> list[samples.Worker]:
+    return samples.plant_faults(samples.workers(120), every=17)[0]
+
+
+def test_sample_events_decode_to_the_uploaded_key(aws: Stack, lambdas: LambdaRunner, people: list[Any]) -> None:
+    key = "incoming/pekerja-sawit/Daftar Peserta (2).xlsx"  # what events/ingest-s3-put-encoded-key.json encodes
+    data = samples.write_xlsx(people, "pekerja-sawit")
+    version = _upload(aws, key, data)
+    event = _event(aws, key, version, len(data))
+    assert event["Records"][0]["s3"]["object"]["key"] == "incoming/pekerja-sawit/Daftar+Peserta+%282%29.xlsx"
+    result = lambdas.invoke("IngestFunction", event)
+    (outcome,) = result["files"]
+    assert outcome["key"] == key and outcome["program"] == "pekerja-sawit" and outcome["error"] is None
+    report = _report(aws, "reports/pekerja-sawit/Daftar Peserta (2).xlsx.json")
+    assert report["rows_read"] == 120 and len(report["accepted"]) == outcome["counts"]["accepted"]
+    items = _items(aws)
+    assert len(items) == len(report["accepted"])
+    assert {i["sk"]["S"] for i in items} <= {f"COVERAGE#pekerja-sawit#{d}" for d in
+                                             ("2025-01-01", "2025-02-01", "2025-03-01")}
+    assert outcome["write_requests"] == -(-len(items) // 25)  # BatchWriteItem: 25 rows a request
+
+
+def test_duplicate_event_stores_and_counts_nothing_twice(aws: Stack, lambdas: LambdaRunner, people: list[Any]) -> None:
+    key = "incoming/pekerja-rentan/daftar.xlsx"
+    data = samples.write_xlsx(people, "pekerja-rentan")
+    version = _upload(aws, key, data)
+    event = _event(aws, key, version, len(data))
+    first = lambdas.invoke("IngestFunction", event)["files"][0]
+    before = _items(aws)
+    second = lambdas.invoke("IngestFunction", event)["files"][0]
+    assert (first["replayed"], second["replayed"]) == (False, True)
+    assert second["counts"] == first["counts"]
+    after = _items(aws)
+    assert after == before  # not even stored_at changed: nothing was written again
+
+
+def test_reupload_of_same_bytes_under_another_name(aws: Stack, lambdas: LambdaRunner, people: list[Any]) -> None:
+    data = samples.write_xlsx(people, "pekerja-rentan")
+    for key in ("incoming/pekerja-rentan/a.xlsx", "incoming/pekerja-rentan/salinan a.xlsx"):
+        lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))
+    copy = _report(aws, "reports/pekerja-rentan/salinan a.xlsx.json")
+    assert copy["duplicate_of"] == "incoming/pekerja-rentan/a.xlsx" and copy["stored"] is False
+    assert copy["rows_read"] == 120  # staff still see every row
+    assert len(_items(aws)) == len(copy["accepted"])
+
+
+def test_new_tmt_adds_a_period_and_new_phone_updates_contact(aws: Stack, lambdas: LambdaRunner) -> None:
+    worker = samples.workers(1)[0]
+    first = samples.write_csv([worker])
+    renewed = samples.write_csv([samples.Worker(**{**worker.__dict__, "tmt": "01-06-2025"})])
+    new_phone = samples.write_csv([samples.Worker(**{**worker.__dict__, "phone": "0813-9999-8888"})])
+    for n, data in enumerate((first, renewed, new_phone)):
+        key = f"incoming/pekerja-rentan/list-{n}.csv"
+        lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))
+    items = {i["sk"]["S"]: i for i in _items(aws)}
+    assert len(items) == 2  # the first TMT and the new one
+    assert items[f"COVERAGE#pekerja-rentan#{_iso(worker.tmt)}"]["phone"]["S"] == "+6281399998888"
+
+
+def _iso(ddmmyyyy: str) -> str:
+    d, m, y = ddmmyyyy.split("-")
+    return f"{y}-{m}-{d}"
+
+
+@pytest.mark.parametrize(
+    ("key", "data", "code"),
+    [
+        pytest.param("incoming/pekerja-rentan/scan.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(300), "file_unsupported",
+                     id="unsupported"),
+        pytest.param("incoming/daftar.xlsx", None, "program_unknown", id="no-program-folder"),
+        pytest.param("incoming/pekerja-rentan/rusak.xlsx", b"PK\x03\x04" + bytes(100), "file_unreadable",
+                     id="corrupt"),
+    ],
+)
+def test_bad_files_end_in_a_report_not_a_crash(aws: Stack, lambdas: LambdaRunner, key: str, data: bytes | None,
+                                               code: str) -> None:
+    body = data if data is not None else samples.write_xlsx(samples.workers(3), "pekerja-rentan")
+    version = _upload(aws, key, body)
+    outcome = lambdas.invoke("IngestFunction", _event(aws, key, version, len(body)))["files"][0]
+    assert outcome["error"] == code
+    report = _report(aws, outcome["report_key"])
+    assert report["error"]["code"] == code and report["error"]["message"]
+    assert _items(aws) == []
+    # The upload itself is never touched.
+    assert boto3.client("s3").get_object(Bucket=aws.physical("UploadBucket"), Key=key)["Body"].read() == body
+
+
+def test_too_large_is_judged_from_the_event_before_downloading(aws: Stack, lambdas: LambdaRunner) -> None:
+    key = "incoming/pekerja-rentan/besar.csv"
+    version = _upload(aws, key, b"NIK;Nama\n")
+    huge = 10 * 2**30
+    outcome = lambdas.invoke("IngestFunction", _event(aws, key, version, huge))["files"][0]
+    assert outcome["error"] == "file_too_large" and outcome["sha256"] is None
+
+
+def test_rejected_rows_file_is_written_for_staff(aws: Stack, lambdas: LambdaRunner, people: list[Any]) -> None:
+    key = "incoming/pekerja-rentan/daftar.xlsx"
+    data = samples.write_xlsx(people, "pekerja-rentan")
+    lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))
+    fix = boto3.client("s3").get_object(Bucket=aws.physical("UploadBucket"),
+                                        Key="reports/pekerja-rentan/daftar.xlsx.perbaikan.xlsx")
+    assert fix["ContentType"].startswith("application/vnd.openxmlformats")
+
+
+def test_async_failure_goes_to_the_failure_destination_with_the_event(aws: Stack, lambdas: LambdaRunner) -> None:
+    key = "incoming/pekerja-rentan/hilang.xlsx"  # the event names an object that is not in the bucket
+    event = _event(aws, key, "no-such-version", 100)
+    result = lambdas.invoke_async("IngestFunction", event)
+    assert result["ok"] is False and result["attempts"] == 3
+    sqs = boto3.client("sqs")
+    messages = sqs.receive_message(QueueUrl=aws.physical("IngestFailedQueue"), MaxNumberOfMessages=10)["Messages"]
+    record = json.loads(messages[0]["Body"])
+    assert record["requestPayload"] == event
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+
+
+def test_events_directory_samples_are_valid_json() -> None:
+    for path in Path(EVENTS).glob("*.json"):
+        assert json.loads(path.read_text())
