@@ -185,7 +185,8 @@ def print_summary(summary: dict[str, Any]) -> None:
             print(f"Reminders: {reminders['status']}")
         else:
             days = reminders.get("days", [])
-            print(f"Reminders over {len(days)} simulated days ({days[0] if days else '-'} .. {days[-1] if days else '-'}):")
+            span = f"{days[0]} .. {days[-1]}" if days else "-"
+            print(f"Reminders over {len(days)} simulated days ({span}):")
             for outcome, n in sorted((reminders.get("outcomes") or {}).items()):
                 print(f"   {outcome:<14} {n:>6}")
             for text in (reminders.get("sample_texts") or [])[:3]:

@@ -104,14 +104,14 @@ def test_duplicate_across_sheets_of_one_file() -> None:
 
 
 def test_same_nik_in_two_programs_is_not_a_duplicate() -> None:
-    data = xlsx({"Daftar": [HEADER + ["Program"], ["1", SITI, "SITI", "", "", "", "", "Rentan"],
+    data = xlsx({"Daftar": [[*HEADER, "Program"], ["1", SITI, "SITI", "", "", "", "", "Rentan"],
                             ["2", SITI, "SITI", "", "", "", "", "BPU Sawit"]]})
     report = check(data, "d.xlsx", None, today=TODAY)
     assert sorted(a.program for a in report.accepted) == ["pekerja-rentan", "pekerja-sawit"]
 
 
 def test_program_column_unknown_value_rejects_the_row() -> None:
-    data = xlsx({"Daftar": [HEADER + ["Program"], ["1", SITI, "SITI", "", "", "", "", "PKH"]]})
+    data = xlsx({"Daftar": [[*HEADER, "Program"], ["1", SITI, "SITI", "", "", "", "", "PKH"]]})
     report = check(data, "d.xlsx", None, today=TODAY)
     assert codes(report) == ("rejected", ["program_unknown"])
 

@@ -39,7 +39,9 @@ VALID = "6172014509850003"  # Singkawang Barat, woman born 05-09-1985, serial 00
         pytest.param(12.5, "12.5", Reject.NIK_INVALID, (), id="fractional-number"),
     ],
 )
-def test_nik_normalize(cell: object, expected_nik: str | None, reject: Reject | None, warnings: tuple[Warn, ...]) -> None:
+def test_nik_normalize(
+    cell: object, expected_nik: str | None, reject: Reject | None, warnings: tuple[Warn, ...]
+) -> None:
     result = nik.normalize(cell)  # type: ignore[arg-type]
     assert (result.nik, result.reject, result.warnings) == (expected_nik, reject, warnings)
 
