@@ -58,7 +58,7 @@ def make_lists(rentan: int, sawit: int) -> list[Upload]:
     except (ImportError, AttributeError):
         uploads.append(Upload("pekerja-sawit", "incoming/pekerja-sawit/Daftar BPU Sawit 2025.csv",
                               samples.write_csv(palm), sawit))
-    return uploads
+    return [u for u in uploads if u.workers > 0]
 
 
 def reminder_days(reports: list[dict[str, Any]]) -> list[date]:
