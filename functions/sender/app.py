@@ -1,0 +1,68 @@
+"""Sender: a batch of queued notices -> one Transactional SMS each through SNS, at most once, outcome recorded.
+
+Each SQS record carries one notice id; ``notices.Sender.handle`` does the rest (see the ordering in
+``lindungi.notices``). A record that must be tried again (SNS throttling, outside 08:00-20:00 WIB, a
+concurrent delivery) raises ``RetryLater`` and is reported in ``batchItemFailures``, so only it returns
+to the queue; after ``MAX_RECEIVE_COUNT`` receives SQS moves it to the DLQ, recorded "failed" first.
+Logs carry masked notice ids and outcomes, never names or numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from lindungi.config import programs
+from lindungi.logs import get_logger
+from lindungi.notices import Delivery, RetryLater, Sender, SenderSettings, Status, mask_id, parse_body
+
+logger = get_logger()
+metrics = Metrics()
+tracer = Tracer()
+# A batch whose every record failed is still a partial-batch answer (all ids), not a function error.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+sender = Sender(boto3.client("dynamodb"), boto3.client("sns"), boto3.client("sqs"), SenderSettings.from_env(),
+                programs())
+
+METRIC = {status: "Notice" + status.value.title().replace("_", "") for status in Status}
+"""NoticeSent, NoticeOptedOut, NoticeNoPhone, NoticeNotMobile, NoticeSuperseded, NoticeExpired, NoticeFailed."""
+
+
+@tracer.capture_method
+def record_handler(record: SQSRecord) -> None:
+    delivery = Delivery(
+        notice_id=parse_body(record.body),
+        receive_count=int(record.attributes.approximate_receive_count or 1),
+        receipt_handle=record.receipt_handle,
+    )
+    notice = mask_id(delivery.notice_id)
+    try:
+        result = sender.handle(delivery)
+    except RetryLater as retry:
+        metrics.add_metric(name="NoticeRetried", unit=MetricUnit.Count, value=1)
+        logger.warning("notice left for retry", extra={"notice": notice, "reason": str(retry),
+                                                       "receive_count": delivery.receive_count})
+        raise
+    if result.duplicate:
+        metrics.add_metric(name="NoticeDuplicateDelivery", unit=MetricUnit.Count, value=1)
+    elif result.status is not None and result.status is not Status.PLANNED:
+        metrics.add_metric(name=METRIC[result.status], unit=MetricUnit.Count, value=1)
+        if result.segments:
+            metrics.add_metric(name="SmsSegments", unit=MetricUnit.Count, value=result.segments)
+    logger.info("notice handled", extra={"notice": notice, "status": result.status, "duplicate": result.duplicate,
+                                         "segments": result.segments, "deferred_until": result.deferred_until})
+
+
+@logger.inject_lambda_context(log_event=False, clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics(capture_cold_start_metric=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return dict(process_partial_response(event=event, record_handler=record_handler, processor=processor,
+                                         context=context))

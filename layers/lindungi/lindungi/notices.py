@@ -1,0 +1,483 @@
+"""Reminder notices: one item per (coverage, stage), and the sender that turns it into at most one SMS.
+
+Key design (table ``NoticesTable``, hash key ``pk`` only)::
+
+    pk = "NOTICE#<nik>#<program>#<TMT>#<stage>"   one notice: what is owed, then what happened
+    pk = "OPTOUT#<e164>"                          a number staff were asked not to text
+
+The notice id is deterministic, so the same stage of the same cover is the
+same item whoever plans it and however often. The sparse index ``Outbox``
+(``outbox`` = "pending", ``planned_at``) holds notices planned but not yet
+known to be on the queue.
+
+Life of a notice (``status``)::
+
+    planned --claim--> sending --publish, record--> sent
+       |                  |
+       |                  +-- SNS error: back to planned (attempts+1), retried by SQS;
+       |                  |   on the queue's last receive: failed (error), then the DLQ
+       |                  +-- found still "sending" after the lease: failed (outcome_unknown)
+       +-- no_phone | not_mobile | opted_out | superseded | expired   (no SNS call)
+
+Ordering, and why nothing is sent twice:
+
+1. The planner writes the notice (condition: it does not exist) and moves the
+   coverage to its next stage (condition: it is still at this stage) in one
+   ``TransactWriteItems``; only then does it put the notice id on the queue,
+   and afterwards removes ``outbox``. Two planners at once: one transaction
+   wins, the other is cancelled and enqueues nothing. A crash before the
+   message is sent leaves the notice in ``Outbox``; the next run re-enqueues it.
+2. The sender acts on the notice item, never on the message: a terminal
+   status means a duplicate delivery, which is acknowledged and dropped.
+3. Checks that send nothing (phone, opt-out lists, a later cover, cover
+   ended) go straight from planned to their outcome, conditionally.
+4. Before publishing, the sender *claims* the notice (planned -> sending, a
+   fresh ``claim_id``, ``claimed_at``), conditionally: of two deliveries at
+   once, one claims, the other retries later and then finds a terminal status.
+5. Publish, then record ``sent`` with the SNS message id (condition: our claim).
+6. A crash between 5's publish and its record leaves "sending". After the
+   lease (longer than a sender can run, shorter than the queue's visibility
+   timeout) a redelivery cannot know whether the SMS went out; SNS has no
+   idempotency key for SMS. At-most-once wins: the notice is recorded
+   ``failed`` with ``outcome_unknown`` and nothing is published again.
+
+Only the window 08:00-20:00 WIB gates the SMS itself: outside it a delivery
+is put back on the queue, invisible until the window opens (or, on its last
+allowed receive, re-sent as a fresh message so waiting never exhausts the
+retries). Logs carry notice ids with the NIK masked, never names or numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from . import nik as nik_
+from . import sms
+from .config import Programs
+from .store import worker_pk
+
+NOTICE_PREFIX = "NOTICE#"
+OPTOUT_PREFIX = "OPTOUT#"
+OUTBOX_INDEX = "Outbox"
+OUTBOX_PENDING = "pending"
+OUTCOME_UNKNOWN = "outcome_unknown"
+RETENTION = timedelta(days=400)
+"""Notices are kept (TTL ``expires_at``) this long after the cover ended: a year of audit, then erased."""
+
+# SNS answers that retrying will not change: recorded as failed at once.
+PERMANENT_ERRORS = frozenset({"InvalidParameter", "InvalidParameterValue", "ValidationError"})
+
+_ser = TypeSerializer()
+_de = TypeDeserializer()
+
+
+class Status(StrEnum):
+    PLANNED = "planned"
+    SENDING = "sending"
+    SENT = "sent"
+    OPTED_OUT = "opted_out"
+    NO_PHONE = "no_phone"
+    NOT_MOBILE = "not_mobile"
+    SUPERSEDED = "superseded"
+    """The worker has a later cover of the same program that runs past this end: renewed or re-listed."""
+    EXPIRED = "expired"
+    """The cover ended before the notice could go out; a reminder after the end helps no one."""
+    FAILED = "failed"
+
+
+TERMINAL = frozenset(Status) - {Status.PLANNED, Status.SENDING}
+
+
+def notice_id(nik: str, program: str, coverage_start: str, stage: int) -> str:
+    return f"{nik}#{program}#{coverage_start}#{stage}"
+
+
+def notice_pk(notice: str) -> str:
+    return NOTICE_PREFIX + notice
+
+
+def optout_pk(e164: str) -> str:
+    return OPTOUT_PREFIX + e164
+
+
+def mask_id(notice: str) -> str:
+    """A notice id safe for logs: the NIK masked, the rest (program, TMT, stage) kept."""
+    head, _, rest = notice.partition("#")
+    return f"{nik_.mask(head)}#{rest}"
+
+
+def serialize(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _ser.serialize(v) for k, v in item.items()}
+
+
+def deserialize(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _de.deserialize(v) for k, v in item.items()}
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def new_notice(coverage: Mapping[str, Any], stage: int, today: date, now: datetime) -> dict[str, Any]:
+    """The notice item the planner writes for ``coverage`` (a WorkersTable item) at ``stage``."""
+    end = date.fromisoformat(coverage["coverage_end"])
+    ident = notice_id(coverage["nik"], coverage["program"], coverage["coverage_start"], stage)
+    return {
+        "pk": notice_pk(ident),
+        "type": "notice",
+        "notice_id": ident,
+        "nik": coverage["nik"],
+        "name": coverage["name"],
+        "program": coverage["program"],
+        "coverage_start": coverage["coverage_start"],
+        "coverage_end": coverage["coverage_end"],
+        "coverage_sk": coverage["sk"],
+        "stage": stage,
+        "days_left": (end - today).days,
+        "planned_for": today.isoformat(),
+        "planned_at": iso(now),
+        "status": Status.PLANNED.value,
+        "attempts": 0,
+        "outbox": OUTBOX_PENDING,
+        "expires_at": int(datetime.combine(end + RETENTION, datetime.min.time(), UTC).timestamp()),
+    }
+
+
+def message_body(notice: str) -> str:
+    """The SQS message: only the notice id; the notice item holds everything else."""
+    return json.dumps({"notice_id": notice})
+
+
+def parse_body(body: str) -> str:
+    return str(json.loads(body)["notice_id"])
+
+
+# ---------------------------------------------------------------- staff opt-out list
+
+def add_opt_out(dynamodb: Any, table: str, e164: str, *, reason: str = "", now: datetime | None = None) -> None:
+    """Record that the worker asked at the branch not to be texted on ``e164``."""
+    item = {"pk": optout_pk(e164), "type": "optout", "e164": e164, "reason": reason,
+            "added_at": iso(now or datetime.now(UTC))}
+    dynamodb.put_item(TableName=table, Item=serialize(item))
+
+
+def remove_opt_out(dynamodb: Any, table: str, e164: str) -> None:
+    dynamodb.delete_item(TableName=table, Key=serialize({"pk": optout_pk(e164)}))
+
+
+# ---------------------------------------------------------------- sender
+
+@dataclass(frozen=True)
+class Window:
+    """When SMS may go out, in local time: [from_hour, until_hour)."""
+
+    timezone: Any
+    from_hour: int = 8
+    until_hour: int = 20
+
+    def is_open(self, now: datetime) -> bool:
+        return self.from_hour <= now.astimezone(self.timezone).hour < self.until_hour
+
+    def next_open(self, now: datetime) -> datetime:
+        """The next moment the window opens (``now`` itself if it is open)."""
+        if self.is_open(now):
+            return now
+        local = now.astimezone(self.timezone)
+        opening = local.replace(hour=self.from_hour, minute=0, second=0, microsecond=0)
+        if local.hour >= self.until_hour:
+            opening += timedelta(days=1)
+        return opening
+
+
+@dataclass(frozen=True)
+class SenderSettings:
+    notices_table: str
+    workers_table: str
+    queue_url: str | None = None
+    max_receive_count: int = 5
+    """The queue's redrive ``maxReceiveCount``: on that receive a failure is final (recorded, then the DLQ)."""
+    lease: timedelta = timedelta(minutes=3)
+    """How long a claim protects a notice: above the sender's timeout, below the queue's visibility timeout."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SenderSettings:
+        """From the variables template.yaml sets for SenderFunction."""
+        env = os.environ if env is None else env
+        return cls(
+            notices_table=env["NOTICES_TABLE"],
+            workers_table=env["WORKERS_TABLE"],
+            queue_url=env.get("REMINDER_QUEUE_URL") or None,
+            max_receive_count=int(env.get("MAX_RECEIVE_COUNT") or 5),
+            lease=timedelta(seconds=int(env.get("CLAIM_LEASE_SECONDS") or 180)),
+        )
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One SQS delivery of a notice, as the sender function received it."""
+
+    notice_id: str
+    receive_count: int = 1
+    receipt_handle: str | None = None
+
+
+@dataclass(frozen=True)
+class SendResult:
+    notice_id: str
+    status: Status | None
+    """The notice's status after this delivery (None: no such notice)."""
+    duplicate: bool = False
+    """Nothing done: the notice already had its outcome (a duplicate delivery)."""
+    deferred_until: datetime | None = None
+    message_id: str | None = None
+    segments: int | None = None
+
+
+class RetryLater(Exception):
+    """Leave the message on the queue: Lambda reports it as a batch item failure and SQS redelivers it."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str | None
+    sms_capable: bool
+    superseded: bool
+
+
+class Sender:
+    """Sends one notice per delivery, at most once; see the module docstring for the ordering."""
+
+    def __init__(self, dynamodb: Any, sns: Any, sqs: Any, settings: SenderSettings, programs: Programs) -> None:
+        self.dynamodb = dynamodb
+        self.sns = sns
+        self.sqs = sqs
+        self.settings = settings
+        self.programs = programs
+        reminders = programs.reminders
+        self.window = Window(programs.timezone, reminders.send_from_hour, reminders.send_until_hour)
+
+    # -- reading -----------------------------------------------------------------------------
+    def get(self, notice: str) -> dict[str, Any] | None:
+        response = self.dynamodb.get_item(
+            TableName=self.settings.notices_table, Key=serialize({"pk": notice_pk(notice)}), ConsistentRead=True
+        )
+        return deserialize(response["Item"]) if "Item" in response else None
+
+    def contact(self, notice: Mapping[str, Any]) -> Contact:
+        """The worker's current phone (on their most recently listed cover) and whether a later cover exists."""
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.settings.workers_table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :cov)",
+            "ExpressionAttributeValues": serialize({":pk": worker_pk(notice["nik"]), ":cov": "COVERAGE#"}),
+            "ProjectionExpression": "sk, program, coverage_start, coverage_end, phone, sms_capable, listed_at",
+            "ConsistentRead": True,
+        }
+        while True:
+            response = self.dynamodb.query(**kwargs)
+            items += [deserialize(i) for i in response.get("Items", [])]
+            if "LastEvaluatedKey" not in response:
+                break
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        superseded = any(
+            i.get("program") == notice["program"] and str(i.get("coverage_end", "")) > notice["coverage_end"]
+            for i in items
+        )
+        if not items:
+            return Contact(None, False, superseded)
+        latest = max(items, key=lambda i: (str(i.get("listed_at", "")), str(i.get("coverage_start", ""))))
+        phone = latest.get("phone") or None
+        return Contact(phone, bool(latest.get("sms_capable")) and phone is not None, superseded)
+
+    def staff_opted_out(self, e164: str) -> bool:
+        response = self.dynamodb.get_item(
+            TableName=self.settings.notices_table, Key=serialize({"pk": optout_pk(e164)}), ConsistentRead=True
+        )
+        return "Item" in response
+
+    def sns_opted_out(self, e164: str) -> bool:
+        return bool(self.sns.check_if_phone_number_is_opted_out(phoneNumber=e164)["isOptedOut"])
+
+    # -- writing -----------------------------------------------------------------------------
+    def _update(self, notice: str, sets: Mapping[str, Any], removes: tuple[str, ...], condition: str,
+                condition_values: Mapping[str, Any]) -> bool:
+        """A conditional update of the notice; False when the condition did not hold."""
+        names = {f"#{k}": k for k in [*sets, *removes]}
+        values = {f":{k}": v for k, v in sets.items()} | dict(condition_values)
+        expression = "SET " + ", ".join(f"#{k} = :{k}" for k in sets)
+        if removes:
+            expression += " REMOVE " + ", ".join(f"#{k}" for k in removes)
+        try:
+            self.dynamodb.update_item(
+                TableName=self.settings.notices_table,
+                Key=serialize({"pk": notice_pk(notice)}),
+                UpdateExpression=expression,
+                ConditionExpression=condition,
+                ExpressionAttributeNames=names | {"#status": "status"},
+                ExpressionAttributeValues=serialize(values),
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def finish(self, notice: Mapping[str, Any], status: Status, now: datetime, *, claim: str | None = None,
+               **details: Any) -> bool:
+        """Record a terminal outcome, from planned or from our own claim."""
+        sets = {"status": status.value, "outcome_at": iso(now), **{k: v for k, v in details.items() if v is not None}}
+        if claim is None:
+            return self._update(notice["notice_id"], sets, ("outbox",), "#status = :from",
+                                {":from": Status.PLANNED.value})
+        return self._update(notice["notice_id"], sets, ("outbox", "claim_id"),
+                            "#status = :from AND claim_id = :claim", {":from": Status.SENDING.value, ":claim": claim})
+
+    def claim(self, notice: Mapping[str, Any], now: datetime, phone: str, text: str) -> str | None:
+        claim = uuid.uuid4().hex
+        sets = {"status": Status.SENDING.value, "claim_id": claim, "claimed_at": iso(now), "phone": phone,
+                "text": text}
+        won = self._update(notice["notice_id"], sets, ("outbox",), "#status = :from", {":from": Status.PLANNED.value})
+        return claim if won else None
+
+    def release(self, notice: Mapping[str, Any], claim: str, now: datetime, error: str) -> bool:
+        """Put a claimed notice back to planned after a failed publish, counting the attempt."""
+        sets = {"status": Status.PLANNED.value, "attempts": int(notice.get("attempts", 0)) + 1, "last_error": error,
+                "last_attempt_at": iso(now)}
+        return self._update(notice["notice_id"], sets, ("claim_id",), "#status = :from AND claim_id = :claim",
+                            {":from": Status.SENDING.value, ":claim": claim})
+
+    def record_sent(self, notice: Mapping[str, Any], claim: str, now: datetime, message_id: str, segments: int) -> bool:
+        """``sent``, under our claim, or over an ``outcome_unknown`` a too-slow redelivery wrote meanwhile."""
+        sets = {"status": Status.SENT.value, "outcome_at": iso(now), "sns_message_id": message_id,
+                "segments": segments}
+        return self._update(
+            notice["notice_id"], sets, ("claim_id", "error"),
+            "(#status = :sending AND claim_id = :claim) OR (#status = :failed AND #error = :unknown)",
+            {":sending": Status.SENDING.value, ":claim": claim, ":failed": Status.FAILED.value,
+             ":unknown": OUTCOME_UNKNOWN},
+        )
+
+    # -- the decision --------------------------------------------------------------------------
+    def handle(self, delivery: Delivery, now: datetime | None = None) -> SendResult:
+        """Bring one notice to its outcome, or raise ``RetryLater`` to leave the message for another try."""
+        now = now or datetime.now(UTC)
+        notice = self.get(delivery.notice_id)
+        if notice is None:
+            return SendResult(delivery.notice_id, None)
+        status = Status(notice["status"])
+        if status in TERMINAL:
+            return SendResult(delivery.notice_id, status, duplicate=True)
+        if status is Status.SENDING:
+            return self._claimed_elsewhere(notice, delivery, now)
+        try:
+            return self._planned(notice, delivery, now)
+        except (ClientError, BotoCoreError) as error:
+            # DynamoDB or the opt-out check failed before anything was claimed: retry; on the last
+            # receive record the failure, so the message in the DLQ matches a "failed" notice.
+            if delivery.receive_count >= self.settings.max_receive_count:
+                self.finish(notice, Status.FAILED, now, error=_error_text(error))
+            raise RetryLater(_error_text(error)) from error
+
+    def _claimed_elsewhere(self, notice: Mapping[str, Any], delivery: Delivery, now: datetime) -> SendResult:
+        last = delivery.receive_count >= self.settings.max_receive_count
+        claimed_at = datetime.fromisoformat(notice["claimed_at"])
+        if now < claimed_at + self.settings.lease and not last:
+            raise RetryLater("claimed by another delivery")
+        # The claimant stopped between claim and record (or, on the last receive, is still at it): it may
+        # have published. Never publish again; if it does record "sent" later, that overwrites this.
+        if not self.finish(notice, Status.FAILED, now, claim=notice["claim_id"], error=OUTCOME_UNKNOWN):
+            raise RetryLater("notice changed while recording outcome_unknown")
+        return SendResult(notice["notice_id"], Status.FAILED)
+
+    def _outcome(self, notice: Mapping[str, Any], status: Status, now: datetime, **details: Any) -> SendResult:
+        if not self.finish(notice, status, now, **details):
+            raise RetryLater("notice changed meanwhile")  # redelivered, it will see the new status
+        return SendResult(notice["notice_id"], status)
+
+    def _planned(self, notice: Mapping[str, Any], delivery: Delivery, now: datetime) -> SendResult:
+        local_today = now.astimezone(self.programs.timezone).date()
+        if local_today > date.fromisoformat(notice["coverage_end"]):
+            return self._outcome(notice, Status.EXPIRED, now)
+        contact = self.contact(notice)
+        if not contact.phone:
+            return self._outcome(notice, Status.NO_PHONE, now)
+        if not contact.sms_capable:
+            return self._outcome(notice, Status.NOT_MOBILE, now)
+        if contact.superseded:
+            return self._outcome(notice, Status.SUPERSEDED, now)
+        if self.staff_opted_out(contact.phone):
+            return self._outcome(notice, Status.OPTED_OUT, now, opt_out="staff")
+        if self.sns_opted_out(contact.phone):
+            return self._outcome(notice, Status.OPTED_OUT, now, opt_out="sns")
+        if not self.window.is_open(now):
+            return self._defer(notice, delivery, now)
+        return self._send(notice, delivery, now, contact.phone)
+
+    def _defer(self, notice: Mapping[str, Any], delivery: Delivery, now: datetime) -> SendResult:
+        """Outside the window: the message waits, invisible, until the window opens."""
+        opens = self.window.next_open(now)
+        wait = min(int((opens - now).total_seconds()) + 1, 12 * 3600)  # SQS caps visibility at 12 h
+        queue, handle = self.settings.queue_url, delivery.receipt_handle
+        if queue and delivery.receive_count >= self.settings.max_receive_count - 1:
+            # One more failure and SQS would move it to the DLQ: hand it over to a fresh message instead.
+            self.sqs.send_message(QueueUrl=queue, MessageBody=message_body(notice["notice_id"]), DelaySeconds=900)
+            return SendResult(notice["notice_id"], Status.PLANNED, deferred_until=opens)
+        if queue and handle:
+            self.sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=handle, VisibilityTimeout=wait)
+        raise RetryLater(f"outside the send window; waits until {opens.isoformat()}")
+
+    def _send(self, notice: Mapping[str, Any], delivery: Delivery, now: datetime, phone: str) -> SendResult:
+        reminders = self.programs.reminders
+        program = self.programs.get(notice["program"])
+        rendered = sms.render(
+            reminders.template(notice["program"], int(notice["stage"])),
+            name=notice["name"],
+            end_date=date.fromisoformat(notice["coverage_end"]),
+            program=program.name if program else notice["program"],
+            fallback_name=reminders.name_fallback,
+        )
+        claim = self.claim(notice, now, phone, rendered.text)
+        if claim is None:
+            raise RetryLater("claimed by another delivery")
+        attributes = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}
+        if reminders.sender_id:
+            attributes["AWS.SNS.SMS.SenderID"] = {"DataType": "String", "StringValue": reminders.sender_id}
+        try:
+            response = self.sns.publish(PhoneNumber=phone, Message=rendered.text, MessageAttributes=attributes)
+        except (ClientError, BotoCoreError) as error:
+            text = _error_text(error)
+            code = error.response["Error"]["Code"] if isinstance(error, ClientError) else ""
+            if code in PERMANENT_ERRORS:
+                self.finish(notice, Status.FAILED, now, claim=claim, error=text)
+                return SendResult(notice["notice_id"], Status.FAILED)
+            if delivery.receive_count >= self.settings.max_receive_count:
+                self.finish(notice, Status.FAILED, now, claim=claim, error=text,
+                            attempts=int(notice.get("attempts", 0)) + 1)
+            else:
+                self.release(notice, claim, now, text)
+            raise RetryLater(text) from error
+        message_id = str(response["MessageId"])
+        try:
+            self.record_sent(notice, claim, now, message_id, rendered.length.segments)
+        except (ClientError, BotoCoreError) as error:
+            # Sent but not recorded: the notice stays "sending" and ends as outcome_unknown, never re-sent.
+            # The SNS message id goes into the retry reason (logged) so an operator can reconcile it.
+            raise RetryLater(f"published as {message_id} but not recorded: {_error_text(error)}") from error
+        return SendResult(notice["notice_id"], Status.SENT, message_id=message_id, segments=rendered.length.segments)
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ClientError):
+        err = error.response.get("Error", {})
+        return f"{err.get('Code', 'ClientError')}: {err.get('Message', '')}"[:500]
+    return f"{type(error).__name__}: {error}"[:500]
