@@ -35,7 +35,7 @@ from lindungi.notices import (
     serialize,
 )
 from lindungi.readers.base import RowRef
-from lindungi.reminders import PlanReport, Planner, PlannerSettings, run_time
+from lindungi.reminders import Planner, PlannerSettings, PlanReport, run_time
 from lindungi.store import Source, coverage_item, write_items
 from lindungi.validate import Accepted
 from lindungi_dev.emulator import ACCOUNT, REGION, LambdaRunner, Stack
@@ -387,7 +387,7 @@ def test_concurrent_delivery_while_claimed_retries_then_sees_the_outcome(env: En
     sender = env.sender()
     fail_on(sender.dynamodb, "before-call.dynamodb.UpdateItem", "ProvisionedThroughputExceededException",
             when=lambda p: p["ExpressionAttributeValues"].get(":status", {}).get("S") == "sent")
-    with pytest.raises(RetryLater, match="published as .* but not recorded"):
+    with pytest.raises(RetryLater, match=r"published as .* but not recorded"):
         sender.handle(Delivery(ident), now)  # published, then could not record: "sending" remains
     with pytest.raises(RetryLater):
         env.sender().handle(Delivery(ident, receive_count=2), now + timedelta(seconds=30))  # lease still held
@@ -400,7 +400,7 @@ def test_crash_between_publish_and_record_never_sends_twice(env: Env) -> None:
     crashing = env.sender()
     fail_on(crashing.dynamodb, "before-call.dynamodb.UpdateItem", "InternalServerError",
             when=lambda p: p["ExpressionAttributeValues"].get(":status", {}).get("S") == "sent")
-    with pytest.raises(RetryLater, match="published as .* but not recorded"):
+    with pytest.raises(RetryLater, match=r"published as .* but not recorded"):
         crashing.handle(Delivery(ident), now)
     assert env.notice(ident)["status"] == "sending" and len(env.sms()) == 1
     # The redelivery after the visibility timeout (360 s > the 180 s lease) may not publish again.
