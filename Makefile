@@ -7,7 +7,7 @@ UV_VERSION := 0.13.8
 UV := .tools/bin/uv
 RUN := $(UV) run --frozen --no-dev --group dev
 
-.PHONY: help demo test lint bench build clean
+.PHONY: help demo test lint bench build requirements clean
 
 help:
 	@echo "make demo    the whole pipeline on a local AWS emulator (upload, parse, store, report, remind, SMS)"
@@ -36,6 +36,12 @@ test: lint
 
 bench: .venv/.synced
 	$(RUN) python -m lindungi_dev.bench $(ARGS)
+
+build: .venv/.synced
+	$(RUN) python -m lindungi_dev.build $(ARGS)
+
+requirements: .venv/.synced
+	$(RUN) python -m lindungi_dev.build --requirements
 
 clean:
 	rm -rf .venv .tools .aws-sam .local
