@@ -1,0 +1,185 @@
+"""No NIK, phone number or name in clear in any log line: what ``lindungi.logs`` masks, and what our code logs.
+
+The masking is at the formatter, so it also covers what no call site controls: exception messages and
+tracebacks, failed events and DLQ records logged whole, a botocore error that echoes a request.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lindungi.logs import get_logger, redact
+
+ROOT = Path(__file__).resolve().parents[2]
+
+NIK = "6172014509850003"
+PHONE = "+6281234567890"
+NIK_CLEAR = re.compile(r"(?<!\d)\d{16}(?!\d)")
+PHONE_CLEAR = re.compile(r"(?:\+?62|0)[\s-]?8\d{1,2}[\s-]?\d{3,4}[\s-]?\d{3,4}")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        pytest.param(NIK, "6172********0003", id="nik-plain"),
+        pytest.param("6172 0145 0985 0003", "6172********0003", id="nik-spaced"),
+        pytest.param("6172.0145.0985.0003", "6172********0003", id="nik-dotted"),
+        pytest.param("6172-0145-0985-0003", "6172********0003", id="nik-dashed"),
+        pytest.param("'6172014509850003", "'6172********0003", id="nik-with-excel-apostrophe"),
+        pytest.param("6172014509850003.0", "6172********0003.0", id="nik-as-float-text"),
+        pytest.param("NIK=6172014509850003;", "NIK=6172********0003;", id="nik-inside-text"),
+        pytest.param(PHONE, "+62812****7890", id="phone-e164"),
+        pytest.param("6281234567890", "62812****7890", id="phone-62"),
+        pytest.param("081234567890", "0812****7890", id="phone-08"),
+        pytest.param("0812-3456-7890", "0812****7890", id="phone-dashed"),
+        pytest.param("0812 3456 7890", "0812****7890", id="phone-spaced"),
+        pytest.param("+62 812 3456 7890", "+62812****7890", id="phone-e164-spaced"),
+        pytest.param("%2B6281234567890", "%2B62812****7890", id="phone-url-encoded"),
+        pytest.param("0857123456", "0857****3456", id="phone-short-mobile"),
+        pytest.param("HP 081234567890 / 085712345678", "HP 0812****7890 / 0857****5678", id="two-phones"),
+    ],
+)
+def test_redact_masks_niks_and_phones(text: str, masked: str) -> None:
+    assert redact(text) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("rows_read=8504 accepted=8400", id="counts"),
+        pytest.param("sha256=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", id="sha256"),
+        pytest.param("2025-05-31T09:00:00+07:00", id="timestamp"),
+        pytest.param("incoming/pekerja-rentan/daftar 2025.xlsx#3HL4kqtJlcpXroDTDmJ", id="s3-key-and-version"),
+        pytest.param("6172********0003 +62812****7890", id="already-masked"),
+        pytest.param("12345678901234567", id="17-digit-number"),
+    ],
+)
+def test_redact_leaves_what_is_not_personal(text: str) -> None:
+    assert redact(text) == text
+
+
+def _capture(service: str = "test") -> tuple[Any, io.StringIO]:
+    stream = io.StringIO()
+    logger = get_logger(service)
+    for handler in logger.handlers:
+        handler.setStream(stream)  # type: ignore[attr-defined]
+    logger.setLevel(logging.DEBUG)
+    return logger, stream
+
+
+def _clear(output: str) -> list[str]:
+    return NIK_CLEAR.findall(output) + PHONE_CLEAR.findall(output)
+
+
+def test_message_extra_and_correlation_id_are_masked() -> None:
+    logger, stream = _capture()
+    logger.set_correlation_id(f"incoming/pekerja-rentan/{NIK}.xlsx#v1")
+    logger.info(f"row for {NIK} has phone {PHONE}", extra={"nik": NIK, "contact": {"phone": "081234567890"}})
+    line = json.loads(stream.getvalue())
+    assert _clear(stream.getvalue()) == []
+    assert line["nik"] == "6172********0003"
+    assert line["contact"]["phone"] == "0812****7890"
+    assert line["correlation_id"] == "incoming/pekerja-rentan/6172********0003.xlsx#v1"
+
+
+def test_exception_message_and_traceback_are_masked() -> None:
+    logger, stream = _capture()
+
+    def store(nik: str, phone: str) -> None:
+        raise ValueError(f"conditional check failed for NIK#{nik} ({phone})")
+
+    try:
+        store(NIK, PHONE)
+    except ValueError:
+        logger.exception("store failed")
+    output = stream.getvalue()
+    assert "ValueError" in output and "NIK#6172********0003" in output
+    assert _clear(output) == []
+
+
+def test_a_dlq_record_logged_whole_is_masked() -> None:
+    """An OnFailure record (Lambda's async-invoke destination) or a reminder from the DLQ, logged as it is."""
+    logger, stream = _capture()
+    record = {
+        "requestContext": {"condition": "RetriesExhausted", "approximateInvokeCount": 3},
+        "requestPayload": {"Records": [{"s3": {"object": {"key": f"incoming/pekerja-sawit/{NIK}.csv"}}}]},
+        "responsePayload": {"errorMessage": f"bad phone 0812-3456-7890 for {NIK}", "errorType": "StoreError",
+                            "stackTrace": [f'  File "app.py", line 1, in store\n    nik = "{NIK}"\n']},
+        "notice": {"notice_id": f"{NIK}#pekerja-sawit#2025-01-01#30", "phone": PHONE, "status": "failed"},
+    }
+    logger.error("failed event", extra={"dlq_record": record})
+    logger.error(json.dumps(record))  # and as a JSON string inside the message
+    output = stream.getvalue()
+    assert output.count("6172********0003") >= 8
+    assert _clear(output) == []
+
+
+def test_a_botocore_error_echoing_a_key_is_masked() -> None:
+    from botocore.exceptions import ClientError
+
+    logger, stream = _capture()
+    error = ClientError({"Error": {"Code": "ConditionalCheckFailedException",
+                                   "Message": f"Item {{pk: WORKER#{NIK}, phone: {PHONE}}}"}}, "PutItem")
+    try:
+        raise error
+    except ClientError:
+        logger.exception("dynamodb refused")
+    assert _clear(stream.getvalue()) == []
+
+
+# ------------------------------------------------------------------------------- what our code logs
+LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "append_keys"}
+PERSONAL = {"name", "nama", "phone", "e164", "nik", "address", "alamat", "birth_date"}
+SOURCES = sorted([*ROOT.glob("functions/*/app.py"), *ROOT.glob("layers/lindungi/lindungi/**/*.py")])
+
+
+def _logger_calls(tree: ast.AST) -> list[ast.Call]:
+    return [
+        node for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in LOG_METHODS
+        and isinstance(node.func.value, ast.Name) and node.func.value.id in {"logger", "log", "LOGGER"}
+    ]
+
+
+def _personal_fields(call: ast.Call) -> list[str]:
+    found = []
+    for arg in [*call.args, *(k.value for k in call.keywords)]:
+        for node in ast.walk(arg):
+            if isinstance(node, ast.Attribute) and node.attr in PERSONAL:
+                found.append(f".{node.attr}")
+            elif isinstance(node, ast.Name) and node.id in PERSONAL:
+                found.append(node.id)
+            elif isinstance(node, ast.Dict):
+                found += [k.value for k in node.keys if isinstance(k, ast.Constant) and k.value in PERSONAL]
+            elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+                found += [f"[{node.slice.value!r}]"] if node.slice.value in PERSONAL else []
+    return found
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_our_code_never_logs_a_name_phone_or_nik_field(source: Path) -> None:
+    """Masking cannot recognise a name, so names must never reach a logger call; NIKs and phones are masked
+    anyway, but our own calls should not need that."""
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    offenders = [(call.lineno, field) for call in _logger_calls(tree) for field in _personal_fields(call)]
+    assert offenders == []
+
+
+def test_the_guard_catches_a_name_in_a_logger_call() -> None:
+    tree = ast.parse('logger.info("sent", extra={"name": row.name, "to": notice["phone"]})')
+    assert sorted(_personal_fields(_logger_calls(tree)[0])) == [".name", "['phone']", "name"]
+
+
+def test_every_function_logs_through_the_redacting_logger() -> None:
+    for app in ROOT.glob("functions/*/app.py"):
+        text = app.read_text(encoding="utf-8")
+        assert "from lindungi.logs import get_logger" in text and "logger = get_logger(" in text, app
+        assert "Logger(" not in text, f"{app}: a plain Powertools Logger would log without masking"
