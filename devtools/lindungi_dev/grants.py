@@ -1,0 +1,172 @@
+"""Least privilege, checked: the AWS calls a function really makes against the IAM grants template.yaml gives it.
+
+``CallRecorder`` wraps botocore's ``BaseClient._make_api_call`` while the template's functions run in-process on
+moto, and notes each call as (function, IAM action, resource). The function is the one ``LambdaRunner``
+is invoking (it sets ``AWS_LAMBDA_FUNCTION_NAME``); calls made outside an invocation (a test's own
+setup) are ignored. ``missing_grants`` then says which of them no ``Allow`` statement of that function's
+``Policies`` covers. Resources are compared by logical id (and S3 key or index), so the check reads the
+template as CloudFormation would resolve it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.client import BaseClient
+
+from .emulator import Stack
+
+# boto3 operation -> IAM action, for what Powertools and our code call. Operations missing here fail loudly.
+ACTIONS = {
+    "GetItem": "dynamodb:GetItem", "PutItem": "dynamodb:PutItem", "UpdateItem": "dynamodb:UpdateItem",
+    "DeleteItem": "dynamodb:DeleteItem", "Query": "dynamodb:Query", "Scan": "dynamodb:Scan",
+    "BatchWriteItem": "dynamodb:BatchWriteItem", "BatchGetItem": "dynamodb:BatchGetItem",
+    "GetObject": "s3:GetObject", "PutObject": "s3:PutObject", "HeadObject": "s3:GetObject",
+    "SendMessage": "sqs:SendMessage", "SendMessageBatch": "sqs:SendMessage",
+    "ChangeMessageVisibility": "sqs:ChangeMessageVisibility", "DeleteMessage": "sqs:DeleteMessage",
+    "ReceiveMessage": "sqs:ReceiveMessage", "GetQueueAttributes": "sqs:GetQueueAttributes",
+    "Publish": "sns:Publish", "CheckIfPhoneNumberIsOptedOut": "sns:CheckIfPhoneNumberIsOptedOut",
+}
+# TransactWriteItems is authorised per item, as the underlying single-item action.
+TRANSACT = {"Put": "dynamodb:PutItem", "Update": "dynamodb:UpdateItem", "Delete": "dynamodb:DeleteItem",
+            "ConditionCheck": "dynamodb:ConditionCheckItem"}
+
+
+@dataclass(frozen=True)
+class Call:
+    function: str
+    action: str
+    resource: str
+    """Logical id, plus "/<key>" for S3 objects or "/index/<name>" for indexes; "*" for phone numbers."""
+
+
+@dataclass
+class CallRecorder:
+    """Every AWS call the template's functions make while it is registered on a boto3 session."""
+
+    stack: Stack
+    calls: set[Call] = field(default_factory=set)
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[CallRecorder]:
+        """Record every client's calls (any session: Powertools' idempotency layer makes its own)."""
+        original = getattr(BaseClient, "_make_api_call")  # noqa: B009 - private, untyped in the stubs
+        recorder = self
+
+        def make_api_call(client: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
+            recorder.note(operation_name, api_params)
+            return original(client, operation_name, api_params)
+
+        setattr(BaseClient, "_make_api_call", make_api_call)  # noqa: B010
+        try:
+            yield self
+        finally:
+            setattr(BaseClient, "_make_api_call", original)  # noqa: B010
+
+    def note(self, operation: str, params: dict[str, Any]) -> None:
+        running = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "")
+        prefix = f"{self.stack.name}-"
+        if not running.startswith(prefix):
+            return
+        function = running[len(prefix):]
+        for action, resource in self._resolve(operation, params):
+            self.calls.add(Call(function, action, resource))
+
+    def _logical(self, physical: str) -> str:
+        for logical, value in self.stack.physical_ids.items():
+            if value == physical or value.rsplit("/", 1)[-1] == physical:
+                return logical
+        return f"?{physical}"
+
+    def _resolve(self, operation: str, params: dict[str, Any]) -> Iterator[tuple[str, str]]:
+        if operation == "TransactWriteItems":
+            for item in params["TransactItems"]:
+                (kind, body), = item.items()
+                yield TRANSACT[kind], self._logical(body["TableName"])
+            return
+        action = ACTIONS.get(operation, f"?{operation}")
+        if operation == "BatchWriteItem":
+            for table in params["RequestItems"]:
+                yield action, self._logical(table)
+        elif "TableName" in params:
+            index = f"/index/{params['IndexName']}" if params.get("IndexName") else ""
+            yield action, self._logical(params["TableName"]) + index
+        elif "QueueUrl" in params:
+            yield action, self._logical(params["QueueUrl"])
+        elif "Bucket" in params:
+            yield action, self._logical(params["Bucket"]) + "/" + params.get("Key", "")
+        elif "TopicArn" in params:
+            yield action, self._logical(params["TopicArn"])
+        else:  # Publish(PhoneNumber=...), CheckIfPhoneNumberIsOptedOut: no resource ARN exists
+            yield action, "*"
+
+
+# ------------------------------------------------------------------------------ the template's side
+
+
+def _resource_patterns(stack: Stack, resource: Any) -> list[str]:
+    """A statement's Resource as logical-id patterns: !GetAtt X.Arn -> "X", "${X.Arn}/index/I" -> "X/index/I"."""
+    if isinstance(resource, list):
+        return [p for r in resource for p in _resource_patterns(stack, r)]
+    if resource == "*":
+        return ["*"]
+    if isinstance(resource, dict) and "Fn::GetAtt" in resource:
+        target = resource["Fn::GetAtt"]
+        logical = target[0] if isinstance(target, list) else target.split(".")[0]
+        return [logical]
+    if isinstance(resource, dict) and "Fn::Sub" in resource:
+        text = resource["Fn::Sub"] if isinstance(resource["Fn::Sub"], str) else resource["Fn::Sub"][0]
+        attr = re.fullmatch(r"\$\{(\w+)\.Arn\}(.*)", text)
+        if attr:
+            return [attr[1] + attr[2]]
+        for logical, bucket in stack.of_type("AWS::S3::Bucket").items():
+            name = bucket.get("Properties", {}).get("BucketName", {})
+            name = name.get("Fn::Sub") if isinstance(name, dict) else None
+            if name and f":s3:::{name}" in text:
+                return [logical + text.split(f":s3:::{name}", 1)[1]]
+        return [f"?{text}"]
+    return [f"?{resource}"]
+
+
+@dataclass(frozen=True)
+class Grant:
+    actions: tuple[str, ...]
+    resources: tuple[str, ...]
+    sid: str
+
+    def covers(self, action: str, resource: str) -> bool:
+        if not any(fnmatch.fnmatchcase(action, a) for a in self.actions):
+            return False
+        return any(pattern == "*" or fnmatch.fnmatchcase(resource, pattern) for pattern in self.resources)
+
+
+def grants(stack: Stack, function: str) -> list[Grant]:
+    """The Allow statements of a function's inline ``Policies`` (SAM adds the event sources' own)."""
+    found = []
+    for policy in stack.resources[function]["Properties"].get("Policies", []):
+        if not isinstance(policy, dict) or "Statement" not in policy:
+            continue
+        for statement in policy["Statement"]:
+            if statement.get("Effect") != "Allow":
+                continue
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            found.append(Grant(tuple(actions), tuple(_resource_patterns(stack, statement["Resource"])),
+                               statement.get("Sid", "")))
+    return found
+
+
+def missing_grants(stack: Stack, calls: set[Call]) -> list[Call]:
+    """The calls no statement of their function's policies allows."""
+    by_function: dict[str, list[Grant]] = {}
+    missing = []
+    for call in sorted(calls, key=lambda c: (c.function, c.action, c.resource)):
+        allowed = by_function.setdefault(call.function, grants(stack, call.function))
+        if not any(g.covers(call.action, call.resource) for g in allowed):
+            missing.append(call)
+    return missing

@@ -1,0 +1,346 @@
+"""template.yaml against the code: every variable a handler reads is set, every AWS call it makes is granted,
+nothing is granted on "*" without need, and every function is encrypted, logged, alarmed and retained.
+
+cfn-lint itself runs in `make lint`. What is checked here is what cfn-lint cannot know: the code. The AWS
+calls are recorded while the functions really run on moto (``lindungi_dev.grants``): ingestion here, the
+whole pipeline (planner and sender too) in tests/e2e/test_pipeline_logs.py. A static scan of the code
+could not tell which table a call goes to, and the layer's modules are shared, so it would over-grant.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lindungi_dev import samples
+from lindungi_dev.emulator import ROOT, LambdaRunner, Stack, load_template
+from lindungi_dev.grants import Call, CallRecorder, grants, missing_grants
+
+TEMPLATE = load_template()
+STACK = Stack(TEMPLATE)
+FUNCTIONS = sorted(STACK.functions())
+LAYER = ROOT / "layers" / "lindungi"
+RESOURCES = TEMPLATE["Resources"]
+
+
+# ------------------------------------------------------------------------------- the code's side
+
+
+def _module_file(name: str) -> Path | None:
+    parts = name.split(".")
+    if parts[0] != "lindungi":
+        return None
+    base = LAYER.joinpath(*parts)
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _imports(path: Path) -> set[Path]:
+    """The lindungi modules ``path`` imports, anywhere in it (lazy imports too)."""
+    package = ".".join(path.relative_to(LAYER).with_suffix("").parts[:-1]) if path.is_relative_to(LAYER) else ""
+    found: set[Path] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join([*anchor, base] if base else anchor)
+            names = [base] + [f"{base}.{a.name}" for a in node.names]
+        found |= {f for n in names if (f := _module_file(n))}
+    return found
+
+
+def closure(app: Path) -> set[Path]:
+    """The handler and every lindungi module it can reach."""
+    seen, todo = set(), [app]
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        todo += [p for p in _imports(path) if p not in seen]
+    return seen
+
+
+def _constants(tree: ast.Module) -> dict[str, str]:
+    return {t.id: n.value.value for n in tree.body if isinstance(n, ast.Assign)
+            for t in n.targets if isinstance(t, ast.Name)
+            and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)}
+
+
+def _is_environ(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
+        isinstance(node, ast.Name) and node.id in {"env", "environ"})
+
+
+def _text(node: ast.AST, constants: dict[str, str]) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return constants.get(node.id) if isinstance(node, ast.Name) else None
+
+
+def _reads_with_default(func: ast.AST) -> bool:
+    """environ.get / env.get / os.getenv / config._int_env("X", default)."""
+    if isinstance(func, ast.Attribute):
+        return (func.attr == "get" and _is_environ(func.value)) or func.attr == "getenv"
+    return isinstance(func, ast.Name) and func.id.endswith("_env")
+
+
+def env_reads(paths: set[Path]) -> dict[str, bool]:
+    """Variable -> required (read as ``environ[...]``, no default) for everything the modules read."""
+    reads: dict[str, bool] = {}
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = _constants(tree)
+        for node in ast.walk(tree):
+            name, required = None, False
+            if isinstance(node, ast.Subscript) and _is_environ(node.value):
+                name, required = _text(node.slice, constants), True
+            elif isinstance(node, ast.Call) and node.args and _reads_with_default(node.func):
+                name = _text(node.args[0], constants)
+            if name:
+                reads[name] = reads.get(name, False) or required
+    return reads
+
+
+def handler_source(function: str) -> Path:
+    props = STACK.function_properties(function)
+    return ROOT / props["CodeUri"] / (props["Handler"].rsplit(".", 1)[0] + ".py")
+
+
+def template_env(function: str) -> dict[str, Any]:
+    globals_ = TEMPLATE.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
+    own = RESOURCES[function]["Properties"].get("Environment", {}).get("Variables", {})
+    return {**globals_, **own}
+
+
+# ------------------------------------------------------------------------------- environment
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_variable_the_handler_needs_is_set_for_it(function: str) -> None:
+    reads = env_reads(closure(handler_source(function)))
+    assert reads, "the analysis found no environment reads at all: is it still looking at the right code?"
+    missing = sorted(name for name, required in reads.items() if required and name not in template_env(function))
+    assert missing == [], f"{function} reads {missing} without a default, and the template does not set them"
+
+
+def test_every_variable_the_template_sets_is_read_by_some_handler() -> None:
+    """Dead configuration misleads operators: each variable must mean something to the code."""
+    read = {name for f in FUNCTIONS for name in env_reads(closure(handler_source(f)))}
+    for function in FUNCTIONS:
+        unread = sorted(n for n in template_env(function) if n not in read and not n.startswith("POWERTOOLS_"))
+        assert unread == [], f"{function}: set but never read: {unread}"
+
+
+def test_the_env_analysis_sees_the_usual_forms() -> None:
+    source = (
+        'import os\nWORKERS = "W_ENV"\n'
+        'a = os.environ["REQ"]\nb = os.environ.get("OPT", "1")\nc = os.getenv("OPT2")\n'
+        'd = env["REQ2"]\ne = env.get("OPT3")\nf = _int_env("OPT4", 3)\ng = os.environ.get(WORKERS)\n'
+    )
+    path = ROOT / ".local" / "env_probe.py"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(source)
+    assert env_reads({path}) == {"REQ": True, "OPT": False, "OPT2": False, "REQ2": True, "OPT3": False,
+                                 "OPT4": False, "W_ENV": False}
+
+
+# ------------------------------------------------------------------------------- IAM
+
+
+def _resource_refs(function: str) -> dict[str, str]:
+    """Variable -> logical id, for each variable whose value is a !Ref to a resource of the template."""
+    refs = {}
+    for name, value in template_env(function).items():
+        if isinstance(value, dict) and value.get("Ref") in RESOURCES:
+            refs[name] = value["Ref"]
+    return refs
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_resource_named_in_the_environment_is_granted(function: str) -> None:
+    allowed = grants(STACK, function)
+    for variable, logical in _resource_refs(function).items():
+        assert any(p.split("/")[0] == logical for g in allowed for p in g.resources), (
+            f"{function} is given {variable} (!Ref {logical}) but no statement grants anything on {logical}"
+        )
+
+
+def test_no_wildcard_resource_or_action_except_sms_to_phone_numbers() -> None:
+    """Publish(PhoneNumber=...) and CheckIfPhoneNumberIsOptedOut act on no ARN: IAM only accepts "*" there."""
+    phone_only = {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"}
+    for function in FUNCTIONS:
+        for grant in grants(STACK, function):
+            assert not any("*" in a for a in grant.actions), f"{function}/{grant.sid}: wildcard action"
+            if "*" in grant.resources:
+                assert set(grant.actions) <= phone_only, f"{function}/{grant.sid}: Resource '*' for {grant.actions}"
+    roles = {k: v for k, v in RESOURCES.items() if v["Type"] == "AWS::IAM::Role"}
+    for logical, role in roles.items():
+        for policy in role["Properties"].get("Policies", []):
+            for statement in policy["PolicyDocument"]["Statement"]:
+                assert statement["Resource"] != "*", f"{logical}: Resource '*'"
+    # A key policy's Resource "*" means "this key" (see DataKey); no other resource policy uses "*".
+    for logical, resource in RESOURCES.items():
+        if resource["Type"] in {"AWS::S3::BucketPolicy", "AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy"}:
+            for statement in resource["Properties"]["PolicyDocument"]["Statement"]:
+                assert statement["Effect"] == "Deny" or statement["Resource"] != "*", logical
+
+
+def _ingest_a_list(aws: Stack, lambdas: LambdaRunner, key: str, data: bytes) -> dict[str, Any]:
+    import boto3
+
+    version = boto3.client("s3").put_object(Bucket=aws.physical("UploadBucket"), Key=key, Body=data)["VersionId"]
+    return lambdas.notify_s3("UploadBucket", key, version)
+
+
+def test_ingest_calls_only_what_it_is_granted_and_emits_the_alarmed_dimensions(
+    aws: Stack, lambdas: LambdaRunner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recorder = CallRecorder(aws)
+    good = samples.write_csv(samples.workers(30))
+    hopeless = b"NIK;Nama\n123;BUDI\n456;SITI\n"  # read, but not one row accepted
+    with recorder.recording():
+        assert _ingest_a_list(aws, lambdas, "incoming/pekerja-rentan/a.csv", good)["ok"]
+        assert _ingest_a_list(aws, lambdas, "incoming/pekerja-rentan/a-again.csv", good)["ok"]  # a replay
+        assert _ingest_a_list(aws, lambdas, "incoming/pekerja-sawit/b.csv", hopeless)["ok"]
+    actions = {(c.action, c.resource.split("/")[0]) for c in recorder.calls}
+    assert {("s3:GetObject", "UploadBucket"), ("s3:PutObject", "UploadBucket"),
+            ("dynamodb:BatchWriteItem", "WorkersTable"), ("dynamodb:PutItem", "IdempotencyTable")} <= actions
+    assert missing_grants(aws, recorder.calls) == []
+
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    dimension_sets = {
+        metric["Name"]: sorted(d for dims in directive["Dimensions"] for d in dims)
+        for blob in emitted for directive in blob["_aws"]["CloudWatchMetrics"] for metric in directive["Metrics"]
+    }
+    query = RESOURCES["FilesWithNoAcceptedRowsAlarm"]["Properties"]["Metrics"][0]["Expression"]
+    schema = re.search(r'SCHEMA\("Lindungi", ([^)]*)\)', query)
+    assert schema, query
+    assert dimension_sets["FilesWithNoAcceptedRows"] == sorted(d.strip() for d in schema[1].split(","))
+    assert "WHERE service = 'ingest'" in query
+    assert {b["service"] for b in emitted if "FilesWithNoAcceptedRows" in b} == {"ingest"}
+
+
+def test_the_grant_check_fails_when_a_grant_is_missing() -> None:
+    allowed = Call("IngestFunction", "s3:GetObject", "UploadBucket/incoming/x.xlsx")
+    wrong_action = Call("IngestFunction", "dynamodb:DeleteItem", "WorkersTable")
+    wrong_prefix = Call("IngestFunction", "s3:PutObject", "UploadBucket/incoming/x.xlsx")  # only under reports/
+    other_function = Call("SenderFunction", "s3:GetObject", "UploadBucket/incoming/x.xlsx")
+    missing = missing_grants(STACK, {allowed, wrong_action, wrong_prefix, other_function})
+    assert set(missing) == {wrong_action, wrong_prefix, other_function}
+
+
+# ------------------------------------------------------------------------------- hardening
+
+
+def _of_type(kind: str) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in RESOURCES.items() if v["Type"] == kind}
+
+
+def _is_data_key(value: Any) -> bool:
+    return value in ({"Fn::GetAtt": ["DataKey", "Arn"]}, {"Fn::GetAtt": "DataKey.Arn"}, {"Ref": "DataKey"})
+
+
+def test_data_at_rest_is_encrypted_with_the_stacks_key() -> None:
+    assert RESOURCES["DataKey"]["Properties"]["EnableKeyRotation"] is True
+    for logical, table in _of_type("AWS::DynamoDB::Table").items():
+        sse = table["Properties"]["SSESpecification"]
+        assert sse["SSEEnabled"] and sse.get("SSEType") == "KMS" and _is_data_key(sse["KMSMasterKeyId"]), logical
+        assert table["Properties"]["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"], logical
+    for logical, queue in _of_type("AWS::SQS::Queue").items():
+        assert _is_data_key(queue["Properties"].get("KmsMasterKeyId")), logical
+    for logical, topic in _of_type("AWS::SNS::Topic").items():
+        assert _is_data_key(topic["Properties"].get("KmsMasterKeyId")), logical
+    for logical, group in _of_type("AWS::Logs::LogGroup").items():
+        assert _is_data_key(group["Properties"].get("KmsKeyId")), logical
+    for logical, bucket in _of_type("AWS::S3::Bucket").items():
+        (rule,) = bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms", logical
+        assert _is_data_key(rule["ServerSideEncryptionByDefault"]["KMSMasterKeyID"]) and rule["BucketKeyEnabled"]
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_functions_touching_encrypted_data_may_use_the_key_only_through_aws_services(function: str) -> None:
+    (grant,) = [g for g in grants(STACK, function) if "DataKey" in g.resources]
+    assert {"kms:Decrypt", "kms:GenerateDataKey"} <= set(grant.actions)
+    statement = next(s for p in RESOURCES[function]["Properties"]["Policies"] for s in p["Statement"]
+                     if s.get("Sid") == grant.sid)
+    assert "kms:ViaService" in statement["Condition"]["StringEquals"]
+
+
+def test_bucket_is_tls_only_private_and_expires_uploads_and_reports_by_parameter() -> None:
+    policy = RESOURCES["UploadBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert any(s["Effect"] == "Deny" and s["Condition"]["Bool"]["aws:SecureTransport"] == "false" for s in policy)
+    props = RESOURCES["UploadBucket"]["Properties"]
+    assert all(props["PublicAccessBlockConfiguration"].values())
+    rules = {r.get("Prefix"): r for r in props["LifecycleConfiguration"]["Rules"]}
+    for prefix, parameter in (("incoming/", "UploadRetentionDays"), ("reports/", "ReportRetentionDays")):
+        assert rules[prefix]["ExpirationInDays"] == {"Ref": parameter}
+        assert rules[prefix]["NoncurrentVersionExpiration"]["NoncurrentDays"] == {"Ref": parameter}
+
+
+def _alarms() -> dict[str, dict[str, Any]]:
+    return {k: v["Properties"] for k, v in _of_type("AWS::CloudWatch::Alarm").items()}
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_function_has_a_retained_log_group_and_error_and_throttle_alarms(function: str) -> None:
+    groups = [g["Properties"] for g in _of_type("AWS::Logs::LogGroup").values()
+              if g["Properties"]["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/${{{function}}}"}]
+    assert len(groups) == 1 and groups[0]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    watched = {a.get("MetricName") for a in _alarms().values()
+               if a.get("Namespace") == "AWS/Lambda" and {"Name": "FunctionName", "Value": {"Ref": function}}
+               in a.get("Dimensions", [])}
+    assert {"Errors", "Throttles"} <= watched, function
+
+
+def test_every_alarm_tells_the_operators_and_every_dead_letter_queue_is_alarmed() -> None:
+    for logical, alarm in _alarms().items():
+        assert {"Ref": "OperatorsTopic"} in alarm.get("AlarmActions", []), logical
+    dead_letter = {q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+                   for q in _of_type("AWS::SQS::Queue").values() if "RedrivePolicy" in q["Properties"]}
+    dead_letter |= {f["Properties"]["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]["Destination"]
+                    ["Fn::GetAtt"][0] for f in _of_type("AWS::Serverless::Function").values()
+                    if "EventInvokeConfig" in f["Properties"]}
+    alarmed = {a["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for a in _alarms().values()
+               if a.get("MetricName") == "ApproximateNumberOfMessagesVisible"}
+    assert dead_letter and dead_letter <= alarmed
+
+
+def test_alarms_on_our_metrics_name_metrics_the_functions_emit() -> None:
+    code = "\n".join(p.read_text(encoding="utf-8") for p in ROOT.glob("functions/*/app.py"))
+    code += (ROOT / "layers/lindungi/lindungi/notices.py").read_text(encoding="utf-8")
+    for logical, alarm in _alarms().items():
+        names = [alarm.get("MetricName")] if alarm.get("Namespace") == "Lindungi" else []
+        names += [m["MetricStat"]["Metric"]["MetricName"] for m in alarm.get("Metrics", [])
+                  if "MetricStat" in m and m["MetricStat"]["Metric"]["Namespace"] == "Lindungi"]
+        names += re.findall(r"SUM\((\w+)\)", " ".join(m.get("Expression", "") for m in alarm.get("Metrics", [])))
+        for name in names:
+            emitted = f'"{name}"' in code or (name.startswith("Notice") and "METRIC = {" in code)
+            assert emitted, f"{logical} watches {name}, which no function emits"
+
+
+def test_saved_queries_cover_the_operators_questions() -> None:
+    names = {q["Properties"]["Name"] for q in _of_type("AWS::Logs::QueryDefinition").values()}
+    assert {"Lindungi/Which files failed today and why", "Lindungi/Which notices failed"} <= names
+    dashboard = RESOURCES["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    for metric in ("FilesProcessed", "FilesFailedByError", "RowsRejected", "NoticesPlanned", "NoticeSent",
+                   "NoticeOptedOut", "NoticeFailed", "SmsSegments", "SMSMonthToDateSpentUSD"):
+        assert metric in dashboard
+
+
+def test_dashboard_body_is_json_once_substituted() -> None:
+    body = RESOURCES["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    widgets = json.loads(re.sub(r"\$\{[^}]+\}", "x", body))["widgets"]
+    assert len(widgets) >= 8
