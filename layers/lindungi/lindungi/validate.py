@@ -214,8 +214,11 @@ def _outcomes(
 ) -> Iterator[Outcome]:
     nik_col, name_col = header.columns[Field.NIK], header.columns[Field.NAME]
     after_footer = False
+    page: int | None = None
     for raw in rows:
         cells = raw.cells
+        if raw.ref.page != page:  # a PDF page's footer ("Halaman 1 dari 5") does not end the list
+            page, after_footer = raw.ref.page, False
         if _is_blank_row(cells):
             continue
         nik_cell = cells[nik_col] if nik_col < len(cells) else None
@@ -224,6 +227,7 @@ def _outcomes(
         # "Jumlah" or a signature can sit in the NIK column; a NIK has digits.
         nik_like = isinstance(nik_cell, (int, float)) or sum(ch.isdigit() for ch in str(nik_cell or "")) >= 6
         if _is_header_again(cells, header):
+            after_footer = False  # the list goes on below a repeated header
             yield Ignored(raw.ref, "header_repeated")
         elif headers.is_column_numbers(cells):
             yield Ignored(raw.ref, "column_numbers")

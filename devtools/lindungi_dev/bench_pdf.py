@@ -1,0 +1,232 @@
+"""How fast and how lean PDF lists are read: figures to print, not a timed test.
+
+For each layout (ruled Excel "Save as PDF", unruled whitespace-aligned) an 8,504-row
+list is timed end to end through ``lindungi.check.check``, beside a naive baseline
+measured in the same run: pdfplumber's default ``page.extract_tables()`` over every
+page, no tuning (it only extracts; it validates nothing). Runs alternate between the
+two so that a busy machine slows both alike; the median of the runs is reported, and
+ours once more with a single process, to show what the worker processes bring.
+
+Peak memory is measured for 200 and 1,000 pages, each case in a fresh interpreter:
+the parent's peak RSS and the largest worker's, so growth with page count shows.
+
+    uv run python -m lindungi_dev.bench_pdf            # full figures (several minutes)
+    uv run python -m lindungi_dev.bench_pdf --quick    # small, for a smoke run
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import pdfsamples, samples
+
+ROWS = 8_504
+ROWS_PER_PAGE = 37
+"""About what both layouts hold on a landscape page (the ruled one varies with wrapped rows)."""
+WRITERS: dict[str, Callable[[Sequence[samples.Worker], str], bytes]] = {
+    "ruled": pdfsamples.write_ruled,
+    "unruled": pdfsamples.write_unruled,
+}
+CACHE = Path(tempfile.gettempdir()) / "lindungi-bench-pdf"
+
+
+def _people(rows: int) -> tuple[list[samples.Worker], list[samples.Fault]]:
+    return samples.plant_faults(samples.workers(rows, "pekerja-rentan", seed=7))
+
+
+def sample_pdf(layout: str, rows: int) -> Path:
+    """The generated list, cached on disk: fpdf2 takes a while over thousands of ruled rows."""
+    path = CACHE / f"{layout}-{rows}.pdf"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        people, _ = _people(rows)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(WRITERS[layout](people, "pekerja-rentan"))
+        tmp.replace(path)
+    return path
+
+
+def expected_niks(rows: int) -> list[str]:
+    """NIKs that must come out accepted, exactly: every worker but those given a rejecting fault."""
+    people, faults = _people(rows)
+    rejected = {f.index for f in faults if not f.accepted}
+    return sorted(w.nik for i, w in enumerate(people) if i not in rejected)
+
+
+def _ours(data: bytes, workers: int) -> list[str]:
+    from lindungi.check import check
+
+    os.environ["PDF_WORKERS"] = str(workers)
+    try:
+        report = check(data, "daftar.pdf", "pekerja-rentan")
+    finally:
+        del os.environ["PDF_WORKERS"]
+    if report.error:
+        raise RuntimeError(f"check failed: {report.error.value} {report.error_detail}")
+    return sorted(a.nik for a in report.accepted)
+
+
+def _baseline(data: bytes) -> int:
+    """pdfplumber as the README shows it: default table settings on every page."""
+    import pdfplumber
+
+    rows = 0
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            rows += sum(len(table) for table in page.extract_tables())
+            page.close()
+    return rows
+
+
+def _timed(action: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+def _pages(data: bytes) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
+def speed(layout: str, rows: int, runs: int) -> dict[str, Any]:
+    data = sample_pdf(layout, rows).read_bytes()
+    expected = expected_niks(rows)
+    ours: list[float] = []
+    single: list[float] = []
+    base: list[float] = []
+    exact = True
+    for _ in range(runs):
+        seconds, niks = _timed(lambda: _ours(data, _default_workers()))
+        ours.append(seconds)
+        exact = exact and niks == expected
+        seconds, _ = _timed(lambda: _baseline(data))
+        base.append(seconds)
+        seconds, niks = _timed(lambda: _ours(data, 1))
+        single.append(seconds)
+        exact = exact and niks == expected
+    ours_median, base_median = statistics.median(ours), statistics.median(base)
+    return {
+        "case": "speed",
+        "layout": layout,
+        "rows": rows,
+        "pages": _pages(data),
+        "runs": runs,
+        "workers": _default_workers(),
+        "ours_s": round(ours_median, 2),
+        "ours_one_process_s": round(statistics.median(single), 2),
+        "baseline_s": round(base_median, 2),
+        "ratio": round(base_median / ours_median, 2),
+        "niks_exact": exact,
+    }
+
+
+def _default_workers() -> int:
+    from lindungi.readers.pdf import worker_count
+
+    return worker_count()
+
+
+def memory_case(path: str, rows: int) -> dict[str, Any]:
+    """Run in a fresh interpreter: check one PDF and report this process's and the workers' peak RSS."""
+    from lindungi.check import check
+
+    data = Path(path).read_bytes()
+    report = check(data, Path(path).name, "pekerja-rentan")
+    niks = sorted(a.nik for a in report.accepted)
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss is bytes on macOS, KiB on Linux
+    parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale / 2**20
+    return {
+        "error": report.error.value if report.error else None,
+        "accepted": len(report.accepted),
+        "niks_exact": niks == expected_niks(rows),
+        "parent_mb": round(parent, 1),
+        "worker_mb": round(worker, 1),
+    }
+
+
+def memory(layout: str, pages: int) -> dict[str, Any]:
+    rows = pages * ROWS_PER_PAGE
+    path = sample_pdf(layout, rows)
+    out = subprocess.run(
+        [sys.executable, "-m", "lindungi_dev.bench_pdf", "--memory-case", str(path), str(rows)],
+        check=True, capture_output=True, text=True,
+    )
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    workers = _default_workers()
+    return {
+        "case": "memory",
+        "layout": layout,
+        "pages": _pages(path.read_bytes()),
+        "rows": rows,
+        "workers": workers,
+        **figures,
+        "total_mb": round(figures["parent_mb"] + (workers if workers > 1 else 0) * figures["worker_mb"], 1),
+    }
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    """All figures; ``quick`` makes them small enough for a smoke run (not for conclusions)."""
+    rows, runs, page_counts = (600, 1, (20, 60)) if quick else (ROWS, 3, (200, 1_000))
+    results: list[dict[str, Any]] = []
+    for layout in WRITERS:
+        results.append(speed(layout, rows, runs))
+    for layout in WRITERS:
+        for pages in page_counts:
+            results.append(memory(layout, pages))
+    return results
+
+
+def table(results: Sequence[dict[str, Any]]) -> str:
+    lines = [
+        f"{'layout':<8} {'rows':>6} {'pages':>5} {'runs':>4} {'ours s':>7} {'1-proc s':>8} {'baseline s':>10} "
+        f"{'ratio':>6}  NIKs exact",
+    ]
+    for r in results:
+        if r["case"] == "speed":
+            lines.append(
+                f"{r['layout']:<8} {r['rows']:>6} {r['pages']:>5} {r['runs']:>4} {r['ours_s']:>7.2f} "
+                f"{r['ours_one_process_s']:>8.2f} {r['baseline_s']:>10.2f} {r['ratio']:>5.2f}x  "
+                f"{'yes' if r['niks_exact'] else 'NO'}"
+            )
+    lines += ["", f"{'layout':<8} {'pages':>5} {'rows':>6} {'parent MB':>9} {'worker MB':>9} {'total MB':>8}  "
+              "NIKs exact"]
+    for r in results:
+        if r["case"] == "memory":
+            lines.append(
+                f"{r['layout']:<8} {r['pages']:>5} {r['rows']:>6} {r['parent_mb']:>9.1f} {r['worker_mb']:>9.1f} "
+                f"{r['total_mb']:>8.1f}  {'yes' if r['niks_exact'] and not r['error'] else 'NO'}"
+            )
+    lines.append("")
+    lines.append(
+        "ours = lindungi.check.check end to end (read, headers, validation); baseline = default "
+        "page.extract_tables() on every page, extraction only. total MB = parent + workers x worker peak."
+    )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--memory-case"]:
+        print(json.dumps(memory_case(args[1], int(args[2]))))
+        return
+    print(f"CPUs available: {_default_workers()}  (PDF worker processes)", flush=True)
+    print(table(run(quick="--quick" in args)))
+
+
+if __name__ == "__main__":
+    main()
