@@ -111,8 +111,8 @@ def _is_ideograph(ch: str) -> bool:
 def transliterate(text: str) -> str:
     """``text`` in plain GSM-7 (one septet a character): "林美华" -> "Lin Mei Hua", "Ámínah" -> "Aminah".
 
-    Invisible characters (zero-width space/joiners, BOM, controls) are dropped; each ideograph becomes
-    its own romanised word, as Chinese names are written in Indonesia; whitespace is collapsed.
+    Invisible characters (zero-width space/joiners, BOM, controls) and symbols (emoji) are dropped; each
+    ideograph becomes its own romanised word, as Chinese names are written in Indonesia; whitespace is collapsed.
     """
     out: list[str] = []
     for ch in unicodedata.normalize("NFC", text):
@@ -122,6 +122,8 @@ def transliterate(text: str) -> str:
             out.append(ch)
         elif unicodedata.category(ch) in _INVISIBLE:
             continue
+        elif unicodedata.category(ch)[0] == "S":  # emoji and symbols: anyascii would spell out ":grinning:"
+            out.append(" ")
         else:
             ascii_ = anyascii(ch)
             if _is_ideograph(ch):
@@ -155,7 +157,7 @@ def check_template(template: str) -> None:
         raise TemplateError(f"template has characters outside GSM-7: {bad!r}")
 
 
-def _fill(text: str, values: dict[str, str]) -> str:
+def fill(text: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), text)
 
 
@@ -171,11 +173,11 @@ def _keep_first(template: str, keep: int) -> str:
     return _OPTIONAL.sub(part, template)
 
 
-def _variants(template: str) -> list[str]:
+def variants(template: str) -> list[str]:
     """The template with all optional parts, then dropping them last first, down to none."""
     count = len(_OPTIONAL.findall(template))
-    variants = (_keep_first(template, keep) for keep in range(count, -1, -1))
-    return [_SPACES.sub(" ", v).replace(" .", ".").replace(" ,", ",").strip() for v in variants]
+    forms = (_keep_first(template, keep) for keep in range(count, -1, -1))
+    return [_SPACES.sub(" ", v).replace(" .", ".").replace(" ,", ",").strip() for v in forms]
 
 
 def name_candidates(name: str) -> list[str]:
@@ -207,15 +209,14 @@ def render(
     """The reminder for one worker, in one GSM-7 segment where possible, never cut mid-word."""
     clean = transliterate(name)
     values = {"end_date": format_date(end_date), "program": program}
-    variants = _variants(template)
-    attempts = [(clean, v) for v in variants] + [(n, variants[-1]) for n in name_candidates(clean)[1:]]
-    attempts.append((fallback_name, variants[-1]))
+    forms = variants(template)
+    primary = clean or fallback_name  # a name with nothing readable in GSM-7 (only emoji, say)
+    attempts = [(primary, v) for v in forms] + [(n, forms[-1]) for n in name_candidates(clean)[1:]]
+    attempts.append((fallback_name, forms[-1]))
     for used, text in attempts:
-        if not used:
-            continue
-        filled = _fill(text, {**values, "name": used})
+        filled = fill(text, {**values, "name": used})
         size = length(filled)
         if size.encoding is Encoding.GSM7 and size.units <= limit:
             return Rendered(filled, size, used != clean)
-    whole = _fill(variants[0], {**values, "name": clean or fallback_name})
+    whole = fill(forms[0], {**values, "name": primary})
     return Rendered(whole, length(whole), False)
