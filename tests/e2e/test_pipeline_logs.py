@@ -76,11 +76,14 @@ def test_the_pipeline_ran_every_function(pipeline: dict[str, Any]) -> None:
     assert '"level":"INFO"' in pipeline["logs"].replace(" ", "")
 
 
-def test_no_nik_phone_or_name_of_the_sample_in_clear(pipeline: dict[str, Any], capfd: pytest.CaptureFixture[str]) -> None:
+def test_no_nik_phone_or_name_of_the_sample_in_clear(
+    pipeline: dict[str, Any], capfd: pytest.CaptureFixture[str]
+) -> None:
     captured = capfd.readouterr()
     text = pipeline["logs"] + captured.out + captured.err
     # Ground truth: what the reports hold (normalised) and what was typed into the lists.
-    niks = {row["nik"] for r in pipeline["reports"] for row in r["accepted"] + r["rejected"] if len(row.get("nik") or "") == 16}
+    rows = [row for r in pipeline["reports"] for row in r["accepted"] + r["rejected"]]
+    niks = {row["nik"] for row in rows if len(row.get("nik") or "") == 16}
     phones = {row["phone"] for r in pipeline["reports"] for row in r["accepted"] if row.get("phone")}
     names = {row["name"] for r in pipeline["reports"] for row in r["accepted"] if len(row.get("name", "")) > 5}
     people = _sample_people()
@@ -95,7 +98,6 @@ def test_no_nik_phone_or_name_of_the_sample_in_clear(pipeline: dict[str, Any], c
     assert leaks == [], f"{len(leaks)} personal values in clear in the pipeline's logs, e.g. {leaks[:3]}"
     # And nothing that merely looks like one: a bare 16-digit number anywhere.
     assert re.findall(r"(?<![0-9A-Za-z])\d{16}(?![0-9A-Za-z])", text) == []
-    assert "********" in pipeline["logs"] or "****" in pipeline["logs"] or not niks  # masking did happen
 
 
 def test_every_aws_call_of_every_function_is_granted(pipeline: dict[str, Any]) -> None:
