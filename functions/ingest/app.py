@@ -24,7 +24,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAl
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lindungi.ingest import Ingestor, Outcome, Upload, decode_key
-from lindungi.logs import get_logger
+from lindungi.logs import get_logger, masked_errors
 
 logger = get_logger()
 metrics = Metrics()
@@ -64,6 +64,7 @@ def count(outcome: Outcome) -> None:
         metrics.add_metric(name="FilesWithNoAcceptedRows", unit=MetricUnit.Count, value=1)
 
 
+@masked_errors(logger)
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)

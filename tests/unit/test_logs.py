@@ -183,3 +183,37 @@ def test_every_function_logs_through_the_redacting_logger() -> None:
         text = app.read_text(encoding="utf-8")
         assert "from lindungi.logs import get_logger" in text and "logger = get_logger(" in text, app
         assert "Logger(" not in text, f"{app}: a plain Powertools Logger would log without masking"
+
+
+# ------------------------------------------------------------------------------- uncaught exceptions
+
+
+def test_a_failing_handler_reaches_lambda_only_with_a_masked_error() -> None:
+    """Lambda prints an uncaught exception itself and puts its message in the failure record (DLQ payload)."""
+    from lindungi.logs import MaskedError, masked_errors
+
+    logger, stream = _capture()
+
+    @masked_errors(logger)
+    def handler(event: dict[str, Any], context: object) -> None:
+        raise KeyError(f"no coverage for {event['nik']} / {event['phone']}")
+
+    with pytest.raises(MaskedError) as raised:
+        handler({"nik": NIK, "phone": PHONE}, None)
+    assert str(raised.value) == "KeyError: 'no coverage for 6172********0003 / +62812****7890'"
+    assert raised.value.__cause__ is None and raised.value.__suppress_context__
+    logged = json.loads(stream.getvalue())
+    assert logged["error_type"] == "KeyError" and "Traceback" in logged["exception"]
+    assert _clear(stream.getvalue()) == []
+
+
+MASKED_ERRORS_PENDING = {"planner", "sender"}  # their owners add @masked_errors(logger) (issue 5 hand-off)
+
+
+@pytest.mark.parametrize("app", sorted(ROOT.glob("functions/*/app.py")), ids=lambda p: p.parent.name)
+def test_every_handler_masks_what_lambda_itself_would_log(app: Path) -> None:
+    text = app.read_text(encoding="utf-8")
+    if app.parent.name in MASKED_ERRORS_PENDING and "@masked_errors(logger)" not in text:
+        pytest.skip(f"{app.parent.name}: @masked_errors(logger) not added yet")
+    decorators = re.findall(r"^@.*$", text.split("def handler(", 1)[0].rsplit("\n\n\n", 1)[-1], flags=re.M)
+    assert decorators and decorators[0] == "@masked_errors(logger)", f"{app}: outermost decorator {decorators[:1]}"

@@ -10,8 +10,11 @@ identify anyone. Names are never logged at all.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
@@ -38,3 +41,33 @@ class RedactingFormatter(LambdaPowertoolsFormatter):
 def get_logger(service: str | None = None) -> Logger:
     """The Powertools Logger every function uses."""
     return Logger(service=service, logger_formatter=RedactingFormatter())
+
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+class MaskedError(Exception):
+    """Raised in place of a handler's exception: its message masked, its chain dropped.
+
+    Lambda's runtime prints an uncaught exception (message and traceback) to the function's log itself, and
+    puts the message into the async-invoke failure record (the DLQ payload), past any formatter of ours.
+    """
+
+
+def masked_errors(logger: Logger) -> Callable[[Handler], Handler]:
+    """Outermost decorator of every handler: log the failure through ``logger`` (masked, with the correlation
+    id and traceback), then let Lambda see only ``MaskedError("<type>: <masked message>")``, so its retry
+    and failure destination work as before."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        def wrapper(event: Any, context: Any) -> Any:
+            try:
+                return handler(event, context)
+            except Exception as error:
+                logger.exception("invocation failed", extra={"error_type": type(error).__name__})
+                raise MaskedError(f"{type(error).__name__}: {redact(str(error))}") from None
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
