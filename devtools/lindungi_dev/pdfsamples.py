@@ -167,14 +167,26 @@ def write_unruled(people: Sequence[Worker], program: str = "pekerja-rentan", row
     return bytes(pdf.output())
 
 
-def write_scanned(people: Sequence[Worker], program: str = "pekerja-rentan") -> bytes:
-    """A scan: every page is one picture of the list, with no text layer at all."""
+def write_scanned(people: Sequence[Worker], program: str = "pekerja-rentan", typed_first_page: bool = False) -> bytes:
+    """A scan: every page is one picture of the list, with no text layer at all.
+
+    ``typed_first_page``: the first page is typed text and only the rest are scanned (a list
+    continued on paper), so a reader must look at every page, not only the first.
+    """
     from PIL import Image, ImageDraw
 
     pdf = _document()
     pdf.set_auto_page_break(False)
     per_page = 30
     for start in range(0, max(len(people), 1), per_page):
+        if typed_first_page and start == 0:
+            pdf.add_page()
+            _title_block(pdf, program)
+            pdf.set_font("Helvetica", "", FONT_PT)
+            for k, values in enumerate([FLAT_HEADER] + [row_values(n + 1, w) for n, w in enumerate(people[:per_page])]):
+                for x, value in zip(UNRULED_X, values, strict=True):
+                    pdf.text(x, 30 + k * LINE_MM * 1.3, value[:18])
+            continue
         image = Image.new("L", (1100, 780), 255)
         draw = ImageDraw.Draw(image)
         if start == 0:
