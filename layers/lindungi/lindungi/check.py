@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from . import readers
@@ -11,7 +12,7 @@ from .headers import Field
 from .outcomes import FileError
 from .readers import FileFailure
 from .report import Report, SheetSummary
-from .validate import Accepted, Ignored, Rejected, RowValidator, validate_table
+from .validate import Accepted, Ignored, Rejected, RowValidator, TableResult, validate_table
 
 
 def check(
@@ -53,14 +54,19 @@ def _fill(
     kind, tables = readers.read(data, limits)
     report.kind = kind.value
     validator = RowValidator(programs, programs.get(report.program), today)
-    results = [validate_table(table, validator) for table in tables]
-    report.sheets = [SheetSummary(r.name, r.header_line) for r in results]
-    found = [r for r in results if r.header is not None]
-    if not found:
-        raise FileFailure(FileError.HEADER_NOT_FOUND)
-    if file_program is None and not any(Field.PROGRAM in r.header.columns for r in found if r.header):
-        raise FileFailure(FileError.PROGRAM_UNKNOWN)
-    for result in found:
+    if file_program is None:
+        # Every sheet's header first: without a program from the folder, one must come from a column.
+        results: Iterable[TableResult] = [validate_table(table, validator) for table in tables]
+        report.sheets = [SheetSummary(r.name, r.header_line) for r in results]
+        found = [r for r in results if r.header is not None]
+        if found and not any(Field.PROGRAM in r.header.columns for r in found if r.header):
+            raise FileFailure(FileError.PROGRAM_UNKNOWN)
+    else:
+        # One table at a time: a reader that loads a sheet when it is read holds one sheet in memory.
+        results = (validate_table(table, validator) for table in tables)
+    for result in results:
+        if file_program is not None:
+            report.sheets.append(SheetSummary(result.name, result.header_line))
         for outcome in result.outcomes:
             if isinstance(outcome, Accepted):
                 report.accepted.append(outcome)
@@ -70,5 +76,7 @@ def _fill(
                 report.ignored.append(outcome)
             if report.rows_read > limits.max_rows:
                 raise FileFailure(FileError.TOO_LARGE, f"over {limits.max_rows} rows")
+    if all(sheet.header_line is None for sheet in report.sheets):
+        raise FileFailure(FileError.HEADER_NOT_FOUND)
 
 

@@ -56,7 +56,7 @@ def _safe(y: int, m: int, d: int) -> date | None:
         return None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16_384)  # a list repeats its TMTs, and birth dates over thousands of rows
 def _parse_text(text: str) -> date | None:
     text = " ".join(text.strip().split())
     if m := _ISO.fullmatch(text):
@@ -97,6 +97,7 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+@lru_cache(maxsize=4096)
 def coverage_end(start: date, months: int) -> date:
     """Start plus the program's months, minus one day: 2025-01-01 + 5 -> 2025-05-31."""
     return add_months(start, months) - timedelta(days=1)

@@ -202,6 +202,11 @@ def is_footer(cells: Sequence[Cell]) -> bool:
 
 def is_column_numbers(cells: Sequence[Cell]) -> bool:
     """The "(1) (2) (3)" row printed under many government table headers."""
-    values = [normalize(c) for c in cells]
-    filled = [v for v in values if v]
-    return len(filled) >= 3 and all(v.isdigit() and int(v) <= 60 for v in filled)
+    filled = 0
+    for cell in cells:
+        value = normalize(cell)
+        if value:
+            if not (value.isdigit() and int(value) <= 60):
+                return False  # most rows stop here, at their second cell
+            filled += 1
+    return filled >= 3

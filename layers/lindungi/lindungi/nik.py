@@ -9,12 +9,13 @@ significant digits, and a century guess that does not read YY=05 as 1905.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Literal
 
-from stdnum.exceptions import ValidationError
-from stdnum.id import nik as stdnum_nik
+from stdnum import numdb
 
 from .outcomes import Reject, Warn
 
@@ -44,12 +45,31 @@ def _from_number(value: float | int) -> NikResult:
     return NikResult(digits, result, () if result else (Warn.NIK_FROM_NUMBER,))
 
 
+@cache
+def _registered(prefix: str) -> bool:
+    """stdnum's registration-place check (``id/loc`` database), once per 4-digit prefix."""
+    return bool(numdb.get("id/loc").info(prefix)[0][1])
+
+
+@cache
+def _birth_ok(ddmmyy: str) -> bool:
+    """stdnum's birth-date check: DD (+40 for women) MM YY is a real day in 19YY or 20YY."""
+    day, month, year = int(ddmmyy[0:2]) % 40, int(ddmmyy[2:4]), int(ddmmyy[4:6])
+    for century in (1900, 2000):
+        try:
+            date(century + year, month, day)
+            return True
+        except ValueError:
+            continue
+    return False
+
+
 def _check(digits: str) -> Reject | None:
-    if len(digits) != 16 or not digits.isdigit() or digits.endswith("0000"):
+    """``stdnum.id.nik.validate`` (16 ASCII digits, a real birth date, a registered province) plus a
+    serial that is not 0000; the two table look-ups are cached, as a list repeats them on every row."""
+    if len(digits) != 16 or not (digits.isascii() and digits.isdigit()) or digits.endswith("0000"):
         return Reject.NIK_INVALID
-    try:
-        stdnum_nik.validate(digits)
-    except ValidationError:
+    if not _birth_ok(digits[6:12]) or not _registered(digits[:4]):
         return Reject.NIK_INVALID
     return None
 
@@ -62,6 +82,10 @@ def normalize(cell: Cell) -> NikResult:
         return NikResult(str(cell), Reject.NIK_INVALID)
     if isinstance(cell, (int, float)):
         return _from_number(cell)
+    if not cell.isascii():
+        # Fullwidth or styled digits typed or pasted from a phone become ASCII; invisible format
+        # characters (zero-width space, direction marks, BOM) go.
+        cell = "".join(ch for ch in unicodedata.normalize("NFKC", cell) if unicodedata.category(ch) != "Cf")
     text = cell.strip().lstrip("'`’").strip()
     if not text:
         return NikResult(None, Reject.NIK_MISSING)

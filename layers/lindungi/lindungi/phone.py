@@ -23,6 +23,8 @@ Cell = str | int | float | None
 # Two numbers in one cell: "0812... / 0813...", "0812..., 0813...", "0812... atau 0813...".
 _SPLIT = re.compile(r"\s*(?:/|,|;|\||&|\n|\bdan\b|\batau\b|\bor\b)\s*", re.IGNORECASE)
 _NOT_DIGIT = re.compile(r"[^\d+]")
+# One number and nothing else (no separator _SPLIT knows): the usual cell, which skips the split.
+_SINGLE = re.compile(r"[+ ().-]*\d[\d+ ().-]*")
 _MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
@@ -95,6 +97,8 @@ def normalize(cell: Cell) -> PhoneResult:
     text = cell.strip().lstrip("'`’")
     if not text or text in {"-", "--", "0"}:
         return PhoneResult(None, Warn.PHONE_MISSING)
+    if _SINGLE.fullmatch(text):
+        return _one(text)
     parts = [p for p in _SPLIT.split(text) if any(ch.isdigit() for ch in p)]
     if not parts:
         return PhoneResult(None, Warn.PHONE_INVALID)

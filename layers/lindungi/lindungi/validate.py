@@ -7,6 +7,8 @@ nothing a person typed disappears without a trace in the report.
 
 from __future__ import annotations
 
+import sys
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -40,6 +42,8 @@ class Accepted:
     kecamatan: str | None = None
     occupation: str | None = None
     raw: dict[str, str] = field(default_factory=dict)
+    """The row's cells as typed, by field: kept only when the row has warnings (the fix-up workbook
+    lists it); empty for a clean row, so a list of 100,000 workers does not hold every cell twice."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -80,17 +84,34 @@ class Ignored:
 Outcome = Accepted | Rejected | Ignored
 
 
+def clean(value: str) -> str:
+    """Whitespace collapsed (NBSP and other Unicode spaces included) and invisible format characters
+    (Unicode category Cf: zero-width space and joiner, LRM/RLM/RLO, BOM, soft hyphen) removed, so a
+    name pasted from a chat or a web form is stored as it reads."""
+    if not value.isascii():
+        value = "".join(ch for ch in value if unicodedata.category(ch) != "Cf")
+    return " ".join(value.split())
+
+
 def text(cell: Cell) -> str:
-    """A cell as staff typed it: numbers without ``.0``, whitespace collapsed."""
+    """A cell as staff typed it: numbers without ``.0``, whitespace collapsed, format characters removed."""
     if cell is None or isinstance(cell, bool):
         return ""
+    if isinstance(cell, str):
+        return clean(cell)
     if isinstance(cell, float):
         return str(int(cell)) if cell.is_integer() else str(cell)
     if isinstance(cell, datetime):
         return cell.date().isoformat()
     if isinstance(cell, date):
         return cell.isoformat()
-    return " ".join(str(cell).split())
+    return clean(str(cell))
+
+
+def _place(cell: Cell) -> str | None:
+    """Kelurahan, kecamatan, occupation: a few values repeated on every row, so stored once each."""
+    value = text(cell)
+    return sys.intern(value) if value else None
 
 
 _MALE = {"l", "lk", "laki laki", "laki", "pria", "m", "male"}
@@ -112,11 +133,13 @@ class RowValidator:
     seen: set[tuple[str, str]] = field(default_factory=set)
 
     def validate(self, ref: RowRef, cells: Sequence[Cell], columns: dict[Field, int]) -> Accepted | Rejected:
-        def cell(f: Field) -> Cell:
-            index = columns.get(f)
-            return cells[index] if index is not None and index < len(cells) else None
+        width = len(cells)
+        values = {f: cells[i] for f, i in columns.items() if i < width}
+        cell = values.get  # a column the row is too short for reads as an empty cell
 
-        raw = {f.value: text(cell(f)) for f in columns}
+        def raw() -> dict[str, str]:
+            return {f.value: text(cell(f)) for f in columns}
+
         reasons: list[Reject] = []
         warnings: list[Warn] = []
 
@@ -155,7 +178,7 @@ class RowValidator:
                 self.seen.add(key)
 
         if reasons or program is None or start is None or nik_result.nik is None:
-            return Rejected(ref, nik_result.nik, name or None, reasons, raw)
+            return Rejected(ref, nik_result.nik, name or None, reasons, raw())
 
         valid_nik = nik_result.nik
         if not valid_nik.startswith(self.programs.region_prefix):
@@ -166,9 +189,10 @@ class RowValidator:
         birth = dates.parse(cell(Field.BIRTH_DATE))
         gender = _gender(cell(Field.GENDER))
         nik_birth = nik.birth_date(valid_nik, self.today)
+        nik_gender = nik.gender(valid_nik)
         if (birth is not None and (birth.day, birth.month, birth.year % 100) != (
             nik_birth.day, nik_birth.month, nik_birth.year % 100
-        )) or (gender is not None and gender != nik.gender(valid_nik)):
+        )) or (gender is not None and gender != nik_gender):
             warnings.append(Warn.BIRTH_DATE_MISMATCH)
 
         return Accepted(
@@ -182,12 +206,12 @@ class RowValidator:
             warnings=warnings,
             sms_capable=phone_result.sms_capable,
             birth_date=birth or nik_birth,
-            gender=gender or nik.gender(valid_nik),
+            gender=gender or nik_gender,
             address=text(cell(Field.ADDRESS)) or None,
-            kelurahan=text(cell(Field.KELURAHAN)) or None,
-            kecamatan=text(cell(Field.KECAMATAN)) or None,
-            occupation=text(cell(Field.OCCUPATION)) or None,
-            raw=raw,
+            kelurahan=_place(cell(Field.KELURAHAN)),
+            kecamatan=_place(cell(Field.KECAMATAN)),
+            occupation=_place(cell(Field.OCCUPATION)),
+            raw=raw() if warnings else {},
         )
 
 
@@ -205,8 +229,21 @@ def _is_blank_row(cells: Sequence[Cell]) -> bool:
 
 def _is_header_again(cells: Sequence[Cell], header: Header) -> bool:
     index = header.columns[Field.NIK]
-    value = headers.normalize(cells[index]) if index < len(cells) else ""
+    cell = cells[index] if index < len(cells) else None
+    if not isinstance(cell, str) or cell.isdigit():
+        return False  # numbers, dates and digit strings never name a column
+    value = headers.normalize(cell)
     return bool(value) and headers.field_of(value) is Field.NIK
+
+
+def _nik_like(cell: Cell) -> bool:
+    """"Jumlah" or a signature can sit in the NIK column; a NIK has digits (six or more)."""
+    if isinstance(cell, (int, float)):
+        return True
+    value = str(cell or "")
+    if value.isdigit():
+        return len(value) >= 6
+    return sum(ch.isdigit() for ch in value) >= 6
 
 
 def _outcomes(
@@ -224,14 +261,12 @@ def _outcomes(
         nik_cell = cells[nik_col] if nik_col < len(cells) else None
         name_cell = cells[name_col] if name_col < len(cells) else None
         has_nik = not dates.is_blank(nik_cell)
-        # "Jumlah" or a signature can sit in the NIK column; a NIK has digits.
-        nik_like = isinstance(nik_cell, (int, float)) or sum(ch.isdigit() for ch in str(nik_cell or "")) >= 6
         if _is_header_again(cells, header):
             after_footer = False  # the list goes on below a repeated header
             yield Ignored(raw.ref, "header_repeated")
         elif headers.is_column_numbers(cells):
             yield Ignored(raw.ref, "column_numbers")
-        elif not nik_like and (after_footer or headers.is_footer(cells)):
+        elif not _nik_like(nik_cell) and (after_footer or headers.is_footer(cells)):
             after_footer = True
             yield Ignored(raw.ref, "footer")
         elif not has_nik and dates.is_blank(name_cell):
