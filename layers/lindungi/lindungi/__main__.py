@@ -1,6 +1,9 @@
 """``python -m lindungi``: the staff and operator commands.
 
     check FILE [--program ID] [--json]   the report of a list, without AWS
+    remind --today YYYY-MM-DD [--dry-run]  the reminder planner for that day (09:00 WIB), against the AWS the
+                                         environment points at (AWS_ENDPOINT_URL for the local emulator;
+                                         WORKERS_TABLE, NOTICES_TABLE, REMINDER_QUEUE_URL as the planner reads)
 """
 
 from __future__ import annotations
@@ -20,6 +23,29 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if report.error else 0
 
 
+def _remind(args: argparse.Namespace) -> int:
+    import json
+    import os
+    from datetime import date
+
+    import boto3
+
+    from .config import programs
+    from .reminders import Planner, PlannerSettings, run_time
+
+    env = dict(os.environ)
+    if args.dry_run:
+        env.setdefault("REMINDER_QUEUE_URL", "")
+    settings = PlannerSettings.from_env(env)
+    if args.max is not None:
+        settings = PlannerSettings(**{**settings.__dict__, "max_per_run": args.max})
+    planner = Planner(boto3.client("dynamodb"), boto3.client("sqs"), settings, programs())
+    now = run_time(date.fromisoformat(args.today), programs(), args.hour)
+    report = planner.preview(now) if args.dry_run else planner.run(now)
+    print(json.dumps({"dry_run": args.dry_run, **report.to_dict()}, indent=1, sort_keys=True))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lindungi", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -29,6 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--program", help="program id, e.g. pekerja-rentan (default: the file's Program column)")
     check.add_argument("--json", action="store_true", help="print the JSON report of domain.md")
     check.set_defaults(run=_check)
+    remind = commands.add_parser("remind", help="plan and queue the renewal reminders due on a day (needs AWS)")
+    remind.add_argument("--today", required=True, help="the day to plan for, YYYY-MM-DD (WIB)")
+    remind.add_argument("--hour", type=int, default=9, help="hour of the run, WIB (default 9, as scheduled)")
+    remind.add_argument("--max", type=int, help="ceiling on messages this run (default MAX_SMS_PER_RUN)")
+    remind.add_argument("--dry-run", action="store_true", help="only count what is due; write and send nothing")
+    remind.set_defaults(run=_remind)
     args = parser.parse_args(argv)
     return int(args.run(args))
 

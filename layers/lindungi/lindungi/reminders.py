@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 
@@ -60,6 +60,7 @@ from .notices import (
 )
 from .store import END_DATE_INDEX, remind_key
 
+_T = TypeVar("_T")
 PAGE = 250
 """Items read per query page: planned before the next page is read."""
 
@@ -182,6 +183,15 @@ class Planner:
             report.ceiling_reached = True
         return report
 
+    def preview(self, now: datetime) -> PlanReport:
+        """What ``run`` would plan at ``now``, by stage, writing and queueing nothing (reads only)."""
+        today = now.astimezone(self.programs.timezone).date()
+        report = PlanReport(run_at=iso(now), today=today.isoformat(), in_window=self.window.is_open(now))
+        for page in self.find_due(today, report):
+            for due in page:
+                report.by_stage[str(due.stage)] = report.by_stage.get(str(due.stage), 0) + 1
+        return report
+
     # -- reading -----------------------------------------------------------------------------
     def _partitions(self) -> list[tuple[str, int, tuple[int, ...]]]:
         """(program, stage, stages) to query, most urgent stage first across programs."""
@@ -224,6 +234,12 @@ class Planner:
                 kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     # -- planning ------------------------------------------------------------------------------
+    def _map(self, work: Callable[[Any], _T], items: Sequence[Any]) -> list[_T]:
+        if self.settings.threads <= 1 or len(items) <= 1:
+            return [work(item) for item in items]
+        with ThreadPoolExecutor(max_workers=self.settings.threads) as pool:
+            return list(pool.map(work, items))
+
     def _advance(self, due: Due) -> dict[str, Any]:
         """The conditional update that moves a coverage to its next stage partition (or out of the index)."""
         coverage = due.coverage
@@ -272,8 +288,7 @@ class Planner:
 
     def plan(self, page: Sequence[Due], today: date, now: datetime, report: PlanReport) -> list[str]:
         """Plan a page of due coverages (transactions in parallel); the ids of notices this run created."""
-        with ThreadPoolExecutor(max_workers=max(1, self.settings.threads)) as pool:
-            results = list(pool.map(lambda due: self.plan_one(due, today, now), page))
+        results = self._map(lambda due: self.plan_one(due, today, now), page)
         planned = []
         for due, result in zip(page, results, strict=True):
             if result == "planned":
@@ -299,8 +314,7 @@ class Planner:
             report.enqueue_failed += len(chunk) - len(ok)  # still in the outbox: the next run sends them
         report.enqueued += len(sent)
         report.notice_ids += sent
-        with ThreadPoolExecutor(max_workers=max(1, self.settings.threads)) as pool:
-            list(pool.map(self._clear_outbox, sent))
+        self._map(self._clear_outbox, sent)
 
     def _clear_outbox(self, notice: str) -> None:
         try:
