@@ -549,3 +549,15 @@ def _clear_sms() -> Iterator[None]:
     yield
     for backend in sns_backends[ACCOUNT].values():
         backend.sms_messages.clear()
+
+
+def test_remind_command_plans_for_the_given_day(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
+    from lindungi.__main__ import main
+
+    env.put(coverage())
+    assert main(["remind", "--today", (END - timedelta(days=7)).isoformat(), "--dry-run"]) == 0
+    preview = json.loads(capsys.readouterr().out)
+    assert preview["dry_run"] and preview["by_stage"] == {"7": 1} and env.queued_ids() == []
+    assert main(["remind", "--today", (END - timedelta(days=7)).isoformat()]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["planned"] == 1 and len(env.queued_ids()) == 1
