@@ -85,9 +85,12 @@ def handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
         try:
             outcome = ingestor.process(upload, once=store_once)
         except IdempotencyAlreadyInProgressError:
-            # Another invocation holds this content right now; it (or its own retry) finishes the job.
-            logger.info("same content already being processed; duplicate delivery skipped")
-            continue
+            # Another invocation holds this content, or held it and was stopped (timeout, crash) before
+            # its lock expired. Fail, so Lambda delivers this event again later (then the content is
+            # done, or the lock has expired and this run does it), or the event lands in the failure
+            # destination for `python -m lindungi replay`: never silently dropped.
+            logger.warning("same content in progress elsewhere; failing so this delivery is retried")
+            raise
         if outcome.replayed:
             metrics.add_metric(name="DuplicateDeliveries", unit=MetricUnit.Count, value=1)
             logger.info("content already processed; nothing stored again", extra={"outcome": outcome.to_dict()})

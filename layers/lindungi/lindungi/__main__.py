@@ -4,6 +4,7 @@
     remind --today YYYY-MM-DD [--dry-run]  the reminder planner for that day (09:00 WIB), against the AWS the
                                          environment points at (AWS_ENDPOINT_URL for the local emulator;
                                          WORKERS_TABLE, NOTICES_TABLE, REMINDER_QUEUE_URL as the planner reads)
+    replay [--queue-url URL] [--dry-run]  re-invoke the failed ingestions in IngestFailedQueue (lindungi.replay)
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     remind.add_argument("--max", type=int, help="ceiling on messages this run (default MAX_SMS_PER_RUN)")
     remind.add_argument("--dry-run", action="store_true", help="only count what is due; write and send nothing")
     remind.set_defaults(run=_remind)
+    from .replay import add_parser as replay
+
+    replay(commands)
     args = parser.parse_args(argv)
     return int(args.run(args))
 

@@ -83,6 +83,8 @@ def parse(cell: Cell) -> date | None:
         if float(cell).is_integer() and _SERIAL_RANGE[0] <= cell <= _SERIAL_RANGE[1]:
             return _EXCEL_EPOCH + timedelta(days=int(cell))
         return None
+    if not isinstance(cell, str):  # a time or duration cell: calamine gives those too
+        return None
     return _parse_text(cell) if cell.strip() else None
 
 

@@ -82,6 +82,8 @@ def normalize(cell: Cell) -> NikResult:
         return NikResult(str(cell), Reject.NIK_INVALID)
     if isinstance(cell, (int, float)):
         return _from_number(cell)
+    if not isinstance(cell, str):  # a time or duration cell: calamine gives those too
+        return NikResult(str(cell), Reject.NIK_INVALID)
     if not cell.isascii():
         # Fullwidth or styled digits typed or pasted from a phone become ASCII; invisible format
         # characters (zero-width space, direction marks, BOM) go.

@@ -94,6 +94,8 @@ def normalize(cell: Cell) -> PhoneResult:
         if isinstance(cell, float) and not cell.is_integer():
             return PhoneResult(None, Warn.PHONE_INVALID)
         cell = str(int(cell))
+    if not isinstance(cell, str):  # a date, time or duration cell: not a phone number
+        return PhoneResult(None, Warn.PHONE_INVALID)
     text = cell.strip().lstrip("'`’")
     if not text or text in {"-", "--", "0"}:
         return PhoneResult(None, Warn.PHONE_MISSING)

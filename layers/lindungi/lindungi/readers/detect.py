@@ -73,7 +73,7 @@ def detect(data: bytes, limits: Limits) -> Kind:
     """The kind of file ``data`` is; raises ``FileFailure`` for what cannot or must not be read."""
     if len(data) > limits.max_file_bytes:
         raise FileFailure(FileError.TOO_LARGE, f"{len(data)} bytes")
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(): that would copy the whole file
         raise FileFailure(FileError.UNREADABLE, "empty file")
     head = data[:4096]
     if b"%PDF-" in data[:1024]:
