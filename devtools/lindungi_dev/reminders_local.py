@@ -39,8 +39,10 @@ def fast_moto() -> Iterator[None]:
       for the sample. Here only the items the transaction names are copied, and restored if it is
       cancelled: the same outcome (all or nothing, the same errors) in O(1).
     - A Query walks (and sorts) the whole table to find one partition, then filters and sorts its own
-      results again; here it is handed only the items of the partition it asks for, unsorted. Its answer,
-      order, Count and ScannedCount are unchanged.
+      results again; here it is handed only the items of the partition (and BETWEEN range) it asks for,
+      unsorted. Its answer, order, Count and ScannedCount are unchanged.
+    - SendMessage computes every attribute of the queue (counting its messages) to read one flag; here it
+      reads just that flag.
     Dev tooling only (benchmark, local demo); the tests use moto as it is.
     """
     from moto.dynamodb.models import DynamoDBBackend
@@ -64,6 +66,10 @@ def fast_moto() -> Iterator[None]:
         if wanted is not None:  # an index Query: only items carrying that partition key (the index is sparse)
             name, value = wanted
             items = [i for i in items if (v := i.attrs.get(name)) is not None and v.value == value]
+            between = getattr(_undo_log, "range", None)
+            if between is not None:
+                key, low, high = between
+                items = [i for i in items if (v := i.attrs.get(key)) is not None and low <= v.value <= high]
         return items
 
     def query(self: Table, *args: Any, **kwargs: Any) -> Any:
@@ -71,12 +77,16 @@ def fast_moto() -> Iterator[None]:
         conditions = kwargs.get("hash_key_conditions") or []
         if index_name and len(conditions) == 1:
             _undo_log.partition = (conditions[0][0], conditions[0][1].value)
+            ranges = kwargs.get("range_key_conditions") or []
+            if len(ranges) == 1 and ranges[0][1] == "BETWEEN":  # only the items in range: sorted, then re-checked
+                name, _, (low, high) = ranges[0]
+                _undo_log.range = (name, low.value, high.value)
         elif not index_name and args and args[0] is not None:
             _undo_log.partition = (None, args[0])
         try:
             return original_query(self, *args, **kwargs)
         finally:
-            _undo_log.partition = None
+            _undo_log.partition = _undo_log.range = None
 
     def table_deepcopy(self: Table, memo: dict[int, Any]) -> Table:
         if getattr(_undo_log, "active", False):
@@ -113,6 +123,25 @@ def fast_moto() -> Iterator[None]:
         finally:
             _undo_log.active = False
 
+    from moto.sqs.models import Queue, SQSBackend
+
+    original_send = SQSBackend.send_message
+    queue_attributes = Queue.attributes
+
+    def send_message(self: SQSBackend, *args: Any, **kwargs: Any) -> Any:
+        _undo_log.sending = True  # a send only reads ContentBasedDeduplication from the queue's attributes
+        try:
+            return original_send(self, *args, **kwargs)
+        finally:
+            _undo_log.sending = False
+
+    def attributes(self: Queue) -> dict[str, Any]:
+        if getattr(_undo_log, "sending", False):
+            return {"ContentBasedDeduplication": getattr(self, "content_based_deduplication", None)}
+        return queue_attributes.fget(self)  # type: ignore[attr-defined]
+
+    SQSBackend.send_message = send_message  # type: ignore[method-assign]
+    Queue.attributes = property(attributes)  # type: ignore[assignment,method-assign]
     Table.__deepcopy__ = table_deepcopy  # type: ignore[attr-defined]
     DynamoDBBackend.transact_write_items = transact  # type: ignore[method-assign]
     Table.all_items = all_items  # type: ignore[method-assign]
@@ -123,6 +152,8 @@ def fast_moto() -> Iterator[None]:
         DynamoDBBackend.transact_write_items = original  # type: ignore[method-assign]
         Table.all_items = sorted_all_items  # type: ignore[method-assign]
         Table.query = original_query  # type: ignore[method-assign]
+        SQSBackend.send_message = original_send  # type: ignore[method-assign]
+        Queue.attributes = queue_attributes  # type: ignore[method-assign]
         del Table.__deepcopy__  # type: ignore[attr-defined]
 
 
