@@ -1,6 +1,7 @@
 """``python -m lindungi``: the staff and operator commands.
 
     check FILE [--program ID] [--json]   the report of a list, without AWS
+    sms-settings --delivery-role-arn ARN  SMS delivery-status logs and spend limit (account-wide, once)
     remind --today YYYY-MM-DD [--dry-run]  the reminder planner for that day (09:00 WIB), against the AWS the
                                          environment points at (AWS_ENDPOINT_URL for the local emulator;
                                          WORKERS_TABLE, NOTICES_TABLE, REMINDER_QUEUE_URL as the planner reads)
@@ -62,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     remind.add_argument("--max", type=int, help="ceiling on messages this run (default MAX_SMS_PER_RUN)")
     remind.add_argument("--dry-run", action="store_true", help="only count what is due; write and send nothing")
     remind.set_defaults(run=_remind)
+    from .sms_settings import add_parser as sms_settings
+
+    sms_settings(commands)
     from .replay import add_parser as replay
 
     replay(commands)
