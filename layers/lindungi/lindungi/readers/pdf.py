@@ -35,7 +35,9 @@ process for the remaining pages.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import multiprocessing
 import os
 import re
@@ -62,6 +64,11 @@ from ..config import Limits
 from ..headers import Field
 from ..outcomes import FileError
 from .base import FileFailure, RawRow, RowRef, Table
+
+for _library in ("pdfminer", "pdfplumber"):
+    # Their warnings quote document content (metadata, strings): no personal data in our logs.
+    # Failures still arrive, as exceptions, and are reported by outcome code.
+    logging.getLogger(_library).setLevel(logging.CRITICAL)
 
 WORD_GAP = 0.12
 """A gap wider than this (times the font size) between two glyphs is a space, even without a space glyph."""
@@ -359,9 +366,10 @@ def _page_count(pdf: PDF) -> int:
 
 
 def _pages(pdf: PDF, index: int = 0, step: int = 1, first: int = 1) -> Iterator[PageText]:
-    """Pages ``first``, and every ``step``-th from there whose (number - 1) % step == index.
+    """Pages from ``first`` on whose (number - 1) % step == index, one at a time.
 
-    Page objects are made one at a time and closed after use (``pdf.pages`` would keep them all).
+    Each page is taken from the page tree as it comes and dropped after use: ``pdf.pages``
+    would build a pdfplumber ``Page`` for every page up front and keep them all.
     """
     for number, page_obj in enumerate(PDFPage.create_pages(pdf.doc), start=1):
         if number < first or (number - 1) % step != index:
@@ -378,18 +386,25 @@ def _worker(data: bytes, index: int, step: int, conn: Connection) -> None:
                 conn.send(page)
         finally:
             pdf.close()
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the reader stopped early (a failure elsewhere): nobody is listening any more
     except FileFailure as failure:
-        conn.send(_Failed(failure.code, failure.detail))
+        _send_quietly(conn, _Failed(failure.code, failure.detail))
     except Exception as error:  # noqa: BLE001 - a broken page is the file's fault, reported as such
-        conn.send(_Failed(FileError.UNREADABLE, type(error).__name__))
+        _send_quietly(conn, _Failed(FileError.UNREADABLE, type(error).__name__))
     finally:
         conn.close()
 
 
+def _send_quietly(conn: Connection, message: _Failed) -> None:
+    with contextlib.suppress(OSError):
+        conn.send(message)
+
+
 def worker_count() -> int:
     """Worker processes to use: ``PDF_WORKERS`` if set, else the CPUs this process may run on."""
-    configured = os.environ.get(WORKERS_ENV)
-    if configured:
+    configured = os.environ.get(WORKERS_ENV, "")
+    if configured.strip().isdigit():
         return max(1, int(configured))
     try:
         cpus = len(os.sched_getaffinity(0))
@@ -579,6 +594,8 @@ _NO_COLUMN = re.compile(r"^(no|nomor|no urut)$")
 
 def _header_block(lines: Sequence[Line], at: int) -> tuple[int, int, list[tuple[float, float]], list[str]] | None:
     """The header starting at line ``at`` (it may wrap onto the lines around it): span, columns, texts."""
+    if _data_like(lines[at].text):
+        return None
     anchor = _segments(lines[at])
     fields = {headers.field_of(headers.normalize(s[2])) for s in anchor}
     if Field.NIK not in fields and Field.NAME not in fields:
@@ -742,6 +759,18 @@ def _check_complete(data: bytes) -> None:
         raise FileFailure(FileError.UNREADABLE, "no %%EOF: truncated")
 
 
+def _holds_the_list(page: PageText, grid: _Grid) -> bool:
+    """Are the worker rows (lines with a long digit run) inside the ruled area, or most of them?"""
+    inside = outside = 0
+    for line in page.lines:
+        if _data_like(line.text):
+            if grid.ys[0] < (line.top + line.bottom) / 2 < grid.ys[-1]:
+                inside += 1
+            else:
+                outside += 1
+    return inside >= outside
+
+
 def _scanned(page: PageText) -> bool:
     """A page that is a picture: no text, or a few words over an image covering most of it."""
     return page.image_area > 0 and (page.glyphs == 0 or (page.image_area > 0.4 and page.glyphs < 50))
@@ -753,6 +782,8 @@ def _rows(data: bytes, total: int, workers: int) -> Iterator[RawRow]:
         if _scanned(page):
             raise FileFailure(FileError.SCANNED, f"page {page.number} has no text layer")
         grid = _Grid.of(page)
+        if grid is not None and not _holds_the_list(page, grid):
+            grid = None  # only the header (or a box around the signature) is ruled
         rows = _ruled_rows(page, grid) if grid is not None else _unruled_rows(page, columns)
         for line, cells in enumerate(rows, start=1):
             yield RawRow(RowRef(line=line, page=page.number), cells)
