@@ -11,12 +11,12 @@ from typing import Any
 
 import boto3
 from aws_lambda_powertools import Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lindungi.config import programs
-from lindungi.logs import get_logger
+from lindungi.logs import get_logger, masked_errors
 from lindungi.reminders import Planner, PlannerSettings, event_time
 
 logger = get_logger()
@@ -26,13 +26,19 @@ tracer = Tracer()
 planner = Planner(boto3.client("dynamodb"), boto3.client("sqs"), PlannerSettings.from_env(), programs())
 
 
+@masked_errors(logger)
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 @event_source(data_class=EventBridgeEvent)
 def handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
+    logger.set_correlation_id(f"planner#{event.get_id or '-'}")
     report = planner.run(event_time(event.raw_event))
     metrics.add_metric(name="NoticesPlanned", unit=MetricUnit.Count, value=report.planned)
+    for program, planned in report.by_program.items():
+        with single_metric(name="NoticesPlanned", unit=MetricUnit.Count, value=planned,
+                           default_dimensions={"program": program}):
+            pass
     metrics.add_metric(name="NoticesRequeued", unit=MetricUnit.Count, value=report.requeued)
     metrics.add_metric(name="NoticesEnqueueFailed", unit=MetricUnit.Count, value=report.enqueue_failed)
     metrics.add_metric(name="PlannerItemsRead", unit=MetricUnit.Count, value=report.items_read)

@@ -13,14 +13,14 @@ from typing import Any
 
 import boto3
 from aws_lambda_powertools import Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lindungi.config import programs
-from lindungi.logs import get_logger
-from lindungi.notices import Delivery, RetryLater, Sender, SenderSettings, Status, mask_id, parse_body
+from lindungi.logs import get_logger, masked_errors
+from lindungi.notices import Delivery, RetryLater, Sender, SenderSettings, Status, mask_id, parse_body, program_of
 
 logger = get_logger()
 metrics = Metrics()
@@ -43,6 +43,7 @@ def record_handler(record: SQSRecord) -> None:
         receipt_handle=record.receipt_handle,
     )
     notice = mask_id(delivery.notice_id)
+    logger.set_correlation_id(notice)
     try:
         result = sender.handle(delivery)
     except RetryLater as retry:
@@ -53,13 +54,21 @@ def record_handler(record: SQSRecord) -> None:
     if result.duplicate:
         metrics.add_metric(name="NoticeDuplicateDelivery", unit=MetricUnit.Count, value=1)
     elif result.status is not None and result.status is not Status.PLANNED:
+        # Service-wide series feed the alarms; the per-program copy feeds the dashboard.
         metrics.add_metric(name=METRIC[result.status], unit=MetricUnit.Count, value=1)
+        dimensions = {"program": program_of(delivery.notice_id)}
+        with single_metric(name=METRIC[result.status], unit=MetricUnit.Count, value=1, default_dimensions=dimensions):
+            pass
         if result.segments:
             metrics.add_metric(name="SmsSegments", unit=MetricUnit.Count, value=result.segments)
+            with single_metric(name="SmsSegments", unit=MetricUnit.Count, value=result.segments,
+                               default_dimensions=dimensions):
+                pass
     logger.info("notice handled", extra={"notice": notice, "status": result.status, "duplicate": result.duplicate,
                                          "segments": result.segments, "deferred_until": result.deferred_until})
 
 
+@masked_errors(logger)
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)

@@ -110,6 +110,12 @@ def optout_pk(e164: str) -> str:
     return OPTOUT_PREFIX + e164
 
 
+def program_of(notice: str) -> str:
+    """The program a notice id names (``<nik>#<program>#<TMT>#<stage>``)."""
+    parts = notice.split("#")
+    return parts[1] if len(parts) >= 4 else "unknown"
+
+
 def mask_id(notice: str) -> str:
     """A notice id safe for logs: the NIK masked, the rest (program, TMT, stage) kept."""
     head, _, rest = notice.partition("#")

@@ -147,6 +147,8 @@ class PlanReport:
     """DynamoDB items read (queries' ScannedCount): coverages and outbox entries."""
     ceiling_reached: bool = False
     by_stage: dict[str, int] = field(default_factory=dict)
+    by_program: dict[str, int] = field(default_factory=dict)
+    """Notices created by this run, per program (the metrics' program dimension)."""
     notice_ids: list[str] = field(default_factory=list, repr=False)
 
     @property
@@ -190,6 +192,8 @@ class Planner:
         for page in self.find_due(today, report):
             for due in page:
                 report.by_stage[str(due.stage)] = report.by_stage.get(str(due.stage), 0) + 1
+                program = due.current_key.split("#", 1)[0]
+                report.by_program[program] = report.by_program.get(program, 0) + 1
         return report
 
     # -- reading -----------------------------------------------------------------------------
@@ -294,6 +298,8 @@ class Planner:
             if result == "planned":
                 report.planned += 1
                 report.by_stage[str(due.stage)] = report.by_stage.get(str(due.stage), 0) + 1
+                program = due.current_key.split("#", 1)[0]
+                report.by_program[program] = report.by_program.get(program, 0) + 1
                 planned.append(new_notice(due.coverage, due.stage, today, now)["notice_id"])
             elif result == "already_planned":
                 report.already_planned += 1
