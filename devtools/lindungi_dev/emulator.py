@@ -63,6 +63,8 @@ class Stack:
     region: str = REGION
     physical_ids: dict[str, str] = field(default_factory=dict)
     arns: dict[str, str] = field(default_factory=dict)
+    overrides: dict[str, str] = field(default_factory=dict)
+    """Parameter values, as ``sam deploy --parameter-overrides`` gives them; the template's defaults otherwise."""
 
     @property
     def resources(self) -> dict[str, Any]:
@@ -79,7 +81,8 @@ class Stack:
         return self.arns[logical_id]
 
     def parameter(self, name: str) -> str:
-        return str(self.template.get("Parameters", {})[name].get("Default", ""))
+        declared = self.template.get("Parameters", {})[name]  # KeyError: not a parameter of the template
+        return self.overrides.get(name, str(declared.get("Default", "")))
 
     # -- intrinsic functions -------------------------------------------------------------------
     def _pseudo(self, name: str) -> str | None:
@@ -198,9 +201,12 @@ def _create_table(dynamodb: Any, stack: Stack, logical_id: str, props: dict[str,
     stack.arns[logical_id] = f"arn:aws:dynamodb:{stack.region}:{stack.account}:table/{name}"
 
 
-def provision(session: boto3.Session, stack_name: str = STACK) -> Stack:
+def provision(session: boto3.Session, stack_name: str = STACK, parameters: dict[str, str] | None = None) -> Stack:
     """Create every bucket, table, queue and topic of template.yaml through ``session``."""
-    stack = Stack(load_template(), name=stack_name, region=session.region_name or REGION)
+    stack = Stack(load_template(), name=stack_name, region=session.region_name or REGION,
+                  overrides=dict(parameters or {}))
+    for name in stack.overrides:
+        stack.parameter(name)  # an override must name a declared parameter
     s3: Any = session.client("s3")
     dynamodb: Any = session.client("dynamodb")
     sqs: Any = session.client("sqs")
@@ -432,12 +438,17 @@ class Emulator(LambdaRunner):
     ``aws --endpoint-url http://127.0.0.1:PORT s3 ls``.
     """
 
-    def __init__(self, port: int | None = None, stack_name: str = STACK) -> None:
+    def __init__(self, port: int | None = None, stack_name: str = STACK,
+                 parameters: dict[str, str] | None = None) -> None:
         import logging
 
         from moto.server import ThreadedMotoServer
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+        from werkzeug.serving import WSGIRequestHandler
+
+        # Keep-alive: botocore reuses connections, werkzeug's HTTP/1.0 default closes each one.
+        WSGIRequestHandler.protocol_version = "HTTP/1.1"
 
         self.port = port or _free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
@@ -448,7 +459,7 @@ class Emulator(LambdaRunner):
             "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
         })
         session = boto3.Session(region_name=REGION)
-        super().__init__(provision(session, stack_name), session)
+        super().__init__(provision(session, stack_name, parameters), session)
 
     def client(self, service: str) -> Any:
         return self.session.client(service)  # type: ignore[call-overload]

@@ -13,7 +13,7 @@ import copy
 import json
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date
 from pathlib import Path
 from typing import Any
@@ -188,7 +188,8 @@ def notice_outcomes(emu: Emulator) -> Counter[str]:
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def run_reminders(emu: Emulator, days: list[date]) -> dict[str, Any]:
+def run_reminders(emu: Emulator, days: list[date],
+                  on_day: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
     """Each day in turn: the 09:00 WIB planner run, then every queued notice through the sender."""
     before = len(published_sms(emu.stack.region))
     per_day = []
@@ -198,6 +199,8 @@ def run_reminders(emu: Emulator, days: list[date]) -> dict[str, Any]:
             drained = emu.drain_queue("ReminderQueue", "SenderFunction")
         per_day.append({"day": day.isoformat(), "planned": report["planned"], "by_stage": report["by_stage"],
                         "ceiling_reached": report["ceiling_reached"], "retried": drained["failed"]})
+        if on_day:
+            on_day(per_day[-1])
     outcomes = notice_outcomes(emu)
     sms = published_sms(emu.stack.region)[before:]
     skipped = sum(n for status, n in outcomes.items() if status in {"no_phone", "not_mobile", "superseded", "expired"})

@@ -11,41 +11,16 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lindungi_dev import demo, emulator
-from lindungi_dev.emulator import Stack, load_template
-from lindungi_dev.grants import CallRecorder, missing_grants
+from lindungi_dev import demo
+from lindungi_dev.emulator import load_template
+from lindungi_dev.grants import missing_grants
+from tests.e2e.conftest import RENTAN, SAWIT
 
 pytestmark = pytest.mark.e2e
-
-RENTAN, SAWIT = 60, 20  # small: the reminder days dominate the run time
-
-
-@pytest.fixture(scope="module")
-def pipeline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    out = tmp_path_factory.mktemp("pipeline")
-    recorder = CallRecorder(Stack(load_template()))
-    provision = emulator.provision
-
-    def provision_and_remember(*args: Any, **kwargs: Any) -> Stack:
-        recorder.stack = provision(*args, **kwargs)
-        return recorder.stack
-
-    mp = pytest.MonkeyPatch()
-    mp.setattr(emulator, "provision", provision_and_remember)
-    try:
-        with recorder.recording():
-            summary = demo.run(rentan=RENTAN, sawit=SAWIT, reminders=True, quiet=True, out=out)
-    finally:
-        mp.undo()
-    reports = [json.loads(p.read_text(encoding="utf-8")) for p in out.glob("*.report.json")]
-    return {"summary": summary, "logs": Path(summary["logs"]).read_text(encoding="utf-8"), "reports": reports,
-            "recorder": recorder}
-
 
 def _sample_people() -> list[Any]:
     """Everyone in the demo's lists, with the phone and NIK as typed (before any normalising)."""
@@ -130,6 +105,7 @@ def test_alarmed_metrics_are_emitted_with_the_alarms_dimensions(pipeline: dict[s
             if metric.get("Namespace") != "Lindungi" or metric["MetricName"] not in emitted:
                 continue
             expected = tuple(sorted(d["Name"] for d in metric.get("Dimensions", [])))
-            assert emitted[metric["MetricName"]] == {expected}, logical
+            # Emitted with the alarm's dimensions (it may also be emitted per program, for the dashboard).
+            assert expected in emitted[metric["MetricName"]], (logical, emitted[metric["MetricName"]])
             checked += 1
     assert checked >= 1, "the SMS failure-ratio alarm's NoticeSent was never emitted"
