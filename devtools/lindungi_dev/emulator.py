@@ -339,8 +339,8 @@ class LambdaRunner:
         module = self.module(function)
         context = Context(
             function_name=f"{self.stack.name}-{function}",
-            memory_limit_in_mb=int(props.get("MemorySize", 128)),
-            timeout_s=int(props.get("Timeout", 3)),
+            memory_limit_in_mb=int(self.stack.resolve(props.get("MemorySize", 128))),
+            timeout_s=int(self.stack.resolve(props.get("Timeout", 3))),
             invoked_function_arn=self.stack._get_att(function, "Arn"),
         )
         with environment(self.env(function)):
