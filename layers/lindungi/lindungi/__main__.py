@@ -6,6 +6,7 @@
                                          environment points at (AWS_ENDPOINT_URL for the local emulator;
                                          WORKERS_TABLE, NOTICES_TABLE, REMINDER_QUEUE_URL as the planner reads)
     replay [--queue-url URL] [--dry-run]  re-invoke the failed ingestions in IngestFailedQueue (lindungi.replay)
+    optout add|remove NUMBER [--reason]  the staff opt-out list: a worker who asked at the branch not to be texted
 """
 
 from __future__ import annotations
@@ -48,6 +49,26 @@ def _remind(args: argparse.Namespace) -> int:
     return 0
 
 
+def _optout(args: argparse.Namespace) -> int:
+    import os
+
+    import boto3
+
+    from . import notices, phone
+
+    number = phone.normalize(args.number)
+    if number.e164 is None:
+        print(f"not a phone number: {args.number!r}", file=sys.stderr)
+        return 2
+    table = os.environ["NOTICES_TABLE"]
+    if args.action == "add":
+        notices.add_opt_out(boto3.client("dynamodb"), table, number.e164, reason=args.reason)
+    else:
+        notices.remove_opt_out(boto3.client("dynamodb"), table, number.e164)
+    print(f"{args.action}: {phone.mask(number.e164)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lindungi", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -66,6 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     from .sms_settings import add_parser as sms_settings
 
     sms_settings(commands)
+    optout = commands.add_parser("optout", help="add or remove a number on the staff opt-out list (NOTICES_TABLE)")
+    optout.add_argument("action", choices=["add", "remove"])
+    optout.add_argument("number", help="as staff write it: 0812-3456-7890, +62 812 ...")
+    optout.add_argument("--reason", default="", help="e.g. 'minta berhenti di kantor cabang'")
+    optout.set_defaults(run=_optout)
     from .replay import add_parser as replay
 
     replay(commands)
