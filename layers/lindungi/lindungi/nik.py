@@ -78,6 +78,8 @@ def normalize(cell: Cell) -> NikResult:
     """Clean and validate a NIK cell, typed text or a spreadsheet number."""
     if cell is None or cell == "":
         return NikResult(None, Reject.NIK_MISSING)
+    if isinstance(cell, str) and len(cell) == 16 and cell.isascii() and cell.isdigit():
+        return NikResult(cell, _check(cell))  # typed as it should be: nothing to clean
     if isinstance(cell, (bool, date)):
         return NikResult(str(cell), Reject.NIK_INVALID)
     if isinstance(cell, (int, float)):

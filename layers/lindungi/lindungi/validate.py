@@ -246,6 +246,13 @@ def _nik_like(cell: Cell) -> bool:
     return sum(ch.isdigit() for ch in value) >= 6
 
 
+def _worker_like(cell: Cell) -> bool:
+    """Six digits or more: the NIK column of a worker's row (column numbers and footers have fewer)."""
+    if isinstance(cell, str):
+        return sum(ch.isdigit() for ch in cell) >= 6 if not cell.isdigit() else len(cell) >= 6
+    return isinstance(cell, (int, float)) and not isinstance(cell, bool) and abs(cell) >= 100_000
+
+
 def _outcomes(
     rows: Iterable[RawRow], header: Header, validator: RowValidator
 ) -> Iterator[Outcome]:
@@ -256,9 +263,13 @@ def _outcomes(
         cells = raw.cells
         if raw.ref.page != page:  # a PDF page's footer ("Halaman 1 dari 5") does not end the list
             page, after_footer = raw.ref.page, False
+        nik_cell = cells[nik_col] if nik_col < len(cells) else None
+        if _worker_like(nik_cell):
+            # The common case, first: a NIK-looking cell is never a header, column numbers, footer or blank.
+            yield validator.validate(raw.ref, cells, header.columns)
+            continue
         if _is_blank_row(cells):
             continue
-        nik_cell = cells[nik_col] if nik_col < len(cells) else None
         name_cell = cells[name_col] if name_col < len(cells) else None
         has_nik = not dates.is_blank(nik_cell)
         if _is_header_again(cells, header):
