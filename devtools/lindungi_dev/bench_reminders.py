@@ -10,7 +10,6 @@ i.e. the planner reads almost nothing it does not plan. ``python -m lindungi_dev
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -26,7 +25,7 @@ from lindungi.store import Source, coverage_item, write_items
 from lindungi.validate import Accepted
 
 from . import samples
-from .emulator import REGION, provision
+from .emulator import REGION, environment, provision
 from .reminders_local import fast_moto
 
 
@@ -53,45 +52,37 @@ def reads_per_notice(n_workers: int = 8504) -> dict[str, Any]:
     """Run the planner over every reminder day of the sample; items read / notices planned."""
     from moto import mock_aws
 
-    saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL")}
-    os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    try:
-        with mock_aws(), fast_moto():
-            session = boto3.Session(region_name=REGION)
-            stack = provision(session)
-            dynamodb, sqs = session.client("dynamodb"), session.client("sqs")
-            items = sample_items(n_workers)
-            write_items(dynamodb, stack.physical("WorkersTable"), items, threads=1)
-            settings = PlannerSettings.from_env(stack.function_env("PlannerFunction"))
-            planner = Planner(dynamodb, sqs, settings, programs())
-            ends = sorted({date.fromisoformat(i["coverage_end"]) for i in items})
-            longest = max(max(p.reminder_days) for p in programs().by_id.values())
-            day, last = ends[0] - timedelta(days=longest), ends[-1]
-            totals = {"days": 0, "planned": 0, "items_read": 0, "ceiling_days": 0, "max_per_day": 0}
-            started = time.perf_counter()
-            queue = stack.physical("ReminderQueue")
-            while day <= last:
-                report = planner.run(run_time(day, programs()))
-                if report.enqueued:
-                    # The sender is not measured here: start the next day with an empty queue (a new one; moto's
-                    # queue operations slow down with every message kept, and PurgeQueue waits 60 s between calls).
-                    sqs.delete_queue(QueueUrl=queue)
-                    queue = sqs.create_queue(QueueName=f"bench-reminders-{day.isoformat()}")["QueueUrl"]
-                    planner = Planner(dynamodb, sqs, replace(settings, queue_url=queue), programs())
-                totals["days"] += 1
-                totals["planned"] += report.planned
-                totals["items_read"] += report.items_read
-                totals["ceiling_days"] += report.ceiling_reached
-                totals["max_per_day"] = max(totals["max_per_day"], report.planned)
-                day += timedelta(days=1)
-            seconds = time.perf_counter() - started
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    # In-process moto: no endpoint of a running emulator may redirect these clients.
+    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_ENDPOINT_URL": None}
+    with environment(env), mock_aws(), fast_moto():
+        session = boto3.Session(region_name=REGION)
+        stack = provision(session)
+        dynamodb, sqs = session.client("dynamodb"), session.client("sqs")
+        items = sample_items(n_workers)
+        write_items(dynamodb, stack.physical("WorkersTable"), items, threads=1)
+        settings = PlannerSettings.from_env(stack.function_env("PlannerFunction"))
+        planner = Planner(dynamodb, sqs, settings, programs())
+        ends = sorted({date.fromisoformat(i["coverage_end"]) for i in items})
+        longest = max(max(p.reminder_days) for p in programs().by_id.values())
+        day, last = ends[0] - timedelta(days=longest), ends[-1]
+        totals = {"days": 0, "planned": 0, "items_read": 0, "ceiling_days": 0, "max_per_day": 0}
+        started = time.perf_counter()
+        queue = stack.physical("ReminderQueue")
+        while day <= last:
+            report = planner.run(run_time(day, programs()))
+            if report.enqueued:
+                # The sender is not measured here: start the next day with an empty queue (a new one; moto's
+                # queue operations slow down with every message kept, and PurgeQueue waits 60 s between calls).
+                sqs.delete_queue(QueueUrl=queue)
+                queue = sqs.create_queue(QueueName=f"bench-reminders-{day.isoformat()}")["QueueUrl"]
+                planner = Planner(dynamodb, sqs, replace(settings, queue_url=queue), programs())
+            totals["days"] += 1
+            totals["planned"] += report.planned
+            totals["items_read"] += report.items_read
+            totals["ceiling_days"] += report.ceiling_reached
+            totals["max_per_day"] = max(totals["max_per_day"], report.planned)
+            day += timedelta(days=1)
+        seconds = time.perf_counter() - started
     return {
         "workers": n_workers,
         "coverages": len(items),
