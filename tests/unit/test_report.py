@@ -86,3 +86,11 @@ def test_cli_check_file_error_exits_nonzero(tmp_path: Path) -> None:
     result = _cli("check", str(path), "--json")
     assert result.returncode == 1
     assert json.loads(result.stdout)["error"]["code"] == "file_unsupported"
+
+
+def test_streamed_json_is_the_report() -> None:
+    data = xlsx({"Daftar": [HEADER, ["1", SITI, "SITI", "12345", "", "", ""], ["2", "123", "BUDI", "", "", "", ""]]})
+    report = check(data, "d.xlsx", "pekerja-rentan", today=TODAY)
+    extra = {"duplicate_of": "incoming/pekerja-rentan/a.xlsx", "stored": False}
+    assert json.loads("".join(report.json_chunks(extra))) == report.to_dict() | extra
+    assert json.loads(report.to_json()) == report.to_dict()

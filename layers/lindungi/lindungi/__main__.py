@@ -22,7 +22,10 @@ def _check(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     report = check(path.read_bytes(), path.name, args.program)
-    print(report.to_json() if args.json else text_table(report))
+    if args.json:
+        sys.stdout.writelines(report.json_chunks())
+    else:
+        print(text_table(report))
     return 1 if report.error else 0
 
 

@@ -14,7 +14,7 @@ Lambda), so this module stays plain.
 from __future__ import annotations
 
 import hashlib
-import json
+import io
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -89,10 +89,11 @@ class Outcome:
 
 def _put_report(s3: Any, bucket: str, key: str, report: Report, extra: dict[str, Any] | None = None) -> str:
     json_key, fix_key = report_keys(key)
-    body = report.to_dict() | (extra or {})
+    body = io.BytesIO()
+    for chunk in report.json_chunks(extra):
+        body.write(chunk.encode("utf-8"))
     s3.put_object(
-        Bucket=bucket, Key=json_key, ContentType="application/json; charset=utf-8",
-        Body=json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8"),
+        Bucket=bucket, Key=json_key, ContentType="application/json; charset=utf-8", Body=body.getvalue(),
     )
     fix = fix_workbook(report)
     if fix is not None:

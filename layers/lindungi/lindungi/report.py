@@ -12,6 +12,7 @@ import io
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,22 +61,39 @@ class Report:
             "warnings_by_code": dict(Counter(w.value for row in self.accepted for w in row.warnings)),
         }
 
+    def _fields(self) -> Iterator[tuple[str, Any]]:
+        """The report's keys in domain.md's order; the row lists as iterators of small dicts."""
+        yield "file", self.file
+        yield "program", self.program
+        yield "error", {"code": self.error.value, "message": message(self.error)} if self.error else None
+        yield "rows_read", self.rows_read
+        yield "accepted", (a.to_dict() for a in self.accepted)
+        yield "rejected", (r.to_dict() for r in self.rejected)
+        yield "kind", self.kind
+        yield "summary", self.counts()
+        yield "sheets", [s.to_dict() for s in self.sheets]
+        yield "ignored", ({"row": i.row.to_dict(), "reason": i.reason} for i in self.ignored)
+
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "program": self.program,
-            "error": {"code": self.error.value, "message": message(self.error)} if self.error else None,
-            "rows_read": self.rows_read,
-            "accepted": [a.to_dict() for a in self.accepted],
-            "rejected": [r.to_dict() for r in self.rejected],
-            "kind": self.kind,
-            "summary": self.counts(),
-            "sheets": [s.to_dict() for s in self.sheets],
-            "ignored": [{"row": i.row.to_dict(), "reason": i.reason} for i in self.ignored],
-        }
+        return {key: list(value) if isinstance(value, Iterator) else value for key, value in self._fields()}
+
+    def json_chunks(self, extra: dict[str, Any] | None = None) -> Iterator[str]:
+        """The JSON report, piece by piece and one row a line: a 100,000-row report is never one big dict."""
+        fields = [*self._fields(), *(extra or {}).items()]
+        yield "{"
+        for n, (key, value) in enumerate(fields):
+            yield f'{"," if n else ""}\n {json.dumps(key)}: '
+            if isinstance(value, Iterator):
+                yield "["
+                for m, row in enumerate(value):
+                    yield f'{"," if m else ""}\n  {json.dumps(row, ensure_ascii=False)}'
+                yield "\n ]"
+            else:
+                yield json.dumps(value, ensure_ascii=False)
+        yield "\n}\n"
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
+        return "".join(self.json_chunks())
 
 
 # --- the fix-up workbook -------------------------------------------------------------------
