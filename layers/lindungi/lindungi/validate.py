@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
@@ -108,8 +109,9 @@ def text(cell: Cell) -> str:
     return clean(str(cell))
 
 
+@lru_cache(maxsize=4096, typed=True)
 def _place(cell: Cell) -> str | None:
-    """Kelurahan, kecamatan, occupation: a few values repeated on every row, so stored once each."""
+    """Kelurahan, kecamatan, occupation: a few values repeated on every row, so cleaned and stored once each."""
     value = text(cell)
     return sys.intern(value) if value else None
 
@@ -118,6 +120,7 @@ _MALE = {"l", "lk", "laki laki", "laki", "pria", "m", "male"}
 _FEMALE = {"p", "pr", "perempuan", "wanita", "w", "f", "female"}
 
 
+@lru_cache(maxsize=256, typed=True)
 def _gender(cell: Cell) -> str | None:
     value = headers.normalize(cell)
     return "L" if value in _MALE else "P" if value in _FEMALE else None
