@@ -23,6 +23,7 @@ import json
 import os
 import socket
 import sys
+import threading
 import time
 import traceback
 import uuid
@@ -286,23 +287,38 @@ def s3_put_event(bucket: str, key: str, size: int, etag: str, version_id: str | 
     }
 
 
+_env_lock = threading.Lock()
+_env_users: dict[str, list[Any]] = {}
+"""Variable -> [its value before the first user, users still inside]: concurrent invocations share it."""
+
+
 @contextlib.contextmanager
 def environment(values: Mapping[str, str | None]) -> Iterator[None]:
-    """Set (or, for None, unset) environment variables for the block; restore them afterwards."""
-    saved = {k: os.environ.get(k) for k in values}
-    for k, v in values.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
+    """Set (or, for None, unset) environment variables for the block; restore them after the last user.
+
+    Concurrent invocations (threads) each enter this; the value from before the first one comes back
+    when the last one leaves, never a value another invocation set in between.
+    """
+    with _env_lock:
+        for k, v in values.items():
+            _env_users.setdefault(k, [os.environ.get(k), 0])[1] += 1
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+    try:
+        yield
+    finally:
+        with _env_lock:
+            for k in values:
+                entry = _env_users[k]
+                entry[1] -= 1
+                if entry[1] == 0:
+                    del _env_users[k]
+                    if entry[0] is None:
+                        os.environ.pop(k, None)
+                    else:
+                        os.environ[k] = entry[0]
 
 
 class LambdaRunner:
