@@ -53,7 +53,7 @@ def _fill(
 ) -> None:
     kind, tables = readers.read(data, limits)
     report.kind = kind.value
-    validator = RowValidator(programs, programs.get(report.program), today)
+    validator = RowValidator(programs, file_program, today)
     if file_program is None:
         # Every sheet's header first: without a program from the folder, one must come from a column.
         results: Iterable[TableResult] = [validate_table(table, validator) for table in tables]
