@@ -60,7 +60,7 @@ def _bare(data: bytes, kind: str) -> int:
         import csv
         import io
 
-        from lindungi.readers.csvfile import decode
+        from lindungi.intake.readers.csvfile import decode
 
         count = 0
         for row in csv.reader(io.StringIO(decode(data), newline=""), delimiter=";"):
@@ -87,7 +87,7 @@ def _child(mode: str, path: str) -> None:
     data = Path(path).read_bytes()
     kind = path.rsplit(".", 1)[-1]
     if mode == "check":
-        from lindungi.check import check
+        from lindungi.intake.check import check
 
         started = time.process_time()
         report = check(data, Path(path).name, PROGRAM)
@@ -168,7 +168,7 @@ def spreadsheets(sizes: Sequence[int], runs: int) -> None:
                 f"{full['peak_mb']:.0f}", f"{bare['peak_mb']:.0f}", verdict,
             ])
     _table(
-        f"Parse and validate (lindungi.check.check), median of {runs} fresh processes; "
+        f"Parse and validate (lindungi.intake.check.check), median of {runs} fresh processes; "
         f"targets: <= {TARGET_RATIO:.0f}x the bare reader, 100,000-row .xlsx peak < {TARGET_PEAK_MB:.0f} MB",
         ["list", "format", "worker rows", "check s", "rows/s", "bare s", "ratio", "peak MB", "bare peak MB", "verdict"],
         rows,
@@ -182,9 +182,9 @@ def write_requests(size: int) -> None:
     import boto3
     from moto import mock_aws
 
-    from lindungi import store
-    from lindungi.check import check
     from lindungi.config import programs
+    from lindungi.intake import store
+    from lindungi.intake.check import check
 
     from .emulator import REGION, provision
 

@@ -1,7 +1,7 @@
 """How fast and how lean PDF lists are read: figures to print, not a timed test.
 
 For each layout (ruled Excel "Save as PDF", unruled whitespace-aligned) an 8,504-row
-list is timed end to end through ``lindungi.check.check``, beside a naive baseline
+list is timed end to end through ``lindungi.intake.check.check``, beside a naive baseline
 measured in the same run: pdfplumber's default ``page.extract_tables()`` over every
 page, no tuning (it only extracts; it validates nothing). Runs alternate between the
 two so that a busy machine slows both alike; the median of the runs is reported, and
@@ -70,7 +70,7 @@ def expected_niks(rows: int) -> list[str]:
 
 
 def _ours(data: bytes, workers: int) -> list[str]:
-    from lindungi.check import check
+    from lindungi.intake.check import check
 
     os.environ["PDF_WORKERS"] = str(workers)
     try:
@@ -143,7 +143,7 @@ def speed(layout: str, rows: int, runs: int) -> dict[str, Any]:
 
 
 def _default_workers() -> int:
-    from lindungi.readers.pdf import worker_count
+    from lindungi.intake.readers.pdf import worker_count
 
     return worker_count()
 
@@ -156,14 +156,14 @@ def memory_case(path: str, rows: int, mode: str) -> dict[str, Any]:
     """
     data = Path(path).read_bytes()
     if mode == "check":
-        from lindungi.check import check
+        from lindungi.intake.check import check
 
         report = check(data, Path(path).name, "pekerja-rentan")
         error = report.error.value if report.error else None
         exact: bool | None = sorted(a.nik for a in report.accepted) == expected_niks(rows)
     else:
         from lindungi.config import Limits
-        from lindungi.readers import pdf
+        from lindungi.intake.readers import pdf
 
         (table,) = pdf.read(data, Limits())
         count = sum(1 for _ in table.rows)
@@ -244,7 +244,7 @@ def table(results: Sequence[dict[str, Any]]) -> str:
             )
     lines.append("")
     lines.append(
-        "ours = lindungi.check.check end to end (read, headers, validation); baseline = default "
+        "ours = lindungi.intake.check.check end to end (read, headers, validation); baseline = default "
         "page.extract_tables() on every page, extraction only.\nmemory: check = the whole report (it keeps "
         "every accepted row); reader = rows streamed and dropped. total MB = parent + workers x worker peak "
         "(an upper bound: forked workers share pages with the parent)."

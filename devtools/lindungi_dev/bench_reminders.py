@@ -19,10 +19,10 @@ import boto3
 
 from lindungi import dates, phone
 from lindungi.config import programs
-from lindungi.readers.base import RowRef
-from lindungi.reminders import Planner, PlannerSettings, run_time
-from lindungi.store import Source, coverage_item, write_items
-from lindungi.validate import Accepted
+from lindungi.intake.readers.base import RowRef
+from lindungi.intake.store import Source, coverage_item, write_items
+from lindungi.intake.validate import Accepted
+from lindungi.reminders.planner import Planner, PlannerSettings, run_time
 
 from . import samples
 from .emulator import REGION, environment, provision

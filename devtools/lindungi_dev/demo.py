@@ -155,7 +155,7 @@ def _file_summary(report: dict[str, Any]) -> dict[str, Any]:
 
 def _staff_opt_outs(emu: Emulator, reports: list[dict[str, Any]], count: int = 3) -> None:
     """A few workers who asked at the branch not to be texted: their notices end "opted_out"."""
-    from lindungi.notices import add_opt_out
+    from lindungi.ops.optout import add_opt_out
 
     phones = [row["phone"] for report in reports for row in report.get("accepted", []) if row.get("phone")]
     for phone in phones[:: max(1, len(phones) // count)][:count]:

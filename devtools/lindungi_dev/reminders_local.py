@@ -21,8 +21,8 @@ from typing import Any
 import time_machine
 
 from lindungi.config import programs
-from lindungi.notices import deserialize
-from lindungi.reminders import run_time
+from lindungi.reminders.notices import deserialize
+from lindungi.reminders.planner import run_time
 
 from .emulator import ACCOUNT, ROOT, Emulator
 

@@ -23,7 +23,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from lindungi.ingest import Ingestor, Outcome, Upload, decode_key
+from lindungi.intake.ingest import Ingestor, Outcome, Upload, decode_key
 from lindungi.logs import get_logger, masked_errors
 
 logger = get_logger()

@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lindungi.config import programs
 from lindungi.logs import get_logger, masked_errors
-from lindungi.reminders import Planner, PlannerSettings, event_time
+from lindungi.reminders.planner import Planner, PlannerSettings, event_time
 
 logger = get_logger()
 metrics = Metrics()

@@ -1,7 +1,7 @@
 """Sender: a batch of queued notices -> one Transactional SMS each through SNS, at most once, outcome recorded.
 
-Each SQS record carries one notice id; ``notices.Sender.handle`` does the rest (see the ordering in
-``lindungi.notices``). A record that must be tried again (SNS throttling, outside 08:00-20:00 WIB, a
+Each SQS record carries one notice id; ``lindungi.reminders.sender.Sender.handle`` does the rest (see the ordering in
+``lindungi.reminders.notices``). A record that must be tried again (SNS throttling, outside 08:00-20:00 WIB, a
 concurrent delivery) raises ``RetryLater`` and is reported in ``batchItemFailures``, so only it returns
 to the queue; after ``MAX_RECEIVE_COUNT`` receives SQS moves it to the DLQ, recorded "failed" first.
 Logs carry masked notice ids and outcomes, never names or numbers.
@@ -20,7 +20,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lindungi.config import programs
 from lindungi.logs import get_logger, masked_errors
-from lindungi.notices import Delivery, RetryLater, Sender, SenderSettings, Status, mask_id, parse_body, program_of
+from lindungi.reminders.notices import Status, mask_id, parse_body, program_of
+from lindungi.reminders.sender import Delivery, RetryLater, Sender, SenderSettings
 
 logger = get_logger()
 metrics = Metrics()

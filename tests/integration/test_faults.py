@@ -20,7 +20,8 @@ import time_machine
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 
-from lindungi import phone, store
+from lindungi import phone
+from lindungi.intake import store
 from lindungi_dev import samples
 from lindungi_dev.emulator import LambdaRunner, Stack, s3_put_event
 
@@ -331,7 +332,7 @@ def waiting(sqs: Any, queue: str) -> int:
 def test_replay_reinvokes_failed_ingestions_and_deletes_only_what_was_accepted(
     aws: Stack, lambdas: LambdaRunner, ingest: Any, people: list[samples.Worker], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from lindungi.replay import replay
+    from lindungi.ops.replay import replay
 
     real = ingest.ingestor.s3
     monkeypatch.setattr(ingest.ingestor, "s3", Proxy(real, get_object=lambda **_: (_ for _ in ()).throw(
@@ -363,7 +364,7 @@ def test_replay_reinvokes_failed_ingestions_and_deletes_only_what_was_accepted(
 
 
 def test_replay_keeps_a_record_whose_invoke_was_refused(aws: Stack) -> None:
-    from lindungi.replay import replay
+    from lindungi.ops.replay import replay
 
     sqs = boto3.client("sqs")
     queue = aws.physical("IngestFailedQueue")

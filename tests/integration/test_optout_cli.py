@@ -5,8 +5,8 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from lindungi.__main__ import main
-from lindungi.notices import optout_pk
+from lindungi.ops.cli import main
+from lindungi.reminders.notices import optout_pk
 from lindungi_dev.emulator import Stack
 
 

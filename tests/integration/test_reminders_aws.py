@@ -21,23 +21,13 @@ from moto.core.botocore_stubber import BotocoreStubber
 from moto.sns.models import sns_backends
 
 from lindungi.config import programs
-from lindungi.notices import (
-    OUTCOME_UNKNOWN,
-    Delivery,
-    RetryLater,
-    Sender,
-    SenderSettings,
-    Status,
-    add_opt_out,
-    deserialize,
-    notice_id,
-    notice_pk,
-    serialize,
-)
-from lindungi.readers.base import RowRef
-from lindungi.reminders import Planner, PlannerSettings, PlanReport, run_time
-from lindungi.store import Source, coverage_item, write_items
-from lindungi.validate import Accepted
+from lindungi.intake.readers.base import RowRef
+from lindungi.intake.store import Source, coverage_item, write_items
+from lindungi.intake.validate import Accepted
+from lindungi.ops.optout import add_opt_out
+from lindungi.reminders.notices import OUTCOME_UNKNOWN, Status, deserialize, notice_id, notice_pk, serialize
+from lindungi.reminders.planner import Planner, PlannerSettings, PlanReport, run_time
+from lindungi.reminders.sender import Delivery, RetryLater, Sender, SenderSettings
 from lindungi_dev.emulator import ACCOUNT, REGION, LambdaRunner, Stack
 
 PROGRAM = "pekerja-rentan"
@@ -552,7 +542,7 @@ def _clear_sms() -> Iterator[None]:
 
 
 def test_remind_command_plans_for_the_given_day(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
-    from lindungi.__main__ import main
+    from lindungi.ops.cli import main
 
     env.put(coverage())
     assert main(["remind", "--today", (END - timedelta(days=7)).isoformat(), "--dry-run"]) == 0

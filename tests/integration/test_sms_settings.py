@@ -7,8 +7,8 @@ import json
 import boto3
 import pytest
 
-from lindungi.__main__ import main
-from lindungi.sms_settings import apply, sms_attributes
+from lindungi.ops.cli import main
+from lindungi.ops.sms_settings import apply, sms_attributes
 from lindungi_dev.emulator import REGION, Stack
 
 ROLE = "arn:aws:iam::123456789012:role/lindungi-SmsDeliveryStatusRole-ABC"

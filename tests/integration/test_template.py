@@ -320,7 +320,7 @@ def test_every_alarm_tells_the_operators_and_every_dead_letter_queue_is_alarmed(
 
 def test_alarms_on_our_metrics_name_metrics_the_functions_emit() -> None:
     code = "\n".join(p.read_text(encoding="utf-8") for p in ROOT.glob("functions/*/app.py"))
-    code += (ROOT / "layers/lindungi/lindungi/notices.py").read_text(encoding="utf-8")
+    code += (ROOT / "layers/lindungi/lindungi/reminders/sender.py").read_text(encoding="utf-8")
     for logical, alarm in _alarms().items():
         names = [alarm.get("MetricName")] if alarm.get("Namespace") == "Lindungi" else []
         names += [m["MetricStat"]["Metric"]["MetricName"] for m in alarm.get("Metrics", [])

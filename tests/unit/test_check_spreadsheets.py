@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import xlsxwriter
 
-from lindungi.check import check
 from lindungi.config import Limits, load_programs, programs
+from lindungi.intake.check import check
 from lindungi_dev import samples
 
 SITI = "6172014509850003"  # woman, born 05-09-1985, Singkawang Barat

@@ -17,10 +17,10 @@ from datetime import date
 
 import pytest
 
-from lindungi.check import check
 from lindungi.config import Limits
+from lindungi.intake.check import check
+from lindungi.intake.report import Report
 from lindungi.outcomes import FileError, Reject, Warn
-from lindungi.report import Report
 from lindungi_dev import samples
 
 PROGRAM = "pekerja-rentan"

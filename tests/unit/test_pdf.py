@@ -15,11 +15,11 @@ from typing import Any
 import pdfplumber
 import pytest
 
-from lindungi.check import check
 from lindungi.config import Limits
+from lindungi.intake.check import check
+from lindungi.intake.readers import pdf as pdf_reader
+from lindungi.intake.report import Report
 from lindungi.outcomes import FileError, message
-from lindungi.readers import pdf as pdf_reader
-from lindungi.report import Report
 from lindungi_dev import pdfsamples, samples
 
 TODAY = date(2025, 6, 1)
@@ -204,7 +204,7 @@ def test_glyphs_are_where_pdfplumber_puts_them(layout: str) -> None:
 def test_a_spreadsheet_check_does_not_import_pdfplumber() -> None:
     code = (
         "import sys\n"
-        "from lindungi.check import check\n"
+        "from lindungi.intake.check import check\n"
         "from lindungi_dev import samples\n"
         "data = samples.write_xlsx(samples.workers(5), 'pekerja-rentan')\n"
         "assert check(data, 'a.xlsx', 'pekerja-rentan').error is None\n"

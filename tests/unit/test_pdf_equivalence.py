@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from lindungi.check import check
-from lindungi.report import Report
+from lindungi.intake.check import check
+from lindungi.intake.report import Report
 from lindungi_dev import pdfsamples, samples
 
 TODAY = date(2025, 6, 1)

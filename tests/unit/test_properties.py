@@ -18,13 +18,14 @@ import xlsxwriter
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from lindungi import dates, headers, nik, phone
-from lindungi.check import check
+from lindungi import dates, nik, phone
 from lindungi.config import Limits
-from lindungi.headers import Field
+from lindungi.intake import table
+from lindungi.intake.check import check
+from lindungi.intake.report import Report
+from lindungi.intake.table import Field
+from lindungi.intake.validate import Accepted, Rejected, text
 from lindungi.outcomes import Reject
-from lindungi.report import Report
-from lindungi.validate import Accepted, Rejected, text
 from lindungi_dev import samples
 
 PROGRAM = "pekerja-rentan"
@@ -78,9 +79,9 @@ def test_dates_parse_takes_any_cell(cell: Any) -> None:
 @FAST
 @given(st.one_of(any_cell, typed))
 def test_headers_and_text_take_any_cell(cell: Any) -> None:
-    normalised = headers.normalize(cell)
+    normalised = table.normalize(cell)
     assert normalised == normalised.strip()
-    headers.field_of(normalised)
+    table.field_of(normalised)
     cleaned = text(cell)
     assert cleaned == " ".join(cleaned.split())
 
@@ -207,12 +208,12 @@ def test_generated_xlsx_list_ends_in_one_outcome_a_row_whatever_the_order(rows: 
 def test_validation_of_any_cells_never_raises(rows: list[list[Any]]) -> None:
     """Rows straight into the validator, cells of every type calamine can give (times, durations too)."""
     from lindungi.config import programs
-    from lindungi.readers.base import RawRow, RowRef, Table
-    from lindungi.validate import RowValidator, validate_table
+    from lindungi.intake.readers.base import RawRow, RowRef, Table
+    from lindungi.intake.validate import RowValidator, validate_table
 
     shipped = programs()
-    table = Table(name="S", rows=[RawRow(RowRef(line=n + 2), cells) for n, cells in enumerate([HEADER, *rows])])
-    result = validate_table(table, RowValidator(shipped, shipped.get(PROGRAM), TODAY))
+    sheet = Table(name="S", rows=[RawRow(RowRef(line=n + 2), cells) for n, cells in enumerate([HEADER, *rows])])
+    result = validate_table(sheet, RowValidator(shipped, shipped.get(PROGRAM), TODAY))
     assert result.header is not None and Field.NIK in result.header.columns
     outcomes = list(result.outcomes)
     assert len({o.row.line for o in outcomes}) == len(outcomes)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from lindungi.check import check
-from lindungi.report import defuse, fix_workbook
+from lindungi.intake.check import check
+from lindungi.intake.report import defuse, fix_workbook
 from tests.unit.test_check_spreadsheets import HEADER, SITI, TODAY, xlsx
 
 

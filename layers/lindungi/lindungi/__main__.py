@@ -1,106 +1,10 @@
-"""``python -m lindungi``: the staff and operator commands.
-
-    check FILE [--program ID] [--json]   the report of a list, without AWS
-    sms-settings --delivery-role-arn ARN  SMS delivery-status logs and spend limit (account-wide, once)
-    remind --today YYYY-MM-DD [--dry-run]  the reminder planner for that day (09:00 WIB), against the AWS the
-                                         environment points at (AWS_ENDPOINT_URL for the local emulator;
-                                         WORKERS_TABLE, NOTICES_TABLE, REMINDER_QUEUE_URL as the planner reads)
-    replay [--queue-url URL] [--dry-run]  re-invoke the failed ingestions in IngestFailedQueue (lindungi.replay)
-    optout add|remove NUMBER [--reason]  the staff opt-out list: a worker who asked at the branch not to be texted
-"""
+"""``python -m lindungi``: the staff and operator commands (``lindungi.ops.cli``)."""
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
-
-def _check(args: argparse.Namespace) -> int:
-    from .check import check
-    from .report import text_table
-
-    path = Path(args.file)
-    report = check(path.read_bytes(), path.name, args.program)
-    if args.json:
-        sys.stdout.writelines(report.json_chunks())
-    else:
-        print(text_table(report))
-    return 1 if report.error else 0
-
-
-def _remind(args: argparse.Namespace) -> int:
-    import json
-    import os
-    from datetime import date
-
-    import boto3
-
-    from .config import programs
-    from .reminders import Planner, PlannerSettings, run_time
-
-    env = dict(os.environ)
-    if args.dry_run:
-        env.setdefault("REMINDER_QUEUE_URL", "")
-    settings = PlannerSettings.from_env(env)
-    if args.max is not None:
-        settings = PlannerSettings(**{**settings.__dict__, "max_per_run": args.max})
-    planner = Planner(boto3.client("dynamodb"), boto3.client("sqs"), settings, programs())
-    now = run_time(date.fromisoformat(args.today), programs(), args.hour)
-    report = planner.preview(now) if args.dry_run else planner.run(now)
-    print(json.dumps({"dry_run": args.dry_run, **report.to_dict()}, indent=1, sort_keys=True))
-    return 0
-
-
-def _optout(args: argparse.Namespace) -> int:
-    import os
-
-    import boto3
-
-    from . import notices, phone
-
-    number = phone.normalize(args.number)
-    if number.e164 is None:
-        print(f"not a phone number: {args.number!r}", file=sys.stderr)
-        return 2
-    table = os.environ["NOTICES_TABLE"]
-    if args.action == "add":
-        notices.add_opt_out(boto3.client("dynamodb"), table, number.e164, reason=args.reason)
-    else:
-        notices.remove_opt_out(boto3.client("dynamodb"), table, number.e164)
-    print(f"{args.action}: {phone.mask(number.e164)}")
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lindungi", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="validate a list and print its report (no AWS)")
-    check.add_argument("file")
-    check.add_argument("--program", help="program id, e.g. pekerja-rentan (default: the file's Program column)")
-    check.add_argument("--json", action="store_true", help="print the JSON report of domain.md")
-    check.set_defaults(run=_check)
-    remind = commands.add_parser("remind", help="plan and queue the renewal reminders due on a day (needs AWS)")
-    remind.add_argument("--today", required=True, help="the day to plan for, YYYY-MM-DD (WIB)")
-    remind.add_argument("--hour", type=int, default=9, help="hour of the run, WIB (default 9, as scheduled)")
-    remind.add_argument("--max", type=int, help="ceiling on messages this run (default MAX_SMS_PER_RUN)")
-    remind.add_argument("--dry-run", action="store_true", help="only count what is due; write and send nothing")
-    remind.set_defaults(run=_remind)
-    from .sms_settings import add_parser as sms_settings
-
-    sms_settings(commands)
-    optout = commands.add_parser("optout", help="add or remove a number on the staff opt-out list (NOTICES_TABLE)")
-    optout.add_argument("action", choices=["add", "remove"])
-    optout.add_argument("number", help="as staff write it: 0812-3456-7890, +62 812 ...")
-    optout.add_argument("--reason", default="", help="e.g. 'minta berhenti di kantor cabang'")
-    optout.set_defaults(run=_optout)
-    from .replay import add_parser as replay
-
-    replay(commands)
-    args = parser.parse_args(argv)
-    return int(args.run(args))
-
+from lindungi.ops.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

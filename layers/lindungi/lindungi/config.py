@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import sms
+from lindungi.reminders import sms
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Literal
 
 from stdnum import numdb
 
-from .outcomes import Reject, Warn
+from lindungi.outcomes import Reject, Warn
 
 Cell = str | int | float | bool | date | None
 

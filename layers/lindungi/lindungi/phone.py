@@ -16,7 +16,7 @@ from functools import cache
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from .outcomes import Warn
+from lindungi.outcomes import Warn
 
 Cell = str | int | float | None
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from . import readers
-from .config import Limits, Program, Programs
-from .config import programs as shipped_programs
-from .headers import Field
-from .outcomes import FileError
-from .readers import FileFailure
-from .report import Report, SheetSummary
-from .validate import Accepted, Ignored, Rejected, RowValidator, TableResult, validate_table
+from lindungi.config import Limits, Program, Programs
+from lindungi.config import programs as shipped_programs
+from lindungi.intake import readers
+from lindungi.intake.readers import FileFailure
+from lindungi.intake.report import Report, SheetSummary
+from lindungi.intake.table import Field
+from lindungi.intake.validate import Accepted, Ignored, Rejected, RowValidator, TableResult, validate_table
+from lindungi.outcomes import FileError
 
 
 def check(

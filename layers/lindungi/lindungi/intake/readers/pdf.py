@@ -59,11 +59,11 @@ from pdfminer.utils import Matrix, PathSegment, Point, apply_matrix_pt, apply_ma
 from pdfplumber.pdf import PDF
 from pdfplumber.utils.exceptions import PdfminerException
 
-from .. import headers
-from ..config import Limits
-from ..headers import Field
-from ..outcomes import FileError
-from .base import FileFailure, RawRow, RowRef, Table
+from lindungi.config import Limits
+from lindungi.intake import table
+from lindungi.intake.readers.base import FileFailure, RawRow, RowRef, Table
+from lindungi.intake.table import Field
+from lindungi.outcomes import FileError
 
 for _library in ("pdfminer", "pdfplumber"):
     # Their warnings quote document content (metadata, strings): no personal data in our logs.
@@ -561,7 +561,7 @@ def _ruled_rows(page: PageText, grid: _Grid) -> list[list[str]]:
 
 
 def _data_like(text: str) -> bool:
-    """A worker row: a long run of digits (a NIK or a phone number), as ``headers._looks_like_data``."""
+    """A worker row: a long run of digits (a NIK or a phone number), as ``table._looks_like_data``."""
     return sum(ch.isdigit() for ch in text) >= 10
 
 
@@ -597,7 +597,7 @@ def _header_block(lines: Sequence[Line], at: int) -> tuple[int, int, list[tuple[
     if _data_like(lines[at].text):
         return None
     anchor = _segments(lines[at])
-    fields = {headers.field_of(headers.normalize(s[2])) for s in anchor}
+    fields = {table.field_of(table.normalize(s[2])) for s in anchor}
     if Field.NIK not in fields and Field.NAME not in fields:
         return None
     columns: list[list[Word]] = [[s] for s in anchor]
@@ -640,7 +640,7 @@ def _header_block(lines: Sequence[Line], at: int) -> tuple[int, int, list[tuple[
         first -= 1
     columns.sort(key=lambda col: min(w[0] for w in col))
     texts = [" ".join(w[2] for w in col) for col in columns]
-    found = {headers.field_of(headers.normalize(t)) for t in texts}
+    found = {table.field_of(table.normalize(t)) for t in texts}
     if Field.NIK not in found or Field.NAME not in found:
         return None
     spans = [(min(w[0] for w in col), max(w[1] for w in col)) for col in columns]
@@ -694,7 +694,7 @@ def _unruled_rows(page: PageText, columns: _Columns) -> list[list[str]]:
         columns.spans, columns.texts = spans, texts
         columns.cuts = _cuts(spans, lines[last + 1 :])
         columns.nik = next(
-            (i for i, t in enumerate(texts) if headers.field_of(headers.normalize(t)) is Field.NIK), None
+            (i for i, t in enumerate(texts) if table.field_of(table.normalize(t)) is Field.NIK), None
         )
         out.append(texts)
         body_start = last + 1
@@ -745,9 +745,9 @@ def _continues(previous: tuple[Line, list[str]], line: Line, values: list[str], 
     if not filled or not filled < above_filled or len(above_filled) < 3 or len(filled) > len(above_filled) // 2:
         return False
     first = min(filled)
-    if _NO_COLUMN.match(headers.normalize(columns.texts[first] if first < len(columns.texts) else "")):
+    if _NO_COLUMN.match(table.normalize(columns.texts[first] if first < len(columns.texts) else "")):
         return False
-    return not headers.is_footer(values)
+    return not table.is_footer(values)
 
 
 # --- the reader -------------------------------------------------------------------------------

@@ -32,24 +32,12 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeSerializer
 
-from .config import Programs
-from .validate import Accepted
+from lindungi.config import Programs
+from lindungi.intake.validate import Accepted
+from lindungi.workers import coverage_sk, remind_key, worker_pk
 
 BATCH_SIZE = 25
-END_DATE_INDEX = "ByEndDate"
 _serializer = TypeSerializer()
-
-
-def worker_pk(nik: str) -> str:
-    return f"WORKER#{nik}"
-
-
-def coverage_sk(program: str, start: str) -> str:
-    return f"COVERAGE#{program}#{start}"
-
-
-def remind_key(program: str, stage_days: int) -> str:
-    return f"{program}#{stage_days}"
 
 
 @dataclass(frozen=True)

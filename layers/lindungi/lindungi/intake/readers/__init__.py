@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..config import Limits
-from .base import Cell, FileFailure, RawRow, RowRef, Table
-from .detect import Kind, detect
+from lindungi.config import Limits
+from lindungi.intake.readers.base import Cell, FileFailure, RawRow, RowRef, Table
+from lindungi.intake.readers.detect import Kind, detect
 
 __all__ = ["Cell", "FileFailure", "Kind", "RawRow", "RowRef", "Table", "detect", "read"]
 
@@ -13,13 +13,13 @@ def read(data: bytes, limits: Limits) -> tuple[Kind, list[Table]]:
     """Tables of ``data``, its kind judged by content. PDF support is imported only when a PDF arrives."""
     kind = detect(data, limits)
     if kind is Kind.CSV:
-        from . import csvfile
+        from lindungi.intake.readers import csvfile
 
         return kind, csvfile.read(data, limits)
     if kind is Kind.PDF:
-        from . import pdf
+        from lindungi.intake.readers import pdf
 
         return kind, pdf.read(data, limits)
-    from . import spreadsheet
+    from lindungi.intake.readers import spreadsheet
 
     return kind, spreadsheet.read(data, limits)

@@ -18,8 +18,8 @@ from typing import Any
 
 import xlsxwriter
 
-from .outcomes import FileError, message
-from .validate import Accepted, Ignored, Rejected
+from lindungi.intake.validate import Accepted, Ignored, Rejected
+from lindungi.outcomes import FileError, message
 
 
 @dataclass

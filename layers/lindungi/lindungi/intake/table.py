@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .readers.base import Cell
+from lindungi.intake.readers.base import Cell
 
 
 class Field(StrEnum):

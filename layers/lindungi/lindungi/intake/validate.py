@@ -16,11 +16,12 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-from . import dates, headers, nik, phone
-from .config import Program, Programs
-from .headers import Field, Header
-from .outcomes import Reject, Warn
-from .readers.base import Cell, RawRow, RowRef, Table
+from lindungi import dates, nik, phone
+from lindungi.config import Program, Programs
+from lindungi.intake import table
+from lindungi.intake.readers.base import Cell, RawRow, RowRef, Table
+from lindungi.intake.table import Field, Header
+from lindungi.outcomes import Reject, Warn
 
 HEADER_SEARCH_ROWS = 60
 
@@ -122,7 +123,7 @@ _FEMALE = {"p", "pr", "perempuan", "wanita", "w", "f", "female"}
 
 @lru_cache(maxsize=256, typed=True)
 def _gender(cell: Cell) -> str | None:
-    value = headers.normalize(cell)
+    value = table.normalize(cell)
     return "L" if value in _MALE else "P" if value in _FEMALE else None
 
 
@@ -235,8 +236,8 @@ def _is_header_again(cells: Sequence[Cell], header: Header) -> bool:
     cell = cells[index] if index < len(cells) else None
     if not isinstance(cell, str) or cell.isdigit():
         return False  # numbers, dates and digit strings never name a column
-    value = headers.normalize(cell)
-    return bool(value) and headers.field_of(value) is Field.NIK
+    value = table.normalize(cell)
+    return bool(value) and table.field_of(value) is Field.NIK
 
 
 def _nik_like(cell: Cell) -> bool:
@@ -278,9 +279,9 @@ def _outcomes(
         if _is_header_again(cells, header):
             after_footer = False  # the list goes on below a repeated header
             yield Ignored(raw.ref, "header_repeated")
-        elif headers.is_column_numbers(cells):
+        elif table.is_column_numbers(cells):
             yield Ignored(raw.ref, "column_numbers")
-        elif not _nik_like(nik_cell) and (after_footer or headers.is_footer(cells)):
+        elif not _nik_like(nik_cell) and (after_footer or table.is_footer(cells)):
             after_footer = True
             yield Ignored(raw.ref, "footer")
         elif not has_nik and dates.is_blank(name_cell):
@@ -289,13 +290,13 @@ def _outcomes(
             yield validator.validate(raw.ref, cells, header.columns)
 
 
-def validate_table(table: Table, validator: RowValidator) -> TableResult:
+def validate_table(source: Table, validator: RowValidator) -> TableResult:
     """Find the table's header and validate the rows below it (lazily, one row at a time)."""
-    rows = iter(table.rows)
+    rows = iter(source.rows)
     head = list(islice(rows, HEADER_SEARCH_ROWS))
-    found = headers.find([r.cells for r in head], table.merged)
+    found = table.find([r.cells for r in head], source.merged)
     if found is None:
-        return TableResult(table.name, None, None, iter(()))
+        return TableResult(source.name, None, None, iter(()))
     index, header = found
     body = head[index + header.rows :]
 
@@ -303,4 +304,4 @@ def validate_table(table: Table, validator: RowValidator) -> TableResult:
         yield from body
         yield from rows
 
-    return TableResult(table.name, header, head[index].ref.line, _outcomes(chained(), header, validator))
+    return TableResult(source.name, header, head[index].ref.line, _outcomes(chained(), header, validator))

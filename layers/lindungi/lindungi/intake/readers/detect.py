@@ -12,9 +12,9 @@ import io
 import zipfile
 from enum import StrEnum
 
-from ..config import Limits
-from ..outcomes import FileError
-from .base import FileFailure
+from lindungi.config import Limits
+from lindungi.intake.readers.base import FileFailure
+from lindungi.outcomes import FileError
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lindungi import headers
-from lindungi.headers import Field
+from lindungi.intake import table
+from lindungi.intake.table import Field
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,7 @@ from lindungi.headers import Field
     ],
 )
 def test_field_of_header_text(text: str, field: Field | None) -> None:
-    assert headers.field_of(headers.normalize(text)) == field
+    assert table.field_of(table.normalize(text)) == field
 
 
 def test_header_below_title_rows() -> None:
@@ -57,7 +57,7 @@ def test_header_below_title_rows() -> None:
         ["No", "NIK", "Nama Lengkap"],
         ["1", "6172014509850003", "SITI AMINAH"],
     ]
-    found = headers.find(rows)
+    found = table.find(rows)
     assert found is not None
     index, header = found
     assert index == 2 and header.rows == 1
@@ -70,7 +70,7 @@ def test_two_row_header_with_merged_group_cell() -> None:
         ["", "", "", "No. HP", "Alamat", ""],
         ["1", "6172014509850003", "SITI", "0812", "Jl. X", "01-01-2025"],
     ]
-    found = headers.find(rows, merged=[((0, 3), (0, 4))])
+    found = table.find(rows, merged=[((0, 3), (0, 4))])
     assert found is not None
     _, header = found
     assert header.rows == 2
@@ -80,12 +80,12 @@ def test_two_row_header_with_merged_group_cell() -> None:
 
 def test_single_header_is_not_merged_with_the_first_worker() -> None:
     rows = [["NIK", "Nama", "Alamat"], ["6172014509850003", "SITI", "Desa Sedau"]]
-    found = headers.find(rows)
+    found = table.find(rows)
     assert found is not None and found[1].rows == 1
 
 
 def test_no_header_without_nik_and_name() -> None:
-    assert headers.find([["Rekap per kecamatan", "Jumlah"], ["Barat", "120"]]) is None
+    assert table.find([["Rekap per kecamatan", "Jumlah"], ["Barat", "120"]]) is None
 
 
 @pytest.mark.parametrize(
@@ -102,4 +102,4 @@ def test_no_header_without_nik_and_name() -> None:
     ],
 )
 def test_is_footer(cells: list[str], footer: bool) -> None:
-    assert headers.is_footer(cells) is footer
+    assert table.is_footer(cells) is footer

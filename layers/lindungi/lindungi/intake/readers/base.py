@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..outcomes import FileError
+from lindungi.outcomes import FileError
 
 Cell = str | int | float | bool | date | None
 

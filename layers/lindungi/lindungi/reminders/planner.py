@@ -46,11 +46,10 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 
-from .config import Programs
-from .notices import (
+from lindungi.config import Programs
+from lindungi.reminders.notices import (
     OUTBOX_INDEX,
     OUTBOX_PENDING,
-    Window,
     deserialize,
     iso,
     message_body,
@@ -58,7 +57,8 @@ from .notices import (
     notice_pk,
     serialize,
 )
-from .store import END_DATE_INDEX, remind_key
+from lindungi.reminders.window import Window
+from lindungi.workers import END_DATE_INDEX, remind_key
 
 _T = TypeVar("_T")
 PAGE = 250

@@ -6,9 +6,9 @@ import csv
 import io
 from collections.abc import Iterator
 
-from ..config import Limits
-from ..outcomes import FileError
-from .base import FileFailure, RawRow, RowRef, Table
+from lindungi.config import Limits
+from lindungi.intake.readers.base import FileFailure, RawRow, RowRef, Table
+from lindungi.outcomes import FileError
 
 
 def decode(data: bytes) -> str:

@@ -1,208 +1,37 @@
-"""Reminder notices: one item per (coverage, stage), and the sender that turns it into at most one SMS.
+"""The sender: one SQS delivery of a notice -> at most one SMS through SNS, and the notice's outcome.
 
-Key design (table ``NoticesTable``, hash key ``pk`` only)::
-
-    pk = "NOTICE#<nik>#<program>#<TMT>#<stage>"   one notice: what is owed, then what happened
-    pk = "OPTOUT#<e164>"                          a number staff were asked not to text
-
-The notice id is deterministic, so the same stage of the same cover is the
-same item whoever plans it and however often. The sparse index ``Outbox``
-(``outbox`` = "pending", ``planned_at``) holds notices planned but not yet
-known to be on the queue.
-
-Life of a notice (``status``)::
-
-    planned --claim--> sending --publish, record--> sent
-       |                  |
-       |                  +-- SNS error: back to planned (attempts+1), retried by SQS;
-       |                  |   on the queue's last receive: failed (error), then the DLQ
-       |                  +-- found still "sending" after the lease: failed (outcome_unknown)
-       +-- no_phone | not_mobile | opted_out | superseded | expired   (no SNS call)
-
-Ordering, and why nothing is sent twice:
-
-1. The planner writes the notice (condition: it does not exist) and moves the
-   coverage to its next stage (condition: it is still at this stage) in one
-   ``TransactWriteItems``; only then does it put the notice id on the queue,
-   and afterwards removes ``outbox``. Two planners at once: one transaction
-   wins, the other is cancelled and enqueues nothing. A crash before the
-   message is sent leaves the notice in ``Outbox``; the next run re-enqueues it.
-2. The sender acts on the notice item, never on the message: a terminal
-   status means a duplicate delivery, which is acknowledged and dropped.
-3. Checks that send nothing (phone, opt-out lists, a later cover, cover
-   ended) go straight from planned to their outcome, conditionally.
-4. Before publishing, the sender *claims* the notice (planned -> sending, a
-   fresh ``claim_id``, ``claimed_at``), conditionally: of two deliveries at
-   once, one claims, the other retries later and then finds a terminal status.
-5. Publish, then record ``sent`` with the SNS message id (condition: our claim).
-6. A crash between 5's publish and its record leaves "sending". After the
-   lease (longer than a sender can run, shorter than the queue's visibility
-   timeout) a redelivery cannot know whether the SMS went out; SNS has no
-   idempotency key for SMS. At-most-once wins: the notice is recorded
-   ``failed`` with ``outcome_unknown`` and nothing is published again.
-
-Only the window 08:00-20:00 WIB gates the SMS itself: outside it a delivery
-is put back on the queue, invisible until the window opens (or, on its last
-allowed receive, re-sent as a fresh message so waiting never exhausts the
-retries). Logs carry notice ids with the NIK masked, never names or numbers.
+The ordering that makes it at most once is written out in ``lindungi.reminders.notices``.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import nik as nik_
-from . import sms
-from .config import Programs
-from .store import worker_pk
-
-NOTICE_PREFIX = "NOTICE#"
-OPTOUT_PREFIX = "OPTOUT#"
-OUTBOX_INDEX = "Outbox"
-OUTBOX_PENDING = "pending"
-OUTCOME_UNKNOWN = "outcome_unknown"
-RETENTION = timedelta(days=400)
-"""Notices are kept (TTL ``expires_at``) this long after the cover ended: a year of audit, then erased."""
+from lindungi.config import Programs
+from lindungi.reminders import sms
+from lindungi.reminders.notices import (
+    OUTCOME_UNKNOWN,
+    TERMINAL,
+    Status,
+    deserialize,
+    iso,
+    message_body,
+    notice_pk,
+    optout_pk,
+    serialize,
+)
+from lindungi.reminders.window import Window
+from lindungi.workers import worker_pk
 
 # SNS answers that retrying will not change: recorded as failed at once.
 PERMANENT_ERRORS = frozenset({"InvalidParameter", "InvalidParameterValue", "ValidationError"})
-
-_ser = TypeSerializer()
-_de = TypeDeserializer()
-
-
-class Status(StrEnum):
-    PLANNED = "planned"
-    SENDING = "sending"
-    SENT = "sent"
-    OPTED_OUT = "opted_out"
-    NO_PHONE = "no_phone"
-    NOT_MOBILE = "not_mobile"
-    SUPERSEDED = "superseded"
-    """The worker has a later cover of the same program that runs past this end: renewed or re-listed."""
-    EXPIRED = "expired"
-    """The cover ended before the notice could go out; a reminder after the end helps no one."""
-    FAILED = "failed"
-
-
-TERMINAL = frozenset(Status) - {Status.PLANNED, Status.SENDING}
-
-
-def notice_id(nik: str, program: str, coverage_start: str, stage: int) -> str:
-    return f"{nik}#{program}#{coverage_start}#{stage}"
-
-
-def notice_pk(notice: str) -> str:
-    return NOTICE_PREFIX + notice
-
-
-def optout_pk(e164: str) -> str:
-    return OPTOUT_PREFIX + e164
-
-
-def program_of(notice: str) -> str:
-    """The program a notice id names (``<nik>#<program>#<TMT>#<stage>``)."""
-    parts = notice.split("#")
-    return parts[1] if len(parts) >= 4 else "unknown"
-
-
-def mask_id(notice: str) -> str:
-    """A notice id safe for logs: the NIK masked, the rest (program, TMT, stage) kept."""
-    head, _, rest = notice.partition("#")
-    return f"{nik_.mask(head)}#{rest}"
-
-
-def serialize(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _ser.serialize(v) for k, v in item.items()}
-
-
-def deserialize(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _de.deserialize(v) for k, v in item.items()}
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def new_notice(coverage: Mapping[str, Any], stage: int, today: date, now: datetime) -> dict[str, Any]:
-    """The notice item the planner writes for ``coverage`` (a WorkersTable item) at ``stage``."""
-    end = date.fromisoformat(coverage["coverage_end"])
-    ident = notice_id(coverage["nik"], coverage["program"], coverage["coverage_start"], stage)
-    return {
-        "pk": notice_pk(ident),
-        "type": "notice",
-        "notice_id": ident,
-        "nik": coverage["nik"],
-        "name": coverage["name"],
-        "program": coverage["program"],
-        "coverage_start": coverage["coverage_start"],
-        "coverage_end": coverage["coverage_end"],
-        "coverage_sk": coverage["sk"],
-        "stage": stage,
-        "days_left": (end - today).days,
-        "planned_for": today.isoformat(),
-        "planned_at": iso(now),
-        "status": Status.PLANNED.value,
-        "attempts": 0,
-        "outbox": OUTBOX_PENDING,
-        "expires_at": int(datetime.combine(end + RETENTION, datetime.min.time(), UTC).timestamp()),
-    }
-
-
-def message_body(notice: str) -> str:
-    """The SQS message: only the notice id; the notice item holds everything else."""
-    return json.dumps({"notice_id": notice})
-
-
-def parse_body(body: str) -> str:
-    return str(json.loads(body)["notice_id"])
-
-
-# ---------------------------------------------------------------- staff opt-out list
-
-def add_opt_out(dynamodb: Any, table: str, e164: str, *, reason: str = "", now: datetime | None = None) -> None:
-    """Record that the worker asked at the branch not to be texted on ``e164``."""
-    item = {"pk": optout_pk(e164), "type": "optout", "e164": e164, "reason": reason,
-            "added_at": iso(now or datetime.now(UTC))}
-    dynamodb.put_item(TableName=table, Item=serialize(item))
-
-
-def remove_opt_out(dynamodb: Any, table: str, e164: str) -> None:
-    dynamodb.delete_item(TableName=table, Key=serialize({"pk": optout_pk(e164)}))
-
-
-# ---------------------------------------------------------------- sender
-
-@dataclass(frozen=True)
-class Window:
-    """When SMS may go out, in local time: [from_hour, until_hour)."""
-
-    timezone: Any
-    from_hour: int = 8
-    until_hour: int = 20
-
-    def is_open(self, now: datetime) -> bool:
-        return self.from_hour <= now.astimezone(self.timezone).hour < self.until_hour
-
-    def next_open(self, now: datetime) -> datetime:
-        """The next moment the window opens (``now`` itself if it is open)."""
-        if self.is_open(now):
-            return now
-        local = now.astimezone(self.timezone)
-        opening = local.replace(hour=self.from_hour, minute=0, second=0, microsecond=0)
-        if local.hour >= self.until_hour:
-            opening += timedelta(days=1)
-        return opening
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,12 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
-from . import store
-from .check import check
-from .config import Limits, Programs
-from .config import programs as shipped_programs
-from .outcomes import FileError
-from .report import Report, fix_workbook
+from lindungi.config import Limits, Programs
+from lindungi.config import programs as shipped_programs
+from lindungi.intake import store
+from lindungi.intake.check import check
+from lindungi.intake.report import Report, fix_workbook
+from lindungi.outcomes import FileError
 
 INCOMING = "incoming/"
 REPORTS = "reports/"

@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from lindungi.config import load_programs, programs
-from lindungi.notices import TERMINAL, Status, Window, mask_id, message_body, new_notice, notice_id, parse_body
-from lindungi.reminders import event_time, next_stage, run_time, stage_for
-from lindungi.sms import TemplateError
+from lindungi.reminders.notices import TERMINAL, Status, mask_id, message_body, new_notice, notice_id, parse_body
+from lindungi.reminders.planner import event_time, next_stage, run_time, stage_for
+from lindungi.reminders.sms import TemplateError
+from lindungi.reminders.window import Window
 
 STAGES = (30, 7, 1)
 WIB = programs().timezone

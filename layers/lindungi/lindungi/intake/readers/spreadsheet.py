@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
-from ..config import Limits
-from ..outcomes import FileError
-from .base import FileFailure, RawRow, RowRef, Table
+from lindungi.config import Limits
+from lindungi.intake.readers.base import FileFailure, RawRow, RowRef, Table
+from lindungi.outcomes import FileError
 
 
 def _sheet_rows(

@@ -1,0 +1,1 @@
+"""Operator and staff commands (``python -m lindungi ...``): replay, sms-settings, opt-out, check, remind."""
