@@ -71,12 +71,13 @@ def expected_niks(rows: int) -> list[str]:
 
 def _ours(data: bytes, workers: int) -> list[str]:
     from lindungi.intake.check import check
+    from lindungi.intake.readers.pdf.workers import WORKERS_ENV
 
-    os.environ["PDF_WORKERS"] = str(workers)
+    os.environ[WORKERS_ENV] = str(workers)
     try:
         report = check(data, "daftar.pdf", "pekerja-rentan")
     finally:
-        del os.environ["PDF_WORKERS"]
+        del os.environ[WORKERS_ENV]
     if report.error:
         raise RuntimeError(f"check failed: {report.error.value} {report.error_detail}")
     return sorted(a.nik for a in report.accepted)
@@ -143,7 +144,7 @@ def speed(layout: str, rows: int, runs: int) -> dict[str, Any]:
 
 
 def _default_workers() -> int:
-    from lindungi.intake.readers.pdf import worker_count
+    from lindungi.intake.readers.pdf.workers import worker_count
 
     return worker_count()
 

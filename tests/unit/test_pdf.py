@@ -18,6 +18,7 @@ import pytest
 from lindungi.config import Limits
 from lindungi.intake.check import check
 from lindungi.intake.readers import pdf as pdf_reader
+from lindungi.intake.readers.pdf import glyphs, workers
 from lindungi.intake.report import Report
 from lindungi.outcomes import FileError, message
 from lindungi_dev import pdfsamples, samples
@@ -146,7 +147,7 @@ def test_too_many_pages_fail_before_any_page_is_read(monkeypatch: pytest.MonkeyP
     def no_page(*args: object) -> None:
         raise AssertionError("a page was read")
 
-    monkeypatch.setattr(pdf_reader, "extract_page", no_page)
+    monkeypatch.setattr(glyphs, "extract_page", no_page)
     report = check(pdf_of("unruled"), "x.pdf", PROGRAM, limits=Limits(max_pdf_pages=2), today=TODAY)
     assert report.error is FileError.TOO_LARGE
 
@@ -190,10 +191,10 @@ def test_when_no_process_can_be_started_the_file_is_read_here(monkeypatch: pytes
 def test_glyphs_are_where_pdfplumber_puts_them(layout: str) -> None:
     """The compact pdfminer device must see the text exactly as pdfplumber's ``page.chars`` does."""
     data = pdf_of(layout)
-    document = pdf_reader._open(data)
-    page_obj = next(iter(pdf_reader.PDFPage.create_pages(document.doc)))
-    device = pdf_reader._Collector(document.rsrcmgr)
-    pdf_reader.PDFPageInterpreter(document.rsrcmgr, device).process_page(page_obj)
+    document = workers.open_document(data)
+    page_obj = next(iter(glyphs.PDFPage.create_pages(document.doc)))
+    device = glyphs.Collector(document.rsrcmgr)
+    glyphs.PDFPageInterpreter(document.rsrcmgr, device).process_page(page_obj)
     ours = sorted((round(x0, 3), round(device.height - y1, 3), text) for x0, _, _, y1, text in device.glyphs)
     page = pdfplumber.open(io.BytesIO(data)).pages[0]
     theirs = sorted((round(c["x0"], 3), round(c["top"], 3), c["text"]) for c in page.chars)
@@ -209,7 +210,8 @@ def test_a_spreadsheet_check_does_not_import_pdfplumber() -> None:
         "data = samples.write_xlsx(samples.workers(5), 'pekerja-rentan')\n"
         "assert check(data, 'a.xlsx', 'pekerja-rentan').error is None\n"
         "assert check(samples.write_csv(samples.workers(5)), 'a.csv', 'pekerja-rentan').error is None\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pdfplumber', 'pdfminer', 'PIL')))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pdfplumber', 'pdfminer', 'PIL')\n"
+        "             or m.startswith('lindungi.intake.readers.pdf')))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

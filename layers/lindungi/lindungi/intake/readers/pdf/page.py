@@ -1,0 +1,47 @@
+"""What one page of a PDF gives the table readers: text lines (words with their x extent) and ruling lines.
+
+Coordinates are top-down page coordinates (y grows downwards), as pdfplumber's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Word = tuple[float, float, str]
+"""x0, x1, text: a run of glyphs without a space or a gap."""
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """Glyphs sharing a baseline, left to right, grouped into words."""
+
+    top: float
+    bottom: float
+    size: float
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w[2] for w in self.words)
+
+
+@dataclass(frozen=True, slots=True)
+class PageText:
+    """What a worker sends back for one page: text lines and ruling lines, in top-down page coordinates."""
+
+    number: int
+    width: float
+    height: float
+    lines: tuple[Line, ...]
+    vertical: tuple[tuple[float, float, float], ...]
+    """Vertical rules as (x, top, bottom)."""
+    horizontal: tuple[tuple[float, float, float], ...]
+    """Horizontal rules as (y, x0, x1)."""
+    glyphs: int
+    image_area: float
+    """Share of the page covered by images (a scan is one image the size of the page)."""
+
+
+def data_like(text: str) -> bool:
+    """A worker row: a long run of digits (a NIK or a phone number), as ``table._looks_like_data``."""
+    return sum(ch.isdigit() for ch in text) >= 10

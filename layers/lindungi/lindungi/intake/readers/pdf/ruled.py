@@ -1,0 +1,128 @@
+"""Ruled pages (Excel's "Save as PDF"): the ruling lines give the columns and rows, merged cells included."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lindungi.intake.readers.pdf.page import PageText, Word, data_like
+
+RULE_SNAP = 1.5
+"""Rules closer than this (pt) are one rule: double borders, adjacent cells' rectangles sharing an edge."""
+
+
+def _snap(values: Sequence[float]) -> list[float]:
+    """Sorted positions with those closer than ``RULE_SNAP`` merged into one."""
+    out: list[float] = []
+    for value in sorted(values):
+        if not out or value - out[-1] > RULE_SNAP:
+            out.append(value)
+    return out
+
+
+def _index(positions: Sequence[float], value: float) -> int:
+    """Index of the snapped position nearest ``value``."""
+    i = bisect_left(positions, value)
+    if i == len(positions) or (i > 0 and value - positions[i - 1] < positions[i] - value):
+        i -= 1
+    return i
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The ruled table of a page: columns between vertical rules, rows between horizontal ones.
+
+    A merged cell has no rule inside it, so text in it is put in its top-left column and row,
+    the way spreadsheets keep a merged cell's value.
+    """
+
+    xs: list[float]
+    ys: list[float]
+    row_cuts: list[list[int]]
+    """For each row band, the indexes of the vertical rules that cross it."""
+    col_cuts: list[list[int]]
+    """For each column, the indexes of the horizontal rules that cross it."""
+
+    @classmethod
+    def of(cls, page: PageText) -> Grid | None:
+        xs = _snap([x for x, _, _ in page.vertical])
+        ys = _snap([y for y, _, _ in page.horizontal])
+        if len(xs) < 3 or len(ys) < 3:
+            return None
+        row_cuts: list[set[int]] = [set() for _ in range(len(ys) - 1)]
+        col_cuts: list[set[int]] = [set() for _ in range(len(xs) - 1)]
+        for x, top, bottom in page.vertical:
+            c = _index(xs, x)
+            for r in range(bisect_left(ys, top - RULE_SNAP), len(ys) - 1):
+                if (ys[r] + ys[r + 1]) / 2 > bottom:
+                    break
+                row_cuts[r].add(c)
+        for y, x0, x1 in page.horizontal:
+            r = _index(ys, y)
+            for c in range(bisect_left(xs, x0 - RULE_SNAP), len(xs) - 1):
+                if (xs[c] + xs[c + 1]) / 2 > x1:
+                    break
+                col_cuts[c].add(r)
+        return cls(xs, ys, [sorted(s) for s in row_cuts], [sorted(s) for s in col_cuts])
+
+    def cell(self, x: float, y: float) -> tuple[int, int] | None:
+        """(row, column) of the cell holding point (x, y), or None outside the table."""
+        xs, ys = self.xs, self.ys
+        if not (xs[0] < x < xs[-1] and ys[0] < y < ys[-1]):
+            return None
+        row = bisect_right(ys, y) - 1
+        col = bisect_right(xs, x) - 1
+        cuts = self.row_cuts[row]
+        i = bisect_right(cuts, col) - 1
+        col = cuts[i] if i >= 0 else 0
+        cuts = self.col_cuts[col]
+        i = bisect_right(cuts, row) - 1
+        row = cuts[i] if i >= 0 else 0
+        return row, col
+
+    def holds_the_list(self, page: PageText) -> bool:
+        """Are the worker rows (lines with a long digit run) inside the ruled area, or most of them?"""
+        inside = outside = 0
+        for line in page.lines:
+            if data_like(line.text):
+                if self.ys[0] < (line.top + line.bottom) / 2 < self.ys[-1]:
+                    inside += 1
+                else:
+                    outside += 1
+        return inside >= outside
+
+
+def list_grid(page: PageText) -> Grid | None:
+    """The page's ruled table if the list is in it; None when only the header (or a box around the
+    signature) is ruled, or nothing is."""
+    grid = Grid.of(page)
+    return grid if grid is not None and grid.holds_the_list(page) else None
+
+
+def rows(page: PageText, grid: Grid) -> list[list[str]]:
+    """Rows of a ruled page: each band of the table one row, each line outside the table one cell.
+
+    Text of one cell that wraps onto two lines is joined back into one value.
+    """
+    width = len(grid.xs) - 1
+    cells: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
+    out: list[tuple[float, list[str]]] = []
+    for line in page.lines:
+        mid = (line.top + line.bottom) / 2
+        outside: list[Word] = []
+        for word in line.words:
+            at = grid.cell((word[0] + word[1]) / 2, mid)
+            if at is None:
+                outside.append(word)
+            else:
+                cells.setdefault(at, []).append((line.top, word[0], word[2]))
+        if outside:
+            out.append((line.top, [" ".join(w[2] for w in outside)]))
+    bands: dict[int, list[str]] = {}
+    for (row, col), words in cells.items():
+        words.sort()
+        bands.setdefault(row, [""] * width)[col] = " ".join(w[2] for w in words)
+    out.extend((grid.ys[row], values) for row, values in bands.items())
+    out.sort(key=lambda item: item[0])
+    return [values for _, values in out]
