@@ -21,8 +21,8 @@ from lindungi import dates, phone
 from lindungi.config import programs
 from lindungi.intake.readers.base import RowRef
 from lindungi.intake.store import Source, coverage_item, write_items
-from lindungi.intake.validate import Accepted
 from lindungi.reminders.planner import Planner, PlannerSettings, run_time
+from lindungi.rows import Accepted
 
 from . import samples
 from .emulator import REGION, environment, provision

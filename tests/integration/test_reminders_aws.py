@@ -23,11 +23,11 @@ from moto.sns.models import sns_backends
 from lindungi.config import programs
 from lindungi.intake.readers.base import RowRef
 from lindungi.intake.store import Source, coverage_item, write_items
-from lindungi.intake.validate import Accepted
 from lindungi.ops.optout import add_opt_out
 from lindungi.reminders.notices import OUTCOME_UNKNOWN, Status, deserialize, notice_id, notice_pk, serialize
 from lindungi.reminders.planner import Planner, PlannerSettings, PlanReport, run_time
 from lindungi.reminders.sender import Delivery, RetryLater, Sender, SenderSettings
+from lindungi.rows import Accepted
 from lindungi_dev.emulator import ACCOUNT, REGION, LambdaRunner, Stack
 
 PROGRAM = "pekerja-rentan"

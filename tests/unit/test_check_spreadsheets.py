@@ -1,9 +1,11 @@
-"""``check`` on spreadsheets and CSV as offices make them: every outcome code, exactly."""
+"""``check`` on spreadsheets and CSV as offices make them, end to end: file errors, sheets, the report.
+
+Row codes one by one are in ``test_validate``; which rows are the list, in ``test_table``.
+"""
 
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from datetime import date
 from typing import Any
@@ -11,7 +13,7 @@ from typing import Any
 import pytest
 import xlsxwriter
 
-from lindungi.config import Limits, load_programs, programs
+from lindungi.config import Limits, programs
 from lindungi.intake.check import check
 from lindungi_dev import samples
 
@@ -60,40 +62,19 @@ def codes(report: Any) -> tuple[str, list[str]]:
     ("overrides", "outcome", "expected"),
     [
         pytest.param({}, "accepted", [], id="clean-row"),
-        pytest.param({"nik": ""}, "rejected", ["nik_missing"], id="nik_missing"),
-        pytest.param({"nik": "617201450985"}, "rejected", ["nik_invalid"], id="nik_invalid-short"),
-        pytest.param({"nik": "6172014509850000"}, "rejected", ["nik_invalid"], id="nik_invalid-serial-0000"),
         pytest.param({"nik": 6172014509850000.0}, "rejected", ["nik_precision_lost"], id="nik_precision_lost"),
         pytest.param({"nik": 6172014509850003.0}, "accepted", ["nik_from_number"], id="nik_from_number"),
-        pytest.param({"name": ""}, "rejected", ["name_missing"], id="name_missing"),
         pytest.param({"nik": "", "name": "  "}, "ignored", ["not_a_worker"], id="row-without-nik-or-name-is-no-row"),
-        pytest.param({"nik": "123", "name": ""}, "rejected", ["nik_invalid", "name_missing"], id="two-reasons"),
-        pytest.param({"tmt": "31-13-2025"}, "rejected", ["start_date_invalid"], id="start_date_invalid"),
-        pytest.param({"tmt": "besok"}, "rejected", ["start_date_invalid"], id="start_date_invalid-word"),
-        pytest.param({"phone": ""}, "accepted", ["phone_missing"], id="phone_missing"),
-        pytest.param({"phone": "12345"}, "accepted", ["phone_invalid"], id="phone_invalid"),
-        pytest.param({"phone": "(0561) 631234"}, "accepted", ["phone_not_mobile"], id="phone_not_mobile"),
-        pytest.param({"phone": "0812-3456-7890 / 0813-1111-2222"}, "accepted", ["phone_multiple"],
-                     id="phone_multiple"),
         pytest.param({"phone": 81234567890.0}, "accepted", [], id="phone-number-cell-lost-zero"),
-        pytest.param({"born": "06-09-1985"}, "accepted", ["birth_date_mismatch"], id="birth_date_mismatch"),
-        pytest.param({"gender": "L"}, "accepted", ["birth_date_mismatch"], id="gender-disagrees-with-nik"),
         pytest.param({"born": date(1985, 9, 5)}, "accepted", [], id="birth-date-cell-agrees"),
-        pytest.param({"nik": "6171014509850003"}, "accepted", ["nik_outside_region"], id="nik_outside_region"),
         pytest.param({"tmt": date(2025, 2, 1)}, "accepted", [], id="tmt-date-cell"),
         pytest.param({"tmt": 45658.0}, "accepted", [], id="tmt-serial-number"),
     ],
 )
-def test_row_outcome_codes(overrides: dict[str, Any], outcome: str, expected: list[str]) -> None:
+def test_cells_as_excel_types_them(overrides: dict[str, Any], outcome: str, expected: list[str]) -> None:
+    """Number, date and serial cells of a real workbook, end to end (every code: test_validate, test_table)."""
     report = check(one_row(**overrides), "daftar.xlsx", "pekerja-rentan", today=TODAY)
     assert codes(report) == (outcome, expected)
-
-
-def test_duplicate_in_file_keeps_the_first() -> None:
-    data = xlsx({"Daftar": [HEADER, ["1", SITI, "SITI", "", "", "", ""], ["2", SITI, "SITI A.", "", "", "", ""]]})
-    report = check(data, "d.xlsx", "pekerja-rentan", today=TODAY)
-    assert [a.row.line for a in report.accepted] == [2]
-    assert [(r.row.line, [c.value for c in r.reasons]) for r in report.rejected] == [(3, ["duplicate_in_file"])]
 
 
 def test_duplicate_across_sheets_of_one_file() -> None:
@@ -103,33 +84,13 @@ def test_duplicate_across_sheets_of_one_file() -> None:
     assert [r.row.to_dict() for r in report.rejected] == [{"sheet": "Kec. Timur", "line": 2}]
 
 
-def test_same_nik_in_two_programs_is_not_a_duplicate() -> None:
+def test_program_from_a_column_when_the_folder_gives_none() -> None:
     data = xlsx({"Daftar": [[*HEADER, "Program"], ["1", SITI, "SITI", "", "", "", "", "Rentan"],
-                            ["2", SITI, "SITI", "", "", "", "", "BPU Sawit"]]})
+                            ["2", SITI, "SITI", "", "", "", "", "BPU Sawit"],
+                            ["3", BUDI, "BUDI", "", "", "", "", "PKH"]]})
     report = check(data, "d.xlsx", None, today=TODAY)
     assert sorted(a.program for a in report.accepted) == ["pekerja-rentan", "pekerja-sawit"]
-
-
-def test_program_column_unknown_value_rejects_the_row() -> None:
-    data = xlsx({"Daftar": [[*HEADER, "Program"], ["1", SITI, "SITI", "", "", "", "", "PKH"]]})
-    report = check(data, "d.xlsx", None, today=TODAY)
-    assert codes(report) == ("rejected", ["program_unknown"])
-
-
-def test_start_date_missing_without_program_default() -> None:
-    custom = load_programs(json.dumps({
-        "timezone": "Asia/Pontianak", "region_prefix": "6172",
-        "programs": {"pekerja-rentan": {"name": "Pekerja Rentan", "months": 5, "quota": 10, "default_start": None,
-                                        "reminder_days": [30, 7, 1]}},
-    }))
-    report = check(one_row(tmt=""), "d.xlsx", "pekerja-rentan", programs=custom, today=TODAY)
-    assert codes(report) == ("rejected", ["start_date_missing"])
-
-
-def test_default_tmt_and_coverage_end_follow_the_program() -> None:
-    report = check(one_row(tmt=""), "d.xlsx", "pekerja-sawit", today=TODAY)
-    row = report.accepted[0]
-    assert (row.coverage_start, row.coverage_end) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert [[c.value for c in r.reasons] for r in report.rejected] == [["program_unknown"]]
 
 
 @pytest.mark.parametrize(
@@ -215,14 +176,6 @@ def test_sheet_without_worker_header_is_ignored() -> None:
     assert [(s.name, s.to_dict()["status"]) for s in report.sheets] == [("Rekap", "ignored_no_header"),
                                                                         ("Daftar", "read")]
     assert report.rows_read == 1
-
-
-def test_blank_rows_between_workers_and_column_numbers_row() -> None:
-    data = xlsx({"Daftar": [HEADER, ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)"], ["1", SITI, "SITI"], [], [],
-                            ["2", BUDI, "BUDI"]]})
-    report = check(data, "d.xlsx", "pekerja-rentan", today=TODAY)
-    assert [a.row.line for a in report.accepted] == [3, 6]
-    assert [i.reason for i in report.ignored] == ["column_numbers"]
 
 
 @pytest.mark.parametrize(

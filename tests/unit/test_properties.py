@@ -20,12 +20,13 @@ from hypothesis import strategies as st
 
 from lindungi import dates, nik, phone
 from lindungi.config import Limits
-from lindungi.intake import table
+from lindungi.intake import fields
 from lindungi.intake.check import check
+from lindungi.intake.fields import Field
 from lindungi.intake.report import Report
-from lindungi.intake.table import Field
-from lindungi.intake.validate import Accepted, Rejected, text
+from lindungi.intake.validate import text
 from lindungi.outcomes import Reject
+from lindungi.rows import Accepted, Rejected
 from lindungi_dev import samples
 
 PROGRAM = "pekerja-rentan"
@@ -79,9 +80,9 @@ def test_dates_parse_takes_any_cell(cell: Any) -> None:
 @FAST
 @given(st.one_of(any_cell, typed))
 def test_headers_and_text_take_any_cell(cell: Any) -> None:
-    normalised = table.normalize(cell)
+    normalised = fields.normalize(cell)
     assert normalised == normalised.strip()
-    table.field_of(normalised)
+    fields.field_of(normalised)
     cleaned = text(cell)
     assert cleaned == " ".join(cleaned.split())
 
@@ -209,13 +210,14 @@ def test_validation_of_any_cells_never_raises(rows: list[list[Any]]) -> None:
     """Rows straight into the validator, cells of every type calamine can give (times, durations too)."""
     from lindungi.config import programs
     from lindungi.intake.readers.base import RawRow, RowRef, Table
-    from lindungi.intake.validate import RowValidator, validate_table
+    from lindungi.intake.table import find_list
+    from lindungi.intake.validate import RowValidator
 
     shipped = programs()
     sheet = Table(name="S", rows=[RawRow(RowRef(line=n + 2), cells) for n, cells in enumerate([HEADER, *rows])])
-    result = validate_table(sheet, RowValidator(shipped, shipped.get(PROGRAM), TODAY))
-    assert result.header is not None and Field.NIK in result.header.columns
-    outcomes = list(result.outcomes)
+    found = find_list(sheet)
+    assert found.header is not None and Field.NIK in found.header.columns
+    outcomes = list(RowValidator(shipped, shipped.get(PROGRAM), TODAY).outcomes(found.rows, found.header.columns))
     assert len({o.row.line for o in outcomes}) == len(outcomes)
     assert len(outcomes) <= len(rows)
 

@@ -1,7 +1,9 @@
 """The one error vocabulary of Lindungi: the outcome codes of domain.md.
 
 Code, tests, reports and messages to staff all use these enum values; the
-Indonesian text a staff member reads lives here and nowhere else.
+Indonesian text a staff member reads lives here and nowhere else. The row
+outcomes that carry these codes (``Accepted``, ``Rejected``, ``Ignored``) are
+beside them, in ``lindungi/rows.py``.
 """
 
 from __future__ import annotations
@@ -46,6 +48,15 @@ class Warn(StrEnum):
     NIK_FROM_NUMBER = "nik_from_number"
     BIRTH_DATE_MISMATCH = "birth_date_mismatch"
     NIK_OUTSIDE_REGION = "nik_outside_region"
+
+
+class Skip(StrEnum):
+    """A row of the file that is not a worker is set aside with one of these (it is in the report, not stored)."""
+
+    HEADER_REPEATED = "header_repeated"
+    COLUMN_NUMBERS = "column_numbers"
+    FOOTER = "footer"
+    NOT_A_WORKER = "not_a_worker"
 
 
 Code = FileError | Reject | Warn

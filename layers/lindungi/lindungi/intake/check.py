@@ -1,4 +1,4 @@
-"""One file in, one report out: detect, read, find headers, validate. No AWS here."""
+"""One file in, one report out: read -> find the table -> validate -> report. No AWS here."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from datetime import date, datetime
 from lindungi.config import Limits, Program, Programs
 from lindungi.config import programs as shipped_programs
 from lindungi.intake import readers
+from lindungi.intake.fields import Field
 from lindungi.intake.readers import FileFailure
 from lindungi.intake.report import Report, SheetSummary
-from lindungi.intake.table import Field
-from lindungi.intake.validate import Accepted, Ignored, Rejected, RowValidator, TableResult, validate_table
+from lindungi.intake.table import WorkerList, find_list
+from lindungi.intake.validate import RowValidator
 from lindungi.outcomes import FileError
+from lindungi.rows import Accepted, Ignored, Rejected
 
 
 def check(
@@ -56,27 +58,31 @@ def _fill(
     validator = RowValidator(programs, file_program, today)
     if file_program is None:
         # Every sheet's header first: without a program from the folder, one must come from a column.
-        results: Iterable[TableResult] = [validate_table(table, validator) for table in tables]
-        report.sheets = [SheetSummary(r.name, r.header_line) for r in results]
-        found = [r for r in results if r.header is not None]
-        if found and not any(Field.PROGRAM in r.header.columns for r in found if r.header):
+        lists: Iterable[WorkerList] = [find_list(table) for table in tables]
+        report.sheets = [SheetSummary(found.name, found.header_line) for found in lists]
+        headers = [found.header for found in lists if found.header is not None]
+        if headers and not any(Field.PROGRAM in header.columns for header in headers):
             raise FileFailure(FileError.PROGRAM_UNKNOWN)
     else:
         # One table at a time: a reader that loads a sheet when it is read holds one sheet in memory.
-        results = (validate_table(table, validator) for table in tables)
-    for result in results:
+        lists = (find_list(table) for table in tables)
+    for found in lists:
         if file_program is not None:
-            report.sheets.append(SheetSummary(result.name, result.header_line))
-        for outcome in result.outcomes:
-            if isinstance(outcome, Accepted):
-                report.accepted.append(outcome)
-            elif isinstance(outcome, Rejected):
-                report.rejected.append(outcome)
-            elif isinstance(outcome, Ignored):
-                report.ignored.append(outcome)
-            if report.rows_read > limits.max_rows:
-                raise FileFailure(FileError.TOO_LARGE, f"over {limits.max_rows} rows")
+            report.sheets.append(SheetSummary(found.name, found.header_line))
+        if found.header is not None:
+            _add(report, validator.outcomes(found.rows, found.header.columns), limits)
     if all(sheet.header_line is None for sheet in report.sheets):
         raise FileFailure(FileError.HEADER_NOT_FOUND)
 
 
+def _add(report: Report, outcomes: Iterable[Accepted | Rejected | Ignored], limits: Limits) -> None:
+    """The outcomes into the report, the row limit checked as they come."""
+    for outcome in outcomes:
+        if isinstance(outcome, Accepted):
+            report.accepted.append(outcome)
+        elif isinstance(outcome, Rejected):
+            report.rejected.append(outcome)
+        elif isinstance(outcome, Ignored):
+            report.ignored.append(outcome)
+        if report.rows_read > limits.max_rows:
+            raise FileFailure(FileError.TOO_LARGE, f"over {limits.max_rows} rows")

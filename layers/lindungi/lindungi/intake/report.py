@@ -18,8 +18,8 @@ from typing import Any
 
 import xlsxwriter
 
-from lindungi.intake.validate import Accepted, Ignored, Rejected
 from lindungi.outcomes import FileError, message
+from lindungi.rows import Accepted, Ignored, Rejected
 
 
 @dataclass
@@ -72,7 +72,7 @@ class Report:
         yield "kind", self.kind
         yield "summary", self.counts()
         yield "sheets", [s.to_dict() for s in self.sheets]
-        yield "ignored", ({"row": i.row.to_dict(), "reason": i.reason} for i in self.ignored)
+        yield "ignored", ({"row": i.row.to_dict(), "reason": i.reason.value} for i in self.ignored)
 
     def to_dict(self) -> dict[str, Any]:
         return {key: list(value) if isinstance(value, Iterator) else value for key, value in self._fields()}

@@ -33,7 +33,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeSerializer
 
 from lindungi.config import Programs
-from lindungi.intake.validate import Accepted
+from lindungi.rows import Accepted
 from lindungi.workers import coverage_sk, remind_key, worker_pk
 
 BATCH_SIZE = 25

@@ -1,114 +1,28 @@
-"""Finding the header row of a worker list and what each column means.
+"""Where is the list: the header row of a table, and which rows below it are workers.
 
-Header text is compared case- and punctuation-insensitively ("No.\\nHP" is
-"no hp"), first against the synonyms of domain.md, then by keywords with
-exclusions ("Nama Ibu Kandung" is not the worker's name). A header may span
-two rows (a merged group cell such as "KONTAK" above "No. HP" and "Alamat").
+A header may span two rows (a merged group cell such as "KONTAK" above "No. HP"
+and "Alamat"); what each header text names is ``fields.py``. Below the header,
+rows that are not workers (blank, the header repeated on a later page, the
+"(1) (2) (3)" column-number row, totals, footers and signature lines) are set
+aside as ``Ignored`` with the reason, so nothing a person typed disappears
+without a trace in the report; every other row is a worker row for validation.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
+from itertools import islice
 
-from lindungi.intake.readers.base import Cell
+from lindungi import dates
+from lindungi.intake.fields import REQUIRED, Field, field_of, normalize
+from lindungi.intake.readers.base import Cell, RawRow, Table
+from lindungi.outcomes import Skip
+from lindungi.rows import Ignored
 
-
-class Field(StrEnum):
-    NIK = "nik"
-    NAME = "name"
-    PHONE = "phone"
-    BIRTH_DATE = "birth_date"
-    GENDER = "gender"
-    ADDRESS = "address"
-    KELURAHAN = "kelurahan"
-    KECAMATAN = "kecamatan"
-    OCCUPATION = "occupation"
-    COVERAGE_START = "coverage_start"
-    PROGRAM = "program"
-
-
-REQUIRED = (Field.NIK, Field.NAME)
-
-SYNONYMS: dict[Field, frozenset[str]] = {
-    Field.NIK: frozenset(
-        {"nik", "no nik", "nomor nik", "nik ktp", "no ktp", "nomor ktp", "nomor induk kependudukan",
-         "no induk kependudukan", "nik peserta", "nik pekerja", "nik e ktp"}
-    ),
-    Field.NAME: frozenset(
-        {"nama", "nama lengkap", "nama peserta", "nama pekerja", "nama tenaga kerja", "nama sesuai ktp",
-         "nama lengkap sesuai ktp", "nama tk"}
-    ),
-    Field.PHONE: frozenset(
-        {"no hp", "no hp wa", "nomor handphone", "no handphone", "no telp", "telepon", "nomor hp", "hp", "no wa",
-         "nomor telepon", "no telepon", "telp", "no tlp", "handphone", "whatsapp", "nomor hp wa", "no telp hp",
-         "no hp telp", "kontak", "no kontak", "nomor wa", "ponsel"}
-    ),
-    Field.BIRTH_DATE: frozenset({"tanggal lahir", "tgl lahir", "tgl lhr", "tanggal lahir dd mm yyyy"}),
-    Field.GENDER: frozenset({"jenis kelamin", "l p", "jk", "gender", "kelamin", "lp", "l pr"}),
-    Field.ADDRESS: frozenset({"alamat", "alamat lengkap", "alamat domisili", "alamat sesuai ktp", "alamat rumah"}),
-    Field.KELURAHAN: frozenset({"kelurahan", "kel desa", "desa", "kelurahan desa", "kel", "desa kelurahan"}),
-    Field.KECAMATAN: frozenset({"kecamatan", "kec"}),
-    Field.OCCUPATION: frozenset(
-        {"jenis pekerjaan", "pekerjaan", "profesi", "jenis usaha", "bidang pekerjaan", "pekerjaan profesi"}
-    ),
-    Field.COVERAGE_START: frozenset(
-        {"tmt", "tmt kepesertaan", "tanggal mulai", "mulai", "tgl mulai", "tmt peserta", "tanggal tmt",
-         "mulai kepesertaan", "tgl tmt", "tanggal mulai kepesertaan"}
-    ),
-    Field.PROGRAM: frozenset({"program", "segmen", "kategori", "program kepesertaan", "jenis kepesertaan"}),
-}
-
-_NOT_THE_WORKER = {"ibu", "ayah", "kelurahan", "desa", "kecamatan", "usaha", "perusahaan", "ahli", "waris",
-                   "kantor", "pemberi", "kerja", "petugas", "suami", "istri", "bank"}
-
-_WORDS = re.compile(r"[^0-9a-z]+")
-
-
-def normalize(cell: Cell) -> str:
-    """``"No.\\nHP"`` -> ``"no hp"``; ``"NAMA  LENGKAP"`` -> ``"nama lengkap"``."""
-    if cell is None or not isinstance(cell, str):
-        return "" if cell is None or isinstance(cell, bool) else str(cell)
-    return _WORDS.sub(" ", cell.lower()).strip()
-
-
-def _by_keywords(text: str) -> Field | None:
-    tokens = set(text.split())
-    if not tokens:
-        return None
-    if "nik" in tokens or {"ktp", "no"} <= tokens or "kependudukan" in tokens:
-        return Field.NIK
-    if "lahir" in tokens and tokens & {"tgl", "tanggal", "tg"}:
-        return Field.BIRTH_DATE
-    if tokens & {"hp", "telp", "telepon", "telpon", "handphone", "wa", "whatsapp", "tlp", "ponsel"}:
-        return Field.PHONE
-    if "nama" in tokens and not tokens & _NOT_THE_WORKER:
-        return Field.NAME
-    if "kelamin" in tokens:
-        return Field.GENDER
-    if "tmt" in tokens or "mulai" in tokens:
-        return Field.COVERAGE_START
-    if "alamat" in tokens:
-        return Field.ADDRESS
-    if "kecamatan" in tokens or "kec" in tokens:
-        return Field.KECAMATAN
-    if tokens & {"kelurahan", "desa", "kel"}:
-        return Field.KELURAHAN
-    if tokens & {"pekerjaan", "profesi"}:
-        return Field.OCCUPATION
-    if tokens & {"program", "segmen", "kategori"}:
-        return Field.PROGRAM
-    return None
-
-
-def field_of(text: str) -> Field | None:
-    """The field a normalised header text names, if any."""
-    for field, names in SYNONYMS.items():
-        if text in names:
-            return field
-    return _by_keywords(text) if len(text) <= 40 else None
+HEADER_SEARCH_ROWS = 60
+"""The header is looked for in this many rows from the top of a table."""
 
 
 @dataclass(frozen=True)
@@ -165,23 +79,27 @@ def find(
             continue
         best = Header(single, 1, tuple(upper))
         if index + 1 < len(rows) and not _looks_like_data(rows[index + 1]):
-            lower = [normalize(c) for c in rows[index + 1]]
             _fill_merged(upper, index, merged)
-            width = max(len(upper), len(lower))
-            upper += [""] * (width - len(upper))
-            lower += [""] * (width - len(lower))
-            combined: list[str] = []
-            for up, low in zip(upper, lower, strict=True):
-                joined = f"{up} {low}".strip()
-                # The lower row is the specific label under a group cell ("KONTAK" over "No. HP").
-                choice = next((t for t in (low, up, joined) if t and field_of(t)), joined)
-                combined.append(choice)
-            two = _map(combined)
-            if len(two) > len(single) and all(f in two for f in REQUIRED):
-                best = Header(two, 2, tuple(combined))
+            two = _two_rows(upper, [normalize(c) for c in rows[index + 1]])
+            if len(two.columns) > len(single) and two.has_required():
+                best = two
         if best.has_required():
             return index, best
     return None
+
+
+def _two_rows(upper: list[str], lower: list[str]) -> Header:
+    """The header read as two rows: each column named by its lower text, its upper text, or both."""
+    width = max(len(upper), len(lower))
+    upper = upper + [""] * (width - len(upper))
+    lower = lower + [""] * (width - len(lower))
+    combined: list[str] = []
+    for up, low in zip(upper, lower, strict=True):
+        joined = f"{up} {low}".strip()
+        # The lower row is the specific label under a group cell ("KONTAK" over "No. HP").
+        choice = next((t for t in (low, up, joined) if t and field_of(t)), joined)
+        combined.append(choice)
+    return Header(_map(combined), 2, tuple(combined))
 
 
 _FOOTER = re.compile(
@@ -210,3 +128,95 @@ def is_column_numbers(cells: Sequence[Cell]) -> bool:
                 return False  # most rows stop here, at their second cell
             filled += 1
     return filled >= 3
+
+
+# --- the rows below the header ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkerList:
+    """A table with its header found (or not) and its rows below the header, classified lazily."""
+
+    name: str | None
+    header: Header | None
+    header_line: int | None
+    rows: Iterator[RawRow | Ignored]
+    """Worker rows to validate, and the rows set aside with the reason, in file order."""
+
+
+def find_list(source: Table) -> WorkerList:
+    """Find the table's header and classify the rows below it (lazily, one row at a time)."""
+    rows = iter(source.rows)
+    head = list(islice(rows, HEADER_SEARCH_ROWS))
+    found = find([r.cells for r in head], source.merged)
+    if found is None:
+        return WorkerList(source.name, None, None, iter(()))
+    index, header = found
+    body = head[index + header.rows :]
+
+    def chained() -> Iterator[RawRow]:
+        yield from body
+        yield from rows
+
+    return WorkerList(source.name, header, head[index].ref.line, _classify(chained(), header))
+
+
+def _classify(rows: Iterable[RawRow], header: Header) -> Iterator[RawRow | Ignored]:
+    """Each row below the header as a worker row, or ``Ignored``; blank rows are dropped."""
+    nik_col, name_col = header.columns[Field.NIK], header.columns[Field.NAME]
+    after_footer = False
+    page: int | None = None
+    for raw in rows:
+        cells = raw.cells
+        if raw.ref.page != page:  # a PDF page's footer ("Halaman 1 dari 5") does not end the list
+            page, after_footer = raw.ref.page, False
+        nik_cell = cells[nik_col] if nik_col < len(cells) else None
+        if _worker_like(nik_cell):
+            # The common case, first: a NIK-looking cell is never a header, column numbers, footer or blank.
+            yield raw
+            continue
+        if _is_blank_row(cells):
+            continue
+        name_cell = cells[name_col] if name_col < len(cells) else None
+        if _is_header_again(cells, header):
+            after_footer = False  # the list goes on below a repeated header
+            yield Ignored(raw.ref, Skip.HEADER_REPEATED)
+        elif is_column_numbers(cells):
+            yield Ignored(raw.ref, Skip.COLUMN_NUMBERS)
+        elif not _nik_like(nik_cell) and (after_footer or is_footer(cells)):
+            after_footer = True
+            yield Ignored(raw.ref, Skip.FOOTER)
+        elif dates.is_blank(nik_cell) and dates.is_blank(name_cell):
+            yield Ignored(raw.ref, Skip.NOT_A_WORKER)
+        else:
+            yield raw
+
+
+def _is_blank_row(cells: Sequence[Cell]) -> bool:
+    return all(dates.is_blank(c) for c in cells)
+
+
+def _is_header_again(cells: Sequence[Cell], header: Header) -> bool:
+    index = header.columns[Field.NIK]
+    cell = cells[index] if index < len(cells) else None
+    if not isinstance(cell, str) or cell.isdigit():
+        return False  # numbers, dates and digit strings never name a column
+    value = normalize(cell)
+    return bool(value) and field_of(value) is Field.NIK
+
+
+def _nik_like(cell: Cell) -> bool:
+    """"Jumlah" or a signature can sit in the NIK column; a NIK has digits (six or more)."""
+    if isinstance(cell, (int, float)):
+        return True
+    value = str(cell or "")
+    if value.isdigit():
+        return len(value) >= 6
+    return sum(ch.isdigit() for ch in value) >= 6
+
+
+def _worker_like(cell: Cell) -> bool:
+    """Six digits or more: the NIK column of a worker's row (column numbers and footers have fewer)."""
+    if isinstance(cell, str):
+        return sum(ch.isdigit() for ch in cell) >= 6 if not cell.isdigit() else len(cell) >= 6
+    return isinstance(cell, (int, float)) and not isinstance(cell, bool) and abs(cell) >= 100_000

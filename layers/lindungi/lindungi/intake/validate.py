@@ -1,8 +1,8 @@
-"""Rows to outcomes: every worker row ends accepted (maybe with warnings) or rejected with reasons.
+"""Is this row valid: every worker row ends accepted (maybe with warnings) or rejected with reasons.
 
-Rows that are not workers (title, blank, repeated header, column numbers,
-footer and signature lines) are set aside as ``Ignored`` with the reason, so
-nothing a person typed disappears without a trace in the report.
+Which rows are worker rows is the table's business (``table.py``); here a row's cells,
+by field, are checked against domain.md: the reasons to reject it first, then, for a
+row without any, the accepted record with its warnings.
 """
 
 from __future__ import annotations
@@ -13,77 +13,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from itertools import islice
-from typing import Any
 
 from lindungi import dates, nik, phone
 from lindungi.config import Program, Programs
-from lindungi.intake import table
-from lindungi.intake.readers.base import Cell, RawRow, RowRef, Table
-from lindungi.intake.table import Field, Header
+from lindungi.intake.fields import Field, normalize
+from lindungi.intake.readers.base import Cell, RawRow, RowRef
 from lindungi.outcomes import Reject, Warn
-
-HEADER_SEARCH_ROWS = 60
-
-
-@dataclass(slots=True)
-class Accepted:
-    row: RowRef
-    nik: str
-    name: str
-    phone: str | None
-    program: str
-    coverage_start: date
-    coverage_end: date
-    warnings: list[Warn] = field(default_factory=list)
-    sms_capable: bool = False
-    birth_date: date | None = None
-    gender: str | None = None
-    address: str | None = None
-    kelurahan: str | None = None
-    kecamatan: str | None = None
-    occupation: str | None = None
-    raw: dict[str, str] = field(default_factory=dict)
-    """The row's cells as typed, by field: kept only when the row has warnings (the fix-up workbook
-    lists it); empty for a clean row, so a list of 100,000 workers does not hold every cell twice."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "row": self.row.to_dict(),
-            "nik": self.nik,
-            "name": self.name,
-            "phone": self.phone,
-            "program": self.program,
-            "coverage_start": self.coverage_start.isoformat(),
-            "coverage_end": self.coverage_end.isoformat(),
-            "warnings": [w.value for w in self.warnings],
-        }
-
-
-@dataclass(slots=True)
-class Rejected:
-    row: RowRef
-    nik: str | None
-    name: str | None
-    reasons: list[Reject]
-    raw: dict[str, str] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "row": self.row.to_dict(),
-            "nik": self.nik,
-            "name": self.name,
-            "reasons": [r.value for r in self.reasons],
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Ignored:
-    row: RowRef
-    reason: str  # "header_repeated" | "column_numbers" | "footer" | "not_a_worker"
-
-
-Outcome = Accepted | Rejected | Ignored
+from lindungi.rows import Accepted, Ignored, Outcome, Rejected
 
 
 def clean(value: str) -> str:
@@ -123,8 +59,20 @@ _FEMALE = {"p", "pr", "perempuan", "wanita", "w", "f", "female"}
 
 @lru_cache(maxsize=256, typed=True)
 def _gender(cell: Cell) -> str | None:
-    value = table.normalize(cell)
+    value = normalize(cell)
     return "L" if value in _MALE else "P" if value in _FEMALE else None
+
+
+@dataclass(slots=True)
+class _Checked:
+    """What checking a row's cells found: the reasons to reject it, and what an accepted row is made of."""
+
+    reasons: list[Reject]
+    warnings: list[Warn]
+    nik: str | None
+    name: str
+    program: Program | None
+    start: date | None
 
 
 @dataclass
@@ -136,60 +84,56 @@ class RowValidator:
     today: date
     seen: set[tuple[str, str]] = field(default_factory=set)
 
+    def outcomes(self, rows: Iterable[RawRow | Ignored], columns: dict[Field, int]) -> Iterator[Outcome]:
+        """Each worker row validated, rows set aside passed on as they are (lazily, in file order)."""
+        validate = self.validate
+        for row in rows:
+            yield row if isinstance(row, Ignored) else validate(row.ref, row.cells, columns)
+
     def validate(self, ref: RowRef, cells: Sequence[Cell], columns: dict[Field, int]) -> Accepted | Rejected:
         width = len(cells)
         values = {f: cells[i] for f, i in columns.items() if i < width}
+        checked = self._check(values)
+        if checked.reasons or checked.program is None or checked.start is None or checked.nik is None:
+            return Rejected(ref, checked.nik, checked.name or None, checked.reasons, _raw(values, columns))
+        return self._accepted(ref, values, columns, checked, checked.nik, checked.program, checked.start)
+
+    def _check(self, values: dict[Field, Cell]) -> _Checked:
+        """The reasons to reject the row, in the order domain.md lists them; duplicates among clean rows only."""
         cell = values.get  # a column the row is too short for reads as an empty cell
-
-        def raw() -> dict[str, str]:
-            return {f.value: text(cell(f)) for f in columns}
-
         reasons: list[Reject] = []
-        warnings: list[Warn] = []
-
         nik_result = nik.normalize(cell(Field.NIK))
         if nik_result.reject:
             reasons.append(nik_result.reject)
-        warnings.extend(nik_result.warnings)
-
         name = text(cell(Field.NAME))
         if not name:
             reasons.append(Reject.NAME_MISSING)
-
         program = self.file_program
         program_text = text(cell(Field.PROGRAM))
         if program_text:
             program = self.programs.match(program_text)
         if program is None:
             reasons.append(Reject.PROGRAM_UNKNOWN)
-
-        start: date | None = None
-        start_cell = cell(Field.COVERAGE_START)
-        if not dates.is_blank(start_cell):
-            start = dates.parse(start_cell)
-            if start is None:
-                reasons.append(Reject.START_DATE_INVALID)
-        elif program is not None:
-            start = program.default_start
-            if start is None:
-                reasons.append(Reject.START_DATE_MISSING)
-
+        start = _start(cell(Field.COVERAGE_START), program, reasons)
         if not reasons and program is not None and nik_result.nik is not None:
             key = (nik_result.nik, program.id)
             if key in self.seen:
                 reasons.append(Reject.DUPLICATE_IN_FILE)
             else:
                 self.seen.add(key)
+        return _Checked(reasons, list(nik_result.warnings), nik_result.nik, name, program, start)
 
-        if reasons or program is None or start is None or nik_result.nik is None:
-            return Rejected(ref, nik_result.nik, name or None, reasons, raw())
-
-        valid_nik = nik_result.nik
+    def _accepted(
+        self, ref: RowRef, values: dict[Field, Cell], columns: dict[Field, int], checked: _Checked,
+        valid_nik: str, program: Program, start: date,
+    ) -> Accepted:
+        """The accepted record of a row without reasons, with its warnings (region, phone, birth date)."""
+        cell = values.get
+        warnings = checked.warnings
         if not valid_nik.startswith(self.programs.region_prefix):
             warnings.append(Warn.NIK_OUTSIDE_REGION)
         phone_result = phone.normalize(cell(Field.PHONE))  # type: ignore[arg-type]
         warnings.extend(phone_result.warnings)
-
         birth = dates.parse(cell(Field.BIRTH_DATE))
         gender = _gender(cell(Field.GENDER))
         nik_birth = nik.birth_date(valid_nik, self.today)
@@ -198,11 +142,10 @@ class RowValidator:
             nik_birth.day, nik_birth.month, nik_birth.year % 100
         )) or (gender is not None and gender != nik_gender):
             warnings.append(Warn.BIRTH_DATE_MISMATCH)
-
         return Accepted(
             row=ref,
             nik=valid_nik,
-            name=name,
+            name=checked.name,
             phone=phone_result.e164,
             program=program.id,
             coverage_start=start,
@@ -215,93 +158,24 @@ class RowValidator:
             kelurahan=_place(cell(Field.KELURAHAN)),
             kecamatan=_place(cell(Field.KECAMATAN)),
             occupation=_place(cell(Field.OCCUPATION)),
-            raw=raw() if warnings else {},
+            raw=_raw(values, columns) if warnings else {},
         )
 
 
-@dataclass(frozen=True)
-class TableResult:
-    name: str | None
-    header: Header | None
-    header_line: int | None
-    outcomes: Iterator[Outcome]
+def _start(start_cell: Cell, program: Program | None, reasons: list[Reject]) -> date | None:
+    """The coverage start (TMT): the cell's date, else the program's default; a reason when neither."""
+    if not dates.is_blank(start_cell):
+        start = dates.parse(start_cell)
+        if start is None:
+            reasons.append(Reject.START_DATE_INVALID)
+        return start
+    if program is None:
+        return None
+    if program.default_start is None:
+        reasons.append(Reject.START_DATE_MISSING)
+    return program.default_start
 
 
-def _is_blank_row(cells: Sequence[Cell]) -> bool:
-    return all(dates.is_blank(c) for c in cells)
-
-
-def _is_header_again(cells: Sequence[Cell], header: Header) -> bool:
-    index = header.columns[Field.NIK]
-    cell = cells[index] if index < len(cells) else None
-    if not isinstance(cell, str) or cell.isdigit():
-        return False  # numbers, dates and digit strings never name a column
-    value = table.normalize(cell)
-    return bool(value) and table.field_of(value) is Field.NIK
-
-
-def _nik_like(cell: Cell) -> bool:
-    """"Jumlah" or a signature can sit in the NIK column; a NIK has digits (six or more)."""
-    if isinstance(cell, (int, float)):
-        return True
-    value = str(cell or "")
-    if value.isdigit():
-        return len(value) >= 6
-    return sum(ch.isdigit() for ch in value) >= 6
-
-
-def _worker_like(cell: Cell) -> bool:
-    """Six digits or more: the NIK column of a worker's row (column numbers and footers have fewer)."""
-    if isinstance(cell, str):
-        return sum(ch.isdigit() for ch in cell) >= 6 if not cell.isdigit() else len(cell) >= 6
-    return isinstance(cell, (int, float)) and not isinstance(cell, bool) and abs(cell) >= 100_000
-
-
-def _outcomes(
-    rows: Iterable[RawRow], header: Header, validator: RowValidator
-) -> Iterator[Outcome]:
-    nik_col, name_col = header.columns[Field.NIK], header.columns[Field.NAME]
-    after_footer = False
-    page: int | None = None
-    for raw in rows:
-        cells = raw.cells
-        if raw.ref.page != page:  # a PDF page's footer ("Halaman 1 dari 5") does not end the list
-            page, after_footer = raw.ref.page, False
-        nik_cell = cells[nik_col] if nik_col < len(cells) else None
-        if _worker_like(nik_cell):
-            # The common case, first: a NIK-looking cell is never a header, column numbers, footer or blank.
-            yield validator.validate(raw.ref, cells, header.columns)
-            continue
-        if _is_blank_row(cells):
-            continue
-        name_cell = cells[name_col] if name_col < len(cells) else None
-        has_nik = not dates.is_blank(nik_cell)
-        if _is_header_again(cells, header):
-            after_footer = False  # the list goes on below a repeated header
-            yield Ignored(raw.ref, "header_repeated")
-        elif table.is_column_numbers(cells):
-            yield Ignored(raw.ref, "column_numbers")
-        elif not _nik_like(nik_cell) and (after_footer or table.is_footer(cells)):
-            after_footer = True
-            yield Ignored(raw.ref, "footer")
-        elif not has_nik and dates.is_blank(name_cell):
-            yield Ignored(raw.ref, "not_a_worker")
-        else:
-            yield validator.validate(raw.ref, cells, header.columns)
-
-
-def validate_table(source: Table, validator: RowValidator) -> TableResult:
-    """Find the table's header and validate the rows below it (lazily, one row at a time)."""
-    rows = iter(source.rows)
-    head = list(islice(rows, HEADER_SEARCH_ROWS))
-    found = table.find([r.cells for r in head], source.merged)
-    if found is None:
-        return TableResult(source.name, None, None, iter(()))
-    index, header = found
-    body = head[index + header.rows :]
-
-    def chained() -> Iterator[RawRow]:
-        yield from body
-        yield from rows
-
-    return TableResult(source.name, header, head[index].ref.line, _outcomes(chained(), header, validator))
+def _raw(values: dict[Field, Cell], columns: dict[Field, int]) -> dict[str, str]:
+    """The row's cells as typed, by field (for the fix-up workbook)."""
+    return {f.value: text(values.get(f)) for f in columns}

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from lindungi.intake import table
+from lindungi.intake import fields, table
+from lindungi.intake.fields import Field
 from lindungi.intake.readers.pdf.page import Line, PageText, Word, data_like
-from lindungi.intake.table import Field
 
 SEGMENT_GAP = 0.8
 """A gap wider than this (times the font size) between two words separates columns (two spaces in Courier)."""
@@ -50,7 +50,7 @@ def _segments(line: Line) -> list[Word]:
 
 
 def _fields(texts: Sequence[str]) -> set[Field | None]:
-    return {table.field_of(table.normalize(t)) for t in texts}
+    return {fields.field_of(fields.normalize(t)) for t in texts}
 
 
 def _tight(upper: Line, lower: Line) -> bool:
@@ -167,7 +167,7 @@ def rows(page: PageText, columns: Columns) -> list[list[str]]:
         out.extend([line.text] for line in lines[:first])  # title and page-header lines
         columns.spans, columns.texts = spans, texts
         columns.cuts = _cuts(spans, lines[last + 1 :])
-        columns.nik = next((i for i, t in enumerate(texts) if table.field_of(table.normalize(t)) is Field.NIK), None)
+        columns.nik = next((i for i, t in enumerate(texts) if fields.field_of(fields.normalize(t)) is Field.NIK), None)
         out.append(texts)
         body_start = last + 1
     if not columns.spans:
@@ -221,6 +221,6 @@ def _continues(previous: tuple[Line, list[str]], line: Line, values: list[str], 
     if not filled or not filled < above_filled or len(above_filled) < 3 or len(filled) > len(above_filled) // 2:
         return False
     first = min(filled)
-    if _NO_COLUMN.match(table.normalize(columns.texts[first] if first < len(columns.texts) else "")):
+    if _NO_COLUMN.match(fields.normalize(columns.texts[first] if first < len(columns.texts) else "")):
         return False
     return not table.is_footer(values)

@@ -1,0 +1,75 @@
+"""A row's outcome, beside the codes it carries (``outcomes.py``): accepted, rejected, or set aside.
+
+Finding the list in a table (``intake/table.py``) sets rows aside as ``Ignored``; validation
+(``intake/validate.py``) turns the worker rows into ``Accepted`` or ``Rejected``; the report and
+the store read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from lindungi.intake.readers.base import RowRef
+from lindungi.outcomes import Reject, Skip, Warn
+
+
+@dataclass(slots=True)
+class Accepted:
+    row: RowRef
+    nik: str
+    name: str
+    phone: str | None
+    program: str
+    coverage_start: date
+    coverage_end: date
+    warnings: list[Warn] = field(default_factory=list)
+    sms_capable: bool = False
+    birth_date: date | None = None
+    gender: str | None = None
+    address: str | None = None
+    kelurahan: str | None = None
+    kecamatan: str | None = None
+    occupation: str | None = None
+    raw: dict[str, str] = field(default_factory=dict)
+    """The row's cells as typed, by field: kept only when the row has warnings (the fix-up workbook
+    lists it); empty for a clean row, so a list of 100,000 workers does not hold every cell twice."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row.to_dict(),
+            "nik": self.nik,
+            "name": self.name,
+            "phone": self.phone,
+            "program": self.program,
+            "coverage_start": self.coverage_start.isoformat(),
+            "coverage_end": self.coverage_end.isoformat(),
+            "warnings": [w.value for w in self.warnings],
+        }
+
+
+@dataclass(slots=True)
+class Rejected:
+    row: RowRef
+    nik: str | None
+    name: str | None
+    reasons: list[Reject]
+    raw: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row.to_dict(),
+            "nik": self.nik,
+            "name": self.name,
+            "reasons": [r.value for r in self.reasons],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    row: RowRef
+    reason: Skip
+
+
+Outcome = Accepted | Rejected | Ignored
