@@ -1,9 +1,10 @@
 """Ingest: an S3 ObjectCreated event under ``incoming/`` -> stored coverages and a report beside it.
 
-Event in (S3 notification, keys URL-encoded), one domain call per object
+Event in (S3 notification, keys URL-encoded), one use-case call per object
 (``Ingestor.process``), outcome logged and counted, result out. Duplicate
-deliveries and re-uploads of the same bytes store nothing twice: the store
-step is a Powertools idempotent function keyed on (program, SHA-256).
+deliveries and re-uploads of the same bytes store nothing twice: the use case
+runs its store step through Powertools Idempotency, on the table and for the
+days given here.
 """
 
 from __future__ import annotations
@@ -13,37 +14,40 @@ from typing import Any
 
 import boto3
 from aws_lambda_powertools import Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
+from aws_lambda_powertools.utilities.data_classes.s3_event import S3EventRecord
+from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from lindungi.intake.ingest import Ingestor, Outcome, Upload, decode_key
+from lindungi.intake.ingest import Ingestor, Outcome, Upload, decode_key, idempotency_config
 from lindungi.logs import get_logger, masked_errors
+from lindungi.metrics import emit_single
 
 logger = get_logger()
 metrics = Metrics()
 tracer = Tracer()
 
-ingestor = Ingestor(s3=boto3.client("s3"), dynamodb=boto3.client("dynamodb"), table=os.environ["WORKERS_TABLE"])
-idempotency = IdempotencyConfig(
-    event_key_jmespath="[program, sha256]",
-    expires_after_seconds=int(os.environ.get("IDEMPOTENCY_DAYS", "90")) * 86_400,
+idempotency = idempotency_config(expires_after_days=int(os.environ.get("IDEMPOTENCY_DAYS", "90")))
+ingestor = Ingestor(
+    s3=boto3.client("s3"),
+    dynamodb=boto3.client("dynamodb"),
+    table=os.environ["WORKERS_TABLE"],
+    persistence=DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE"]),
+    idempotency=idempotency,
 )
 
 
-@idempotent_function(
-    data_keyword_argument="payload",
-    persistence_store=DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE"]),
-    config=idempotency,
-)
-def store_once(payload: dict[str, Any], data: bytes, upload: Upload, nonce: str) -> dict[str, Any]:
-    return ingestor.store_and_report(payload, data, upload, nonce)
+def upload_of(record: S3EventRecord) -> Upload:
+    s3_object = record.s3.get_object
+    return Upload(
+        bucket=record.s3.bucket.name,
+        key=decode_key(s3_object.key),
+        version_id=s3_object.version_id,
+        size=s3_object.size,
+        event_time=record.event_time,
+    )
 
 
 def count(outcome: Outcome) -> None:
@@ -53,9 +57,7 @@ def count(outcome: Outcome) -> None:
     metrics.add_metric(name="FilesProcessed", unit=MetricUnit.Count, value=1)
     if outcome.error:
         metrics.add_metric(name="FilesFailed", unit=MetricUnit.Count, value=1)
-        with single_metric(name="FilesFailedByError", unit=MetricUnit.Count, value=1,
-                           default_dimensions={"program": program, "error": outcome.error}):
-            pass
+        emit_single("FilesFailedByError", 1, {"program": program, "error": outcome.error})
         return
     metrics.add_metric(name="RowsAccepted", unit=MetricUnit.Count, value=outcome.counts.get("accepted", 0))
     metrics.add_metric(name="RowsRejected", unit=MetricUnit.Count, value=outcome.counts.get("rejected", 0))
@@ -73,17 +75,10 @@ def handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
     idempotency.register_lambda_context(context)
     results = []
     for record in event.records:
-        s3_object = record.s3.get_object
-        upload = Upload(
-            bucket=record.s3.bucket.name,
-            key=decode_key(s3_object.key),
-            version_id=s3_object.version_id,
-            size=s3_object.size,
-            event_time=record.event_time,
-        )
+        upload = upload_of(record)
         logger.set_correlation_id(f"{upload.key}#{upload.version_id or '-'}")
         try:
-            outcome = ingestor.process(upload, once=store_once)
+            outcome = ingestor.process(upload)
         except IdempotencyAlreadyInProgressError:
             # Another invocation holds this content, or held it and was stopped (timeout, crash) before
             # its lock expired. Fail, so Lambda delivers this event again later (then the content is

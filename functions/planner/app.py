@@ -11,12 +11,13 @@ from typing import Any
 
 import boto3
 from aws_lambda_powertools import Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lindungi.config import programs
 from lindungi.logs import get_logger, masked_errors
+from lindungi.metrics import emit_single
 from lindungi.reminders.planner import Planner, PlannerSettings, event_time
 
 logger = get_logger()
@@ -36,9 +37,7 @@ def handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
     report = planner.run(event_time(event.raw_event))
     metrics.add_metric(name="NoticesPlanned", unit=MetricUnit.Count, value=report.planned)
     for program, planned in report.by_program.items():
-        with single_metric(name="NoticesPlanned", unit=MetricUnit.Count, value=planned,
-                           default_dimensions={"program": program}):
-            pass
+        emit_single("NoticesPlanned", planned, {"program": program})
     metrics.add_metric(name="NoticesRequeued", unit=MetricUnit.Count, value=report.requeued)
     metrics.add_metric(name="NoticesEnqueueFailed", unit=MetricUnit.Count, value=report.enqueue_failed)
     metrics.add_metric(name="PlannerItemsRead", unit=MetricUnit.Count, value=report.items_read)

@@ -13,13 +13,14 @@ from typing import Any
 
 import boto3
 from aws_lambda_powertools import Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lindungi.config import programs
 from lindungi.logs import get_logger, masked_errors
+from lindungi.metrics import emit_single
 from lindungi.reminders.notices import Status, mask_id, parse_body, program_of
 from lindungi.reminders.sender import Delivery, RetryLater, Sender, SenderSettings
 
@@ -58,13 +59,10 @@ def record_handler(record: SQSRecord) -> None:
         # Service-wide series feed the alarms; the per-program copy feeds the dashboard.
         metrics.add_metric(name=METRIC[result.status], unit=MetricUnit.Count, value=1)
         dimensions = {"program": program_of(delivery.notice_id)}
-        with single_metric(name=METRIC[result.status], unit=MetricUnit.Count, value=1, default_dimensions=dimensions):
-            pass
+        emit_single(METRIC[result.status], 1, dimensions)
         if result.segments:
             metrics.add_metric(name="SmsSegments", unit=MetricUnit.Count, value=result.segments)
-            with single_metric(name="SmsSegments", unit=MetricUnit.Count, value=result.segments,
-                               default_dimensions=dimensions):
-                pass
+            emit_single("SmsSegments", result.segments, dimensions)
     logger.info("notice handled", extra={"notice": notice, "status": result.status, "duplicate": result.duplicate,
                                          "segments": result.segments, "deferred_until": result.deferred_until})
 

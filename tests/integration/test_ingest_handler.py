@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
 
 import boto3
 import pytest
+import time_machine
 
+from lindungi.intake import ingest
 from lindungi_dev import samples
 from lindungi_dev.emulator import ROOT, LambdaRunner, Stack
 
@@ -76,14 +79,123 @@ def test_duplicate_event_stores_and_counts_nothing_twice(aws: Stack, lambdas: La
     assert after == before  # not even stored_at changed: nothing was written again
 
 
-def test_reupload_of_same_bytes_under_another_name(aws: Stack, lambdas: LambdaRunner, people: list[Any]) -> None:
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The file names the use case parsed (``check`` called), in order."""
+    seen: list[str] = []
+    real = ingest.check
+
+    def counted(data: bytes, filename: str, *args: Any, **kwargs: Any) -> Any:
+        seen.append(filename)
+        return real(data, filename, *args, **kwargs)
+
+    monkeypatch.setattr(ingest, "check", counted)
+    return seen
+
+
+def test_reupload_of_same_bytes_under_another_name(
+    aws: Stack, lambdas: LambdaRunner, people: list[Any], parses: list[str]
+) -> None:
     data = samples.write_xlsx(people, "pekerja-rentan")
-    for key in ("incoming/pekerja-rentan/a.xlsx", "incoming/pekerja-rentan/salinan a.xlsx"):
-        lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))
+    outcomes = [lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))["files"][0]
+                for key in ("incoming/pekerja-rentan/a.xlsx", "incoming/pekerja-rentan/salinan a.xlsx")]
+    assert parses == ["a.xlsx"]  # hashed, found in the idempotency store: the copy is not parsed again
+    first, copy_outcome = outcomes
+    assert (copy_outcome["replayed"], copy_outcome["duplicate_of"]) == (True, "incoming/pekerja-rentan/a.xlsx")
+    assert copy_outcome["counts"] == first["counts"] and copy_outcome["write_requests"] == 0
+    original = _report(aws, "reports/pekerja-rentan/a.xlsx.json")
     copy = _report(aws, "reports/pekerja-rentan/salinan a.xlsx.json")
     assert copy["duplicate_of"] == "incoming/pekerja-rentan/a.xlsx" and copy["stored"] is False
     assert copy["rows_read"] == 120  # staff still see every row
+    assert copy["file"] == "salinan a.xlsx" and copy["note"]
+    assert {k: v for k, v in copy.items() if k not in ("file", "duplicate_of", "stored", "note")} == {
+        k: v for k, v in original.items() if k != "file"}
     assert len(_items(aws)) == len(copy["accepted"])
+    s3 = boto3.client("s3")
+    fixes = [s3.get_object(Bucket=aws.physical("UploadBucket"), Key=f"reports/pekerja-rentan/{name}.perbaikan.xlsx")
+             ["Body"].read() for name in ("a.xlsx", "salinan a.xlsx")]
+    assert fixes[0] == fixes[1]
+
+
+def test_a_copy_whose_first_report_is_gone_is_parsed_for_its_report(
+    aws: Stack, lambdas: LambdaRunner, people: list[Any], parses: list[str]
+) -> None:
+    data = samples.write_xlsx(people, "pekerja-rentan")
+    lambdas.invoke("IngestFunction", _event(aws, "incoming/pekerja-rentan/a.xlsx",
+                                            _upload(aws, "incoming/pekerja-rentan/a.xlsx", data), len(data)))
+    boto3.client("s3").delete_object(Bucket=aws.physical("UploadBucket"), Key="reports/pekerja-rentan/a.xlsx.json")
+    key = "incoming/pekerja-rentan/b.xlsx"
+    lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))
+    assert parses == ["a.xlsx", "b.xlsx"]
+    copy = _report(aws, "reports/pekerja-rentan/b.xlsx.json")
+    assert copy["duplicate_of"] == "incoming/pekerja-rentan/a.xlsx" and copy["rows_read"] == 120
+
+
+def test_content_is_remembered_for_idempotency_days_then_processed_again(
+    aws: Stack, lambdas: LambdaRunner, people: list[Any], parses: list[str]
+) -> None:
+    days = int(lambdas.env("IngestFunction")["IDEMPOTENCY_DAYS"])
+    key = "incoming/pekerja-rentan/daftar.xlsx"
+    data = samples.write_xlsx(people, "pekerja-rentan")
+    event = _event(aws, key, _upload(aws, key, data), len(data))
+    assert lambdas.invoke("IngestFunction", event)["files"][0]["replayed"] is False
+    with time_machine.travel(timedelta(days=days) - timedelta(hours=1), tick=True):
+        assert lambdas.invoke("IngestFunction", event)["files"][0]["replayed"] is True
+    with time_machine.travel(timedelta(days=days) + timedelta(hours=1), tick=True):
+        again = lambdas.invoke("IngestFunction", event)["files"][0]
+    assert again["replayed"] is False and again["write_requests"] > 0
+    assert parses == ["daftar.xlsx", "daftar.xlsx"]
+
+
+@pytest.mark.parametrize(
+    ("first_key", "first_error"),
+    [
+        pytest.param("incoming/daftar.xlsx", "program_unknown", id="first-outside-a-program-folder"),
+        pytest.param("incoming/pekerja-sawit/daftar.xlsx", None, id="first-under-another-program"),
+    ],
+)
+def test_same_bytes_for_another_program_are_processed(
+    aws: Stack, lambdas: LambdaRunner, people: list[Any], first_key: str, first_error: str | None
+) -> None:
+    data = samples.write_xlsx(people, "pekerja-rentan")
+    first = lambdas.invoke("IngestFunction", _event(aws, first_key, _upload(aws, first_key, data), len(data)))
+    assert first["files"][0]["error"] == first_error
+    before = len(_items(aws))
+    key = "incoming/pekerja-rentan/daftar.xlsx"
+    second = lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))["files"][0]
+    assert (second["replayed"], second["duplicate_of"], second["error"]) == (False, None, None)
+    assert len(_items(aws)) == before + second["counts"]["accepted"]
+
+
+def test_a_list_whose_rows_were_all_rejected_is_processed_once_corrected(
+    aws: Stack, lambdas: LambdaRunner, people: list[Any]
+) -> None:
+    key = "incoming/pekerja-rentan/daftar.csv"
+    broken = samples.write_csv([samples.Worker(**{**w.__dict__, "nik": w.nik[:12]}) for w in people])
+    first = lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, broken), len(broken)))["files"][0]
+    assert first["counts"]["accepted"] == 0 and first["counts"]["rejected"] == len(people)
+    fixed = samples.write_csv(people)
+    second = lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, fixed), len(fixed)))["files"][0]
+    assert second["replayed"] is False and second["counts"]["accepted"] > 0
+    assert len(_items(aws)) == second["counts"]["accepted"]
+    assert len(_report(aws, "reports/pekerja-rentan/daftar.csv.json")["accepted"]) == second["counts"]["accepted"]
+
+
+def test_the_uploaded_object_is_never_changed(aws: Stack, lambdas: LambdaRunner, people: list[Any]) -> None:
+    s3 = boto3.client("s3")
+    bucket = aws.physical("UploadBucket")
+    data = samples.write_xlsx(people, "pekerja-rentan")
+    for key in ("incoming/pekerja-rentan/a.xlsx", "incoming/pekerja-rentan/b.xlsx"):  # the second, a copy
+        version = _upload(aws, key, data)
+        before = s3.head_object(Bucket=bucket, Key=key)
+        lambdas.invoke("IngestFunction", _event(aws, key, version, len(data)))
+        lambdas.invoke("IngestFunction", _event(aws, key, version, len(data)))  # delivered twice
+        versions = s3.list_object_versions(Bucket=bucket, Prefix=key)
+        assert [v["VersionId"] for v in versions["Versions"]] == [version] and not versions.get("DeleteMarkers")
+        after = s3.get_object(Bucket=bucket, Key=key)
+        assert after["Body"].read() == data and after["VersionId"] == version
+        assert (after["ETag"], after["LastModified"], after.get("Metadata")) == (
+            before["ETag"], before["LastModified"], before.get("Metadata"))
 
 
 def test_new_tmt_adds_a_period_and_new_phone_updates_contact(aws: Stack, lambdas: LambdaRunner) -> None:

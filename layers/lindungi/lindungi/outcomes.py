@@ -106,6 +106,10 @@ MESSAGES: dict[Code, str] = {
 }
 
 
+DUPLICATE_NOTE = "Isi berkas ini sama dengan berkas yang sudah diproses; tidak ada data yang disimpan ulang."
+"""Said in the report of an upload whose bytes were already processed under another name."""
+
+
 def message(code: Code) -> str:
     """The Indonesian sentence a staff member reads for ``code``."""
     return MESSAGES[code]

@@ -1,37 +1,50 @@
-"""One uploaded object to stored coverages and a report beside it in the bucket.
+"""One uploaded object to stored coverages and a report beside it in the bucket: the upload use case.
 
 ``incoming/<program>/<name>`` -> ``reports/<program>/<name>.json`` (the report
 of domain.md) and ``reports/<program>/<name>.perbaikan.xlsx`` (the rejected
 and warned rows, for staff to fix and upload again). The uploaded object is
 never changed or deleted.
 
-Idempotency is by content: the store step runs once per (program, SHA-256 of
-the bytes), however many events, versions or names carry the same list. The
-caller supplies that guarantee (``once``; Powertools Idempotency in the
-Lambda), so this module stays plain.
+Idempotency is by content: the bytes are hashed first, then the store step
+(``_store_and_report``: parse, validate, store, report) runs through Powertools
+Idempotency keyed on (program, SHA-256), so it runs once however many events,
+versions or names carry the same list. The persistence layer and the
+``IdempotencyConfig`` (``idempotency_config``) are given by the caller: the
+handler builds them from its environment, tests on moto. A stored response
+comes back through the config's ``response_hook``, which marks it replayed.
+A copy under another name gets a report of its own, made from the first
+copy's report: the file is not parsed again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import uuid
-from collections.abc import Callable
+import json
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote_plus
+
+from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer, IdempotencyConfig, idempotent_function
+from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
+from botocore.exceptions import ClientError
 
 from lindungi.config import Limits, Programs
 from lindungi.config import programs as shipped_programs
 from lindungi.intake import store
 from lindungi.intake.check import check
-from lindungi.intake.report import Report, fix_workbook
-from lindungi.outcomes import FileError
+from lindungi.intake.report import ROW_LISTS, Report, fix_workbook, json_chunks
+from lindungi.outcomes import DUPLICATE_NOTE, FileError
 
 INCOMING = "incoming/"
 REPORTS = "reports/"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+JSON_TYPE = "application/json; charset=utf-8"
+IDEMPOTENCY_KEY = "[program, sha256]"
+"""What of the store step's payload is the idempotency key: not the object's name, so a copy is a duplicate."""
+KEY_PREFIX = "app.store_once"
+"""The idempotency records' key prefix, pinned to what Powertools derived from the handler's function
+before the store step moved here, so content remembered before that is still remembered."""
 
 
 def decode_key(raw: str) -> str:
@@ -87,18 +100,21 @@ class Outcome:
         return asdict(self)
 
 
-def _put_report(s3: Any, bucket: str, key: str, report: Report, extra: dict[str, Any] | None = None) -> str:
-    json_key, fix_key = report_keys(key)
-    body = io.BytesIO()
-    for chunk in report.json_chunks(extra):
-        body.write(chunk.encode("utf-8"))
-    s3.put_object(
-        Bucket=bucket, Key=json_key, ContentType="application/json; charset=utf-8", Body=body.getvalue(),
+def idempotency_config(expires_after_days: int) -> IdempotencyConfig:
+    """The store step's idempotency: by (program, SHA-256), remembered ``expires_after_days`` days."""
+    return IdempotencyConfig(
+        event_key_jmespath=IDEMPOTENCY_KEY,
+        expires_after_seconds=expires_after_days * 86_400,
+        response_hook=_replayed,
     )
-    fix = fix_workbook(report)
-    if fix is not None:
-        s3.put_object(Bucket=bucket, Key=fix_key, ContentType=XLSX_TYPE, Body=fix)
-    return json_key
+
+
+def _replayed(response: Any, idempotent_data: DataRecord) -> dict[str, Any]:
+    """Powertools' response hook, called when the stored response is returned instead of running the step."""
+    outcome = dict(response or {})
+    outcome.pop("nonce", None)  # what responses stored before the hook carried instead
+    outcome["replayed"] = True
+    return outcome
 
 
 def _outcome(upload: Upload, sha256: str | None, report: Report, json_key: str, requests: int = 0) -> Outcome:
@@ -116,41 +132,37 @@ class Ingestor:
     s3: Any
     dynamodb: Any
     table: str
+    persistence: BasePersistenceLayer
+    idempotency: IdempotencyConfig
     limits: Limits = field(default_factory=Limits.from_env)
     programs: Programs = field(default_factory=shipped_programs)
     backoff: store.Backoff = field(default_factory=store.Backoff)
 
-    def process(self, upload: Upload, once: Callable[..., dict[str, Any]] | None = None) -> Outcome:
+    def __post_init__(self) -> None:
+        self._store_once = idempotent_function(
+            self._store_and_report, data_keyword_argument="payload", persistence_store=self.persistence,
+            config=self.idempotency, key_prefix=KEY_PREFIX,
+        )
+
+    def process(self, upload: Upload) -> Outcome:
         """Read, validate, store and report one object. Raises only when storing failed (to be retried)."""
         if upload.size > self.limits.max_file_bytes:
             report = Report(file=upload.filename, program=upload.program, error=FileError.TOO_LARGE,
                             error_detail=f"{upload.size} bytes")
-            return _outcome(upload, None, report, _put_report(self.s3, upload.bucket, upload.key, report))
+            return _outcome(upload, None, report, self._put_report(upload.bucket, upload.key, report, None))
         args: dict[str, Any] = {"Bucket": upload.bucket, "Key": upload.key}
         if upload.version_id:
             args["VersionId"] = upload.version_id
         data: bytes = self.s3.get_object(**args)["Body"].read(self.limits.max_file_bytes + 1)
         sha256 = hashlib.sha256(data).hexdigest()
         payload = {"program": upload.program, "sha256": sha256, "key": upload.key}
-        run = once or self.store_and_report
-        nonce = uuid.uuid4().hex  # not part of the idempotency key: tells a fresh run from a replay
-        result: dict[str, Any] = dict(run(payload=payload, data=data, upload=upload, nonce=nonce))
-        fresh = result.pop("nonce", None) == nonce
-        outcome = Outcome(**result)
-        outcome.replayed = not fresh
-        if not fresh and outcome.key != upload.key:
-            # The same bytes were processed under another name: say so, store nothing again.
-            report = check(data, upload.filename, upload.program, limits=self.limits, programs=self.programs)
-            outcome = _outcome(upload, sha256, report, "")
-            outcome.duplicate_of, outcome.replayed = result["key"], True
-            outcome.report_key = _put_report(
-                self.s3, upload.bucket, upload.key, report,
-                {"duplicate_of": result["key"], "stored": False,
-                 "note": "Isi berkas ini sama dengan berkas yang sudah diproses; tidak ada data yang disimpan ulang."},
-            )
+        outcome = Outcome(**self._store_once(payload=payload, data=data, upload=upload))
+        if outcome.replayed and outcome.key != upload.key:
+            return self._report_copy(upload, data, outcome)
         return outcome
 
-    def store_and_report(self, payload: dict[str, Any], data: bytes, upload: Upload, nonce: str = "") -> dict[str, Any]:
+    def _store_and_report(self, payload: dict[str, Any], data: bytes, upload: Upload) -> dict[str, Any]:
+        """The step run once per content: parse and validate, store the accepted rows, write the report."""
         report = check(data, upload.filename, upload.program, limits=self.limits, programs=self.programs)
         source = store.Source(
             bucket=upload.bucket, key=upload.key, version_id=upload.version_id,
@@ -163,11 +175,62 @@ class Ingestor:
                 requests = store.write_items(self.dynamodb, self.table, items, backoff=self.backoff).requests
             except Exception:
                 failed = Report(file=report.file, program=report.program, error=FileError.STORE_FAILED)
-                _put_report(self.s3, upload.bucket, upload.key, failed)
+                self._put_report(upload.bucket, upload.key, failed, None)
                 raise
-        json_key = _put_report(self.s3, upload.bucket, upload.key, report)
-        return _outcome(upload, payload["sha256"], report, json_key, requests).to_dict() | {"nonce": nonce}
+        json_key = self._put_report(upload.bucket, upload.key, report, payload["sha256"])
+        return _outcome(upload, payload["sha256"], report, json_key, requests).to_dict()
+
+    def _report_copy(self, upload: Upload, data: bytes, first: Outcome) -> Outcome:
+        """The same bytes were processed under another name: a report of its own, nothing stored again."""
+        extra = {"duplicate_of": first.key, "stored": False, "note": DUPLICATE_NOTE}
+        json_key = self._copy_report(upload, first, extra)
+        if json_key is None:  # the first copy's report is gone (expired) or now describes other content
+            report = check(data, upload.filename, upload.program, limits=self.limits, programs=self.programs)
+            json_key = self._put_report(upload.bucket, upload.key, report, first.sha256, extra)
+        return Outcome(
+            key=upload.key, version_id=upload.version_id, program=first.program, sha256=first.sha256,
+            report_key=json_key, error=first.error, counts=first.counts, duplicate_of=first.key, replayed=True,
+        )
+
+    def _copy_report(self, upload: Upload, first: Outcome, extra: dict[str, Any]) -> str | None:
+        """The first copy's report under this name (its rows, this file's name, ``extra``); None if unusable."""
+        try:
+            stored = self.s3.get_object(Bucket=upload.bucket, Key=first.report_key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise
+        if stored.get("Metadata", {}).get("sha256") != first.sha256:
+            return None
+        fields = json.loads(stored["Body"].read()) | {"file": upload.filename} | extra
+        json_key, fix_key = report_keys(upload.key)
+        self._put(upload.bucket, json_key, JSON_TYPE, _joined(json_chunks(
+            (key, iter(value) if key in ROW_LISTS else value) for key, value in fields.items()
+        )), first.sha256)
+        if first.counts.get("rejected") or first.counts.get("warned"):
+            fix = self.s3.get_object(Bucket=upload.bucket, Key=report_keys(first.key)[1])["Body"].read()
+            self._put(upload.bucket, fix_key, XLSX_TYPE, fix, first.sha256)
+        return json_key
+
+    def _put_report(
+        self, bucket: str, key: str, report: Report, sha256: str | None, extra: dict[str, Any] | None = None
+    ) -> str:
+        """The report of the object ``key`` (JSON, and the fix-up workbook when rows need fixing)."""
+        json_key, fix_key = report_keys(key)
+        self._put(bucket, json_key, JSON_TYPE, _joined(report.json_chunks(extra)), sha256)
+        fix = fix_workbook(report)
+        if fix is not None:
+            self._put(bucket, fix_key, XLSX_TYPE, fix, sha256)
+        return json_key
+
+    def _put(self, bucket: str, key: str, content_type: str, body: bytes, sha256: str | None) -> None:
+        """One report object, with the SHA-256 of the content it describes (to tell a stale report)."""
+        metadata = {"sha256": sha256} if sha256 else {}
+        self.s3.put_object(Bucket=bucket, Key=key, ContentType=content_type, Body=body, Metadata=metadata)
 
 
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def _joined(chunks: Any) -> bytes:
+    body = io.BytesIO()
+    for chunk in chunks:
+        body.write(chunk.encode("utf-8"))
+    return body.getvalue()

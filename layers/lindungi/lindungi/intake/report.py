@@ -12,7 +12,7 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,21 +79,29 @@ class Report:
 
     def json_chunks(self, extra: dict[str, Any] | None = None) -> Iterator[str]:
         """The JSON report, piece by piece and one row a line: a 100,000-row report is never one big dict."""
-        fields = [*self._fields(), *(extra or {}).items()]
-        yield "{"
-        for n, (key, value) in enumerate(fields):
-            yield f'{"," if n else ""}\n {json.dumps(key)}: '
-            if isinstance(value, Iterator):
-                yield "["
-                for m, row in enumerate(value):
-                    yield f'{"," if m else ""}\n  {json.dumps(row, ensure_ascii=False)}'
-                yield "\n ]"
-            else:
-                yield json.dumps(value, ensure_ascii=False)
-        yield "\n}\n"
+        return json_chunks([*self._fields(), *(extra or {}).items()])
 
     def to_json(self) -> str:
         return "".join(self.json_chunks())
+
+
+ROW_LISTS = ("accepted", "rejected", "ignored")
+"""The report's keys that list rows: written one row a line."""
+
+
+def json_chunks(fields: Iterable[tuple[str, Any]]) -> Iterator[str]:
+    """A report's (key, value) pairs as JSON, piece by piece; a value that is an iterator, one item a line."""
+    yield "{"
+    for n, (key, value) in enumerate(fields):
+        yield f'{"," if n else ""}\n {json.dumps(key)}: '
+        if isinstance(value, Iterator):
+            yield "["
+            for m, row in enumerate(value):
+                yield f'{"," if m else ""}\n  {json.dumps(row, ensure_ascii=False)}'
+            yield "\n ]"
+        else:
+            yield json.dumps(value, ensure_ascii=False)
+    yield "\n}\n"
 
 
 # --- the fix-up workbook -------------------------------------------------------------------
