@@ -1,0 +1,62 @@
+"""The upload use case on moto without the handler: its idempotency store and config given by the test."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import boto3
+import pytest
+from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+from lindungi.intake.ingest import Ingestor, Upload, idempotency_config
+from lindungi_dev import samples
+from lindungi_dev.emulator import Stack
+
+KEY = "incoming/pekerja-rentan/daftar.csv"
+
+
+@pytest.fixture
+def ingestor(aws: Stack) -> Ingestor:
+    return Ingestor(
+        s3=boto3.client("s3"), dynamodb=boto3.client("dynamodb"), table=aws.physical("WorkersTable"),
+        persistence=DynamoDBPersistenceLayer(table_name=aws.physical("IdempotencyTable")),
+        idempotency=idempotency_config(expires_after_days=1),
+    )
+
+
+def _upload(aws: Stack, key: str = KEY) -> Upload:
+    data = samples.write_csv(samples.workers(20))
+    bucket = aws.physical("UploadBucket")
+    version = boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=data)["VersionId"]
+    return Upload(bucket=bucket, key=key, version_id=version, size=len(data), event_time="2025-01-02T03:04:05Z")
+
+
+def _records(aws: Stack) -> list[dict[str, Any]]:
+    return boto3.client("dynamodb").scan(TableName=aws.physical("IdempotencyTable"))["Items"]
+
+
+def test_the_store_step_runs_once_and_a_replay_says_so(aws: Stack, ingestor: Ingestor) -> None:
+    upload = _upload(aws)
+    first, second = ingestor.process(upload), ingestor.process(upload)
+    assert (first.replayed, second.replayed) == (False, True)
+    assert second.to_dict() == first.to_dict() | {"replayed": True}
+    (record,) = _records(aws)
+    assert record["id"]["S"].startswith("app.store_once#")  # the key records written before the move had
+    assert time.time() + 86_400 - 120 < int(record["expiration"]["N"]) <= time.time() + 86_400  # one day
+
+
+def test_a_response_stored_with_the_old_nonce_replays(aws: Stack, ingestor: Ingestor) -> None:
+    """Records written when the handler told replays apart with a nonce still replay cleanly."""
+    upload = _upload(aws)
+    first = ingestor.process(upload)
+    (record,) = _records(aws)
+    data = json.loads(record["data"]["S"]) | {"nonce": "0123456789abcdef"}
+    boto3.client("dynamodb").update_item(
+        TableName=aws.physical("IdempotencyTable"), Key={"id": record["id"]},
+        UpdateExpression="SET #d = :d", ExpressionAttributeNames={"#d": "data"},
+        ExpressionAttributeValues={":d": {"S": json.dumps(data)}},
+    )
+    replay = ingestor.process(upload)
+    assert replay.replayed and replay.to_dict() == first.to_dict() | {"replayed": True}
