@@ -117,18 +117,23 @@ def test_reupload_of_same_bytes_under_another_name(
     assert fixes[0] == fixes[1]
 
 
-def test_a_copy_whose_first_report_is_gone_is_parsed_for_its_report(
-    aws: Stack, lambdas: LambdaRunner, people: list[Any], parses: list[str]
+@pytest.mark.parametrize("what", ["report-expired", "name-reused-for-other-content"])
+def test_a_copy_whose_first_report_no_longer_fits_is_parsed_for_its_report(
+    aws: Stack, lambdas: LambdaRunner, people: list[Any], parses: list[str], what: str
 ) -> None:
     data = samples.write_xlsx(people, "pekerja-rentan")
-    lambdas.invoke("IngestFunction", _event(aws, "incoming/pekerja-rentan/a.xlsx",
-                                            _upload(aws, "incoming/pekerja-rentan/a.xlsx", data), len(data)))
-    boto3.client("s3").delete_object(Bucket=aws.physical("UploadBucket"), Key="reports/pekerja-rentan/a.xlsx.json")
+    first = "incoming/pekerja-rentan/a.xlsx"
+    lambdas.invoke("IngestFunction", _event(aws, first, _upload(aws, first, data), len(data)))
+    if what == "report-expired":
+        boto3.client("s3").delete_object(Bucket=aws.physical("UploadBucket"), Key="reports/pekerja-rentan/a.xlsx.json")
+    else:
+        other = samples.write_csv(samples.workers(7, seed=99))
+        lambdas.invoke("IngestFunction", _event(aws, first, _upload(aws, first, other), len(other)))
     key = "incoming/pekerja-rentan/b.xlsx"
     lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))
-    assert parses == ["a.xlsx", "b.xlsx"]
+    assert parses[0] == "a.xlsx" and parses[-1] == "b.xlsx"
     copy = _report(aws, "reports/pekerja-rentan/b.xlsx.json")
-    assert copy["duplicate_of"] == "incoming/pekerja-rentan/a.xlsx" and copy["rows_read"] == 120
+    assert copy["duplicate_of"] == first and copy["rows_read"] == 120 and copy["file"] == "b.xlsx"
 
 
 def test_content_is_remembered_for_idempotency_days_then_processed_again(

@@ -194,23 +194,32 @@ class Ingestor:
 
     def _copy_report(self, upload: Upload, first: Outcome, extra: dict[str, Any]) -> str | None:
         """The first copy's report under this name (its rows, this file's name, ``extra``); None if unusable."""
+        json_key, fix_key = report_keys(upload.key)
+        stored = self._read(upload.bucket, first.report_key, first.sha256)
+        if stored is None:
+            return None
+        fix = None
+        if first.counts.get("rejected") or first.counts.get("warned"):
+            fix = self._read(upload.bucket, report_keys(first.key)[1], first.sha256)
+            if fix is None:
+                return None
+        fields = json.loads(stored["Body"].read()) | {"file": upload.filename} | extra
+        rows = ((key, iter(value) if key in ROW_LISTS else value) for key, value in fields.items())
+        self._put(upload.bucket, json_key, JSON_TYPE, _joined(json_chunks(rows)), first.sha256)
+        if fix is not None:
+            self._put(upload.bucket, fix_key, XLSX_TYPE, fix["Body"].read(), first.sha256)
+        return json_key
+
+    def _read(self, bucket: str, key: str, sha256: str | None) -> dict[str, Any] | None:
+        """``get_object`` of a report object describing the content ``sha256``; None when it is not
+        there (any more) or describes other content (the first copy's name was reused since)."""
         try:
-            stored = self.s3.get_object(Bucket=upload.bucket, Key=first.report_key)
+            found = dict(self.s3.get_object(Bucket=bucket, Key=key))
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
                 return None
             raise
-        if stored.get("Metadata", {}).get("sha256") != first.sha256:
-            return None
-        fields = json.loads(stored["Body"].read()) | {"file": upload.filename} | extra
-        json_key, fix_key = report_keys(upload.key)
-        self._put(upload.bucket, json_key, JSON_TYPE, _joined(json_chunks(
-            (key, iter(value) if key in ROW_LISTS else value) for key, value in fields.items()
-        )), first.sha256)
-        if first.counts.get("rejected") or first.counts.get("warned"):
-            fix = self.s3.get_object(Bucket=upload.bucket, Key=report_keys(first.key)[1])["Body"].read()
-            self._put(upload.bucket, fix_key, XLSX_TYPE, fix, first.sha256)
-        return json_key
+        return found if found.get("Metadata", {}).get("sha256") == sha256 else None
 
     def _put_report(
         self, bucket: str, key: str, report: Report, sha256: str | None, extra: dict[str, Any] | None = None
