@@ -12,17 +12,19 @@ from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
 from lindungi.intake.ingest import Ingestor, Upload, idempotency_config
 from lindungi_dev import samples
-from lindungi_dev.emulator import Stack
+from lindungi_dev.emulator import Context, Stack
 
 KEY = "incoming/pekerja-rentan/daftar.csv"
 
 
 @pytest.fixture
 def ingestor(aws: Stack) -> Ingestor:
+    config = idempotency_config(expires_after_days=1)
+    config.register_lambda_context(Context("ingest", 1024, 900, "arn:aws:lambda:::function:ingest"))
     return Ingestor(
         s3=boto3.client("s3"), dynamodb=boto3.client("dynamodb"), table=aws.physical("WorkersTable"),
         persistence=DynamoDBPersistenceLayer(table_name=aws.physical("IdempotencyTable")),
-        idempotency=idempotency_config(expires_after_days=1),
+        idempotency=config,
     )
 
 
