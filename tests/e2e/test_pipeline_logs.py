@@ -75,6 +75,16 @@ def test_no_nik_phone_or_name_of_the_sample_in_clear(
     assert re.findall(r"(?<![0-9A-Za-z])\d{16}(?![0-9A-Za-z])", text) == []
 
 
+def test_upload_names_are_logged_only_as_masked_keys(pipeline: dict[str, Any]) -> None:
+    """Staff name files after people; the functions' logs carry ``mask_key`` of each key, never the name."""
+    from lindungi.logs import mask_key
+
+    for upload in demo.make_lists(RENTAN, SAWIT):
+        name = upload.key.rsplit("/", 1)[1]
+        assert name not in pipeline["logs"], name
+        assert mask_key(upload.key) in pipeline["logs"]
+
+
 def test_every_aws_call_of_every_function_is_granted(pipeline: dict[str, Any]) -> None:
     recorder = pipeline["recorder"]
     assert missing_grants(recorder.stack, recorder.calls) == []
