@@ -8,7 +8,6 @@ step is a Powertools idempotent function keyed on (program, SHA-256).
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import boto3
@@ -25,21 +24,24 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lindungi.intake.ingest import Ingestor, Outcome, Upload, decode_key
 from lindungi.logs import get_logger, masked_errors
+from lindungi.settings import IngestSettings
 
 logger = get_logger()
 metrics = Metrics()
 tracer = Tracer()
 
-ingestor = Ingestor(s3=boto3.client("s3"), dynamodb=boto3.client("dynamodb"), table=os.environ["WORKERS_TABLE"])
+settings = IngestSettings.from_env()
+ingestor = Ingestor(s3=boto3.client("s3"), dynamodb=boto3.client("dynamodb"), table=settings.workers_table,
+                    limits=settings.limits)
 idempotency = IdempotencyConfig(
     event_key_jmespath="[program, sha256]",
-    expires_after_seconds=int(os.environ.get("IDEMPOTENCY_DAYS", "90")) * 86_400,
+    expires_after_seconds=settings.idempotency_seconds,
 )
 
 
 @idempotent_function(
     data_keyword_argument="payload",
-    persistence_store=DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE"]),
+    persistence_store=DynamoDBPersistenceLayer(table_name=settings.idempotency_table),
     config=idempotency,
 )
 def store_once(payload: dict[str, Any], data: bytes, upload: Upload, nonce: str) -> dict[str, Any]:

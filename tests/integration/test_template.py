@@ -1,5 +1,5 @@
-"""template.yaml against the code: every variable a handler reads is set, every AWS call it makes is granted,
-nothing is granted on "*" without need, and every function is encrypted, logged, alarmed and retained.
+"""template.yaml against the code: every AWS call a function makes is granted, nothing is granted on "*" without
+need, and every function is encrypted, logged, alarmed and retained. Its environment: test_settings.py.
 
 cfn-lint itself runs in `make lint`. What is checked here is what cfn-lint cannot know: the code. The AWS
 calls are recorded while the functions really run on moto (``lindungi_dev.grants``): ingestion here, the
@@ -9,10 +9,8 @@ could not tell which table a call goes to, and the layer's modules are shared, s
 
 from __future__ import annotations
 
-import ast
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,136 +22,13 @@ from lindungi_dev.grants import Call, CallRecorder, grants, missing_grants
 TEMPLATE = load_template()
 STACK = Stack(TEMPLATE)
 FUNCTIONS = sorted(STACK.functions())
-LAYER = ROOT / "layers" / "lindungi"
 RESOURCES = TEMPLATE["Resources"]
-
-
-# ------------------------------------------------------------------------------- the code's side
-
-
-def _module_file(name: str) -> Path | None:
-    parts = name.split(".")
-    if parts[0] != "lindungi":
-        return None
-    base = LAYER.joinpath(*parts)
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.exists():
-            return candidate
-    return None
-
-
-def _imports(path: Path) -> set[Path]:
-    """The lindungi modules ``path`` imports, anywhere in it (lazy imports too)."""
-    package = ".".join(path.relative_to(LAYER).with_suffix("").parts[:-1]) if path.is_relative_to(LAYER) else ""
-    found: set[Path] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        names: list[str] = []
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
-                base = ".".join([*anchor, base] if base else anchor)
-            names = [base] + [f"{base}.{a.name}" for a in node.names]
-        found |= {f for n in names if (f := _module_file(n))}
-    return found
-
-
-def closure(app: Path) -> set[Path]:
-    """The handler and every lindungi module it can reach."""
-    seen, todo = set(), [app]
-    while todo:
-        path = todo.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        todo += [p for p in _imports(path) if p not in seen]
-    return seen
-
-
-def _constants(tree: ast.Module) -> dict[str, str]:
-    return {t.id: n.value.value for n in tree.body if isinstance(n, ast.Assign)
-            for t in n.targets if isinstance(t, ast.Name)
-            and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)}
-
-
-def _is_environ(node: ast.AST) -> bool:
-    return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
-        isinstance(node, ast.Name) and node.id in {"env", "environ"})
-
-
-def _text(node: ast.AST, constants: dict[str, str]) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return constants.get(node.id) if isinstance(node, ast.Name) else None
-
-
-def _reads_with_default(func: ast.AST) -> bool:
-    """environ.get / env.get / os.getenv / config._int_env("X", default)."""
-    if isinstance(func, ast.Attribute):
-        return (func.attr == "get" and _is_environ(func.value)) or func.attr == "getenv"
-    return isinstance(func, ast.Name) and func.id.endswith("_env")
-
-
-def env_reads(paths: set[Path]) -> dict[str, bool]:
-    """Variable -> required (read as ``environ[...]``, no default) for everything the modules read."""
-    reads: dict[str, bool] = {}
-    for path in paths:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        constants = _constants(tree)
-        for node in ast.walk(tree):
-            name, required = None, False
-            if isinstance(node, ast.Subscript) and _is_environ(node.value):
-                name, required = _text(node.slice, constants), True
-            elif isinstance(node, ast.Call) and node.args and _reads_with_default(node.func):
-                name = _text(node.args[0], constants)
-            if name:
-                reads[name] = reads.get(name, False) or required
-    return reads
-
-
-def handler_source(function: str) -> Path:
-    props = STACK.function_properties(function)
-    return ROOT / props["CodeUri"] / (props["Handler"].rsplit(".", 1)[0] + ".py")
 
 
 def template_env(function: str) -> dict[str, Any]:
     globals_ = TEMPLATE.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
     own = RESOURCES[function]["Properties"].get("Environment", {}).get("Variables", {})
     return {**globals_, **own}
-
-
-# ------------------------------------------------------------------------------- environment
-
-
-@pytest.mark.parametrize("function", FUNCTIONS)
-def test_every_variable_the_handler_needs_is_set_for_it(function: str) -> None:
-    reads = env_reads(closure(handler_source(function)))
-    assert reads, "the analysis found no environment reads at all: is it still looking at the right code?"
-    missing = sorted(name for name, required in reads.items() if required and name not in template_env(function))
-    assert missing == [], f"{function} reads {missing} without a default, and the template does not set them"
-
-
-def test_every_variable_the_template_sets_is_read_by_some_handler() -> None:
-    """Dead configuration misleads operators: each variable must mean something to the code."""
-    read = {name for f in FUNCTIONS for name in env_reads(closure(handler_source(f)))}
-    for function in FUNCTIONS:
-        unread = sorted(n for n in template_env(function) if n not in read and not n.startswith("POWERTOOLS_"))
-        assert unread == [], f"{function}: set but never read: {unread}"
-
-
-def test_the_env_analysis_sees_the_usual_forms() -> None:
-    source = (
-        'import os\nWORKERS = "W_ENV"\n'
-        'a = os.environ["REQ"]\nb = os.environ.get("OPT", "1")\nc = os.getenv("OPT2")\n'
-        'd = env["REQ2"]\ne = env.get("OPT3")\nf = _int_env("OPT4", 3)\ng = os.environ.get(WORKERS)\n'
-    )
-    path = ROOT / ".local" / "env_probe.py"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(source)
-    assert env_reads({path}) == {"REQ": True, "OPT": False, "OPT2": False, "REQ2": True, "OPT3": False,
-                                 "OPT4": False, "W_ENV": False}
 
 
 # ------------------------------------------------------------------------------- IAM

@@ -31,17 +31,17 @@ def _check(args: argparse.Namespace) -> int:
 
 def _remind(args: argparse.Namespace) -> int:
     import json
-    import os
     from datetime import date
 
     import boto3
 
     from lindungi.config import programs
-    from lindungi.reminders.planner import Planner, PlannerSettings, run_time
+    from lindungi.reminders.planner import Planner, run_time
+    from lindungi.settings import PlannerSettings, environ
 
-    env = dict(os.environ)
-    if args.dry_run:
-        env.setdefault("REMINDER_QUEUE_URL", "")
+    env = environ()
+    if args.dry_run:  # a preview queues nothing
+        env["REMINDER_QUEUE_URL"] = env.get("REMINDER_QUEUE_URL") or "(dry run: nothing is queued)"
     settings = PlannerSettings.from_env(env)
     if args.max is not None:
         settings = PlannerSettings(**{**settings.__dict__, "max_per_run": args.max})
@@ -53,18 +53,18 @@ def _remind(args: argparse.Namespace) -> int:
 
 
 def _optout(args: argparse.Namespace) -> int:
-    import os
 
     import boto3
 
     from lindungi import phone
     from lindungi.ops import optout
+    from lindungi.settings import OptOutSettings
 
     number = phone.normalize(args.number)
     if number.e164 is None:
         print(f"not a phone number: {args.number!r}", file=sys.stderr)
         return 2
-    table = os.environ["NOTICES_TABLE"]
+    table = OptOutSettings.from_env().notices_table
     if args.action == "add":
         optout.add_opt_out(boto3.client("dynamodb"), table, number.e164, reason=args.reason)
     else:

@@ -64,6 +64,7 @@ from lindungi.intake import table
 from lindungi.intake.readers.base import FileFailure, RawRow, RowRef, Table
 from lindungi.intake.table import Field
 from lindungi.outcomes import FileError
+from lindungi.settings import PdfSettings
 
 for _library in ("pdfminer", "pdfplumber"):
     # Their warnings quote document content (metadata, strings): no personal data in our logs.
@@ -403,9 +404,9 @@ def _send_quietly(conn: Connection, message: _Failed) -> None:
 
 def worker_count() -> int:
     """Worker processes to use: ``PDF_WORKERS`` if set, else the CPUs this process may run on."""
-    configured = os.environ.get(WORKERS_ENV, "")
-    if configured.strip().isdigit():
-        return max(1, int(configured))
+    configured = PdfSettings.from_env().workers
+    if configured > 0:
+        return configured
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
