@@ -173,6 +173,16 @@ def test_mask_keys_finds_keys_inside_text(text: str, masked: str) -> None:
     assert mask_keys(text) == expected
 
 
+def test_operators_can_find_a_masked_key_again(capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from lindungi.ops.cli import main
+
+    keys = ["incoming/pekerja-rentan/SITI AMINAH.xlsx", "incoming/pekerja-rentan/BUDI.csv"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(keys) + "\n"))
+    assert main(["mask-key"]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"{mask_key(k)}\t{k}" for k in keys]
+
+
 def test_an_outcome_logged_whole_carries_only_masked_keys() -> None:
     """The ingest handler logs ``outcome.to_dict()`` and sets the key as correlation id: no call site masks."""
     logger, stream = _capture()

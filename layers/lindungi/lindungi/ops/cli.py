@@ -7,6 +7,8 @@
                                          WORKERS_TABLE, NOTICES_TABLE, REMINDER_QUEUE_URL as the planner reads)
     replay [--queue-url URL] [--dry-run]  re-invoke the failed ingestions in IngestFailedQueue (lindungi.ops.replay)
     optout add|remove NUMBER [--reason]  the staff opt-out list: a worker who asked at the branch not to be texted
+    mask-key [KEY ...]                   each S3 key as the logs show it (keys from stdin if none given), so a
+                                         masked key in a log line can be found in a bucket listing
 """
 
 from __future__ import annotations
@@ -73,6 +75,16 @@ def _optout(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mask_key(args: argparse.Namespace) -> int:
+    from lindungi.logs import mask_key
+
+    keys = args.keys or [line.rstrip("\n") for line in sys.stdin]
+    for key in keys:
+        if key.strip():
+            print(f"{mask_key(key)}\t{key}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lindungi", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -96,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     optout.add_argument("number", help="as staff write it: 0812-3456-7890, +62 812 ...")
     optout.add_argument("--reason", default="", help="e.g. 'minta berhenti di kantor cabang'")
     optout.set_defaults(run=_optout)
+    mask = commands.add_parser("mask-key", help="S3 keys as the logs show them (incoming/<program>/#<hash>.<ext>)")
+    mask.add_argument("keys", nargs="*", help="keys; none: one per line on stdin")
+    mask.set_defaults(run=_mask_key)
     from lindungi.ops.replay import add_parser as replay
 
     replay(commands)
