@@ -272,3 +272,11 @@ def test_every_security_scan_exception_says_why() -> None:
             assert len(skip.get("comment", "")) > 20, f"{logical}: {skip['id']} skipped without a reason"
             skipped += 1
     assert skipped, "no exception at all: is the Metadata still where checkov reads it?"
+
+
+def test_traces_carry_no_handler_response_or_error_message() -> None:
+    """X-Ray metadata is not masked like the logs: a handler's response (the ingest outcome's S3 key, the sender's
+    notice ids) and an exception's message (before ``masked_errors`` sees it) stay out of every trace."""
+    env = TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]
+    assert env["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false"
+    assert env["POWERTOOLS_TRACER_CAPTURE_ERROR"] == "false"
