@@ -5,10 +5,16 @@ SHELL := bash
 PYTHON ?= python3
 UV_VERSION := 0.13.8
 UV := .tools/bin/uv
-# SAM CLI in a venv of its own (its pins are not the project's; uv.lock stays as it is). Only for
-# `sam validate --lint`, which runs offline without AWS credentials.
+# SAM CLI in a venv of its own (its pins are not the project's; uv.lock stays as it is): `sam build` (no
+# Docker: every resource is built by its Makefile) and `sam validate --lint` (offline, no AWS credentials).
+# Its settings (region, stack name, cached and parallel builds, lint) are in samconfig.toml.
 SAM_VERSION := 1.170.0
 SAM := .tools/sam/bin/sam
+# checkov, the security scan of template.yaml, in a venv of its own too: it pins boto3 exactly (3.3.30 wants
+# boto3==1.35.49), which the project's boto3 pin cannot share.
+CHECKOV_VERSION := 3.3.30
+CHECKOV_VENV ?= .tools/checkov
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
 RUN := $(UV) run --frozen --no-dev --group dev
 
 .PHONY: help demo test lint bench build requirements clean
@@ -17,7 +23,7 @@ help:
 	@echo "make demo    the whole pipeline on a local AWS emulator (upload, parse, store, report, remind, SMS)"
 	@echo "make test    lint, type-check, template lint and every test"
 	@echo "make bench   the benchmarks (figures, not pass/fail)"
-	@echo "make build   the deployable Lambda artifacts in .aws-sam/build (no Docker)"
+	@echo "make build   sam build: the deployable Lambda artifacts in .aws-sam/build (no Docker), and their sizes"
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -27,6 +33,10 @@ $(SAM):
 	$(PYTHON) -m venv .tools/sam
 	.tools/sam/bin/python -m pip install --quiet --disable-pip-version-check aws-sam-cli==$(SAM_VERSION)
 
+$(CHECKOV):
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check checkov==$(CHECKOV_VERSION)
+
 .venv/.synced: $(UV) uv.lock pyproject.toml
 	$(UV) sync --frozen --quiet
 	@touch $@
@@ -34,11 +44,13 @@ $(SAM):
 demo: .venv/.synced
 	$(RUN) python -m lindungi_dev.demo $(ARGS)
 
-lint: .venv/.synced $(SAM)
+# cfn-lint runs once, inside `sam validate` (samconfig.toml: lint = true). checkov is the security scan; each
+# exception is a skip with its reason in the resource's Metadata (README, "Security scan").
+lint: .venv/.synced $(SAM) $(CHECKOV)
 	$(RUN) ruff check .
 	$(RUN) mypy
-	$(RUN) cfn-lint template.yaml
-	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --region ap-southeast-3 --template template.yaml
+	SAM_CLI_TELEMETRY=0 $(SAM) validate --template template.yaml
+	$(CHECKOV) --quiet --compact --skip-download --framework cloudformation --file template.yaml
 
 test: lint
 	$(RUN) pytest -n 2 --dist loadfile
@@ -46,8 +58,10 @@ test: lint
 bench: .venv/.synced
 	$(RUN) python -m lindungi_dev.bench $(ARGS)
 
-build: .venv/.synced
-	$(RUN) python -m lindungi_dev.build $(ARGS)
+build: .venv/.synced $(SAM)
+	$(RUN) python -m lindungi_dev.build --check-requirements
+	SAM_CLI_TELEMETRY=0 $(SAM) build $(ARGS)
+	$(RUN) python -m lindungi_dev.build --sizes
 
 requirements: .venv/.synced
 	$(RUN) python -m lindungi_dev.build --requirements

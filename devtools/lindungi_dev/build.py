@@ -1,13 +1,14 @@
-"""``make build``: the deployable artifacts in ``.aws-sam/build``, as ``sam build`` makes them, without Docker or sam.
+"""``make build``: ``sam build``, then the size of each artifact; and the layer's requirements.txt.
 
-    python -m lindungi_dev.build                    Lambda's python3.12 (the template's runtime), x86_64
-    python -m lindungi_dev.build --python-version 3.11 --out /tmp/x   for this machine's interpreter
+    make build            sam build (samconfig.toml: cached, parallel) into .aws-sam/build, then the sizes
+    make requirements     layers/lindungi/requirements.txt again from uv.lock
 
-Each resource of template.yaml with ``Metadata: BuildMethod: makefile`` is built by its own Makefile's
-``build-<LogicalId>`` target (the recipe ``sam build`` runs) into ``<out>/<LogicalId>/``, and
-``<out>/template.yaml`` points at those folders, so ``sam deploy`` can deploy them as they are. The
-unzipped size of each artifact is printed, with the total against Lambda's 250 MB limit for a function
-and its layers together.
+``sam build`` runs, for each resource with ``Metadata: BuildMethod: makefile``, its Makefile's
+``build-<LogicalId>`` target (no Docker) and writes ``.aws-sam/build/template.yaml``, which ``sam deploy``
+deploys. This module only prints the unzipped size of each artifact, with the total against Lambda's
+250 MB limit for a function and its layers together (``--sizes``), and checks or writes requirements.txt.
+Tests and benchmarks build with the same ``sam build`` for this machine's Python (``build(out, "3.11")``):
+the layer's Makefile takes ``PYTHON_VERSION`` from the environment.
 """
 
 from __future__ import annotations
@@ -104,43 +105,33 @@ def makefile_resources(template: dict[str, Any] | None = None) -> list[tuple[str
     return sorted(found, key=lambda r: (r[1] != "layer", r[0]))
 
 
-def build_one(logical_id: str, source: Path, out: Path, python_version: str = "3.12") -> Path:
-    """Run ``make build-<LogicalId>`` of ``source``'s Makefile into ``out/<LogicalId>`` (what sam build runs)."""
-    target = out / logical_id
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    env = {**os.environ, "ARTIFACTS_DIR": str(target)}
-    args = [f"ARTIFACTS_DIR={target}", f"PYTHON_VERSION={python_version}"]
-    if (source / "requirements.txt").exists():
-        args += [f"PIP={pip_command()}", f"PYC_PYTHON={python_of(python_version) or ''}"]
-    subprocess.run(["make", "--no-print-directory", "-C", str(source), f"build-{logical_id}", *args],
-                   check=True, env=env)
-    return target
+def sam() -> str:
+    """The SAM CLI: the Makefile's own (.tools/sam), else one on PATH."""
+    for found in (str(ROOT / ".tools" / "sam" / "bin" / "sam"), shutil.which("sam")):
+        if found and Path(found).exists():
+            return found
+    raise RuntimeError("SAM CLI not found: `make build` (or `make test`) installs it into .tools/sam")
 
 
-def built_template(artifacts: list[Artifact]) -> str:
-    """template.yaml with each CodeUri/ContentUri pointing at its artifact folder, as sam build writes it."""
-    text = TEMPLATE.read_text(encoding="utf-8")
-    for artifact in artifacts:
-        relative = artifact.source.relative_to(ROOT).as_posix()
-        pattern = re.compile(rf"^(\s*(?:CodeUri|ContentUri):\s*)[\"']?{re.escape(relative)}/?[\"']?\s*$", re.M)
-        text, n = pattern.subn(rf"\g<1>{artifact.logical_id}", text)
-        if n != 1:
-            raise RuntimeError(f"{artifact.logical_id}: expected one CodeUri/ContentUri {relative!r}, found {n}")
-    return text
+def build(out: Path = OUT, python_version: str = "3.12") -> list[Artifact]:
+    """``sam build`` into ``out``, the layer's wheels for ``python_version``; the artifacts it made.
+
+    Anything but the runtime's own build into .aws-sam/build is built without SAM's cache: the cache is
+    keyed on the sources, not on the Python the wheels are for."""
+    cached = out == OUT and python_version == "3.12"
+    env = {**os.environ, "SAM_CLI_TELEMETRY": "0", "PYTHON_VERSION": python_version, "PIP": pip_command(),
+           "PYC_PYTHON": python_of(python_version) or ""}
+    subprocess.run([sam(), "build", "--template-file", str(TEMPLATE), "--build-dir", str(out),
+                    "--cached" if cached else "--no-cached", "--parallel"],
+                   check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL if not cached else None)
+    return built_artifacts(out)
 
 
-def build(out: Path = OUT, python_version: str = "3.12", only: set[str] | None = None) -> list[Artifact]:
-    out.mkdir(parents=True, exist_ok=True)
-    artifacts = []
-    for logical_id, kind, source in makefile_resources():
-        if only and logical_id not in only:
-            continue
-        path = build_one(logical_id, source, out, python_version)
-        artifacts.append(Artifact(logical_id, kind, source, path))
-    if not only:
-        (out / "template.yaml").write_text(built_template(artifacts), encoding="utf-8")
-    return artifacts
+def built_artifacts(out: Path = OUT) -> list[Artifact]:
+    missing = [i for i, _, _ in makefile_resources() if not (out / i).is_dir()]
+    if missing:
+        raise RuntimeError(f"not built yet: {missing}; run `make build`")
+    return [Artifact(i, kind, source, out / i) for i, kind, source in makefile_resources()]
 
 
 def size_table(artifacts: list[Artifact]) -> list[dict[str, Any]]:
@@ -175,22 +166,26 @@ def print_sizes(artifacts: list[Artifact]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lindungi_dev.build", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=OUT, help="where the artifacts go (default .aws-sam/build)")
-    parser.add_argument("--python-version", default="3.12", help="wheels for this Python (default: the runtime's)")
-    parser.add_argument("--requirements", action="store_true",
-                        help="only regenerate layers/lindungi/requirements.txt from uv.lock")
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--requirements", action="store_true",
+                      help="regenerate layers/lindungi/requirements.txt from uv.lock")
+    what.add_argument("--check-requirements", action="store_true",
+                      help="fail if layers/lindungi/requirements.txt is out of date with uv.lock (before sam build)")
+    what.add_argument("--sizes", action="store_true", help="the unzipped size of each artifact sam build made")
+    parser.add_argument("--out", type=Path, default=OUT, help="sam build's build dir (default .aws-sam/build)")
     args = parser.parse_args(argv)
     if args.requirements:
         REQUIREMENTS.write_text(requirements_text(), encoding="utf-8")
         print(f"wrote {REQUIREMENTS.relative_to(ROOT)}")
         return 0
-    if REQUIREMENTS.read_text(encoding="utf-8") != requirements_text():
-        print("layers/lindungi/requirements.txt is out of date with uv.lock: run `make requirements`", file=sys.stderr)
-        return 1
-    artifacts = build(args.out, args.python_version)
-    ok = print_sizes(artifacts)
-    print(f"built {len(artifacts)} artifacts and {args.out / 'template.yaml'}; deploy with "
-          f"`sam deploy --guided` (it reads .aws-sam/build/template.yaml)")
+    if args.check_requirements:
+        if REQUIREMENTS.read_text(encoding="utf-8") != requirements_text():
+            print("layers/lindungi/requirements.txt is out of date with uv.lock: run `make requirements`",
+                  file=sys.stderr)
+            return 1
+        return 0
+    ok = print_sizes(built_artifacts(args.out))
+    print(f"deploy with `sam deploy` (settings in samconfig.toml; it deploys {args.out / 'template.yaml'})")
     return 0 if ok else 1
 
 

@@ -146,12 +146,21 @@ class Grant:
         return any(pattern == "*" or fnmatch.fnmatchcase(resource, pattern) for pattern in self.resources)
 
 
-def grants(stack: Stack, function: str) -> list[Grant]:
-    """The Allow statements of a function's inline ``Policies`` (SAM adds the event sources' own)."""
-    found = []
+def policy_documents(stack: Stack, function: str) -> Iterator[dict[str, Any]]:
+    """A function's ``Policies``: inline documents, and the template's managed policies it names (``!Ref``)."""
     for policy in stack.resources[function]["Properties"].get("Policies", []):
-        if not isinstance(policy, dict) or "Statement" not in policy:
-            continue
+        if isinstance(policy, dict) and "Statement" in policy:
+            yield policy
+        elif isinstance(policy, dict) and "Ref" in policy:
+            managed = stack.resources.get(policy["Ref"], {})
+            if managed.get("Type") == "AWS::IAM::ManagedPolicy":
+                yield managed["Properties"]["PolicyDocument"]
+
+
+def grants(stack: Stack, function: str) -> list[Grant]:
+    """The Allow statements of a function's ``Policies`` (SAM adds the event sources' own)."""
+    found = []
+    for policy in policy_documents(stack, function):
         for statement in policy["Statement"]:
             if statement.get("Effect") != "Allow":
                 continue

@@ -175,17 +175,16 @@ def notice_outcomes(emu: Emulator) -> Counter[str]:
     """Notices by status. A Scan, acceptable for a local summary; the planner itself never scans."""
     dynamodb = emu.client("dynamodb")
     counts: Counter[str] = Counter()
-    kwargs: dict[str, Any] = {"TableName": emu.stack.physical("NoticesTable"),
-                              "ProjectionExpression": "pk, #s", "ExpressionAttributeNames": {"#s": "status"}}
-    while True:
-        page = dynamodb.scan(**kwargs)
+    pages = dynamodb.get_paginator("scan").paginate(
+        TableName=emu.stack.physical("NoticesTable"), ProjectionExpression="pk, #s",
+        ExpressionAttributeNames={"#s": "status"},
+    )
+    for page in pages:
         for raw in page.get("Items", []):
             item = deserialize(raw)
             if item["pk"].startswith("NOTICE#"):
                 counts[item["status"]] += 1
-        if "LastEvaluatedKey" not in page:
-            return counts
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return counts
 
 
 def run_reminders(emu: Emulator, days: list[date],

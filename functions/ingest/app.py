@@ -9,7 +9,6 @@ days given here.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import boto3
@@ -24,18 +23,21 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from lindungi.intake.ingest import Ingestor, Outcome, Upload, decode_key, idempotency_config
 from lindungi.logs import get_logger, masked_errors
 from lindungi.metrics import emit_single
+from lindungi.settings import IngestSettings
 
 logger = get_logger()
 metrics = Metrics()
 tracer = Tracer()
 
-idempotency = idempotency_config(expires_after_days=int(os.environ.get("IDEMPOTENCY_DAYS", "90")))
+settings = IngestSettings.from_env()
+idempotency = idempotency_config(expires_after_days=settings.idempotency_days)
 ingestor = Ingestor(
     s3=boto3.client("s3"),
     dynamodb=boto3.client("dynamodb"),
-    table=os.environ["WORKERS_TABLE"],
-    persistence=DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE"]),
+    table=settings.workers_table,
+    persistence=DynamoDBPersistenceLayer(table_name=settings.idempotency_table),
     idempotency=idempotency,
+    limits=settings.limits,
 )
 
 

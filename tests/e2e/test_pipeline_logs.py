@@ -75,6 +75,23 @@ def test_no_nik_phone_or_name_of_the_sample_in_clear(
     assert re.findall(r"(?<![0-9A-Za-z])\d{16}(?![0-9A-Za-z])", text) == []
 
 
+def test_upload_names_are_logged_only_as_masked_keys(
+    pipeline: dict[str, Any], capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Staff name files after people; the functions' logs carry ``mask_key`` of each key, never the name."""
+    from lindungi.logs import mask_key
+
+    captured = capfd.readouterr()
+    text = pipeline["logs"] + captured.out + captured.err
+    # The Logger's lines reach the demo's log file unless an earlier test of this process set up its stream.
+    ingest_lines = [line for line in text.splitlines() if '"correlation_id":"incoming/' in line]
+    for upload in demo.make_lists(RENTAN, SAWIT):
+        name = upload.key.rsplit("/", 1)[1]
+        assert name not in text, name
+        if ingest_lines:
+            assert any(mask_key(upload.key) in line for line in ingest_lines), mask_key(upload.key)
+
+
 def test_every_aws_call_of_every_function_is_granted(pipeline: dict[str, Any]) -> None:
     recorder = pipeline["recorder"]
     assert missing_grants(recorder.stack, recorder.calls) == []

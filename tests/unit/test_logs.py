@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from lindungi.logs import get_logger, redact
+from lindungi.logs import get_logger, mask_key, mask_keys, redact
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,6 +47,19 @@ PHONE_CLEAR = re.compile(r"(?:\+?62|0)[\s-]?8\d{1,2}[\s-]?\d{3,4}[\s-]?\d{3,4}")
         pytest.param("%2B6281234567890", "%2B62812****7890", id="phone-url-encoded"),
         pytest.param("0857123456", "0857****3456", id="phone-short-mobile"),
         pytest.param("HP 081234567890 / 085712345678", "HP 0812****7890 / 0857****5678", id="two-phones"),
+        pytest.param("6172/0145/0985/0003", "6172********0003", id="nik-slashed"),
+        pytest.param("6172\u20110145\u20110985\u20110003", "6172********0003", id="nik-non-breaking-hyphens"),
+        pytest.param("6172\u00a00145\u00a00985\u00a00003", "6172********0003", id="nik-no-break-spaces"),
+        pytest.param("6172 - 0145 - 0985 - 0003", "6172********0003", id="nik-spaced-dashes"),
+        pytest.param("0812.3456.7890", "0812****7890", id="phone-dotted"),
+        pytest.param("(0812) 3456 7890", "0812****7890", id="phone-parenthesised-prefix"),
+        pytest.param("+62 (812) 3456-7890", "+62812****7890", id="phone-parenthesised-operator"),
+        pytest.param("+62-812-3456-7890", "+62812****7890", id="phone-e164-dashed"),
+        pytest.param("0812\u20113456\u20117890", "0812****7890", id="phone-non-breaking-hyphens"),
+        pytest.param("0812\u20133456\u20137890", "0812****7890", id="phone-en-dashes"),
+        pytest.param("0812/3456/7890", "0812****7890", id="phone-slashed"),
+        pytest.param("Telp.081234567890", "Telp.0812****7890", id="phone-after-abbreviation"),
+        pytest.param("SITI AMINAH (0812) 3456 7890.csv", "SITI AMINAH 0812****7890.csv", id="phone-in-file-name"),
     ],
 )
 def test_redact_masks_niks_and_phones(text: str, masked: str) -> None:
@@ -60,10 +75,126 @@ def test_redact_masks_niks_and_phones(text: str, masked: str) -> None:
         pytest.param("incoming/pekerja-rentan/daftar 2025.xlsx#3HL4kqtJlcpXroDTDmJ", id="s3-key-and-version"),
         pytest.param("6172********0003 +62812****7890", id="already-masked"),
         pytest.param("12345678901234567", id="17-digit-number"),
+        pytest.param('{"duration_ms":0.8123456789,"ratio":0.6172014509850003}', id="decimals-of-floats"),
+        pytest.param("2025/05/31 09:00:00.123", id="date-and-time"),
     ],
 )
 def test_redact_leaves_what_is_not_personal(text: str) -> None:
     assert redact(text) == text
+
+
+# ------------------------------------------------------------------------------- any spelling, any text
+# Between two groups of digits: what people and spreadsheets put there.
+SEPARATORS = ["", " ", ".", "-", "/", "\u2011", "\u2010", "\u2013", "\u2212", "\u00a0", "\u202f", " - ", ". "]
+# Text around a number: anything but digits (a digit next to it makes a longer number, not a NIK or phone),
+# and not "*" (what a masked number is made of).
+TEXT = st.text(st.characters(blacklist_categories=("Nd", "Cs"), blacklist_characters="*"), max_size=30)
+
+
+@st.composite
+def niks(draw: st.DrawFn) -> tuple[str, str]:
+    digits = draw(st.from_regex(r"[1-9]\d{15}", fullmatch=True).filter(str.isascii))
+    groups = [digits[i:i + 4] for i in range(0, 16, 4)]
+    spelled = groups[0] + "".join(draw(st.sampled_from(SEPARATORS)) + g for g in groups[1:])
+    return digits, spelled
+
+
+@st.composite
+def phones(draw: st.DrawFn) -> tuple[str, str]:
+    operator = draw(st.from_regex(r"8[1-9]\d", fullmatch=True).filter(str.isascii))
+    rest = draw(st.from_regex(r"\d{7,8}", fullmatch=True).filter(str.isascii))
+    groups = [rest[:-4], rest[-4:]]
+    body = "".join(draw(st.sampled_from(SEPARATORS)) + g for g in groups)
+    prefix = draw(st.sampled_from(["0{op}", "({op})", "(0{op})", "62{op}", "+62{op}", "+62 {op}", "+62 ({op})",
+                                   "+62-{op}", "%2B62{op}", "0 {op}"]))
+    return "0" + operator + rest, prefix.replace("{op}", operator) + body
+
+
+@given(before=TEXT, number=st.one_of(niks(), phones()), after=TEXT)
+def test_any_nik_or_phone_in_any_spelling_inside_any_text_is_redacted(
+    before: str, number: tuple[str, str], after: str
+) -> None:
+    digits, spelled = number
+    out = redact(f"{before} {spelled} {after}")
+    left = re.sub(r"\D", "", out)  # only the number's digits: the text around it has none
+    national = digits.lstrip("0")
+    assert national not in left, f"{spelled!r} -> {out!r}"
+    assert "****" in out
+
+
+# ------------------------------------------------------------------------------- S3 keys
+
+
+@pytest.mark.parametrize(
+    ("key", "shape"),
+    [
+        pytest.param("incoming/pekerja-rentan/SITI AMINAH (0812) 3456 7890.csv",
+                     r"incoming/pekerja-rentan/#[0-9a-f]{6}\.csv", id="name-and-phone"),
+        pytest.param("incoming/pekerja-sawit/daftar 2025.XLSX", r"incoming/pekerja-sawit/#[0-9a-f]{6}\.xlsx",
+                     id="upper-ext"),
+        pytest.param("incoming/pekerja-rentan/sub folder/A. Rahman", r"incoming/pekerja-rentan/#[0-9a-f]{6}",
+                     id="subfolder-no-extension"),
+        pytest.param("incoming/x.pdf", r"incoming/#[0-9a-f]{6}\.pdf", id="no-program-folder"),
+        pytest.param("reports/pekerja-rentan/daftar.xlsx.json", r"reports/pekerja-rentan/#[0-9a-f]{6}\.xlsx\.json",
+                     id="report"),
+        pytest.param("reports/pekerja-rentan/daftar.xlsx.perbaikan.xlsx",
+                     r"reports/pekerja-rentan/#[0-9a-f]{6}\.xlsx\.perbaikan\.xlsx", id="fix-workbook"),
+    ],
+)
+def test_mask_key_keeps_folder_and_extension_and_hashes_the_name(key: str, shape: str) -> None:
+    masked = mask_key(key)
+    assert re.fullmatch(shape, masked), masked
+    assert mask_key(key) == masked, "stable"
+    assert redact(masked) == masked and _clear(masked) == []
+
+
+def test_a_report_key_hashes_like_its_upload_and_other_names_differ() -> None:
+    from lindungi.intake.ingest import report_keys
+
+    key = "incoming/pekerja-rentan/SITI AMINAH (0812) 3456 7890.xlsx"
+    digest = mask_key(key).split("#")[1][:6]
+    assert [mask_key(k).split("#")[1][:6] for k in report_keys(key)] == [digest, digest]
+    assert mask_key("incoming/pekerja-rentan/SITI AMINAH.xlsx").split("#")[1][:6] != digest
+    assert mask_key("not/ours.csv") == "not/ours.csv"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        pytest.param("incoming/p/BUDI.csv#v1", "{incoming/p/BUDI.csv}#v1", id="correlation-id"),
+        pytest.param("NoSuchKey: incoming/p/BUDI SANTOSO.xlsx: gone", "NoSuchKey: {incoming/p/BUDI SANTOSO.xlsx}: gone",
+                     id="inside-an-error"),
+        pytest.param("key 'reports/p/BUDI.pdf.json' written", "key '{reports/p/BUDI.pdf.json}' written", id="quoted"),
+        pytest.param("lists/incoming/p/x.csv", "lists/incoming/p/x.csv", id="not-at-a-key-start"),
+    ],
+)
+def test_mask_keys_finds_keys_inside_text(text: str, masked: str) -> None:
+    expected = re.sub(r"\{([^}]*)\}", lambda m: mask_key(m[1]), masked)
+    assert mask_keys(text) == expected
+
+
+def test_operators_can_find_a_masked_key_again(capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from lindungi.ops.cli import main
+
+    keys = ["incoming/pekerja-rentan/SITI AMINAH.xlsx", "incoming/pekerja-rentan/BUDI.csv"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(keys) + "\n"))
+    assert main(["mask-key"]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"{mask_key(k)}\t{k}" for k in keys]
+
+
+def test_an_outcome_logged_whole_carries_only_masked_keys() -> None:
+    """The ingest handler logs ``outcome.to_dict()`` and sets the key as correlation id: no call site masks."""
+    logger, stream = _capture()
+    key = "incoming/pekerja-rentan/SITI AMINAH (0812) 3456 7890.csv"
+    logger.set_correlation_id(f"{key}#3HL4kqtJlcpXroDTDmJ")
+    report_key = f"reports/pekerja-rentan/{key.rsplit('/', 1)[1]}.json"
+    logger.info("file processed", extra={"outcome": {"key": key, "report_key": report_key, "program": "p"}})
+    line = json.loads(stream.getvalue())
+    assert "SITI" not in stream.getvalue() and "AMINAH" not in stream.getvalue()
+    assert line["outcome"]["key"] == mask_key(key)
+    assert line["correlation_id"] == f"{mask_key(key)}#3HL4kqtJlcpXroDTDmJ"
+    assert line["outcome"]["report_key"].split("#")[1] == mask_key(key).split("#")[1] + ".json"
 
 
 def _capture(service: str = "test") -> tuple[Any, io.StringIO]:
@@ -87,7 +218,8 @@ def test_message_extra_and_correlation_id_are_masked() -> None:
     assert _clear(stream.getvalue()) == []
     assert line["nik"] == "6172********0003"
     assert line["contact"]["phone"] == "0812****7890"
-    assert line["correlation_id"] == "incoming/pekerja-rentan/6172********0003.xlsx#v1"
+    assert line["correlation_id"] == f"{mask_key(f'incoming/pekerja-rentan/{NIK}.xlsx')}#v1"
+    assert NIK[:4] not in line["correlation_id"], "the key's name part is hashed, not masked digit by digit"
 
 
 def test_exception_message_and_traceback_are_masked() -> None:
@@ -118,7 +250,8 @@ def test_a_dlq_record_logged_whole_is_masked() -> None:
     logger.error("failed event", extra={"dlq_record": record})
     logger.error(json.dumps(record))  # and as a JSON string inside the message
     output = stream.getvalue()
-    assert output.count("6172********0003") >= 8
+    assert output.count("6172********0003") >= 6  # and twice the key, hashed: incoming/pekerja-sawit/#....csv
+    assert output.count(mask_key(f"incoming/pekerja-sawit/{NIK}.csv")) == 2
     assert _clear(output) == []
 
 

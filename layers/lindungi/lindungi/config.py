@@ -3,13 +3,13 @@
 Programs (months, quota, default TMT, reminder stages) are data shipped with
 the code in ``programs.json``: a new program or budget year is a change to
 that file, not to code. Limits and resource names come from environment
-variables, which ``template.yaml`` sets for every function.
+variables, read in ``lindungi.settings`` (``Limits`` is there, and kept
+importable from here).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -18,6 +18,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from lindungi.reminders import sms
+from lindungi.settings import Limits, ProgramsSettings
+
+__all__ = ["Limits", "Program", "Programs", "Reminders", "load_programs", "programs"]
 
 
 @dataclass(frozen=True)
@@ -121,35 +124,8 @@ def load_programs(text: str) -> Programs:
 @cache
 def programs() -> Programs:
     """The shipped programs, or the file named by ``LINDUNGI_PROGRAMS_FILE``."""
-    override = os.environ.get("LINDUNGI_PROGRAMS_FILE")
+    override = ProgramsSettings.from_env().programs_file
     if override:
         with open(override, encoding="utf-8") as f:
             return load_programs(f.read())
     return load_programs(resources.files(__package__).joinpath("programs.json").read_text("utf-8"))
-
-
-def _int_env(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Checked before the expensive work starts; over any of them is ``file_too_large``."""
-
-    max_file_bytes: int = 50 * 1024 * 1024
-    max_rows: int = 150_000
-    max_pdf_pages: int = 1_500
-    max_unzipped_bytes: int = 400 * 1024 * 1024
-    max_line_bytes: int = 1024 * 1024
-
-    @classmethod
-    def from_env(cls) -> Limits:
-        d = cls()
-        return cls(
-            max_file_bytes=_int_env("MAX_FILE_MB", d.max_file_bytes // 2**20) * 2**20,
-            max_rows=_int_env("MAX_ROWS", d.max_rows),
-            max_pdf_pages=_int_env("MAX_PDF_PAGES", d.max_pdf_pages),
-            max_unzipped_bytes=_int_env("MAX_UNZIPPED_MB", d.max_unzipped_bytes // 2**20) * 2**20,
-            max_line_bytes=_int_env("MAX_LINE_KB", d.max_line_bytes // 1024) * 1024,
-        )

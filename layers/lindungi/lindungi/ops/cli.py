@@ -7,6 +7,8 @@
                                          WORKERS_TABLE, NOTICES_TABLE, REMINDER_QUEUE_URL as the planner reads)
     replay [--queue-url URL] [--dry-run]  re-invoke the failed ingestions in IngestFailedQueue (lindungi.ops.replay)
     optout add|remove NUMBER [--reason]  the staff opt-out list: a worker who asked at the branch not to be texted
+    mask-key [KEY ...]                   each S3 key as the logs show it (keys from stdin if none given), so a
+                                         masked key in a log line can be found in a bucket listing
 """
 
 from __future__ import annotations
@@ -31,17 +33,17 @@ def _check(args: argparse.Namespace) -> int:
 
 def _remind(args: argparse.Namespace) -> int:
     import json
-    import os
     from datetime import date
 
     import boto3
 
     from lindungi.config import programs
-    from lindungi.reminders.planner import Planner, PlannerSettings, run_time
+    from lindungi.reminders.planner import Planner, run_time
+    from lindungi.settings import PlannerSettings, environ
 
-    env = dict(os.environ)
-    if args.dry_run:
-        env.setdefault("REMINDER_QUEUE_URL", "")
+    env = environ()
+    if args.dry_run:  # a preview queues nothing
+        env["REMINDER_QUEUE_URL"] = env.get("REMINDER_QUEUE_URL") or "(dry run: nothing is queued)"
     settings = PlannerSettings.from_env(env)
     if args.max is not None:
         settings = PlannerSettings(**{**settings.__dict__, "max_per_run": args.max})
@@ -53,23 +55,33 @@ def _remind(args: argparse.Namespace) -> int:
 
 
 def _optout(args: argparse.Namespace) -> int:
-    import os
 
     import boto3
 
     from lindungi import phone
     from lindungi.ops import optout
+    from lindungi.settings import OptOutSettings
 
     number = phone.normalize(args.number)
     if number.e164 is None:
         print(f"not a phone number: {args.number!r}", file=sys.stderr)
         return 2
-    table = os.environ["NOTICES_TABLE"]
+    table = OptOutSettings.from_env().notices_table
     if args.action == "add":
         optout.add_opt_out(boto3.client("dynamodb"), table, number.e164, reason=args.reason)
     else:
         optout.remove_opt_out(boto3.client("dynamodb"), table, number.e164)
     print(f"{args.action}: {phone.mask(number.e164)}")
+    return 0
+
+
+def _mask_key(args: argparse.Namespace) -> int:
+    from lindungi.logs import mask_key
+
+    keys = args.keys or [line.rstrip("\n") for line in sys.stdin]
+    for key in keys:
+        if key.strip():
+            print(f"{mask_key(key)}\t{key}")
     return 0
 
 
@@ -96,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     optout.add_argument("number", help="as staff write it: 0812-3456-7890, +62 812 ...")
     optout.add_argument("--reason", default="", help="e.g. 'minta berhenti di kantor cabang'")
     optout.set_defaults(run=_optout)
+    mask = commands.add_parser("mask-key", help="S3 keys as the logs show them (incoming/<program>/#<hash>.<ext>)")
+    mask.add_argument("keys", nargs="*", help="keys; none: one per line on stdin")
+    mask.set_defaults(run=_mask_key)
     from lindungi.ops.replay import add_parser as replay
 
     replay(commands)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -143,7 +142,9 @@ def lambda_invoker(client: Any) -> Invoke:
 def _run(args: argparse.Namespace) -> int:
     import boto3
 
-    queue_url = args.queue_url or os.environ.get("INGEST_FAILED_QUEUE_URL")
+    from lindungi.settings import ReplaySettings
+
+    queue_url = args.queue_url or ReplaySettings.from_env().queue_url
     if not queue_url:
         print("replay: give --queue-url or set INGEST_FAILED_QUEUE_URL (the stack output IngestFailedQueueUrl)")
         return 2

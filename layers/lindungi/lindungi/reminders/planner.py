@@ -37,7 +37,6 @@ slip, a 1-day notice goes on its end date at the latest).
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -58,6 +57,7 @@ from lindungi.reminders.notices import (
     serialize,
 )
 from lindungi.reminders.window import Window
+from lindungi.settings import PlannerSettings
 from lindungi.workers import END_DATE_INDEX, remind_key
 
 _T = TypeVar("_T")
@@ -90,32 +90,6 @@ def event_time(event: Mapping[str, Any], default: datetime | None = None) -> dat
     if raw:
         return datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
     return default or datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class PlannerSettings:
-    workers_table: str
-    notices_table: str
-    queue_url: str
-    max_per_run: int = 5000
-    """Ceiling on messages a run puts on the queue (each is at most one SMS)."""
-    outbox_grace: timedelta = timedelta(minutes=15)
-    threads: int = 1
-    """Transactions in flight at once. One is enough (a full day's 3,000 notices take about a minute) and is
-    what moto, which is not thread-safe inside a transaction, can emulate; raise it with ``PLANNER_THREADS``."""
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> PlannerSettings:
-        """From the variables template.yaml sets for PlannerFunction."""
-        env = os.environ if env is None else env
-        return cls(
-            workers_table=env["WORKERS_TABLE"],
-            notices_table=env["NOTICES_TABLE"],
-            queue_url=env["REMINDER_QUEUE_URL"],
-            max_per_run=int(env.get("MAX_SMS_PER_RUN") or cls.max_per_run),
-            outbox_grace=timedelta(minutes=int(env.get("OUTBOX_GRACE_MINUTES") or 15)),
-            threads=int(env.get("PLANNER_THREADS") or 1),
-        )
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,10 @@ The ordering that makes it at most once is written out in ``lindungi.reminders.n
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -28,33 +27,11 @@ from lindungi.reminders.notices import (
     serialize,
 )
 from lindungi.reminders.window import Window
+from lindungi.settings import SenderSettings
 from lindungi.workers import worker_pk
 
 # SNS answers that retrying will not change: recorded as failed at once.
 PERMANENT_ERRORS = frozenset({"InvalidParameter", "InvalidParameterValue", "ValidationError"})
-
-
-@dataclass(frozen=True)
-class SenderSettings:
-    notices_table: str
-    workers_table: str
-    queue_url: str | None = None
-    max_receive_count: int = 5
-    """The queue's redrive ``maxReceiveCount``: on that receive a failure is final (recorded, then the DLQ)."""
-    lease: timedelta = timedelta(minutes=3)
-    """How long a claim protects a notice: above the sender's timeout, below the queue's visibility timeout."""
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> SenderSettings:
-        """From the variables template.yaml sets for SenderFunction."""
-        env = os.environ if env is None else env
-        return cls(
-            notices_table=env["NOTICES_TABLE"],
-            workers_table=env["WORKERS_TABLE"],
-            queue_url=env.get("REMINDER_QUEUE_URL") or None,
-            max_receive_count=int(env.get("MAX_RECEIVE_COUNT") or 5),
-            lease=timedelta(seconds=int(env.get("CLAIM_LEASE_SECONDS") or 180)),
-        )
 
 
 @dataclass(frozen=True)

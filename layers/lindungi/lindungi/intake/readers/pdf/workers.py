@@ -27,6 +27,7 @@ from lindungi.intake.readers.base import FileFailure
 from lindungi.intake.readers.pdf import glyphs
 from lindungi.intake.readers.pdf.page import PageText
 from lindungi.outcomes import FileError
+from lindungi.settings import PdfSettings
 
 MIN_PAGES_FOR_WORKERS = 4
 """Below this, starting processes costs more than it saves."""
@@ -102,9 +103,9 @@ def _send_quietly(conn: Connection, message: Failed) -> None:
 
 def worker_count() -> int:
     """Worker processes to use: ``PDF_WORKERS`` if set, else the CPUs this process may run on."""
-    configured = os.environ.get(WORKERS_ENV, "")
-    if configured.strip().isdigit():
-        return max(1, int(configured))
+    configured = PdfSettings.from_env().workers
+    if configured > 0:
+        return configured
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux

@@ -1,0 +1,206 @@
+"""Every environment variable the code reads, read here: typed, each default stated once.
+
+Each function has one settings class, read once at cold start by its handler (``IngestSettings.from_env()``)
+and passed on; tests build the same classes directly (``PlannerSettings(workers_table=..., ...)``). A field
+names its variable with ``env(NAME, default)``; a blank or missing variable means the default, and a field
+without a default must be set. ``FUNCTION_SETTINGS`` maps each function of template.yaml to its class, and
+tests/integration/test_settings.py checks the template against it: every variable a function's settings
+read is set for that function, none is set that nothing reads, and the template's values agree with the
+defaults here. Variables read by libraries (``POWERTOOLS_*`` by Powertools, ``AWS_*`` by botocore) are
+theirs, not ours.
+
+A new function: one class here (its fields, ``env(...)`` each), one line in ``FUNCTION_SETTINGS``, and its
+variables in its ``Environment`` in template.yaml.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Self
+
+_VAR = "lindungi.env"
+_NESTED = "lindungi.nested"
+MB = 2**20
+
+LIBRARY_PREFIXES = ("POWERTOOLS_", "AWS_")
+"""Variables read by Powertools and botocore themselves (log level, metrics namespace, retry mode)."""
+
+
+class SettingsError(ValueError):
+    """A variable missing (and without a default) or not of its type."""
+
+
+@dataclass(frozen=True)
+class Var:
+    """An environment variable, and how its text becomes the field's value."""
+
+    name: str
+    parse: Callable[[str], Any]
+
+
+def env(name: str, default: Any = dataclasses.MISSING, parse: Callable[[str], Any] = str) -> Any:
+    """A settings field read from the variable ``name`` (``parse`` turns its text into the field's type)."""
+    return field(default=default, metadata={_VAR: Var(name, parse)})
+
+
+def nested(cls: type[Settings]) -> Any:
+    """A settings field that is a group of its own (``IngestSettings.limits``), read from the same environment."""
+    return field(default_factory=cls, metadata={_NESTED: cls})
+
+
+def megabytes(text: str) -> int:
+    return int(text) * MB
+
+
+def kilobytes(text: str) -> int:
+    return int(text) * 1024
+
+
+def minutes(text: str) -> timedelta:
+    return timedelta(minutes=int(text))
+
+
+def seconds(text: str) -> timedelta:
+    return timedelta(seconds=int(text))
+
+
+class Settings:
+    """Base of the settings classes (frozen dataclasses whose fields are ``env(...)`` or ``nested(...)``)."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
+        """The settings from ``env`` (default: this process's environment)."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+            if _NESTED in f.metadata:
+                values[f.name] = f.metadata[_NESTED].from_env(env)
+                continue
+            var: Var = f.metadata[_VAR]
+            raw = (env.get(var.name) or "").strip()
+            if not raw:
+                if f.default is dataclasses.MISSING:
+                    raise SettingsError(f"{cls.__name__}: {var.name} must be set")
+                continue
+            try:
+                values[f.name] = var.parse(raw)
+            except ValueError as error:
+                raise SettingsError(f"{cls.__name__}: {var.name}={raw!r} is not valid ({error})") from None
+        return cls(**values)
+
+    @classmethod
+    def variables(cls) -> dict[str, tuple[Var, Any]]:
+        """Every variable these settings read -> (the variable, its default or ``dataclasses.MISSING``)."""
+        found: dict[str, tuple[Var, Any]] = {}
+        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+            if _NESTED in f.metadata:
+                found.update(f.metadata[_NESTED].variables())
+            else:
+                found[f.metadata[_VAR].name] = (f.metadata[_VAR], f.default)
+        return found
+
+
+# ------------------------------------------------------------------------------- groups
+
+
+@dataclass(frozen=True)
+class Limits(Settings):
+    """Checked before the expensive work starts; over any of them is ``file_too_large``."""
+
+    max_file_bytes: int = env("MAX_FILE_MB", 50 * MB, megabytes)
+    max_rows: int = env("MAX_ROWS", 150_000, int)
+    max_pdf_pages: int = env("MAX_PDF_PAGES", 1_500, int)
+    max_unzipped_bytes: int = env("MAX_UNZIPPED_MB", 400 * MB, megabytes)
+    """Decompressed content of one .xlsx (zip bombs stop here)."""
+    max_line_bytes: int = env("MAX_LINE_KB", 1024 * 1024, kilobytes)
+    """One CSV line."""
+
+
+@dataclass(frozen=True)
+class PdfSettings(Settings):
+    workers: int = env("PDF_WORKERS", 0, int)
+    """Worker processes reading a PDF's pages; 0: one per CPU this process may use, at most 4. Read per file
+    (``intake.readers.pdf.worker_count``), so a benchmark can compare counts in one process."""
+
+
+@dataclass(frozen=True)
+class ProgramsSettings(Settings):
+    programs_file: str | None = env("LINDUNGI_PROGRAMS_FILE", None)
+    """A programs.json to use instead of the shipped one (local runs and tests; never set in template.yaml)."""
+
+
+# ------------------------------------------------------------------------------- one per function
+
+
+@dataclass(frozen=True)
+class IngestSettings(Settings):
+    workers_table: str = env("WORKERS_TABLE")
+    idempotency_table: str = env("IDEMPOTENCY_TABLE")
+    idempotency_days: int = env("IDEMPOTENCY_DAYS", 90, int)
+    """How long an upload's content is remembered, so re-uploading the same bytes stores nothing twice."""
+    limits: Limits = nested(Limits)
+    pdf: PdfSettings = nested(PdfSettings)
+
+    @property
+    def idempotency_seconds(self) -> int:
+        return self.idempotency_days * 86_400
+
+
+@dataclass(frozen=True)
+class PlannerSettings(Settings):
+    workers_table: str = env("WORKERS_TABLE")
+    notices_table: str = env("NOTICES_TABLE")
+    queue_url: str = env("REMINDER_QUEUE_URL")
+    max_per_run: int = env("MAX_SMS_PER_RUN", 3000, int)
+    """Ceiling on messages a run puts on the queue (each is at most one SMS)."""
+    outbox_grace: timedelta = env("OUTBOX_GRACE_MINUTES", timedelta(minutes=15), minutes)
+    """How long a planned notice may sit in the outbox before a run queues it again."""
+    threads: int = env("PLANNER_THREADS", 1, int)
+    """Transactions in flight at once. One is enough (a full day's 3,000 notices take about a minute) and is
+    what moto, which is not thread-safe inside a transaction, can emulate."""
+
+
+@dataclass(frozen=True)
+class SenderSettings(Settings):
+    notices_table: str = env("NOTICES_TABLE")
+    workers_table: str = env("WORKERS_TABLE")
+    queue_url: str | None = env("REMINDER_QUEUE_URL", None)
+    max_receive_count: int = env("MAX_RECEIVE_COUNT", 5, int)
+    """The queue's redrive ``maxReceiveCount``: on that receive a failure is final (recorded, then the DLQ)."""
+    lease: timedelta = env("CLAIM_LEASE_SECONDS", timedelta(minutes=3), seconds)
+    """How long a claim protects a notice: above the sender's timeout, below the queue's visibility timeout."""
+
+
+FUNCTION_SETTINGS: dict[str, type[Settings]] = {
+    "IngestFunction": IngestSettings,
+    "PlannerFunction": PlannerSettings,
+    "SenderFunction": SenderSettings,
+}
+"""template.yaml's functions (logical ids) -> the settings each reads."""
+
+
+# ------------------------------------------------------------------------------- operators' commands
+
+
+@dataclass(frozen=True)
+class OptOutSettings(Settings):
+    """``python -m lindungi opt-out``."""
+
+    notices_table: str = env("NOTICES_TABLE")
+
+
+@dataclass(frozen=True)
+class ReplaySettings(Settings):
+    """``python -m lindungi replay``."""
+
+    queue_url: str | None = env("INGEST_FAILED_QUEUE_URL", None)
+    """The stack output IngestFailedQueueUrl (``--queue-url`` wins)."""
+
+
+def environ() -> dict[str, str]:
+    """A copy of this process's environment, for a command that adds to it before ``from_env``."""
+    return dict(os.environ)
