@@ -100,6 +100,8 @@ class Stack:
             return self.parameter(name)
         if name in self.physical_ids:
             return self.physical_ids[name]
+        if self.resources.get(name, {}).get("Type") == "AWS::Logs::LogGroup":
+            return str(self.resolve(self.resources[name]["Properties"]["LogGroupName"]))
         if name in self.resources:  # a function, layer or role: its local name
             return f"{self.name}-{name}"
         raise KeyError(f"!Ref {name}: not in template.yaml")
@@ -117,6 +119,22 @@ class Stack:
             return self.physical_ids[logical_id].rsplit(":", 1)[-1]
         raise KeyError(f"!GetAtt {logical_id}.{attribute}: not emulated")
 
+    def condition(self, name: str) -> bool:
+        """The template's condition ``name``, evaluated with the stack's parameters."""
+        return self._holds(self.template.get("Conditions", {})[name])
+
+    def _holds(self, expression: Any) -> bool:
+        (key, arg), = expression.items()
+        if key == "Condition":
+            return self.condition(arg)
+        if key == "Fn::Equals":
+            return bool(str(self.resolve(arg[0])) == str(self.resolve(arg[1])))
+        if key == "Fn::Not":
+            return not self._holds(arg[0])
+        if key in {"Fn::And", "Fn::Or"}:
+            return (all if key == "Fn::And" else any)(self._holds(a) for a in arg)
+        raise KeyError(f"condition {key}: not emulated")
+
     def resolve(self, value: Any) -> Any:
         """Evaluate the intrinsic functions in ``value`` against the local stack."""
         if isinstance(value, list):
@@ -125,6 +143,8 @@ class Stack:
             return value
         if len(value) == 1:
             (key, arg), = value.items()
+            if key == "Fn::If":
+                return self.resolve(arg[1] if self.condition(arg[0]) else arg[2])
             if key == "Ref":
                 return self._ref(arg)
             if key == "Fn::GetAtt":
@@ -334,6 +354,7 @@ class LambdaRunner:
         self.stack = stack
         self.session = session
         self._modules: dict[str, ModuleType] = {}
+        self._carrier: Any = None
 
     def env(self, function: str) -> dict[str, str]:
         return {**self.LOCAL_ENV, "AWS_LAMBDA_FUNCTION_NAME": f"{self.stack.name}-{function}",
@@ -395,6 +416,15 @@ class LambdaRunner:
             queue = next(q for q, a in self.stack.arns.items() if a == arn)
             self.session.client("sqs").send_message(QueueUrl=self.stack.physical(queue), MessageBody=json.dumps(record))
         return {"ok": False, "attempts": attempts, "error": f"{type(error).__name__}: {error}"}
+
+    def deliver_receipts(self) -> dict[str, int]:
+        """SNS's delivery-status records for each SMS published since the last call, delivered to the functions
+        subscribed to their log groups as CloudWatch Logs does (see ``lindungi_dev.sms_receipts``)."""
+        from . import sms_receipts
+
+        if self._carrier is None:
+            self._carrier = sms_receipts.Carrier()
+        return sms_receipts.deliver(self, self._carrier)
 
     def s3_subscriber(self, bucket_logical_id: str) -> str:
         for function, resource in self.stack.functions().items():

@@ -4,11 +4,13 @@ Key design (table ``NoticesTable``, hash key ``pk`` only)::
 
     pk = "NOTICE#<nik>#<program>#<TMT>#<stage>"   one notice: what is owed, then what happened
     pk = "OPTOUT#<e164>"                          a number staff were asked not to text
+    pk = "UNREACHABLE#<e164>"                     a number the carrier reported dead (permanent failure)
 
 The notice id is deterministic, so the same stage of the same cover is the
 same item whoever plans it and however often. The sparse index ``Outbox``
 (``outbox`` = "pending", ``planned_at``) holds notices planned but not yet
-known to be on the queue.
+known to be on the queue. The sparse index ``ByMessageId`` (``sns_message_id``)
+finds a sent notice from the carrier's receipt (``lindungi.reminders.receipts``).
 
 Life of a notice (``status``)::
 
@@ -18,6 +20,10 @@ Life of a notice (``status``)::
        |                  |   on the queue's last receive: failed (error), then the DLQ
        |                  +-- found still "sending" after the lease: failed (outcome_unknown)
        +-- no_phone | not_mobile | opted_out | superseded | expired   (no SNS call)
+       +-- number_failed: the number is on the UNREACHABLE list      (no SNS call)
+
+    sent --carrier's receipt--> delivered | carrier_failed
+       +-- temporary failure, first time, cover not ended: planned again (outbox, next day 08:00 WIB)
 
 Ordering, and why nothing is sent twice:
 
@@ -61,6 +67,8 @@ from lindungi import nik as nik_
 
 NOTICE_PREFIX = "NOTICE#"
 OPTOUT_PREFIX = "OPTOUT#"
+UNREACHABLE_PREFIX = "UNREACHABLE#"
+MESSAGE_INDEX = "ByMessageId"
 OUTBOX_INDEX = "Outbox"
 OUTBOX_PENDING = "pending"
 OUTCOME_UNKNOWN = "outcome_unknown"
@@ -84,6 +92,12 @@ class Status(StrEnum):
     EXPIRED = "expired"
     """The cover ended before the notice could go out; a reminder after the end helps no one."""
     FAILED = "failed"
+    DELIVERED = "delivered"
+    """The carrier reported the SMS delivered (SNS delivery status SUCCESS)."""
+    CARRIER_FAILED = "carrier_failed"
+    """SNS published it, the carrier did not deliver it: ``carrier_reason`` and ``carrier_class`` say why."""
+    NUMBER_FAILED = "number_failed"
+    """Not sent: the number failed permanently before (``UNREACHABLE#<e164>``) and staff have no new one yet."""
 
 
 TERMINAL = frozenset(Status) - {Status.PLANNED, Status.SENDING}
@@ -99,6 +113,10 @@ def notice_pk(notice: str) -> str:
 
 def optout_pk(e164: str) -> str:
     return OPTOUT_PREFIX + e164
+
+
+def unreachable_pk(e164: str) -> str:
+    return UNREACHABLE_PREFIX + e164
 
 
 def program_of(notice: str) -> str:

@@ -1,0 +1,97 @@
+"""Receipts: SNS's SMS delivery-status log events -> the carrier's outcome on each sent notice.
+
+CloudWatch Logs delivers both delivery-status log groups here (subscription filters in template.yaml), each
+invocation a gzip+base64 batch under ``awslogs.data``; Powertools' ``CloudWatchLogsEvent`` decodes it. All the
+work is ``lindungi.reminders.receipts`` (parse, classify, apply idempotently); a batch that fails is retried
+whole, which changes nothing twice. The records hold full phone numbers: the event is never logged, and the
+lines this function writes carry masked notice ids and masked numbers only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.utilities.data_classes import CloudWatchLogsEvent, event_source
+from aws_lambda_powertools.utilities.data_classes.cloud_watch_logs_event import CloudWatchLogsLogEvent
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from lindungi import phone
+from lindungi.config import programs
+from lindungi.logs import get_logger, masked_errors
+from lindungi.reminders.notices import mask_id
+from lindungi.reminders.receipts import Applied, NotAReceipt, Outcome, Receipt, Receipts, ReceiptSettings, parse
+
+logger = get_logger()
+metrics = Metrics()
+tracer = Tracer()
+
+receipts = Receipts(boto3.client("dynamodb"),
+                    ReceiptSettings.from_env(programs().timezone, programs().reminders.send_from_hour))
+
+PER_NOTICE = {
+    Outcome.DELIVERED: ("NoticeDelivered",),
+    # Every SMS the carrier did not deliver counts as failed, the one that is tried again too.
+    Outcome.CARRIER_FAILED: ("NoticeCarrierFailed",),
+    Outcome.RETRY_PLANNED: ("NoticeCarrierFailed", "NoticeCarrierRetried"),
+}
+PER_SERVICE = {Outcome.DUPLICATE: "ReceiptDuplicate", Outcome.UNKNOWN_MESSAGE: "ReceiptUnknownMessage"}
+
+
+def count(applied: Applied) -> None:
+    """Service-wide series feed the alarm; the per program and stage copies feed the dashboard."""
+    names = list(PER_NOTICE.get(applied.outcome, ()))
+    if applied.number_marked:
+        names.append("NumberMarkedUnreachable")
+    dimensions = {"program": applied.program or "unknown", "stage": str(applied.stage)}
+    for name in names:
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+        with single_metric(name=name, unit=MetricUnit.Count, value=1, default_dimensions=dimensions):
+            pass
+    if applied.outcome in PER_SERVICE:
+        metrics.add_metric(name=PER_SERVICE[applied.outcome], unit=MetricUnit.Count, value=1)
+
+
+def log(receipt: Receipt, applied: Applied) -> None:
+    details = {"notice": mask_id(applied.notice_id) if applied.notice_id else None, "outcome": applied.outcome,
+               "message_id": receipt.message_id, "carrier_class": receipt.carrier_class,
+               "reason": None if receipt.delivered else receipt.provider_response,
+               "number": phone.mask(receipt.destination), "number_marked": applied.number_marked,
+               "price_usd": str(receipt.price_usd) if receipt.price_usd is not None else None}
+    if applied.outcome is Outcome.UNKNOWN_MESSAGE:
+        logger.warning("receipt for a message no notice was sent as; dropped", extra=details)
+    else:
+        logger.info("receipt recorded", extra=details)
+
+
+@tracer.capture_method
+def record(event: CloudWatchLogsLogEvent) -> Outcome | None:
+    try:
+        receipt = parse(event.message)
+    except NotAReceipt as error:
+        metrics.add_metric(name="ReceiptUnreadable", unit=MetricUnit.Count, value=1)
+        logger.warning("log event is not a delivery-status record; dropped",
+                       extra={"log_event": event.get_id, "reason": str(error)})
+        return None
+    applied = receipts.apply(receipt)
+    count(applied)
+    log(receipt, applied)
+    return applied.outcome
+
+
+@masked_errors(logger)
+@logger.inject_lambda_context(log_event=False, clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics(capture_cold_start_metric=True)
+@event_source(data_class=CloudWatchLogsEvent)
+def handler(event: CloudWatchLogsEvent, context: LambdaContext) -> dict[str, Any]:
+    data = event.parse_logs_data()
+    if data.message_type != "DATA_MESSAGE":  # CONTROL_MESSAGE: CloudWatch Logs checking it can reach us
+        return {"log_group": data.log_group, "outcomes": {}}
+    logger.set_correlation_id(data.log_stream)
+    outcomes = Counter(str(o) if (o := record(e)) else "unreadable" for e in data.log_events)
+    logger.info("delivery-status batch done", extra={"log_group": data.log_group, "outcomes": dict(outcomes)})
+    return {"log_group": data.log_group, "outcomes": dict(outcomes)}

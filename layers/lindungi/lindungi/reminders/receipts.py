@@ -1,0 +1,298 @@
+"""Carrier receipts: SNS's SMS delivery-status log records -> the carrier's outcome on each sent notice.
+
+SNS writes one JSON record per SMS to ``sns/<region>/<account>/DirectPublishToPhoneNumber`` (delivered) or
+``.../Failure`` (not delivered), as documented in "Viewing Amazon CloudWatch metrics and logs for SMS
+deliveries"::
+
+    {"notification": {"messageId": "34d9b400-...", "timestamp": "2016-06-28 00:40:34.558"},
+     "delivery": {"destination": "+62812...", "priceInUSD": 0.00645, "smsType": "Transactional",
+                  "providerResponse": "Message has been accepted by phone carrier", "dwellTimeMs": 599,
+                  "dwellTimeMsUntilDeviceAck": 1344, "mcc": 510, "mnc": 10, "phoneCarrier": "..."},
+     "status": "SUCCESS"}
+
+The notice is found by ``sns_message_id`` (sparse index ``ByMessageId``) and updated conditionally on still
+being ``sent`` with that message id, so the same record twice (a retried batch, a replay) changes nothing,
+and a record for a message no notice knows is reported and dropped:
+
+- SUCCESS: ``delivered`` (``carrier_at``, ``price_usd``); never sent again.
+- FAILURE, temporary reason (phone off, carrier unreachable), the first time, the cover not ended by the
+  next day: back to ``planned`` in the outbox for the next day's 08:00 WIB (``carrier_retries=1``); the
+  planner's outbox requeue sends it once more. A second temporary failure is final.
+- FAILURE, permanent reason (no such subscriber, SMS blocked, opted out): ``carrier_failed``, and the number
+  goes on the ``UNREACHABLE#<e164>`` list, which the sender treats like an opt-out (``number_failed``)
+  until staff remove it (``python -m lindungi unreachable remove NUMBER``) or list a new number.
+- FAILURE, anything else (the message or the account, not the number): ``carrier_failed``, never retried.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from botocore.exceptions import ClientError
+
+from lindungi.reminders.notices import (
+    MESSAGE_INDEX,
+    OUTBOX_PENDING,
+    Status,
+    deserialize,
+    iso,
+    serialize,
+    unreachable_pk,
+)
+
+
+class CarrierClass(StrEnum):
+    TEMPORARY = "temporary"
+    """Worth one more try on a later day: the phone or its carrier could not be reached."""
+    PERMANENT = "permanent"
+    """The number itself will not take our SMS: staff need a new number."""
+    UNKNOWN = "unknown"
+    """Not attributable to the number (the message, the account, or no reason given): never retried."""
+
+
+# The provider's reason -> class, matched after ``_normal`` (case, spaces, a final full stop). Started from
+# cds-snc/notification-api, app/celery/process_sns_receipts_tasks.py, ``determine_status``, which maps the
+# same SNS reasons to its temporary / permanent / technical failures; where we differ, the row says why.
+PROVIDER_RESPONSES: dict[str, CarrierClass] = {
+    # cds-snc: temporary. Ours too.
+    "phone carrier is currently unreachable/unavailable": CarrierClass.TEMPORARY,
+    # cds-snc: permanent. Ours: temporary. A phone switched off or out of coverage (a plantation worker in
+    # the field) answers another day; one more SMS costs less than a worker who misses the stage.
+    "phone is currently unreachable/unavailable": CarrierClass.TEMPORARY,
+    # cds-snc: permanent. Ours too: the number's owner said stop.
+    "phone number is opted out": CarrierClass.PERMANENT,
+    # cds-snc: technical (a fault between Notify and its provider). Ours: permanent. The number does not
+    # exist or refuses SMS; recycled numbers reach strangers, so it is not texted until staff have a new one.
+    "invalid phone number": CarrierClass.PERMANENT,
+    "phone has blocked sms": CarrierClass.PERMANENT,
+    "phone is on a blocked list": CarrierClass.PERMANENT,
+    "destination is on a blocked list": CarrierClass.PERMANENT,
+    # cds-snc: technical. Ours: unknown. About the message or the account, not the number: marking the
+    # number would be wrong and retrying the same text the same way would fail the same way.
+    "phone carrier has blocked this message": CarrierClass.UNKNOWN,
+    "blocked as spam by phone carrier": CarrierClass.UNKNOWN,
+    "message body is invalid": CarrierClass.UNKNOWN,
+    "this delivery would exceed max price": CarrierClass.UNKNOWN,
+    "unknown error attempting to reach phone": CarrierClass.UNKNOWN,
+}
+# Then, for reasons not in the table (SNS words them differently now and then), the first phrase contained.
+PROVIDER_PHRASES: tuple[tuple[str, CarrierClass], ...] = (
+    ("is opted out", CarrierClass.PERMANENT),  # cds-snc's own fallback
+    ("invalid phone number", CarrierClass.PERMANENT),
+    ("currently unreachable", CarrierClass.TEMPORARY),
+)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.casefold().split()).rstrip(".")
+
+
+def classify(provider_response: str | None) -> CarrierClass:
+    """The class of a failed SMS's ``providerResponse``; unknown when it is missing or unlike any known one."""
+    reason = _normal(provider_response or "")
+    if reason in PROVIDER_RESPONSES:
+        return PROVIDER_RESPONSES[reason]
+    return next((cls for phrase, cls in PROVIDER_PHRASES if phrase in reason), CarrierClass.UNKNOWN)
+
+
+class NotAReceipt(ValueError):
+    """A log event that is not an SMS delivery-status record (or lacks its message id or status)."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """One SMS delivery-status record."""
+
+    message_id: str
+    delivered: bool
+    provider_response: str
+    published_at: datetime
+    answered_at: datetime
+    """When the carrier answered: the publish time plus SNS's dwell time (until the handset's ack if given)."""
+    price_usd: Decimal | None = None
+    destination: str | None = None
+
+    @property
+    def carrier_class(self) -> CarrierClass | None:
+        return None if self.delivered else classify(self.provider_response)
+
+
+def _moment(text: Any) -> datetime:
+    moment = datetime.fromisoformat(str(text))  # "2016-06-28 00:40:34.558", UTC
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parse(message: str) -> Receipt:
+    """The receipt in one log event's message (SNS's JSON), or ``NotAReceipt``."""
+    try:
+        record = json.loads(message, parse_float=Decimal)
+        notification, delivery = record["notification"], record.get("delivery") or {}
+        message_id, status = str(notification["messageId"]), record["status"]
+        published = _moment(notification["timestamp"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise NotAReceipt(f"not an SMS delivery-status record: {type(error).__name__}") from None
+    if status not in {"SUCCESS", "FAILURE"} or not message_id:
+        raise NotAReceipt(f"unexpected delivery status {status!r}")
+    dwell = delivery.get("dwellTimeMsUntilDeviceAck") or delivery.get("dwellTimeMs") or 0
+    price = delivery.get("priceInUSD")
+    return Receipt(
+        message_id=message_id,
+        delivered=status == "SUCCESS",
+        provider_response=str(delivery.get("providerResponse") or ""),
+        published_at=published,
+        answered_at=published + timedelta(milliseconds=int(dwell)),
+        price_usd=Decimal(str(price)) if price is not None else None,
+        destination=delivery.get("destination"),
+    )
+
+
+class Outcome(StrEnum):
+    DELIVERED = "delivered"
+    CARRIER_FAILED = "carrier_failed"
+    RETRY_PLANNED = "retry_planned"
+    """Temporary failure, first time: the notice is planned again for a later day."""
+    DUPLICATE = "duplicate"
+    """The notice already has this receipt's outcome (or was sent again since): nothing changed."""
+    UNKNOWN_MESSAGE = "unknown_message"
+    """No notice was sent with this message id: nothing changed."""
+
+
+@dataclass(frozen=True)
+class Applied:
+    outcome: Outcome
+    notice_id: str | None = None
+    program: str | None = None
+    stage: int | None = None
+    carrier_class: CarrierClass | None = None
+    number_marked: bool = False
+    """The number was put on the UNREACHABLE list (a permanent failure)."""
+
+
+@dataclass(frozen=True)
+class ReceiptSettings:
+    notices_table: str
+    timezone: ZoneInfo
+    retry_hour: int = 8
+    """A temporary failure is planned again for the next local day at this hour (the send window's start)."""
+
+    @classmethod
+    def from_env(cls, timezone: ZoneInfo, retry_hour: int, env: Mapping[str, str] | None = None) -> ReceiptSettings:
+        """From the variables template.yaml sets for ReceiptsFunction."""
+        env = os.environ if env is None else env
+        return cls(notices_table=env["NOTICES_TABLE"], timezone=timezone, retry_hour=retry_hour)
+
+
+class Receipts:
+    """Applies receipts to NoticesTable, each at most once (see the module docstring)."""
+
+    def __init__(self, dynamodb: Any, settings: ReceiptSettings) -> None:
+        self.dynamodb = dynamodb
+        self.settings = settings
+
+    def find(self, message_id: str) -> dict[str, Any] | None:
+        """The notice sent as ``message_id``: its key from the index, then the item itself, read consistently."""
+        response = self.dynamodb.query(
+            TableName=self.settings.notices_table, IndexName=MESSAGE_INDEX,
+            KeyConditionExpression="sns_message_id = :id", ExpressionAttributeValues=serialize({":id": message_id}),
+        )
+        keys = [deserialize(i)["pk"] for i in response.get("Items", [])]
+        if not keys:
+            return None
+        got = self.dynamodb.get_item(TableName=self.settings.notices_table, Key=serialize({"pk": keys[0]}),
+                                     ConsistentRead=True)
+        return deserialize(got["Item"]) if "Item" in got else None
+
+    def apply(self, receipt: Receipt) -> Applied:
+        notice = self.find(receipt.message_id)
+        if notice is None:
+            return Applied(Outcome.UNKNOWN_MESSAGE)
+        about = {"notice_id": notice["notice_id"], "program": notice.get("program"),
+                 "stage": int(notice["stage"]) if "stage" in notice else None,
+                 "carrier_class": receipt.carrier_class}
+        if notice.get("status") != Status.SENT.value or notice.get("sns_message_id") != receipt.message_id:
+            return Applied(Outcome.DUPLICATE, **about)
+        if receipt.delivered:
+            won = self._update(notice, receipt, {"status": Status.DELIVERED.value})
+            return Applied(Outcome.DELIVERED if won else Outcome.DUPLICATE, **about)
+        if receipt.carrier_class is CarrierClass.TEMPORARY and self._may_retry(notice, receipt):
+            won = self._update(notice, receipt, self._retry(receipt), first_retry=True)
+            if won:
+                return Applied(Outcome.RETRY_PLANNED, **about)
+        marked = receipt.carrier_class is CarrierClass.PERMANENT and self.mark_unreachable(notice, receipt)
+        failed = {"status": Status.CARRIER_FAILED.value, "carrier_reason": receipt.provider_response[:500],
+                  "carrier_class": str(receipt.carrier_class)}
+        won = self._update(notice, receipt, failed)
+        return Applied(Outcome.CARRIER_FAILED if won else Outcome.DUPLICATE, number_marked=marked, **about)
+
+    def retry_at(self, receipt: Receipt) -> datetime:
+        """The next local day at the retry hour, after the carrier's answer."""
+        tomorrow = receipt.answered_at.astimezone(self.settings.timezone).date() + timedelta(days=1)
+        return datetime.combine(tomorrow, time(self.settings.retry_hour), self.settings.timezone)
+
+    def _may_retry(self, notice: Mapping[str, Any], receipt: Receipt) -> bool:
+        ends = date.fromisoformat(str(notice["coverage_end"]))
+        return "carrier_retries" not in notice and self.retry_at(receipt).date() <= ends
+
+    def _retry(self, receipt: Receipt) -> dict[str, Any]:
+        sets: dict[str, Any] = {"status": Status.PLANNED.value, "outbox": OUTBOX_PENDING,
+                                "planned_at": iso(self.retry_at(receipt)), "carrier_retries": 1,
+                                "retry_reason": receipt.provider_response[:500]}
+        if receipt.price_usd is not None:
+            sets["retry_price_usd"] = receipt.price_usd
+        return sets
+
+    def _update(self, notice: Mapping[str, Any], receipt: Receipt, sets: dict[str, Any], *,
+                first_retry: bool = False) -> bool:
+        """Conditional on the notice still being ``sent`` as this message; False when it no longer is."""
+        if not first_retry:
+            sets = {**sets, "carrier_at": iso(receipt.answered_at)}
+            if receipt.price_usd is not None:
+                sets["price_usd"] = receipt.price_usd
+        condition = "#status = :sent AND #sns_message_id = :message_id"
+        used = [*sets, "status", "sns_message_id"]
+        if first_retry:
+            condition += " AND attribute_not_exists(#carrier_retries)"
+            used.append("carrier_retries")
+        names = {f"#{k}": k for k in used}
+        values = {f":{k}": v for k, v in sets.items()} | {":sent": Status.SENT.value,
+                                                         ":message_id": receipt.message_id}
+        try:
+            self.dynamodb.update_item(
+                TableName=self.settings.notices_table, Key=serialize({"pk": notice["pk"]}),
+                UpdateExpression="SET " + ", ".join(f"#{k} = :{k}" for k in sets),
+                ConditionExpression=condition, ExpressionAttributeNames=names,
+                ExpressionAttributeValues=serialize(values),
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def mark_unreachable(self, notice: Mapping[str, Any], receipt: Receipt) -> bool:
+        """Put the notice's number on the UNREACHABLE list (the first failure's reason and time are kept).
+
+        Before the notice's own update: a crash in between leaves the notice ``sent``, and the retried
+        batch marks (already there) and records it again.
+        """
+        e164 = notice.get("phone")
+        if not e164:
+            return False
+        item = {"pk": unreachable_pk(e164), "type": "unreachable", "e164": e164, "nik": notice.get("nik"),
+                "reason": receipt.provider_response[:500], "added_at": iso(receipt.answered_at),
+                "notice_id": notice["notice_id"]}
+        try:
+            self.dynamodb.put_item(TableName=self.settings.notices_table, Item=serialize(item),
+                                   ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+        return True

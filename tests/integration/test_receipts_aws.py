@@ -1,0 +1,234 @@
+"""Delivery receipts against moto: real notices planned and sent by the real planner and sender, then SNS's
+delivery-status records applied to them, directly and through ReceiptsFunction with the CloudWatch Logs event
+the emulator builds (``LambdaRunner.deliver_receipts``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import boto3
+import pytest
+import time_machine
+from moto.sns.models import sns_backends
+
+from lindungi.config import programs
+from lindungi.intake.readers.base import RowRef
+from lindungi.intake.store import Source, coverage_item, write_items
+from lindungi.intake.validate import Accepted
+from lindungi.reminders.notices import Status, deserialize, notice_pk, serialize, unreachable_pk
+from lindungi.reminders.planner import Planner, PlannerSettings, run_time
+from lindungi.reminders.receipts import (
+    CarrierClass,
+    Outcome,
+    Receipt,
+    Receipts,
+    ReceiptSettings,
+    parse,
+)
+from lindungi.reminders.sender import Delivery, Sender, SenderSettings
+from lindungi_dev import sms_receipts
+from lindungi_dev.emulator import ACCOUNT, REGION, LambdaRunner, Stack
+
+PROGRAM = "pekerja-rentan"
+END = date(2025, 5, 31)
+PHONE = "+6281234567891"
+WIB = programs().timezone
+
+
+def coverage(nik: str = "6172014509850003", phone: str = PHONE, end: date = END) -> dict[str, Any]:
+    row = Accepted(row=RowRef(line=5, sheet="Kec. Barat"), nik=nik, name="SITI AMINAH", phone=phone,
+                   program=PROGRAM, coverage_start=date(2025, 1, 1), coverage_end=end, sms_capable=True)
+    source = Source(bucket="lists", key=f"incoming/{PROGRAM}/daftar.xlsx", version_id=None, sha256="0" * 64,
+                    listed_at="2025-01-05T03:00:00+00:00")
+    return coverage_item(row, source, programs())
+
+
+class Env:
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.dynamodb: Any = boto3.client("dynamodb", region_name=REGION)
+        self.sqs: Any = boto3.client("sqs", region_name=REGION)
+        self.table = stack.physical("NoticesTable")
+        self.receipts = Receipts(self.dynamodb, ReceiptSettings.from_env(WIB, 8))
+
+    def planner(self) -> Planner:
+        return Planner(self.dynamodb, self.sqs, PlannerSettings.from_env(), programs())
+
+    def sender(self) -> Sender:
+        return Sender(self.dynamodb, boto3.client("sns", region_name=REGION), self.sqs, SenderSettings.from_env(),
+                      programs())
+
+    def queued(self) -> list[str]:
+        url, out = self.stack.physical("ReminderQueue"), []
+        while batch := self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+            for m in batch:
+                out.append(json.loads(m["Body"])["notice_id"])
+                self.sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+        return out
+
+    def send_day(self, day: date) -> list[str]:
+        """The day's 09:00 WIB planner run, then each queued notice through the sender at 09:05."""
+        self.planner().run(run_time(day, programs()))
+        sent = []
+        for ident in self.queued():
+            result = self.sender().handle(Delivery(ident), at(day, 9, 5))
+            sent.append(ident) if result.status is Status.SENT else None
+        return sent
+
+    def notice(self, ident: str) -> dict[str, Any]:
+        return deserialize(self.dynamodb.get_item(TableName=self.table, Key=serialize({"pk": notice_pk(ident)}))
+                           ["Item"])
+
+    def unreachable(self, e164: str) -> dict[str, Any] | None:
+        got = self.dynamodb.get_item(TableName=self.table, Key=serialize({"pk": unreachable_pk(e164)}))
+        return deserialize(got["Item"]) if "Item" in got else None
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=WIB)
+
+
+def receipt_for(message_id: str, response: str, *, delivered: bool = False, when: datetime | None = None,
+                number: str = PHONE) -> Receipt:
+    when = when or at(END - timedelta(days=7), 9, 6)
+    record = sms_receipts.status_record(message_id, number, delivered, response, when.astimezone(UTC))
+    return parse(json.dumps(record))
+
+
+@pytest.fixture
+def env(aws: Stack) -> Env:
+    return Env(aws)
+
+
+@pytest.fixture(autouse=True)
+def _clear_sms() -> Iterator[None]:
+    yield
+    for backend in sns_backends[ACCOUNT].values():
+        backend.sms_messages.clear()
+
+
+def sent_notice(env: Env, days_left: int = 7, **kwargs: Any) -> dict[str, Any]:
+    write_items(env.dynamodb, env.stack.physical("WorkersTable"), [coverage(**kwargs)])
+    (ident,) = env.send_day(END - timedelta(days=days_left))
+    return env.notice(ident)
+
+
+def test_delivered_receipt_records_the_carrier_outcome_once(env: Env) -> None:
+    notice = sent_notice(env)
+    receipt = receipt_for(notice["sns_message_id"], sms_receipts.ACCEPTED, delivered=True)
+    first = env.receipts.apply(receipt)
+    after = env.notice(notice["notice_id"])
+    assert (first.outcome, first.program, first.stage) == (Outcome.DELIVERED, PROGRAM, 7)
+    assert after["status"] == "delivered" and after["price_usd"] == Decimal("0.0339")
+    assert after["carrier_at"] == "2025-05-24T02:06:01+00:00"  # published 09:06 WIB, + 1,871 ms until the ack
+    again = env.receipts.apply(receipt)
+    assert again.outcome is Outcome.DUPLICATE and env.notice(notice["notice_id"]) == after
+
+
+def test_receipt_for_an_unknown_message_changes_nothing(env: Env) -> None:
+    notice = sent_notice(env)
+    applied = env.receipts.apply(receipt_for("00000000-0000-0000-0000-000000000000", sms_receipts.ACCEPTED,
+                                             delivered=True))
+    assert applied.outcome is Outcome.UNKNOWN_MESSAGE and applied.notice_id is None
+    assert env.notice(notice["notice_id"]) == notice
+
+
+def test_temporary_failure_is_sent_once_more_the_next_day_then_final(env: Env) -> None:
+    notice = sent_notice(env)
+    first_id = notice["sns_message_id"]
+    applied = env.receipts.apply(receipt_for(first_id, sms_receipts.UNREACHABLE))
+    planned = env.notice(notice["notice_id"])
+    assert applied.outcome is Outcome.RETRY_PLANNED and applied.carrier_class is CarrierClass.TEMPORARY
+    assert (planned["status"], planned["outbox"], planned["carrier_retries"]) == ("planned", "pending", 1)
+    assert planned["planned_at"] == "2025-05-25T01:00:00+00:00"  # the next day, 08:00 WIB
+    assert env.receipts.apply(receipt_for(first_id, sms_receipts.UNREACHABLE)).outcome is Outcome.DUPLICATE
+
+    # The next day's planner run finds it in the outbox; the sender sends it again, once.
+    resent = env.send_day(END - timedelta(days=6))
+    assert resent == [notice["notice_id"]]
+    second_id = env.notice(notice["notice_id"])["sns_message_id"]
+    assert second_id != first_id
+    assert len(sns_backends[ACCOUNT][REGION].sms_messages) == 2
+
+    final = env.receipts.apply(receipt_for(second_id, sms_receipts.UNREACHABLE, when=at(END - timedelta(days=6), 9)))
+    after = env.notice(notice["notice_id"])
+    assert final.outcome is Outcome.CARRIER_FAILED
+    assert (after["status"], after["carrier_class"]) == ("carrier_failed", "temporary")
+    assert after["carrier_reason"] == sms_receipts.UNREACHABLE and after["carrier_retries"] == 1
+    assert env.send_day(END - timedelta(days=5)) == [] and len(sns_backends[ACCOUNT][REGION].sms_messages) == 2
+    assert env.unreachable(PHONE) is None  # temporary: the number is not marked
+
+
+def test_temporary_failure_after_the_covers_last_day_is_final(env: Env) -> None:
+    notice = sent_notice(env, days_left=1)
+    on_the_last_day = receipt_for(notice["sns_message_id"], sms_receipts.UNREACHABLE, when=at(END, 10))
+    assert env.receipts.apply(on_the_last_day).outcome is Outcome.CARRIER_FAILED
+    assert env.notice(notice["notice_id"])["status"] == "carrier_failed"
+
+
+def test_permanent_failure_marks_the_number_unreachable(env: Env) -> None:
+    notice = sent_notice(env)
+    applied = env.receipts.apply(receipt_for(notice["sns_message_id"], sms_receipts.INVALID))
+    assert applied.outcome is Outcome.CARRIER_FAILED and applied.number_marked
+    after = env.notice(notice["notice_id"])
+    assert (after["status"], after["carrier_class"], after["carrier_reason"]) == (
+        "carrier_failed", "permanent", "Invalid phone number")
+    marked = env.unreachable(PHONE)
+    assert marked is not None
+    assert {k: marked[k] for k in ("type", "e164", "nik", "reason")} == {
+        "type": "unreachable", "e164": PHONE, "nik": "6172014509850003", "reason": "Invalid phone number"}
+    assert marked["added_at"].startswith("2025-05-24T")
+
+
+def test_unknown_reason_is_final_and_marks_nothing(env: Env) -> None:
+    notice = sent_notice(env)
+    applied = env.receipts.apply(receipt_for(notice["sns_message_id"], "Phone carrier has blocked this message"))
+    assert applied.outcome is Outcome.CARRIER_FAILED and not applied.number_marked
+    assert env.notice(notice["notice_id"])["carrier_class"] == "unknown"
+    assert env.unreachable(PHONE) is None
+
+
+def test_the_function_records_what_the_emulated_carrier_answered(env: Env, lambdas: LambdaRunner,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    numbers = {"+6281234567891": "delivered", "+6281234567890": "carrier_failed",
+               "+6281234567888": "carrier_failed", "+6281234567809": "planned"}
+    items = [coverage(f"61720145098500{i:02d}", phone=number) for i, number in enumerate(numbers, start=10)]
+    write_items(env.dynamodb, env.stack.physical("WorkersTable"), items)
+    day = END - timedelta(days=7)
+    with time_machine.travel(run_time(day, programs()), tick=True):
+        lambdas.invoke("PlannerFunction", scheduled_event(day))
+        lambdas.drain_queue("ReminderQueue", "SenderFunction")
+        counts = lambdas.deliver_receipts()
+        again = lambdas.deliver_receipts()
+    assert counts == {"delivered": 1, "failed": 3, "invocations": 2, "invocations_failed": 0}
+    assert again == {}  # every SMS is answered once
+    by_phone = {n["phone"]: n["status"] for n in (env.notice(_ident(i)) for i in items)}
+    assert by_phone == numbers
+    assert env.unreachable("+6281234567890") is not None and env.unreachable("+6281234567888") is None
+    out = capsys.readouterr().out
+    assert "+6281234567890" not in out and '"outcome":"delivered"' in out.replace(" ", "")
+
+
+def _ident(item: dict[str, Any]) -> str:
+    return f"{item['nik']}#{item['program']}#{item['coverage_start']}#7"
+
+
+def scheduled_event(day: date) -> dict[str, Any]:
+    with open("events/planner-schedule.json", encoding="utf-8") as f:
+        event: dict[str, Any] = json.load(f)
+    event["time"] = run_time(day, programs()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return event
+
+
+def test_the_sample_event_runs_through_the_function(env: Env, lambdas: LambdaRunner) -> None:
+    notice = sent_notice(env)
+    with open("events/receipts-cloudwatch-logs.json", encoding="utf-8") as f:
+        event = json.load(f)
+    result = lambdas.invoke("ReceiptsFunction", event)
+    assert result["outcomes"] == {"unknown_message": 2}  # the sample's message ids are no notice's
+    assert env.notice(notice["notice_id"]) == notice
