@@ -232,3 +232,56 @@ def test_the_sample_event_runs_through_the_function(env: Env, lambdas: LambdaRun
     result = lambdas.invoke("ReceiptsFunction", event)
     assert result["outcomes"] == {"unknown_message": 2}  # the sample's message ids are no notice's
     assert env.notice(notice["notice_id"]) == notice
+
+
+def test_a_control_message_is_acknowledged_and_changes_nothing(env: Env, lambdas: LambdaRunner) -> None:
+    """CloudWatch Logs sends one when a subscription is created, to check it can reach the function."""
+    import base64
+    import gzip
+
+    control = {"id": "", "timestamp": 1748052314102,
+               "message": "CWL CONTROL MESSAGE: Checking health of destination Lambda."}
+    batch = {"messageType": "CONTROL_MESSAGE", "owner": "CloudwatchLogs", "logGroup": "", "logStream": "",
+             "subscriptionFilters": [], "logEvents": [control]}
+    event = {"awslogs": {"data": base64.b64encode(gzip.compress(json.dumps(batch).encode())).decode()}}
+    assert lambdas.invoke("ReceiptsFunction", event)["outcomes"] == {}
+
+
+def test_the_function_calls_only_what_it_is_granted(env: Env, lambdas: LambdaRunner) -> None:
+    from lindungi_dev.grants import CallRecorder, missing_grants
+
+    write_items(env.dynamodb, env.stack.physical("WorkersTable"),
+                [coverage("6172014509850021", "+6281234567891"), coverage("6172014509850022", "+6281234567890"),
+                 coverage("6172014509850023", "+6281234567809")])
+    day = END - timedelta(days=7)
+    recorder = CallRecorder(env.stack)
+    with time_machine.travel(run_time(day, programs()), tick=True):
+        lambdas.invoke("PlannerFunction", scheduled_event(day))
+        lambdas.drain_queue("ReminderQueue", "SenderFunction")
+        with recorder.recording():
+            assert lambdas.deliver_receipts()["invocations_failed"] == 0
+    calls = {(c.action, c.resource) for c in recorder.calls if c.function == "ReceiptsFunction"}
+    assert {("dynamodb:Query", "NoticesTable/index/ByMessageId"), ("dynamodb:GetItem", "NoticesTable"),
+            ("dynamodb:UpdateItem", "NoticesTable"), ("dynamodb:PutItem", "NoticesTable")} <= calls
+    assert missing_grants(env.stack, recorder.calls) == []
+
+
+@pytest.mark.parametrize("managed", ["true", "false"])
+def test_both_delivery_status_log_groups_feed_the_function(managed: str) -> None:
+    """Whether the stack creates SNS's log groups or they were there before, both are subscribed."""
+    from lindungi_dev.emulator import load_template
+
+    stack = Stack(load_template(), overrides={"ManageSmsDeliveryLogGroups": managed})
+    groups = sms_receipts.log_groups(stack)
+    assert sms_receipts.subscriptions(stack) == {
+        groups["success"]: [("SmsDeliveryReceipts", "ReceiptsFunction")],
+        groups["failure"]: [("SmsDeliveryFailureReceipts", "ReceiptsFunction")],
+    }
+    resources = stack.resources
+    permissions = {stack.resolve(r["Properties"]["SourceArn"])
+                   for r in stack.of_type("AWS::Lambda::Permission").values()
+                   if r["Properties"]["FunctionName"] == {"Fn::GetAtt": ["ReceiptsFunction", "Arn"]}}
+    prefix = f"arn:aws:logs:{stack.region}:{stack.account}:log-group:"
+    assert permissions == {prefix + groups["success"] + ":*", prefix + groups["failure"] + ":*"}
+    for name in ("SmsDeliveryReceipts", "SmsDeliveryFailureReceipts"):
+        assert resources[resources[name]["DependsOn"]]["Type"] == "AWS::Lambda::Permission"

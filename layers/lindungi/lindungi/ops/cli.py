@@ -9,6 +9,7 @@
     optout add|remove NUMBER [--reason]  the staff opt-out list: a worker who asked at the branch not to be texted
     mask-key [KEY ...]                   each S3 key as the logs show it (keys from stdin if none given), so a
                                          masked key in a log line can be found in a bucket listing
+    unreachable list|remove [NUMBER]     numbers the carrier reported dead (lindungi.ops.unreachable)
 """
 
 from __future__ import annotations
@@ -114,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     from lindungi.ops.replay import add_parser as replay
 
     replay(commands)
+    from lindungi.ops.unreachable import add_parser as unreachable
+
+    unreachable(commands)
     args = parser.parse_args(argv)
     return int(args.run(args))
 
