@@ -208,6 +208,8 @@ def print_summary(summary: dict[str, Any]) -> None:
             print(f"Reminders over {len(days)} simulated days ({span}):")
             for outcome, n in sorted((reminders.get("outcomes") or {}).items()):
                 print(f"   {outcome:<14} {n:>6}")
+            print("   The emulated carrier (lindungi_dev.sms_receipts): a number ending 0 does not exist, 88 fails\n"
+                  "   for an unknown reason, 09 is always off, any other 9 is off the first day it is texted.")
             capped = sum(1 for d in reminders.get("per_day", []) if d.get("ceiling_reached"))
             if capped:
                 print(f"   The planner reached its ceiling of {reminders['max_sms_per_run']} SMS a run on {capped} of "

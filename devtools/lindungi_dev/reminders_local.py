@@ -196,8 +196,10 @@ def run_reminders(emu: Emulator, days: list[date],
         with time_machine.travel(run_time(day, programs()), tick=True), fast_moto():
             report = emu.invoke("PlannerFunction", scheduled_event_for(day))
             drained = emu.drain_queue("ReminderQueue", "SenderFunction")
+            receipts = emu.deliver_receipts()  # the carrier's answers, through ReceiptsFunction
         per_day.append({"day": day.isoformat(), "planned": report["planned"], "by_stage": report["by_stage"],
-                        "ceiling_reached": report["ceiling_reached"], "retried": drained["failed"]})
+                        "ceiling_reached": report["ceiling_reached"], "retried": drained["failed"],
+                        "receipts": receipts})
         if on_day:
             on_day(per_day[-1])
     outcomes = notice_outcomes(emu)
@@ -205,7 +207,8 @@ def run_reminders(emu: Emulator, days: list[date],
     skipped = sum(n for status, n in outcomes.items() if status in {"no_phone", "not_mobile", "superseded", "expired"})
     return {
         "outcomes": dict(outcomes),
-        "sent": outcomes.get("sent", 0),
+        "sent": sum(outcomes.get(s, 0) for s in ("sent", "delivered", "carrier_failed")),  # an SMS went out
+        "carrier_retried": sum(d["receipts"].get("retry_planned", 0) for d in per_day),
         "opted_out": outcomes.get("opted_out", 0),
         "skipped": skipped,
         "failed": outcomes.get("failed", 0),

@@ -106,7 +106,11 @@ def subscriptions(stack: Stack) -> dict[str, list[tuple[str, str]]]:
 
 
 def deliver(runner: LambdaRunner, carrier: Carrier) -> dict[str, int]:
-    """Answer every SMS published since the last call and deliver the records; counts by outcome."""
+    """Answer every SMS published since the last call and deliver the records.
+
+    Counts: SMS the carrier answered ``sms_delivered`` / ``sms_failed``, ``invocations`` (``_failed``), and
+    the functions' outcomes (``delivered``, ``carrier_failed``, ``retry_planned``, ``duplicate``,
+    ``unknown_message``) summed."""
     from moto.sns.models import sns_backends
 
     stack = runner.stack
@@ -124,7 +128,7 @@ def deliver(runner: LambdaRunner, carrier: Carrier) -> dict[str, int]:
         record = status_record(message_id, number, delivered, response, now - timedelta(seconds=5))
         pending[groups["success" if delivered else "failure"]].append((int(now.timestamp() * 1000),
                                                                       json.dumps(record)))
-        counts["delivered" if delivered else "failed"] += 1
+        counts["sms_delivered" if delivered else "sms_failed"] += 1
     targets = subscriptions(stack)
     for group, messages in pending.items():
         for start in range(0, len(messages), BATCH):
@@ -133,4 +137,6 @@ def deliver(runner: LambdaRunner, carrier: Carrier) -> dict[str, int]:
                                                                      messages[start:start + BATCH]))
                 counts["invocations"] += 1
                 counts["invocations_failed"] += 0 if result["ok"] else 1
+                if result["ok"]:
+                    counts.update(result["result"].get("outcomes", {}))
     return dict(counts)

@@ -205,7 +205,8 @@ def test_the_function_records_what_the_emulated_carrier_answered(env: Env, lambd
         lambdas.drain_queue("ReminderQueue", "SenderFunction")
         counts = lambdas.deliver_receipts()
         again = lambdas.deliver_receipts()
-    assert counts == {"delivered": 1, "failed": 3, "invocations": 2, "invocations_failed": 0}
+    assert counts == {"sms_delivered": 1, "sms_failed": 3, "invocations": 2, "invocations_failed": 0,
+                      "delivered": 1, "carrier_failed": 2, "retry_planned": 1}
     assert again == {}  # every SMS is answered once
     by_phone = {n["phone"]: n["status"] for n in (env.notice(_ident(i)) for i in items)}
     assert by_phone == numbers
