@@ -183,6 +183,28 @@ def test_permanent_failure_marks_the_number_unreachable(env: Env) -> None:
     assert {k: marked[k] for k in ("type", "e164", "nik", "reason")} == {
         "type": "unreachable", "e164": PHONE, "nik": "6172014509850003", "reason": "Invalid phone number"}
     assert marked["added_at"].startswith("2025-05-24T")
+    later = receipt_for(notice["sns_message_id"], sms_receipts.INVALID, when=at(END - timedelta(days=6), 9))
+    assert env.receipts.apply(later).outcome is Outcome.DUPLICATE  # the same record again, replayed a day later
+    assert env.unreachable(PHONE) == marked and env.notice(notice["notice_id"]) == after
+
+
+def test_a_crash_between_marking_the_number_and_recording_the_notice_is_finished_by_the_retry(env: Env) -> None:
+    from botocore.exceptions import ClientError
+
+    notice = sent_notice(env)
+    receipt = receipt_for(notice["sns_message_id"], sms_receipts.INVALID)
+
+    def unavailable(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "InternalServerError", "Message": "injected"}}, "UpdateItem")
+
+    env.dynamodb.meta.events.register("before-call.dynamodb.UpdateItem", unavailable)
+    with pytest.raises(ClientError):
+        env.receipts.apply(receipt)  # the batch fails; CloudWatch Logs' invoke is retried
+    env.dynamodb.meta.events.unregister("before-call.dynamodb.UpdateItem", unavailable)
+    assert env.unreachable(PHONE) is not None and env.notice(notice["notice_id"])["status"] == "sent"
+    applied = env.receipts.apply(receipt)
+    assert applied.outcome is Outcome.CARRIER_FAILED and applied.number_marked
+    assert env.notice(notice["notice_id"])["status"] == "carrier_failed"
 
 
 def test_unknown_reason_is_final_and_marks_nothing(env: Env) -> None:
