@@ -308,3 +308,42 @@ def test_both_delivery_status_log_groups_feed_the_function(managed: str) -> None
     assert permissions == {prefix + groups["success"] + ":*", prefix + groups["failure"] + ":*"}
     for name in ("SmsDeliveryReceipts", "SmsDeliveryFailureReceipts"):
         assert resources[resources[name]["DependsOn"]]["Type"] == "AWS::Lambda::Permission"
+
+
+def test_dashboard_and_alarm_read_the_metrics_the_function_emits(env: Env, lambdas: LambdaRunner,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Delivered vs failed per stage and program: the dashboard's SEARCH schema is the emitted dimension set."""
+    import re
+
+    write_items(env.dynamodb, env.stack.physical("WorkersTable"),
+                [coverage("6172014509850031", "+6281234567891"), coverage("6172014509850032", "+6281234567890"),
+                 coverage("6172014509850033", "+6281234567819")])
+    day = END - timedelta(days=7)
+    with time_machine.travel(run_time(day, programs()), tick=True):
+        lambdas.invoke("PlannerFunction", scheduled_event(day))
+        lambdas.drain_queue("ReminderQueue", "SenderFunction")
+        capsys.readouterr()
+        lambdas.deliver_receipts()
+    emitted: dict[str, set[tuple[str, ...]]] = {}
+    for line in capsys.readouterr().out.splitlines():
+        if '"_aws"' in line:
+            blob = json.loads(line)
+            for directive in blob["_aws"]["CloudWatchMetrics"]:
+                dims = tuple(sorted(d for group in directive["Dimensions"] for d in group))
+                for metric in directive["Metrics"]:
+                    emitted.setdefault(metric["Name"], set()).add(dims)
+                    if dims == ("program", "service", "stage"):
+                        assert (blob["program"], blob["stage"], blob["service"]) == (PROGRAM, "7", "receipts")
+    per_notice = ("program", "service", "stage")
+    for name in ("NoticeDelivered", "NoticeCarrierFailed", "NoticeCarrierRetried", "NumberMarkedUnreachable"):
+        assert emitted[name] == {("service",), per_notice}, name
+
+    resources = env.stack.resources
+    dashboard = resources["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"].replace('\\"', '"')
+    searched = re.findall(r"""SEARCH\('\{Lindungi,([a-z,]+)\} service="receipts" MetricName="(\w+)"'""", dashboard)
+    assert {name for dims, name in searched if tuple(dims.split(",")) == per_notice} >= {
+        "NoticeDelivered", "NoticeCarrierFailed", "NoticeCarrierRetried", "NumberMarkedUnreachable"}
+    alarm = resources["CarrierFailureRatioAlarm"]["Properties"]["Metrics"]
+    watched = {(m["MetricStat"]["Metric"]["MetricName"],
+                tuple(d["Name"] for d in m["MetricStat"]["Metric"]["Dimensions"])) for m in alarm if "MetricStat" in m}
+    assert watched == {("NoticeDelivered", ("service",)), ("NoticeCarrierFailed", ("service",))}
