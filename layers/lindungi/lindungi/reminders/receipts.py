@@ -10,9 +10,13 @@ deliveries"::
                   "dwellTimeMsUntilDeviceAck": 1344, "mcc": 510, "mnc": 10, "phoneCarrier": "..."},
      "status": "SUCCESS"}
 
-The notice is found by ``sns_message_id`` (sparse index ``ByMessageId``) and updated conditionally on still
-being ``sent`` with that message id, so the same record twice (a retried batch, a replay) changes nothing,
-and a record for a message no notice knows is reported and dropped:
+The notice is found by ``sns_message_id`` (sparse index ``ByMessageId``, which projects what the decision
+needs: ``INDEXED``) and updated conditionally on still being ``sent`` with that message id, so the same
+record twice (a retried batch, a replay) changes nothing, and a record for a message no notice knows is
+reported and dropped. Two requests a receipt (Query, UpdateItem), three when the number is marked. The
+index lags the table by a moment at most; a stale entry only makes the condition fail, which is a duplicate:
+an entry appears when the sender records ``sent`` with that id, and no later state of the notice is ever
+``sent`` with the same id again.
 
 - SUCCESS: ``delivered`` (``carrier_at``, ``price_usd``); never sent again.
 - FAILURE, temporary reason (phone off, carrier unreachable), the first time, the cover not ended by the
@@ -47,6 +51,9 @@ from lindungi.reminders.notices import (
     serialize,
     unreachable_pk,
 )
+
+INDEXED = ("status", "notice_id", "nik", "program", "stage", "coverage_end", "phone", "carrier_retries")
+"""Attributes ``ByMessageId`` projects (template.yaml, NonKeyAttributes): what ``Receipts.apply`` reads."""
 
 
 class CarrierClass(StrEnum):
@@ -198,17 +205,13 @@ class Receipts:
         self.settings = settings
 
     def find(self, message_id: str) -> dict[str, Any] | None:
-        """The notice sent as ``message_id``: its key from the index, then the item itself, read consistently."""
+        """The notice sent as ``message_id``, as the index projects it (``INDEXED``)."""
         response = self.dynamodb.query(
             TableName=self.settings.notices_table, IndexName=MESSAGE_INDEX,
             KeyConditionExpression="sns_message_id = :id", ExpressionAttributeValues=serialize({":id": message_id}),
         )
-        keys = [deserialize(i)["pk"] for i in response.get("Items", [])]
-        if not keys:
-            return None
-        got = self.dynamodb.get_item(TableName=self.settings.notices_table, Key=serialize({"pk": keys[0]}),
-                                     ConsistentRead=True)
-        return deserialize(got["Item"]) if "Item" in got else None
+        items = [deserialize(i) for i in response.get("Items", [])]
+        return items[0] if items else None
 
     def apply(self, receipt: Receipt) -> Applied:
         notice = self.find(receipt.message_id)
