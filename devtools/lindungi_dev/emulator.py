@@ -341,6 +341,21 @@ def environment(values: Mapping[str, str | None]) -> Iterator[None]:
                         os.environ[k] = entry[0]
 
 
+def _logs_to_current_stdout(service: str | None) -> None:
+    """Point the function's log handlers at this moment's stdout, as Lambda's are at the process's.
+
+    Powertools binds a service's handler to ``sys.stdout`` once, when the first Logger of that service is made
+    (a later Logger of the same service reuses it); made under a redirect that has since closed (a test's
+    capsys, the demo's log file of an earlier step), it would write to a closed stream.
+    """
+    import logging
+
+    for handler in logging.getLogger(service).handlers if service else []:
+        if type(handler) is logging.StreamHandler:
+            with handler.lock or contextlib.nullcontext():
+                handler.stream = sys.stdout
+
+
 class LambdaRunner:
     """Runs the template's functions in this process, each with its own environment, as Lambda would."""
 
@@ -386,6 +401,7 @@ class LambdaRunner:
             invoked_function_arn=self.stack._get_att(function, "Arn"),
         )
         with environment(self.env(function)):
+            _logs_to_current_stdout(self.env(function).get("POWERTOOLS_SERVICE_NAME"))
             return getattr(module, handler_name)(json.loads(json.dumps(event)), context)
 
     def invoke_async(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
