@@ -21,7 +21,8 @@ import boto3
 
 from lindungi.config import programs
 from lindungi.reminders.notices import notice_id, notice_pk, serialize
-from lindungi.reminders.receipts import Receipts, ReceiptSettings, parse
+from lindungi.reminders.receipts import Receipts, parse
+from lindungi.settings import ReceiptsSettings
 
 from . import sms_receipts
 from .emulator import REGION, environment, provision
@@ -50,7 +51,7 @@ def measure(size: int, receipts_each: int = 40) -> dict[str, Any]:
         for start in range(0, size, 25):
             dynamodb.batch_write_item(RequestItems={table: [{"PutRequest": {"Item": serialize(_notice(i, ids[i]))}}
                                                             for i in range(start, min(size, start + 25))]})
-        receipts = Receipts(dynamodb, ReceiptSettings(table, programs().timezone, 8))
+        receipts = Receipts(dynamodb, ReceiptsSettings(notices_table=table), programs())
         calls: Counter[str] = Counter()
         dynamodb.meta.events.register("before-call.dynamodb", lambda model, **_: calls.update([model.name]))
         per_kind: dict[str, Any] = {}

@@ -14,7 +14,7 @@ from typing import Any
 
 import boto3
 from aws_lambda_powertools import Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import CloudWatchLogsEvent, event_source
 from aws_lambda_powertools.utilities.data_classes.cloud_watch_logs_event import CloudWatchLogsLogEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -22,15 +22,16 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from lindungi import phone
 from lindungi.config import programs
 from lindungi.logs import get_logger, masked_errors
+from lindungi.metrics import emit_single
 from lindungi.reminders.notices import mask_id
-from lindungi.reminders.receipts import Applied, NotAReceipt, Outcome, Receipt, Receipts, ReceiptSettings, parse
+from lindungi.reminders.receipts import Applied, NotAReceipt, Outcome, Receipt, Receipts, parse
+from lindungi.settings import ReceiptsSettings
 
 logger = get_logger()
 metrics = Metrics()
 tracer = Tracer()
 
-receipts = Receipts(boto3.client("dynamodb"),
-                    ReceiptSettings.from_env(programs().timezone, programs().reminders.send_from_hour))
+receipts = Receipts(boto3.client("dynamodb"), ReceiptsSettings.from_env(), programs())
 
 PER_NOTICE = {
     Outcome.DELIVERED: ("NoticeDelivered",),
@@ -49,8 +50,7 @@ def count(applied: Applied) -> None:
     dimensions = {"program": applied.program or "unknown", "stage": str(applied.stage)}
     for name in names:
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
-        with single_metric(name=name, unit=MetricUnit.Count, value=1, default_dimensions=dimensions):
-            pass
+        emit_single(name, 1, dimensions)
     if applied.outcome in PER_SERVICE:
         metrics.add_metric(name=PER_SERVICE[applied.outcome], unit=MetricUnit.Count, value=1)
 

@@ -27,10 +27,10 @@ from lindungi.reminders.receipts import (
     Outcome,
     Receipt,
     Receipts,
-    ReceiptSettings,
     parse,
 )
 from lindungi.reminders.sender import Delivery, Sender, SenderSettings
+from lindungi.settings import ReceiptsSettings
 from lindungi_dev import sms_receipts
 from lindungi_dev.emulator import ACCOUNT, REGION, LambdaRunner, Stack
 
@@ -54,7 +54,7 @@ class Env:
         self.dynamodb: Any = boto3.client("dynamodb", region_name=REGION)
         self.sqs: Any = boto3.client("sqs", region_name=REGION)
         self.table = stack.physical("NoticesTable")
-        self.receipts = Receipts(self.dynamodb, ReceiptSettings.from_env(WIB, 8))
+        self.receipts = Receipts(self.dynamodb, ReceiptsSettings.from_env(), programs())
 
     def planner(self) -> Planner:
         return Planner(self.dynamodb, self.sqs, PlannerSettings.from_env(), programs())

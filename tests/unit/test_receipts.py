@@ -17,10 +17,10 @@ from lindungi.reminders.receipts import (
     NotAReceipt,
     Receipt,
     Receipts,
-    ReceiptSettings,
     classify,
     parse,
 )
+from lindungi.settings import ReceiptsSettings
 from lindungi_dev import sms_receipts
 
 # The two records of SNS's documentation ("Viewing CloudWatch metrics and logs for SMS deliveries"), verbatim.
@@ -146,7 +146,7 @@ def test_the_table_is_written_as_it_is_matched() -> None:
 def test_a_temporary_failure_is_planned_for_the_next_local_morning(answered_utc: datetime,
                                                                    planned_local: datetime) -> None:
     wib = programs().timezone
-    receipts = Receipts(None, ReceiptSettings("NoticesTable", wib, programs().reminders.send_from_hour))
+    receipts = Receipts(None, ReceiptsSettings(notices_table="NoticesTable"), programs())
     receipt = Receipt("m", False, "Phone is currently unreachable/unavailable", answered_utc, answered_utc)
     assert receipts.retry_at(receipt) == planned_local.replace(tzinfo=wib)
 

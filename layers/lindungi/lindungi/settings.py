@@ -175,10 +175,17 @@ class SenderSettings(Settings):
     """How long a claim protects a notice: above the sender's timeout, below the queue's visibility timeout."""
 
 
+@dataclass(frozen=True)
+class ReceiptsSettings(Settings):
+    notices_table: str = env("NOTICES_TABLE")
+    """Where the carrier's outcome is recorded, and the UNREACHABLE#<number> list kept."""
+
+
 FUNCTION_SETTINGS: dict[str, type[Settings]] = {
     "IngestFunction": IngestSettings,
     "PlannerFunction": PlannerSettings,
     "SenderFunction": SenderSettings,
+    "ReceiptsFunction": ReceiptsSettings,
 }
 """template.yaml's functions (logical ids) -> the settings each reads."""
 
@@ -189,6 +196,13 @@ FUNCTION_SETTINGS: dict[str, type[Settings]] = {
 @dataclass(frozen=True)
 class OptOutSettings(Settings):
     """``python -m lindungi opt-out``."""
+
+    notices_table: str = env("NOTICES_TABLE")
+
+
+@dataclass(frozen=True)
+class UnreachableSettings(Settings):
+    """``python -m lindungi unreachable``."""
 
     notices_table: str = env("NOTICES_TABLE")
 

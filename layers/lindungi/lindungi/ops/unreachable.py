@@ -11,7 +11,6 @@ a dead number can reach a stranger.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -41,7 +40,9 @@ def list_unreachable(dynamodb: Any, table: str) -> Iterator[dict[str, Any]]:
 def _run(args: argparse.Namespace) -> int:
     import boto3
 
-    dynamodb, table = boto3.client("dynamodb"), os.environ["NOTICES_TABLE"]
+    from lindungi.settings import UnreachableSettings
+
+    dynamodb, table = boto3.client("dynamodb"), UnreachableSettings.from_env().notices_table
     if args.action == "list":
         for item in sorted(list_unreachable(dynamodb, table), key=lambda i: str(i.get("added_at"))):
             who = str(item.get("nik") or "") if args.show_nik else nik.mask(str(item.get("nik") or ""))

@@ -31,17 +31,16 @@ an entry appears when the sender records ``sent`` with that id, and no later sta
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from botocore.exceptions import ClientError
 
+from lindungi.config import Programs
 from lindungi.reminders.notices import (
     MESSAGE_INDEX,
     OUTBOX_PENDING,
@@ -51,6 +50,7 @@ from lindungi.reminders.notices import (
     serialize,
     unreachable_pk,
 )
+from lindungi.settings import ReceiptsSettings
 
 INDEXED = ("status", "notice_id", "nik", "program", "stage", "coverage_end", "phone", "carrier_retries")
 """Attributes ``ByMessageId`` projects (template.yaml, NonKeyAttributes): what ``Receipts.apply`` reads."""
@@ -183,31 +183,23 @@ class Applied:
     """The number was put on the UNREACHABLE list (a permanent failure)."""
 
 
-@dataclass(frozen=True)
-class ReceiptSettings:
-    notices_table: str
-    timezone: ZoneInfo
-    retry_hour: int = 8
-    """A temporary failure is planned again for the next local day at this hour (the send window's start)."""
-
-    @classmethod
-    def from_env(cls, timezone: ZoneInfo, retry_hour: int, env: Mapping[str, str] | None = None) -> ReceiptSettings:
-        """From the variables template.yaml sets for ReceiptsFunction."""
-        env = os.environ if env is None else env
-        return cls(notices_table=env["NOTICES_TABLE"], timezone=timezone, retry_hour=retry_hour)
-
-
 class Receipts:
-    """Applies receipts to NoticesTable, each at most once (see the module docstring)."""
+    """Applies receipts to NoticesTable, each at most once (see the module docstring).
 
-    def __init__(self, dynamodb: Any, settings: ReceiptSettings) -> None:
+    A temporary failure is planned again for the next local day (the programs' time zone) at the hour the
+    send window opens.
+    """
+
+    def __init__(self, dynamodb: Any, settings: ReceiptsSettings, programs: Programs) -> None:
         self.dynamodb = dynamodb
-        self.settings = settings
+        self.notices_table = settings.notices_table
+        self.timezone = programs.timezone
+        self.retry_hour = programs.reminders.send_from_hour
 
     def find(self, message_id: str) -> dict[str, Any] | None:
         """The notice sent as ``message_id``, as the index projects it (``INDEXED``)."""
         response = self.dynamodb.query(
-            TableName=self.settings.notices_table, IndexName=MESSAGE_INDEX,
+            TableName=self.notices_table, IndexName=MESSAGE_INDEX,
             KeyConditionExpression="sns_message_id = :id", ExpressionAttributeValues=serialize({":id": message_id}),
         )
         items = [deserialize(i) for i in response.get("Items", [])]
@@ -237,8 +229,8 @@ class Receipts:
 
     def retry_at(self, receipt: Receipt) -> datetime:
         """The next local day at the retry hour, after the carrier's answer."""
-        tomorrow = receipt.answered_at.astimezone(self.settings.timezone).date() + timedelta(days=1)
-        return datetime.combine(tomorrow, time(self.settings.retry_hour), self.settings.timezone)
+        tomorrow = receipt.answered_at.astimezone(self.timezone).date() + timedelta(days=1)
+        return datetime.combine(tomorrow, time(self.retry_hour), self.timezone)
 
     def _may_retry(self, notice: Mapping[str, Any], receipt: Receipt) -> bool:
         ends = date.fromisoformat(str(notice["coverage_end"]))
@@ -269,7 +261,7 @@ class Receipts:
                                                          ":message_id": receipt.message_id}
         try:
             self.dynamodb.update_item(
-                TableName=self.settings.notices_table, Key=serialize({"pk": notice["pk"]}),
+                TableName=self.notices_table, Key=serialize({"pk": notice["pk"]}),
                 UpdateExpression="SET " + ", ".join(f"#{k} = :{k}" for k in sets),
                 ConditionExpression=condition, ExpressionAttributeNames=names,
                 ExpressionAttributeValues=serialize(values),
@@ -293,7 +285,7 @@ class Receipts:
                 "reason": receipt.provider_response[:500], "added_at": iso(receipt.answered_at),
                 "notice_id": notice["notice_id"]}
         try:
-            self.dynamodb.put_item(TableName=self.settings.notices_table, Item=serialize(item),
+            self.dynamodb.put_item(TableName=self.notices_table, Item=serialize(item),
                                    ConditionExpression="attribute_not_exists(pk)")
         except ClientError as error:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
