@@ -23,6 +23,7 @@ Refresh (LibreOffice from Debian: ``apt-get install libreoffice-calc-nogui``), t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import shutil
@@ -97,10 +98,8 @@ def _values(case: Case, number: int, w: samples.Worker) -> list[object]:
     values: list[object] = list(samples.row_values(number, w))
     values[0] = number  # a number cell: right-aligned, as Calc shows a typed 1, 2, 3
     if case.tmt_as_date:
-        try:
+        with contextlib.suppress(ValueError):  # the planted bad date stays text
             values[10] = datetime.strptime(w.tmt, "%d-%m-%Y")
-        except ValueError:
-            pass  # the planted bad date stays text
     if case.program_column:
         labels = PROGRAM_LABELS[w.program]
         values.append(labels[number % len(labels)])
@@ -203,7 +202,8 @@ def export(out: Path) -> dict[str, object]:
             _soffice("xls:MS Excel 97", [plain], out, profile)
             csvs: dict[str, str] = {}
             for sep in case.separators:
-                _soffice(f"csv:{CSV_FILTER}:{ord(sep)},34,1,1,,0,false,true,true,false,false,-1", [plain], work, profile)
+                options = f"{ord(sep)},34,1,1,,0,false,true,true,false,false,-1"
+                _soffice(f"csv:{CSV_FILTER}:{options}", [plain], work, profile)
                 suffix = "" if sep == ";" else "-koma"
                 for made in sorted(work.glob("*.csv")):  # LibreOffice names them <file>-<sheet>.csv
                     sheet = made.stem.removeprefix(f"{case.name}-")
