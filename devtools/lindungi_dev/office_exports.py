@@ -118,6 +118,27 @@ def _widths(case: Case, rows: Sequence[Sequence[object]], ruled: bool) -> list[f
     return widths
 
 
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped cell of ``width`` characters takes for ``text`` (generous: capitals are wide)."""
+    count = 0
+    for part in text.split("\n"):
+        line = 0.0
+        count += 1
+        for word in part.split():
+            size = len(word) * 1.15
+            if line and line + 1 + size > width - 1:
+                count, line = count + 1, size
+            else:
+                line += size + (1 if line else 0)
+    return count
+
+
+def _row_height(values: Sequence[object], widths: Sequence[float], wrapped: bool) -> float | None:
+    """Calc's optimal row height for a row whose cells wrap (15 pt a line), None for one line."""
+    lines = max(_lines(str(v), w) if wrapped or "\n" in str(v) else 1 for v, w in zip(values, widths, strict=False))
+    return 15.0 * lines if lines > 1 else None
+
+
 def workbook(case: Case, ruled: bool) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
@@ -142,9 +163,12 @@ def workbook(case: Case, ruled: bool) -> bytes:
         first = _header(case, sheet, head)
         sheet.repeat_rows(3, first - 1)
         rows = [_values(case, n, w) for n, w in enumerate(members, start=1)]
-        for col, width in enumerate(_widths(case, rows, ruled)):
+        widths = _widths(case, rows, ruled)
+        for col, width in enumerate(widths):
             sheet.set_column(col, col, width)
+        sheet.set_row(3, _row_height(case.header, widths, True))
         for offset, values in enumerate(rows):
+            sheet.set_row(first + offset, _row_height(values, widths, ruled))
             for col, value in enumerate(values):
                 if isinstance(value, datetime):
                     sheet.write_datetime(first + offset, col, value, day)
@@ -173,6 +197,7 @@ def _header(case: Case, sheet: xlsxwriter.worksheet.Worksheet, fmt: xlsxwriter.f
         if col not in (5, 6):
             sheet.merge_range(3, col, 4, col, text, fmt)
     sheet.merge_range(3, 5, 3, 6, "KONTAK", fmt)
+    sheet.set_row(4, 30)
     sheet.write(4, 5, "No.\nHP/WA", fmt)
     sheet.write(4, 6, "Alamat", fmt)
     return 5
