@@ -9,11 +9,14 @@ wraps). Headless LibreOffice then exports them as a clerk would:
 
     <case>.pdf          File > Export as PDF of the default print
     <case>-ruled.pdf    the same of the All Borders print
+    <case>-ruled-lowrows.pdf  the All Borders print of rows never made taller: wrapped text runs over
+                        the ruling lines into the rows around it (the reader must say it is unsure)
     <case>.ods  .xls    File > Save as
     <case>[-<sheet>].csv  Save as "Text CSV", Windows-1252, ``;`` (``,`` for ``-koma``), one file a sheet
 
 ``manifest.json`` lists every export with the source it must read exactly like, the program
-folder it is checked under, and the sheet each CSV holds. CI has no LibreOffice: tests read only the committed files.
+folder it is checked under, the sheet each CSV holds, and the exports that the reader may only
+read where it is sure (``unsure``). CI has no LibreOffice: tests read only the committed files.
 
 Refresh (LibreOffice from Debian: ``apt-get install libreoffice-calc-nogui``), then commit the folder:
 
@@ -139,7 +142,9 @@ def _row_height(values: Sequence[object], widths: Sequence[float], wrapped: bool
     return 15.0 * lines if lines > 1 else None
 
 
-def workbook(case: Case, ruled: bool) -> bytes:
+def workbook(case: Case, ruled: bool, tall_rows: bool = True) -> bytes:
+    """The case's workbook; ``tall_rows=False`` leaves every row at the default height, so wrapped
+    text overflows onto the rows around it in print (what Calc prints of a file whose heights were never fitted)."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     border = {"border": 1} if ruled else {}
@@ -166,9 +171,9 @@ def workbook(case: Case, ruled: bool) -> bytes:
         widths = _widths(case, rows, ruled)
         for col, width in enumerate(widths):
             sheet.set_column(col, col, width)
-        sheet.set_row(3, _row_height(case.header, widths, True))
+        sheet.set_row(3, _row_height(case.header, widths, True) if tall_rows else None)
         for offset, values in enumerate(rows):
-            sheet.set_row(first + offset, _row_height(values, widths, ruled))
+            sheet.set_row(first + offset, _row_height(values, widths, ruled) if tall_rows else None)
             for col, value in enumerate(values):
                 if isinstance(value, datetime):
                     sheet.write_datetime(first + offset, col, value, day)
@@ -220,9 +225,11 @@ def export(out: Path) -> dict[str, object]:
         work.mkdir()
         for case in cases():
             plain, ruled = out / f"{case.name}.xlsx", out / f"{case.name}-ruled.xlsx"
+            low = work / f"{case.name}-ruled-lowrows.xlsx"
             plain.write_bytes(workbook(case, ruled=False))
             ruled.write_bytes(workbook(case, ruled=True))
-            _soffice("pdf", [plain, ruled], out, profile)
+            low.write_bytes(workbook(case, ruled=True, tall_rows=False))
+            _soffice("pdf", [plain, ruled, low], out, profile)
             _soffice("ods", [plain], out, profile)
             _soffice("xls:MS Excel 97", [plain], out, profile)
             csvs: dict[str, str] = {}
@@ -238,6 +245,7 @@ def export(out: Path) -> dict[str, object]:
             exports = [f"{case.name}.pdf", f"{case.name}-ruled.pdf", f"{case.name}.ods", f"{case.name}.xls"]
             manifest["cases"][case.name] = {  # type: ignore[index]
                 "source": plain.name, "program": case.program, "exports": [*exports, ruled.name], "csv": csvs,
+                "unsure": [low.with_suffix(".pdf").name],
             }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
     return manifest

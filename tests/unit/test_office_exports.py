@@ -19,6 +19,7 @@ import pytest
 
 from lindungi.intake.check import check
 from lindungi.intake.report import Report
+from lindungi.outcomes import FileError, Warn, message
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "office"
 MANIFEST = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))
@@ -98,3 +99,23 @@ def test_an_ods_line_break_inside_a_cell_is_a_space(mark: str) -> None:
             rebuilt.writestr(info, content if info.filename == "content.xml" else source.read(info))
     names = {a.name for a in check(out.getvalue(), "d.ods", None, today=TODAY).accepted}
     assert {"NUR FADILLAH", "JOSÉ MUÑOZ"} <= names
+
+
+UNSURE = [(case, export) for case, entry in MANIFEST["cases"].items() for export in entry["unsure"]]
+
+
+@pytest.mark.parametrize(("case", "export"), UNSURE, ids=[e for _, e in UNSURE])
+def test_a_pdf_the_reader_cannot_be_sure_of_says_so(case: str, export: str) -> None:
+    """Rows printed too low for their wrapped text (it runs over the rules into the rows around it):
+    the file is refused asking for the spreadsheet, or every row that differs from the source says so."""
+    entry = MANIFEST["cases"][case]
+    source = report(entry["source"], entry["program"])
+    result = report(export, entry["program"])
+    if result.error is not None:
+        assert result.error is FileError.PDF_LAYOUT_UNCLEAR
+        assert "spreadsheet" in message(result.error)
+        return
+    expected = {row[0]: row for row in rows(source)[0]}
+    for row in rows(result)[0]:
+        assert row == expected.get(row[0]) or Warn.PDF_LAYOUT_UNSURE in row[6], row
+    assert set(rows(result)[1]) <= set(rows(source)[1])

@@ -162,7 +162,7 @@ def _cut(line: Line, columns: Columns) -> _Item:
     ):
         return _Item(line, None)
     values = [""] * len(columns.spans)
-    unsure = False
+    unsure = line.overprinted
     for x0, x1, text in line.words:
         col = bisect_right(cuts.at, (x0 + x1) / 2)
         values[col] = f"{values[col]} {text}" if values[col] else text
