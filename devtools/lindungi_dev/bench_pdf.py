@@ -219,6 +219,10 @@ def run(quick: bool, speed_cases: bool = True) -> list[dict[str, Any]]:
         for mode in ("check", "reader"):
             for pages in page_counts:
                 results.append(memory(layout, pages, mode))
+    if speed_cases:  # the same figures on lists as LibreOffice prints them
+        from . import bench_office
+
+        results.extend(bench_office.run(quick))
     return results
 
 

@@ -208,7 +208,7 @@ def _header(case: Case, sheet: xlsxwriter.worksheet.Worksheet, fmt: xlsxwriter.f
     return 5
 
 
-def _soffice(target: str, files: Sequence[Path], out: Path, profile: Path) -> None:
+def soffice(target: str, files: Sequence[Path], out: Path, profile: Path) -> None:
     command = ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                "--convert-to", target, "--outdir", str(out), *map(str, files)]
     subprocess.run(command, check=True, capture_output=True, timeout=600)
@@ -229,13 +229,13 @@ def export(out: Path) -> dict[str, object]:
             plain.write_bytes(workbook(case, ruled=False))
             ruled.write_bytes(workbook(case, ruled=True))
             low.write_bytes(workbook(case, ruled=True, tall_rows=False))
-            _soffice("pdf", [plain, ruled, low], out, profile)
-            _soffice("ods", [plain], out, profile)
-            _soffice("xls:MS Excel 97", [plain], out, profile)
+            soffice("pdf", [plain, ruled, low], out, profile)
+            soffice("ods", [plain], out, profile)
+            soffice("xls:MS Excel 97", [plain], out, profile)
             csvs: dict[str, str] = {}
             for sep in case.separators:
                 options = f"{ord(sep)},34,1,1,,0,false,true,true,false,false,-1"
-                _soffice(f"csv:{CSV_FILTER}:{options}", [plain], work, profile)
+                soffice(f"csv:{CSV_FILTER}:{options}", [plain], work, profile)
                 suffix = "" if sep == ";" else "-koma"
                 for made in sorted(work.glob("*.csv")):  # LibreOffice names them <file>-<sheet>.csv
                     sheet = made.stem.removeprefix(f"{case.name}-")

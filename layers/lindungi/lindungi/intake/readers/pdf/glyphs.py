@@ -20,6 +20,7 @@ from pdfminer.pdftypes import PDFStream
 from pdfminer.utils import Matrix, PathSegment, Point, apply_matrix_pt, apply_matrix_rect
 from pdfplumber.pdf import PDF
 
+from lindungi.intake.readers.pdf.content import Interpreter
 from lindungi.intake.readers.pdf.page import Line, PageText, Word
 
 OVERPRINT = 0.25
@@ -161,11 +162,11 @@ def _subpaths(ctm: Matrix, path: Sequence[PathSegment]) -> list[list[Point]]:
     return subpaths
 
 
-def extract_page(pdf: PDF, page: PDFPage, number: int) -> PageText:
+def extract_page(pdf: PDF, page: PDFPage, number: int, interpreter: type[PDFPageInterpreter] = Interpreter) -> PageText:
     """The text lines and ruling lines of one page."""
     device = Collector(pdf.rsrcmgr)
     try:
-        PDFPageInterpreter(pdf.rsrcmgr, device).process_page(page)
+        interpreter(pdf.rsrcmgr, device).process_page(page)
     finally:
         device.close()
     runs, count = _runs(device.glyphs, device.height)
