@@ -36,7 +36,9 @@ _TOKEN = re.compile(
     rb"|(?P<hex><[^>]*>)"
     rb"|(?P<close>\]|>>)"
     rb"|(?P<brace>[{}])"
-    rb"|(?P<end>$))"
+    rb"|(?P<end>$)"
+    rb"|(?P<stray>.))",
+    re.DOTALL,
 )
 _INLINE_IMAGE = re.compile(rb"(?:^|[\x00\t\n\x0c\r \]>)])BI[\x00\t\n\x0c\r /]")
 _NAME_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -149,21 +151,25 @@ class Interpreter(PDFPageInterpreter):
             func()
 
     def _run(self, data: bytes) -> None:
-        cache: dict[bytes, tuple[Callable[..., None], int] | None] = {}
+        pos: int | None = 0
         stack: list[list[Any]] = []  # open arrays and dictionaries, innermost last
-        pos, end = 0, len(data)
-        match = _TOKEN.match
-        while pos < end:
-            m = match(data, pos)
-            if m is None:  # a byte no token starts with (a stray ">" or ")"): skipped, as pdfminer does
-                pos += 1
-                continue
-            kind, pos = m.lastgroup, m.end()
-            token = m.group(kind) if kind else b""
-            value: Any
+        cache: dict[bytes, tuple[Callable[..., None], int] | None] = {}
+        while pos is not None:
+            pos = self._tokens(data, pos, stack, cache)
+
+    def _tokens(
+        self, data: bytes, pos: int, stack: list[list[Any]], cache: dict[bytes, tuple[Callable[..., None], int] | None]
+    ) -> int | None:
+        """Operands pushed and operators run from ``pos`` on; where to go on after a string with escapes,
+        None at the end. A byte no token starts with (a stray ")") is skipped, as pdfminer does."""
+        value: Any
+        for m in _TOKEN.finditer(data, pos):
+            kind = m.lastgroup
             if kind == "number":
+                token = m.group(kind)
                 value = float(token) if b"." in token else int(token)
             elif kind == "word":
+                token = m.group(kind)
                 value = _word(token)
                 if isinstance(value, PSKeyword):
                     if stack:
@@ -172,27 +178,36 @@ class Interpreter(PDFPageInterpreter):
                         self._operator(token, cache)
                     continue
             elif kind == "plain":
-                value = token[1:-1]
+                value = m.group(kind)[1:-1]
             elif kind == "name":
-                value = _name(token)
-            elif kind == "string":
-                value, pos = _string(data, pos)
+                value = _name(m.group(kind))
             elif kind == "hex":
-                value = _hex(token[1:-1])
+                value = _hex(m.group(kind)[1:-1])
             elif kind == "open":
-                stack.append([token])
+                stack.append([m.group(kind)])
                 continue
             elif kind == "close":
                 if not stack:
                     continue
                 items = stack.pop()
                 value = items[1:] if items[0] == b"[" else _dict(items[1:])
+            elif kind == "string":
+                value, after = _string(data, m.end())
+                self._operand(value, stack)
+                return after
             else:
-                continue  # braces, the end
+                continue  # braces, the end, a stray byte
             if stack:
                 stack[-1].append(value)
             else:
                 self.argstack.append(value)  # not bound once: pdfminer's ``pop`` replaces the list
+        return None
+
+    def _operand(self, value: Any, stack: list[list[Any]]) -> None:
+        if stack:
+            stack[-1].append(value)
+        else:
+            self.argstack.append(value)
 
 
 def _hex(digits: bytes) -> bytes:
