@@ -29,9 +29,16 @@ count. Pages are interpreted by worker processes (``workers``).
 
     page.py      what a page gives the table readers (lines, words, rules)
     glyphs.py    pdfminer device: one page's glyphs and rules into text lines
+    content.py   content streams tokenised by one regular expression, for pdfminer's interpreter
     workers.py   opening the document, pages dealt out to processes, read back in order
     ruled.py     ruled tables: cells from the ruling lines
     unruled.py   whitespace-aligned tables: columns from the header and the gaps
+    columns.py   where an unruled table's columns part, and where that is not certain
+
+Where the reader cannot be sure (text printed over text or across a rule, a wrapped line as
+close to the row above as below, a column boundary that could go two ways) the row carries
+``Warn.PDF_LAYOUT_UNSURE``; an unsure header or many unsure rows on a page fail the file as
+``FileError.PDF_LAYOUT_UNCLEAR``, asking staff for the spreadsheet.
 """
 
 from __future__ import annotations
