@@ -87,13 +87,13 @@ def boundaries(centres: Sequence[float], lines: Sequence[Line]) -> Cuts:
         return int(bisect_left(mids, hi) > bisect_right(mids, lo))
 
     # Best choice left to right: score = (columns with text, column gaps used), kept per candidate.
-    inf = float("-inf")
+    start = float("-inf")
     best: list[list[tuple[tuple[int, int], int]]] = []
     for b, cands in enumerate(options):
         row: list[tuple[tuple[int, int], int]] = []
         for cut, _, wide in cands:
             if b == 0:
-                row.append(((filled(inf, cut), int(wide)), -1))
+                row.append(((filled(start, cut), int(wide)), -1))
                 continue
             scored = [
                 ((score[0] + filled(options[b - 1][p][0], cut), score[1] + int(wide)), p)
