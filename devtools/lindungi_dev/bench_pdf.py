@@ -219,28 +219,32 @@ def run(quick: bool, speed_cases: bool = True) -> list[dict[str, Any]]:
         for mode in ("check", "reader"):
             for pages in page_counts:
                 results.append(memory(layout, pages, mode))
+    if speed_cases:  # the same figures on lists as LibreOffice prints them
+        from . import bench_office
+
+        results.extend(bench_office.run(quick))
     return results
 
 
 def table(results: Sequence[dict[str, Any]]) -> str:
     lines = [
-        f"{'layout':<8} {'rows':>6} {'pages':>5} {'runs':>4} {'ours s':>7} {'1-proc s':>8} {'baseline s':>10} "
+        f"{'layout':<10} {'rows':>6} {'pages':>5} {'runs':>4} {'ours s':>7} {'1-proc s':>8} {'baseline s':>10} "
         f"{'ratio':>6}  NIKs exact",
     ] if any(r["case"] == "speed" for r in results) else []
     for r in results:
         if r["case"] == "speed":
             lines.append(
-                f"{r['layout']:<8} {r['rows']:>6} {r['pages']:>5} {r['runs']:>4} {r['ours_s']:>7.2f} "
+                f"{r['layout']:<10} {r['rows']:>6} {r['pages']:>5} {r['runs']:>4} {r['ours_s']:>7.2f} "
                 f"{r['ours_one_process_s']:>8.2f} {r['baseline_s']:>10.2f} {r['ratio']:>5.2f}x  "
                 f"{'yes' if r['niks_exact'] else 'NO'}"
             )
-    lines += ["", f"{'memory':<15} {'pages':>5} {'rows':>6} {'parent MB':>9} {'worker MB':>9} {'total MB':>8}  "
+    lines += ["", f"{'memory':<18} {'pages':>5} {'rows':>6} {'parent MB':>9} {'worker MB':>9} {'total MB':>8}  "
               "NIKs exact"]
     for r in results:
         if r["case"] == "memory":
             exact = "-" if r["niks_exact"] is None else "yes" if r["niks_exact"] else "NO"
             lines.append(
-                f"{r['layout'] + ' ' + r['mode']:<15} {r['pages']:>5} {r['rows']:>6} {r['parent_mb']:>9.1f} "
+                f"{r['layout'] + ' ' + r['mode']:<18} {r['pages']:>5} {r['rows']:>6} {r['parent_mb']:>9.1f} "
                 f"{r['worker_mb']:>9.1f} {r['total_mb']:>8.1f}  {exact if not r['error'] else r['error']}"
             )
     lines.append("")

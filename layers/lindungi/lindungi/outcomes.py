@@ -18,6 +18,7 @@ class FileError(StrEnum):
     UNREADABLE = "file_unreadable"
     ENCRYPTED = "file_encrypted"
     SCANNED = "file_scanned"
+    PDF_LAYOUT_UNCLEAR = "pdf_layout_unclear"
     TOO_LARGE = "file_too_large"
     HEADER_NOT_FOUND = "header_not_found"
     PROGRAM_UNKNOWN = "program_unknown"
@@ -48,6 +49,7 @@ class Warn(StrEnum):
     NIK_FROM_NUMBER = "nik_from_number"
     BIRTH_DATE_MISMATCH = "birth_date_mismatch"
     NIK_OUTSIDE_REGION = "nik_outside_region"
+    PDF_LAYOUT_UNSURE = "pdf_layout_unsure"
 
 
 class Skip(StrEnum):
@@ -72,6 +74,10 @@ MESSAGES: dict[Code, str] = {
     ),
     FileError.TOO_LARGE: (
         "Berkas terlalu besar (ukuran, jumlah baris, atau jumlah halaman). Bagi menjadi beberapa berkas."
+    ),
+    FileError.PDF_LAYOUT_UNCLEAR: (
+        "Kolom atau baris di PDF ini tidak dapat dipisahkan dengan pasti, sehingga data bisa masuk ke kolom "
+        "atau baris yang salah. Kirim daftar dalam bentuk spreadsheet aslinya (.xlsx, .xls, .ods, atau .csv)."
     ),
     FileError.HEADER_NOT_FOUND: (
         "Baris judul kolom tidak ditemukan. Daftar harus memiliki kolom NIK dan Nama di baris judul."
@@ -103,6 +109,10 @@ MESSAGES: dict[Code, str] = {
     Warn.NIK_FROM_NUMBER: "NIK tersimpan sebagai angka di Excel; mohon periksa kembali dan ubah sel menjadi Teks.",
     Warn.BIRTH_DATE_MISMATCH: "Tanggal lahir atau jenis kelamin tidak sesuai dengan NIK; mohon periksa.",
     Warn.NIK_OUTSIDE_REGION: "NIK bukan terbitan Kota Singkawang (6172); mohon periksa domisili peserta.",
+    Warn.PDF_LAYOUT_UNSURE: (
+        "Letak sebagian teks baris ini di PDF tidak pasti (batas kolom atau baris lanjutan): periksa nama, alamat, "
+        "dan kolom lain, atau kirim daftar dalam bentuk spreadsheet aslinya (.xlsx, .xls, .ods, atau .csv)."
+    ),
 }
 
 

@@ -100,9 +100,16 @@ def _by_keywords(text: str) -> Field | None:
     return None
 
 
+_SQUASHED = {name.replace(" ", ""): f for f, names in SYNONYMS.items() for name in names}
+"""The synonyms without spaces: a PDF breaks a word inside a narrow header cell ("Kepen-" over "dudukan")."""
+
+
 def field_of(text: str) -> Field | None:
-    """The field a normalised header text names, if any."""
+    """The field a normalised header text names, if any (also when a line break split one of its words)."""
     for field, names in SYNONYMS.items():
         if text in names:
             return field
+    squashed = _SQUASHED.get(text.replace(" ", ""))
+    if squashed is not None:
+        return squashed
     return _by_keywords(text) if len(text) <= 40 else None

@@ -88,12 +88,16 @@ class RowValidator:
         """Each worker row validated, rows set aside passed on as they are (lazily, in file order)."""
         validate = self.validate
         for row in rows:
-            yield row if isinstance(row, Ignored) else validate(row.ref, row.cells, columns)
+            yield row if isinstance(row, Ignored) else validate(row.ref, row.cells, columns, row.warnings)
 
-    def validate(self, ref: RowRef, cells: Sequence[Cell], columns: dict[Field, int]) -> Accepted | Rejected:
+    def validate(
+        self, ref: RowRef, cells: Sequence[Cell], columns: dict[Field, int], noted: Sequence[Warn] = ()
+    ) -> Accepted | Rejected:
+        """``noted``: what the reader warns of this row itself (a PDF layout it is unsure of)."""
         width = len(cells)
         values = {f: cells[i] for f, i in columns.items() if i < width}
         checked = self._check(values)
+        checked.warnings.extend(noted)
         if checked.reasons or checked.program is None or checked.start is None or checked.nik is None:
             return Rejected(ref, checked.nik, checked.name or None, checked.reasons, _raw(values, columns))
         return self._accepted(ref, values, columns, checked, checked.nik, checked.program, checked.start)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from lindungi.outcomes import FileError
+from lindungi.outcomes import FileError, Warn
 
 Cell = str | int | float | bool | date | None
 
@@ -34,6 +34,8 @@ class RowRef:
 class RawRow:
     ref: RowRef
     cells: Sequence[Cell]
+    warnings: tuple[Warn, ...] = ()
+    """What the reader itself is unsure of in this row (a PDF's column boundary or wrapped line)."""
 
 
 @dataclass(frozen=True)

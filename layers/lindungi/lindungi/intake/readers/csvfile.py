@@ -12,14 +12,28 @@ from lindungi.outcomes import FileError
 
 
 def decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+    """The text of a CSV, each line in the encoding it was saved in.
+
+    UTF-8 when the whole file is UTF-8 (the common case, decoded in one go); otherwise line by
+    line, UTF-8 where a line is UTF-8 and Windows-1252 where it is not, so a UTF-8 list that
+    got one line pasted from an old Excel file keeps both its "MUÑOZ" and its "林美华". The
+    five bytes Windows-1252 leaves undefined become U+FFFD (``detect`` refuses a file full of them).
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return "".join(_line(line) for line in data.splitlines(keepends=True))
+
+
+def _line(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors="replace")
 
 
 def _delimiter(text: str) -> str:

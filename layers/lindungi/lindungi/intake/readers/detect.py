@@ -61,11 +61,41 @@ def _zip_kind(data: bytes) -> Kind:
     raise FileFailure(FileError.UNSUPPORTED, "zip archive that is not a spreadsheet")
 
 
-def _looks_like_text(head: bytes) -> bool:
+def _as_text(head: bytes) -> str | None:
+    """The first bytes decoded as a CSV may be saved (UTF-16 with its BOM, UTF-8, Windows-1252), or None.
+
+    Judged by decoding, not by counting replacement characters: Windows-1252 names (é, Ñ, ç, ’) are
+    not UTF-8 but are text. Line by line, as ``csvfile`` decodes: a UTF-8 list may carry one line
+    pasted from a Windows file. A multi-byte character cut at the end of ``head`` is not a fault.
+    """
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
     if b"\x00" in head:
+        return None
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    out: list[str] = []
+    for line in head.splitlines(keepends=True):
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError as error:
+            if error.reason == "unexpected end of data" and error.start >= len(line) - 3:
+                out.append(line[: error.start].decode("utf-8", errors="replace"))
+                continue
+            try:
+                out.append(line.decode("cp1252"))
+            except UnicodeDecodeError:
+                return None  # a byte Windows-1252 does not define, in a line that is not UTF-8: binary
+    return "".join(out)
+
+
+def _looks_like_text(head: bytes) -> bool:
+    sample = _as_text(head)
+    if sample is None:
         return False
-    sample = head.decode("utf-8", errors="replace") if head else ""
-    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\r\n\t") or ch == "\ufffd")
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
     return controls <= max(2, len(sample) // 100)
 
 

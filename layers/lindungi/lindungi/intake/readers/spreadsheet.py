@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from collections.abc import Iterator
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
@@ -41,9 +43,35 @@ def _sheet_rows(
         yield RawRow(RowRef(line=index, sheet=name), cells)  # type: ignore[arg-type]
 
 
+_ODS_BREAK = re.compile(rb"<text:(?:line-break|tab)\s*/>")
+
+
+def _ods_breaks_as_spaces(data: bytes) -> bytes:
+    """An ODS whose cells hold ``<text:line-break/>`` or ``<text:tab/>``, with those written as a space.
+
+    calamine drops both, so "NUR" + line break + "FADILLAH" would read "NURFADILLAH"; ``<text:s/>``
+    is a space to it, as a break in an ``.xlsx`` cell is whitespace to the validator.
+    """
+    if not data.startswith(b"PK"):
+        return data
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        content = archive.read("content.xml") if "mimetype" in archive.namelist() else b""
+        if not _ODS_BREAK.search(content):
+            return data
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as rebuilt:
+            for info in archive.infolist():
+                body = _ODS_BREAK.sub(b"<text:s/>", content) if info.filename == "content.xml" else archive.read(info)
+                rebuilt.writestr(info, body)
+        return out.getvalue()
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return data  # calamine reports what is wrong with it
+
+
 def read(data: bytes, limits: Limits) -> list[Table]:
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(_ods_breaks_as_spaces(data)))
         names = workbook.sheet_names
     except PasswordError as error:
         raise FileFailure(FileError.ENCRYPTED, str(error)) from error

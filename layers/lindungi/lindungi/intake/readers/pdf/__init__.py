@@ -29,9 +29,16 @@ count. Pages are interpreted by worker processes (``workers``).
 
     page.py      what a page gives the table readers (lines, words, rules)
     glyphs.py    pdfminer device: one page's glyphs and rules into text lines
+    content.py   content streams tokenised by one regular expression, for pdfminer's interpreter
     workers.py   opening the document, pages dealt out to processes, read back in order
     ruled.py     ruled tables: cells from the ruling lines
     unruled.py   whitespace-aligned tables: columns from the header and the gaps
+    columns.py   where an unruled table's columns part, and where that is not certain
+
+Where the reader cannot be sure (text printed over text or across a rule, a wrapped line as
+close to the row above as below, a column boundary that could go two ways) the row carries
+``Warn.PDF_LAYOUT_UNSURE``; an unsure header or many unsure rows on a page fail the file as
+``FileError.PDF_LAYOUT_UNCLEAR``, asking staff for the spreadsheet.
 """
 
 from __future__ import annotations
@@ -40,11 +47,13 @@ import logging
 from collections.abc import Iterator
 
 from lindungi.config import Limits
+from lindungi.intake import fields
+from lindungi.intake.fields import Field
 from lindungi.intake.readers.base import FileFailure, RawRow, RowRef, Table
 from lindungi.intake.readers.pdf import ruled, unruled
-from lindungi.intake.readers.pdf.page import PageText
+from lindungi.intake.readers.pdf.page import PageText, data_like
 from lindungi.intake.readers.pdf.workers import WORKERS_ENV, open_document, page_count, page_texts, worker_count
-from lindungi.outcomes import FileError
+from lindungi.outcomes import FileError, Warn
 
 __all__ = ["WORKERS_ENV", "read", "worker_count"]
 
@@ -65,15 +74,42 @@ def _scanned(page: PageText) -> bool:
     return page.image_area > 0 and (page.glyphs == 0 or (page.image_area > 0.4 and page.glyphs < 50))
 
 
+UNSURE_SHARE = 0.25
+"""Above this share of a page's rows with a long number being unsure of their layout, the file is refused."""
+_UNSURE = (Warn.PDF_LAYOUT_UNSURE,)
+
+
 def _rows(data: bytes, total: int, workers: int) -> Iterator[RawRow]:
     columns = unruled.Columns()
     for page in page_texts(data, total, workers):
         if _scanned(page):
             raise FileFailure(FileError.SCANNED, f"page {page.number} has no text layer")
         grid = ruled.list_grid(page)
-        rows = ruled.rows(page, grid) if grid is not None else unruled.rows(page, columns)
+        if grid is not None:
+            rows, doubtful = ruled.rows(page, grid)
+        else:
+            rows, doubtful = unruled.rows(page, columns), columns.doubtful
+        _check_sure(page.number, rows, doubtful)
         for line, cells in enumerate(rows, start=1):
-            yield RawRow(RowRef(line=line, page=page.number), cells)
+            yield RawRow(RowRef(line=line, page=page.number), cells, _UNSURE if line - 1 in doubtful else ())
+
+
+def _check_sure(number: int, rows: list[list[str]], doubtful: set[int]) -> None:
+    """A page where many worker rows are unsure of their layout is not read at all: staff send the spreadsheet."""
+    if not doubtful:
+        return
+    if any(_header_like(rows[i]) for i in doubtful):  # the columns' meaning itself is in doubt
+        raise FileFailure(FileError.PDF_LAYOUT_UNCLEAR, f"page {number}: header unsure")
+    workers = sum(1 for cells in rows if data_like(" ".join(cells)))
+    unsure = sum(1 for i in doubtful if data_like(" ".join(rows[i])))
+    if unsure >= 3 and unsure > UNSURE_SHARE * workers:
+        raise FileFailure(FileError.PDF_LAYOUT_UNCLEAR, f"page {number}: {unsure} of {workers} rows unsure")
+
+
+def _header_like(cells: list[str]) -> bool:
+    return not data_like(" ".join(cells)) and any(
+        fields.field_of(fields.normalize(c)) in (Field.NIK, Field.NAME) for c in cells if c
+    )
 
 
 def read(data: bytes, limits: Limits) -> list[Table]:

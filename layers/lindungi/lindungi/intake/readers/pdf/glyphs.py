@@ -20,8 +20,11 @@ from pdfminer.pdftypes import PDFStream
 from pdfminer.utils import Matrix, PathSegment, Point, apply_matrix_pt, apply_matrix_rect
 from pdfplumber.pdf import PDF
 
+from lindungi.intake.readers.pdf.content import Interpreter
 from lindungi.intake.readers.pdf.page import Line, PageText, Word
 
+OVERPRINT = 0.25
+"""A run starting this far (times the font size) inside the word before it is printed over it."""
 WORD_GAP = 0.12
 """A gap wider than this (times the font size) between two glyphs is a space, even without a space glyph."""
 THIN = 2.0
@@ -159,11 +162,11 @@ def _subpaths(ctm: Matrix, path: Sequence[PathSegment]) -> list[list[Point]]:
     return subpaths
 
 
-def extract_page(pdf: PDF, page: PDFPage, number: int) -> PageText:
+def extract_page(pdf: PDF, page: PDFPage, number: int, interpreter: type[PDFPageInterpreter] = Interpreter) -> PageText:
     """The text lines and ruling lines of one page."""
     device = Collector(pdf.rsrcmgr)
     try:
-        PDFPageInterpreter(pdf.rsrcmgr, device).process_page(page)
+        interpreter(pdf.rsrcmgr, device).process_page(page)
     finally:
         device.close()
     runs, count = _runs(device.glyphs, device.height)
@@ -225,24 +228,31 @@ def _lines(runs: list[_Run], rule_xs: Sequence[float]) -> list[Line]:
         top = min(r[1] for r in members)
         bottom = max(r[2] for r in members)
         size = bottom - top
-        lines.append(Line(top, bottom, size, tuple(_words(members, rule_xs, size))))
+        words, overprinted = _words(members, rule_xs, size)
+        lines.append(Line(top, bottom, size, tuple(words), overprinted))
         start = end
     return lines
 
 
-def _words(members: Sequence[_Run], rule_xs: Sequence[float], size: float) -> list[Word]:
-    """One line's runs, left to right, joined into words where no gap and no ruling line parts them."""
+def _words(members: Sequence[_Run], rule_xs: Sequence[float], size: float) -> tuple[list[Word], bool]:
+    """One line's runs, left to right, joined into words where no gap and no ruling line parts them.
+
+    Also whether two different texts are printed over each other (a run starting well inside the
+    word before it): text overflowing its cell onto another's, so which is whose is not certain.
+    """
     words: list[Word] = []
+    overprinted = False
     for _, _, _, x0, x1, text in members:
         if words:
             p0, p1, ptext = words[-1]
             if ptext == text and abs(p0 - x0) < 0.5:
                 continue  # the same text printed twice (fake bold)
+            overprinted = overprinted or x0 < p1 - OVERPRINT * size
             if x0 - p1 <= WORD_GAP * size and not _rule_between(rule_xs, p1, x0):
                 words[-1] = (p0, max(p1, x1), ptext + text)
                 continue
         words.append((x0, x1, text))
-    return words
+    return words, overprinted
 
 
 def _rule_between(rule_xs: Sequence[float], left: float, right: float) -> bool:

@@ -19,6 +19,8 @@ class Line:
     bottom: float
     size: float
     words: tuple[Word, ...]
+    overprinted: bool = False
+    """Two texts printed over each other on this line (one cell's text run onto another's)."""
 
     @property
     def text(self) -> str:

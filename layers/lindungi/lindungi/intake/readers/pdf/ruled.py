@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lindungi.intake.readers.pdf.page import PageText, Word, data_like
+from lindungi.intake.readers.pdf.page import Line, PageText, Word, data_like
 
 RULE_SNAP = 1.5
 """Rules closer than this (pt) are one rule: double borders, adjacent cells' rectangles sharing an edge."""
@@ -81,6 +81,20 @@ class Grid:
         row = cuts[i] if i >= 0 else 0
         return row, col
 
+    def straddles(self, line: Line) -> bool:
+        """Does ``line``, outside the table, run over its top or bottom rule (a header too tall for its row)?"""
+        margin = 0.25 * line.size
+        return any(line.top + margin < y < line.bottom - margin for y in (self.ys[0], self.ys[-1]))
+
+    def crosses(self, at: tuple[int, int], word: Word, line: Line) -> bool:
+        """Is ``word`` (of ``line``, in cell ``at``) drawn across a rule that bounds its row or column?"""
+        row, col = at
+        margin = 0.25 * line.size
+        for r in self.col_cuts[col]:
+            if line.top + margin < self.ys[r] < line.bottom - margin:
+                return True
+        return any(word[0] + 0.5 < self.xs[c] < word[1] - 0.5 for c in self.row_cuts[row])
+
     def holds_the_list(self, page: PageText) -> bool:
         """Are the worker rows (lines with a long digit run) inside the ruled area, or most of them?"""
         inside = outside = 0
@@ -100,14 +114,17 @@ def list_grid(page: PageText) -> Grid | None:
     return grid if grid is not None and grid.holds_the_list(page) else None
 
 
-def rows(page: PageText, grid: Grid) -> list[list[str]]:
+def rows(page: PageText, grid: Grid) -> tuple[list[list[str]], set[int]]:
     """Rows of a ruled page: each band of the table one row, each line outside the table one cell.
 
-    Text of one cell that wraps onto two lines is joined back into one value.
+    Text of one cell that wraps onto two lines is joined back into one value. Also the indexes of
+    the rows whose text is not certain: where text runs over a ruling line (a row too low for its
+    wrapped text prints it over the rows around it), that row and the ones next to it.
     """
     width = len(grid.xs) - 1
     cells: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
-    out: list[tuple[float, list[str]]] = []
+    out: list[tuple[float, list[str], int | None]] = []
+    crossed: set[int] = set()
     for line in page.lines:
         mid = (line.top + line.bottom) / 2
         outside: list[Word] = []
@@ -115,14 +132,19 @@ def rows(page: PageText, grid: Grid) -> list[list[str]]:
             at = grid.cell((word[0] + word[1]) / 2, mid)
             if at is None:
                 outside.append(word)
-            else:
-                cells.setdefault(at, []).append((line.top, word[0], word[2]))
+                if grid.straddles(line):
+                    crossed.add(0 if mid < grid.ys[0] else len(grid.ys) - 2)
+                continue
+            cells.setdefault(at, []).append((line.top, word[0], word[2]))
+            if line.overprinted or grid.crosses(at, word, line):
+                crossed.add(at[0])
         if outside:
-            out.append((line.top, [" ".join(w[2] for w in outside)]))
+            out.append((line.top, [" ".join(w[2] for w in outside)], None))
     bands: dict[int, list[str]] = {}
     for (row, col), words in cells.items():
         words.sort()
         bands.setdefault(row, [""] * width)[col] = " ".join(w[2] for w in words)
-    out.extend((grid.ys[row], values) for row, values in bands.items())
+    out.extend((grid.ys[row], values, row) for row, values in bands.items())
     out.sort(key=lambda item: item[0])
-    return [values for _, values in out]
+    unsure = {r + step for r in crossed for step in (-1, 0, 1)}
+    return [values for _, values, _ in out], {i for i, (_, _, band) in enumerate(out) if band in unsure}

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from lindungi.intake import fields, table
 from lindungi.intake.fields import Field
+from lindungi.intake.readers.pdf.columns import Cuts, boundaries
 from lindungi.intake.readers.pdf.page import Line, PageText, Word, data_like
 
 SEGMENT_GAP = 0.8
@@ -31,10 +31,12 @@ class Columns:
 
     spans: list[tuple[float, float]] = field(default_factory=list)
     """Left and right edge of each column's header text."""
-    cuts: list[float] = field(default_factory=list)
-    """Boundaries between neighbouring columns."""
+    cuts: Cuts = field(default_factory=Cuts)
+    """Boundaries between neighbouring columns, and where a word's column is not certain."""
     nik: int | None = None
     texts: list[str] = field(default_factory=list)
+    doubtful: set[int] = field(default_factory=set)
+    """Rows of the page last read (indexes into what ``rows`` returned) holding a word of uncertain place."""
 
 
 def _segments(line: Line) -> list[Word]:
@@ -71,8 +73,9 @@ def _absorb(columns: list[list[Word]], line: Line, above: bool) -> bool:
             return False  # a title or group label running over several columns: not part of the header
         if hits:
             placed.setdefault(hits[0], []).append(piece)
-        else:
+        elif not above:
             columns.append([piece])
+        # A piece above the anchor over no column is a group label ("KONTAK" over "No. HP" and "Alamat").
     for i, pieces_here in placed.items():
         if len(pieces_here) > 1:  # the anchor was a group label ("KONTAK") over these columns
             columns[i] = [pieces_here[0]]
@@ -111,43 +114,6 @@ def _header_block(lines: Sequence[Line], at: int) -> _Header | None:
     return first, last, spans, texts
 
 
-def _gaps(body: Sequence[Line]) -> list[tuple[float, float]]:
-    """Horizontal stretches that no piece of a tabular line (three columns or more) covers."""
-    covered: list[tuple[float, float]] = []
-    for line in body:
-        pieces = _segments(line)
-        if len(pieces) >= 3:
-            covered.extend((p[0], p[1]) for p in pieces)
-    covered.sort()
-    gaps: list[tuple[float, float]] = []
-    reach = float("-inf")
-    for x0, x1 in covered:
-        if x0 > reach and reach != float("-inf"):
-            gaps.append((reach, x0))
-        reach = max(reach, x1)
-    return gaps
-
-
-def _cuts(spans: Sequence[tuple[float, float]], body: Sequence[Line]) -> list[float]:
-    """Boundaries between columns: in the blank gap that no tabular line crosses, nearest the header's gap."""
-    gaps = _gaps(body)
-    cuts: list[float] = []
-    for (left0, left1), (right0, right1) in pairwise(spans):
-        header_gap = (min(left1, right0), max(left1, right0))
-        best: tuple[float, float, float] | None = None
-        for g0, g1 in gaps:
-            if g1 <= left0 or g0 >= right1:
-                continue
-            distance = max(0.0, g0 - header_gap[1], header_gap[0] - g1)
-            score = (distance, -(g1 - g0), (g0 + g1) / 2)
-            if best is None or score < best:
-                best = score
-        cuts.append(best[2] if best is not None else (left1 + right0) / 2)
-    for i in range(1, len(cuts)):  # keep them in order whatever the data did
-        cuts[i] = max(cuts[i], cuts[i - 1] + 0.1)
-    return cuts
-
-
 def _find_header(lines: Sequence[Line]) -> _Header | None:
     for at in range(len(lines)):
         header = _header_block(lines, at)
@@ -166,61 +132,141 @@ def rows(page: PageText, columns: Columns) -> list[list[str]]:
         first, last, spans, texts = header
         out.extend([line.text] for line in lines[:first])  # title and page-header lines
         columns.spans, columns.texts = spans, texts
-        columns.cuts = _cuts(spans, lines[last + 1 :])
+        tabular = [line for line in lines[last + 1 :] if len(_segments(line)) >= 3]
+        columns.cuts = boundaries([(a + b) / 2 for a, b in spans], tabular)
         columns.nik = next((i for i, t in enumerate(texts) if fields.field_of(fields.normalize(t)) is Field.NIK), None)
         out.append(texts)
         body_start = last + 1
+    columns.doubtful = set()
     if not columns.spans:
         return [[line.text] for line in lines]
-    out.extend(_body_rows(lines[body_start:], columns))
+    body, doubtful = _body_rows(lines[body_start:], columns)
+    columns.doubtful = {len(out) + i for i in doubtful}
+    out.extend(body)
     return out
 
 
-def _body_rows(lines: Sequence[Line], columns: Columns) -> list[list[str]]:
-    """The lines under the header cut into the columns; wrapped tails joined to the row above."""
-    width = len(columns.spans)
-    out: list[list[str]] = []
-    previous: tuple[Line, list[str]] | None = None
-    for line in lines:
-        data = data_like(line.text)
-        crossing = any(p[0] < cut - 2 and p[1] > cut + 2 for p in _segments(line) for cut in columns.cuts)
-        if crossing and not data:
-            out.append([line.text])
-            previous = None
-            continue
-        values = [""] * width
-        for x0, x1, text in line.words:
-            col = bisect_right(columns.cuts, (x0 + x1) / 2)
-            values[col] = f"{values[col]} {text}" if values[col] else text
-        if previous is not None and _continues(previous, line, values, columns):
-            _, above = previous
-            for col, value in enumerate(values):
-                if value:
-                    above[col] = f"{above[col]} {value}"
-            previous = (line, above)
-            continue
-        out.append(values)
-        previous = (line, values) if data or any(values) else None
-    return out
+@dataclass
+class _Item:
+    """One text line under the header: its words by column (None: a line across columns, a title or footer)."""
+
+    line: Line
+    values: list[str] | None
+    unsure: bool = False
 
 
-def _continues(previous: tuple[Line, list[str]], line: Line, values: list[str], columns: Columns) -> bool:
-    """Is ``line`` the wrapped tail of the row above (names, addresses), not a row of its own?
+def _cut(line: Line, columns: Columns) -> _Item:
+    cuts = columns.cuts
+    if not data_like(line.text) and any(
+        p[0] < cut - 2 and p[1] > cut + 2 for p in _segments(line) for cut in cuts.at
+    ):
+        return _Item(line, None)
+    values = [""] * len(columns.spans)
+    unsure = line.overprinted
+    for x0, x1, text in line.words:
+        col = bisect_right(cuts.at, (x0 + x1) / 2)
+        values[col] = f"{values[col]} {text}" if values[col] else text
+        unsure = unsure or cuts.doubts(x0, x1)
+    return _Item(line, values, unsure)
 
-    It is when it sits right under the row, has nothing in the NIK or "No" column, is not a
-    footer, and has text only in columns where the row above has text too, at most half as
-    many (a row whose NIK is missing still fills most columns, so it stays a row of its own).
+
+def _fragment(item: _Item, columns: Columns) -> bool:
+    """Could this line be the wrapped part of a row's cells (a name or address on two lines)?
+
+    Not when it has a NIK, text in the "No" column, or reads as a footer (a second phone number may wrap).
     """
-    above_line, above = previous
-    if line.top - above_line.bottom > 0.9 * max(line.size, above_line.size):
+    values = item.values
+    if values is None or (columns.nik is not None and values[columns.nik]):
         return False
-    if columns.nik is not None and values[columns.nik]:
-        return False
-    filled = {i for i, v in enumerate(values) if v}
-    above_filled = {i for i, v in enumerate(above) if v}
-    if not filled or not filled < above_filled or len(above_filled) < 3 or len(filled) > len(above_filled) // 2:
-        return False
-    first = min(filled)
-    if _NO_COLUMN.match(fields.normalize(columns.texts[first] if first < len(columns.texts) else "")):
+    filled = [i for i, v in enumerate(values) if v]
+    if not filled or _NO_COLUMN.match(fields.normalize(columns.texts[filled[0]] if filled[0] < len(columns.texts)
+                                                       else "")):
         return False
     return not table.is_footer(values)
+
+
+def _fits(block: Sequence[_Item], row: _Item) -> bool:
+    """Text only in columns where the row has text too, at most half as many (a row missing its NIK
+    still fills most columns, so it stays a row of its own)."""
+    assert row.values is not None
+    above_filled = {i for i, v in enumerate(row.values) if v}
+    filled = {i for item in block if item.values for i, v in enumerate(item.values) if v}
+    return bool(filled) and filled < above_filled and len(above_filled) >= 3 and len(filled) <= len(above_filled) // 2
+
+
+def _gap(upper: Line, lower: Line) -> float | None:
+    """The blank between two lines, if they are close enough to be lines of one cell."""
+    gap = lower.top - upper.bottom
+    return gap if gap < 0.9 * max(upper.size, lower.size) else None
+
+
+def _owner(items: Sequence[_Item], start: int, end: int, columns: Columns) -> int | None:
+    """Which row the wrapped lines ``items[start:end]`` belong to: the row right above (text aligned to
+    the top of its cells), right below (aligned to the bottom, Excel's and Calc's default), None if
+    neither; -1 when both are as close, so it cannot be told."""
+    block = items[start:end]
+    near: list[tuple[float, int]] = []
+    for j, upper, lower in ((start - 1, start - 1, start), (end, end - 1, end)):
+        if 0 <= j < len(items) and items[j].values is not None and not _fragment(items[j], columns):
+            gap = _gap(items[upper].line, items[lower].line)
+            if gap is not None and _fits(block, items[j]):
+                near.append((gap, j))
+    if len(near) < 2:
+        return near[0][1] if near else None
+    (close, j), (far, _) = sorted(near)
+    return j if close < 0.5 * far else -1
+
+
+def _blocks(items: Sequence[_Item], columns: Columns) -> Iterator[tuple[int, int]]:
+    """Runs of consecutive fragment lines, each line close under the one before."""
+    i = 0
+    while i < len(items):
+        if not _fragment(items[i], columns):
+            i += 1
+            continue
+        end = i + 1
+        while end < len(items) and _fragment(items[end], columns) and _gap(items[end - 1].line, items[end].line):
+            end += 1
+        yield i, end
+        i = end
+
+
+def _body_rows(lines: Sequence[Line], columns: Columns) -> tuple[list[list[str]], set[int]]:
+    """The lines under the header cut into the columns, wrapped lines joined to their row.
+
+    Also the indexes of the rows that are not certain: a word whose column is doubtful, or
+    wrapped lines as close to the row above as to the row below (they join neither).
+    """
+    items = [_cut(line, columns) for line in lines]
+    joined: dict[int, list[tuple[int, int]]] = {}
+    dropped: set[int] = set()
+    doubt: set[int] = set()
+    for start, end in _blocks(items, columns):
+        owner = _owner(items, start, end, columns)
+        if owner is None:
+            continue
+        dropped.update(range(start, end))
+        if owner == -1:
+            doubt.update({start - 1, end})
+        else:
+            joined.setdefault(owner, []).append((start, end))
+    out: list[list[str]] = []
+    doubtful: set[int] = set()
+    for i, item in enumerate(items):
+        if i in dropped:
+            continue
+        if item.values is None:
+            out.append([item.line.text])
+            continue
+        values, unsure = list(item.values), item.unsure or i in doubt
+        for start, end in joined.get(i, []):
+            for part in items[start:end]:
+                unsure = unsure or part.unsure
+                assert part.values is not None
+                for col, value in enumerate(part.values):
+                    if value:
+                        values[col] = f"{values[col]} {value}" if start > i else f"{value} {values[col]}"
+        if unsure:
+            doubtful.add(len(out))
+        out.append(values)
+    return out, doubtful

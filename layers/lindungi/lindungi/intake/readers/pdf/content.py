@@ -1,0 +1,222 @@
+"""Content streams tokenised by one regular expression instead of pdfminer's character-level parser.
+
+LibreOffice writes every cell as its own ``q ... BT ... Tf ... TJ ET Q`` with many numbers, so
+on its PDFs four fifths of the reading time went into ``PSBaseParser`` taking the stream apart
+byte by byte (pdfplumber's default ``extract_tables()`` pays the same, which is why its ratio to
+us fell under 3x there). ``Interpreter`` is pdfminer's page interpreter with only ``execute``
+replaced: the same objects (numbers, ``PSLiteral`` names, strings, arrays, dictionaries,
+``PSKeyword`` operators) reach the same ``do_*`` methods, so the device sees exactly what
+pdfminer's parser would give it (a test holds the two equal on every fixture). A stream with an
+inline image (``BI ... ID <binary> EI``) is left to pdfminer's own parser.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.pdftypes import PDFStream, stream_value
+from pdfminer.psparser import KWD, LIT, PSKeyword
+
+log = logging.getLogger(__name__)
+
+_DELIMS = rb"\x00\t\n\x0c\r ()<>\[\]{}/%"
+_TOKEN = re.compile(
+    rb"(?:[\x00\t\n\x0c\r ]|%[^\r\n]*)*"  # blanks and comments before the token
+    rb"(?:(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))(?![^" + _DELIMS + rb"])"
+    rb"|(?P<word>[^" + _DELIMS + rb"]+)"
+    rb"|(?P<name>/[^" + _DELIMS + rb"]*)"
+    rb"|(?P<plain>\([^()\\]*\))"  # a string without escapes or nested parentheses: most of them
+    rb"|(?P<string>\()"
+    rb"|(?P<open>\[|<<)"
+    rb"|(?P<hex><[^>]*>)"
+    rb"|(?P<close>\]|>>)"
+    rb"|(?P<brace>[{}])"
+    rb"|(?P<end>$)"
+    rb"|(?P<stray>.))",
+    re.DOTALL,
+)
+_INLINE_IMAGE = re.compile(rb"(?:^|[\x00\t\n\x0c\r \]>)])BI[\x00\t\n\x0c\r /]")
+_NAME_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
+_HEX_PAIR = re.compile(rb"[0-9a-fA-F]{2}|.")
+_SPACE = re.compile(rb"[\x00\t\n\x0c\r ]")
+_STRING_STOP = re.compile(rb"[()\\]")
+_ESCAPES = {ord(k): v for k, v in {"n": b"\n", "r": b"\r", "t": b"\t", "b": b"\b", "f": b"\f", "(": b"(",
+                                     ")": b")", "\\": b"\\"}.items()}
+_NUMBER_START = frozenset(b"+-.0123456789")
+
+
+def _name(token: bytes) -> Any:
+    raw = _NAME_HEX.sub(lambda m: bytes((int(m.group(1), 16),)), token[1:]) if b"#" in token else token[1:]
+    try:
+        return LIT(str(raw, "utf-8"))
+    except UnicodeDecodeError:
+        return LIT(raw)  # what pdfminer does with a name that is not UTF-8
+
+
+def _string(data: bytes, pos: int) -> tuple[bytes, int]:
+    """The literal string opening at ``pos`` (after its ``(``): its bytes and the position after ``)``."""
+    out = bytearray()
+    depth = 1
+    while True:
+        m = _STRING_STOP.search(data, pos)
+        if m is None:
+            out += data[pos:]
+            return bytes(out), len(data)
+        out += data[pos : m.start()]
+        ch = data[m.start()]
+        pos = m.end()
+        if ch == 0x5C:  # backslash
+            pos = _escape(data, pos, out)
+        elif ch == 0x28:
+            depth += 1
+            out.append(ch)
+        else:
+            depth -= 1
+            if depth == 0:
+                return bytes(out), pos
+            out.append(ch)
+
+
+def _escape(data: bytes, pos: int, out: bytearray) -> int:
+    if pos >= len(data):
+        return pos
+    ch = data[pos]
+    if ch in _ESCAPES:
+        out += _ESCAPES[ch]
+        return pos + 1
+    if 0x30 <= ch <= 0x37:
+        end = pos
+        while end < len(data) and end - pos < 3 and 0x30 <= data[end] <= 0x37:
+            end += 1
+        out.append(int(data[pos:end], 8) & 0xFF)
+        return end
+    if ch == 0x0D:  # a line continuation
+        return pos + 2 if data[pos + 1 : pos + 2] == b"\n" else pos + 1
+    if ch == 0x0A:
+        return pos + 1
+    out.append(ch)
+    return pos + 1
+
+
+def _word(token: bytes) -> Any:
+    """A run of regular characters that is not a plain number: "5." or "+.5e" the way pdfminer reads them."""
+    if token[0] in _NUMBER_START:
+        with contextlib.suppress(ValueError):
+            return float(token)
+    if token == b"true":
+        return True
+    if token == b"false":
+        return False
+    return KWD(token)
+
+
+class Interpreter(PDFPageInterpreter):
+    """pdfminer's page interpreter reading content streams with ``_TOKEN``."""
+
+    def execute(self, streams: Sequence[object]) -> None:
+        valid: list[PDFStream] = []
+        self.stream_ids.clear()
+        for obj in streams:
+            stream = stream_value(obj)
+            if stream.objid is None or stream.objid in self.parent_stream_ids:
+                log.debug("content stream skipped: inline or circular")
+                continue
+            valid.append(stream)
+            self.stream_ids.add(stream.objid)
+        data = b"\n".join(stream.get_data() for stream in valid)
+        if _INLINE_IMAGE.search(data):
+            super().execute(valid)
+            return
+        self._run(data)
+
+    def _operator(self, name: bytes, cache: dict[bytes, tuple[Callable[..., None], int] | None]) -> None:
+        entry = cache.get(name, False)
+        if entry is False:
+            text = name.decode("latin-1").replace("*", "_a").replace('"', "_w").replace("'", "_q")
+            func = getattr(self, f"do_{text}", None)
+            entry = cache[name] = None if func is None else (func, func.__code__.co_argcount - 1)
+        if entry is None:
+            return
+        func, nargs = entry  # type: ignore[misc]
+        if nargs:
+            args = self.pop(nargs)
+            if len(args) == nargs:
+                func(*args)
+        else:
+            func()
+
+    def _run(self, data: bytes) -> None:
+        pos: int | None = 0
+        stack: list[list[Any]] = []  # open arrays and dictionaries, innermost last
+        cache: dict[bytes, tuple[Callable[..., None], int] | None] = {}
+        while pos is not None:
+            pos = self._tokens(data, pos, stack, cache)
+
+    def _tokens(
+        self, data: bytes, pos: int, stack: list[list[Any]], cache: dict[bytes, tuple[Callable[..., None], int] | None]
+    ) -> int | None:
+        """Operands pushed and operators run from ``pos`` on; where to go on after a string with escapes,
+        None at the end. A byte no token starts with (a stray ")") is skipped, as pdfminer does."""
+        value: Any
+        for m in _TOKEN.finditer(data, pos):
+            kind = m.lastgroup
+            if kind == "number":
+                token = m.group(kind)
+                value = float(token) if b"." in token else int(token)
+            elif kind == "word":
+                token = m.group(kind)
+                value = _word(token)
+                if isinstance(value, PSKeyword):
+                    if stack:
+                        stack[-1].append(value)  # an operator inside an array: pdfminer keeps it as an operand
+                    else:
+                        self._operator(token, cache)
+                    continue
+            elif kind == "plain":
+                value = m.group(kind)[1:-1]
+            elif kind == "name":
+                value = _name(m.group(kind))
+            elif kind == "hex":
+                value = _hex(m.group(kind)[1:-1])
+            elif kind == "open":
+                stack.append([m.group(kind)])
+                continue
+            elif kind == "close":
+                if not stack:
+                    continue
+                items = stack.pop()
+                value = items[1:] if items[0] == b"[" else _dict(items[1:])
+            elif kind == "string":
+                value, after = _string(data, m.end())
+                self._operand(value, stack)
+                return after
+            else:
+                continue  # braces, the end, a stray byte
+            if stack:
+                stack[-1].append(value)
+            else:
+                self.argstack.append(value)  # not bound once: pdfminer's ``pop`` replaces the list
+        return None
+
+    def _operand(self, value: Any, stack: list[list[Any]]) -> None:
+        if stack:
+            stack[-1].append(value)
+        else:
+            self.argstack.append(value)
+
+
+def _hex(digits: bytes) -> bytes:
+    try:
+        return bytes.fromhex(digits.decode("ascii"))
+    except (ValueError, UnicodeDecodeError):  # odd length or stray characters: pdfminer's reading
+        return _HEX_PAIR.sub(lambda h: bytes((int(h.group(0), 16),)), _SPACE.sub(b"", digits))
+
+
+def _dict(items: list[Any]) -> dict[Any, Any]:
+    pairs = items[: len(items) // 2 * 2]
+    return {getattr(k, "name", k): v for k, v in zip(pairs[::2], pairs[1::2], strict=True)}
