@@ -174,6 +174,7 @@ def test_any_name_renders_to_one_gsm7_segment_when_the_rest_fits(name: str, day:
         assert rendered.text in forms
 
 
+@settings(deadline=None)  # a property, not a timing: no per-example deadline
 @given(st.text(alphabet=GSM_BASIC_ONLY, max_size=400))
 def test_gsm7_segments_match_the_formula_for_basic_text(text: str) -> None:
     n = len(text)
