@@ -33,16 +33,21 @@ def test_defuse(value: str, expected: str) -> None:
     assert defuse(value) == expected
 
 
+LEADING_ZERO_NIK = "0172014509850003"  # 16 digits, rejected (no province 01): as a number it would be 15
+
+
 def test_fix_workbook_is_safe_and_reuploadable() -> None:
     data = xlsx({"Daftar": [HEADER, ["1", SITI, "=HYPERLINK(\"http://evil\",\"x\")", "", "", "", ""],
-                            ["2", "617201450985", "BUDI", "@SUM(A1)", "", "", ""]]})
+                            ["2", LEADING_ZERO_NIK, "BUDI", "@SUM(A1)", "", "", ""]]})
     report = check(data, "d.xlsx", "pekerja-rentan", today=TODAY)
     fix = fix_workbook(report)
     assert fix is not None
     rows = CalamineWorkbook.from_filelike(io.BytesIO(fix)).get_sheet_by_name("Perbaikan").to_python()
     assert rows[0][:4] == ["Status", "Alasan", "Lembar", "Baris"]
     by_status = {row[0]: row for row in rows[1:]}
-    assert by_status["DITOLAK"][4] == "617201450985"  # NIK kept as 16-digit-safe text
+    # Both NIKs come back as the 16-character text typed, not as number cells (a float, the leading 0 lost).
+    assert [(by_status[s][4], type(by_status[s][4])) for s in ("DITOLAK", "PERINGATAN")] == [
+        (LEADING_ZERO_NIK, str), (SITI, str)]
     assert "NIK tidak valid" in by_status["DITOLAK"][1]
     assert by_status["PERINGATAN"][5].startswith("'=HYPERLINK")  # the name cell cannot run
     assert by_status["DITOLAK"][6].startswith("'@SUM")
