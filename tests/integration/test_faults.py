@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -19,6 +20,7 @@ import pytest
 import time_machine
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
+from moto.core.botocore_stubber import BotocoreStubber
 
 from lindungi import phone
 from lindungi.intake import store
@@ -238,11 +240,26 @@ def test_a_delivery_while_the_same_content_is_in_progress_is_retried_not_dropped
     assert_stored_once(aws, people)
 
 
+@pytest.fixture
+def serialised_moto(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One request at a time into in-process moto, whose backends are not thread-safe (a transaction
+    deep-copies the tables): concurrent callers then interleave request by request, as against AWS."""
+    lock = threading.Lock()
+    handle = BotocoreStubber.__call__
+
+    def serialised(self: BotocoreStubber, *args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return handle(self, *args, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "__call__", serialised)
+
+
 def test_two_overlapping_lists_processed_at_once_leave_consistent_records(
-    aws: Stack, lambdas: LambdaRunner, ingest: Any
+    aws: Stack, lambdas: LambdaRunner, ingest: Any, serialised_moto: None
 ) -> None:
     """Consistent: every item is whole from one list (its phone, name and source are that list's row),
-    and every worker of either list has exactly one item per (program, TMT)."""
+    and every worker of either list has exactly one item per (program, TMT). Two invocations with four
+    writer threads each, their requests interleaved one by one."""
     shared = samples.workers(150, PROGRAM, seed=62)
     first = shared + samples.workers(60, PROGRAM, seed=63, start_serial=5_000)
     second = [replace(w, phone="0813" + w.nik[-8:]) for w in shared] + samples.workers(
@@ -250,9 +267,14 @@ def test_two_overlapping_lists_processed_at_once_leave_consistent_records(
     keys = {f"incoming/{PROGRAM}/kecamatan-a.csv": first, f"incoming/{PROGRAM}/kecamatan-b.csv": second}
     events = {key: upload(aws, people, key) for key, people in keys.items()}
     results: dict[str, Any] = {}
+    spans: dict[str, tuple[float, float]] = {}
+    together = threading.Barrier(len(keys))
 
     def run(key: str) -> None:
+        together.wait(10)
+        started = time.monotonic()
         results[key] = lambdas.invoke_async(FUNCTION, events[key])
+        spans[key] = (started, time.monotonic())
 
     threads = [threading.Thread(target=run, args=(key,)) for key in keys]
     for thread in threads:
@@ -260,6 +282,8 @@ def test_two_overlapping_lists_processed_at_once_leave_consistent_records(
     for thread in threads:
         thread.join()
     assert all(r["ok"] for r in results.values()), results
+    (a_start, a_end), (b_start, b_end) = spans.values()
+    assert a_start < b_end and b_start < a_end, spans  # the two invocations did run at the same time
     rows = {(key, w.nik): w for key, people in keys.items() for w in people}
     stored = items(aws)
     assert len(stored) == len({w.nik for people in keys.values() for w in people})
