@@ -102,8 +102,7 @@ def test_program_from_a_column_when_the_folder_gives_none() -> None:
         pytest.param(b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 500, "pekerja-rentan", "file_unsupported", id="exe"),
         pytest.param(one_row()[:400], "pekerja-rentan", "file_unreadable", id="truncated-xlsx"),
         pytest.param(b"", "pekerja-rentan", "file_unreadable", id="empty"),
-        pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64 + "EncryptedPackage".encode("utf-16-le")
-                     + b"\x00" * 512, "pekerja-rentan", "file_encrypted", id="encrypted-office-container"),
+        # file_encrypted: real password-protected workbooks in test_formats.py
         pytest.param(xlsx({"Rekap": [["Kecamatan", "Jumlah"], ["Barat", 10.0]]}), "pekerja-rentan",
                      "header_not_found", id="no-worker-header"),
         pytest.param(one_row(), None, "program_unknown", id="no-program-anywhere"),

@@ -3,7 +3,10 @@
 Checks here are cheap and run before any parser: zip entries are
 decompressed in a stream and counted, so a zip bomb stops at the limit
 instead of filling memory; OLE2 containers that hold an ``EncryptedPackage``
-are password-protected Office files.
+are password-protected Office files, and so are Excel 97-2003 workbooks whose
+globals open with a ``FILEPASS`` record, and OpenDocument files whose manifest
+lists ``encryption-data`` (calamine reports those two only as a file of no
+known format).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from lindungi.outcomes import FileError
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_XLS_GLOBALS_BOF = b"\x09\x08\x10\x00\x00\x06\x05\x00"  # BIFF8 BOF record (16 bytes) of the workbook globals
+_FILEPASS = b"\x2f\x00"  # the record right after that BOF when the workbook needs a password to open
 _CHUNK = 1 << 20
 
 
@@ -59,6 +64,23 @@ def _zip_kind(data: bytes) -> Kind:
     if {"xl/workbook.xml", "xl/workbook.bin"} & names or ("content.xml" in names and "mimetype" in names):
         return Kind.XLSX
     raise FileFailure(FileError.UNSUPPORTED, "zip archive that is not a spreadsheet")
+
+
+def _odf_encrypted(data: bytes) -> bool:
+    """Called after ``_check_zip``: the manifest's size is known to be within the limits."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    if "mimetype" not in archive.namelist() or "META-INF/manifest.xml" not in archive.namelist():
+        return False
+    return b"encryption-data" in archive.read("META-INF/manifest.xml")
+
+
+def _xls_encrypted(data: bytes) -> bool:
+    at = data.find(_XLS_GLOBALS_BOF)
+    while at >= 0:
+        if data[at + 20 : at + 22] == _FILEPASS:
+            return True
+        at = data.find(_XLS_GLOBALS_BOF, at + 1)
+    return False
 
 
 def _as_text(head: bytes) -> str | None:
@@ -111,10 +133,14 @@ def detect(data: bytes, limits: Limits) -> Kind:
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         kind = _zip_kind(data)
         _check_zip(data, limits)
+        if _odf_encrypted(data):
+            raise FileFailure(FileError.ENCRYPTED, "OpenDocument encryption-data")
         return kind
     if head.startswith(_OLE2):
         if _ENCRYPTED_STREAM in data:
             raise FileFailure(FileError.ENCRYPTED, "OLE2 EncryptedPackage")
+        if _xls_encrypted(data):
+            raise FileFailure(FileError.ENCRYPTED, "xls FILEPASS")
         return Kind.XLS
     if head.lstrip(b"\xef\xbb\xbf \r\n\t").lower().startswith((b"<", b"{\\rtf")):
         raise FileFailure(FileError.UNSUPPORTED, "HTML, XML or RTF, not a spreadsheet")
