@@ -2,15 +2,26 @@
 
 The demo runs every function of template.yaml on the emulator (upload, ingest, report, plan, send). Every
 line the functions write (JSON logs and EMF metrics, .local/demo/logs.jsonl as CloudWatch would hold it)
-and everything on this process's stdout/stderr is searched for the sample's NIKs, phones (every spelling)
-and names. Meanwhile every AWS call the functions make is recorded and checked against their IAM grants,
-and the EMF dimensions of the metrics the alarms watch are compared with the alarms' own.
+and everything the process wrote on stdout/stderr while the pipeline ran (captured by the session fixture
+itself, at the file descriptors too, with log records and warnings: see ``conftest.process_output``) is
+searched for the sample's NIKs, phones (every spelling) and names; a test plants a NIK on each of those ways
+out and checks the same search finds it. Meanwhile every AWS call the functions make is recorded and checked
+against their IAM grants, and the EMF dimensions of the metrics the alarms watch are compared with the
+alarms' own.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 import re
+import subprocess
+import sys
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +29,7 @@ import pytest
 from lindungi_dev import demo
 from lindungi_dev.emulator import load_template
 from lindungi_dev.grants import missing_grants
-from tests.e2e.conftest import RENTAN, SAWIT
+from tests.e2e.conftest import RENTAN, SAWIT, process_output
 
 pytestmark = pytest.mark.e2e
 
@@ -51,28 +62,69 @@ def test_the_pipeline_ran_every_function(pipeline: dict[str, Any]) -> None:
     assert '"level":"INFO"' in pipeline["logs"].replace(" ", "")
 
 
-def test_no_nik_phone_or_name_of_the_sample_in_clear(
-    pipeline: dict[str, Any], capfd: pytest.CaptureFixture[str]
-) -> None:
-    captured = capfd.readouterr()
-    text = pipeline["logs"] + captured.out + captured.err
-    # Ground truth: what the reports hold (normalised) and what was typed into the lists.
-    rows = [row for r in pipeline["reports"] for row in r["accepted"] + r["rejected"]]
-    niks = {row["nik"] for row in rows if len(row.get("nik") or "") == 16}
-    phones = {row["phone"] for r in pipeline["reports"] for row in r["accepted"] if row.get("phone")}
-    names = {row["name"] for r in pipeline["reports"] for row in r["accepted"] if len(row.get("name", "")) > 5}
-    people = _sample_people()
-    niks |= {p.nik for p in people if len(p.nik) == 16}
-    typed = {d for p in people for d in _digits_only_spellings(p.phone)}
-    assert len(niks) > RENTAN and len(phones) > RENTAN // 2 and names
+@dataclass(frozen=True)
+class Personal:
+    """What must never be seen in clear: NIKs, phones (E.164) and their typed digits, names."""
 
-    leaks = sorted(n for n in niks if n in text)
-    leaks += sorted(s for e164 in phones for s in _phone_spellings(e164) if s in text)
-    leaks += sorted(d for d in typed if d in re.sub(r"[\s-]", "", text))
-    leaks += sorted(n for n in names if n in text)
-    assert leaks == [], f"{len(leaks)} personal values in clear in the pipeline's logs, e.g. {leaks[:3]}"
-    # And nothing that merely looks like one: a bare 16-digit number anywhere.
-    assert re.findall(r"(?<![0-9A-Za-z])\d{16}(?![0-9A-Za-z])", text) == []
+    niks: set[str]
+    phones: set[str]
+    typed_phones: set[str]
+    names: set[str]
+
+    def leaks(self, text: str) -> list[str]:
+        squeezed = re.sub(r"[\s.-]", "", text)  # "6172 0145 ...", "0812-3456-7890", "62 812.3456.7890"
+        found = sorted(n for n in self.niks if n in squeezed)
+        found += sorted(s for e164 in self.phones for s in _phone_spellings(e164) if s in squeezed)
+        found += sorted(d for d in self.typed_phones if d in squeezed)
+        found += sorted(n for n in self.names if n in text)
+        # And nothing that merely looks like a NIK: a bare 16-digit number anywhere.
+        return found + re.findall(r"(?<![0-9A-Za-z])\d{16}(?![0-9A-Za-z])", text)
+
+
+def _personal(reports: list[dict[str, Any]]) -> Personal:
+    """Ground truth: what the reports hold (normalised) and what was typed into the lists."""
+    rows = [row for r in reports for row in r["accepted"] + r["rejected"]]
+    accepted = [row for r in reports for row in r["accepted"]]
+    people = _sample_people()
+    return Personal(
+        niks={row["nik"] for row in rows if len(row.get("nik") or "") == 16} | {p.nik for p in people
+                                                                                if len(p.nik) == 16},
+        phones={row["phone"] for row in accepted if row.get("phone")},
+        typed_phones={d for p in people for d in _digits_only_spellings(p.phone)},
+        names={row["name"] for row in accepted if len(row.get("name", "")) > 5},
+    )
+
+
+def test_no_nik_phone_or_name_of_the_sample_in_clear(pipeline: dict[str, Any]) -> None:
+    personal = _personal(pipeline["reports"])
+    assert len(personal.niks) > RENTAN and len(personal.phones) > RENTAN // 2 and personal.names
+    for where in ("logs", "output"):
+        leaks = personal.leaks(pipeline[where])
+        assert leaks == [], f"{len(leaks)} personal values in clear in the pipeline's {where}, e.g. {leaks[:3]}"
+
+
+def test_the_search_finds_a_nik_on_every_way_out(tmp_path: Path) -> None:
+    """The check above can fail: a NIK written any way the process can write is captured, and found."""
+    nik, name = "6172014509850003", "SITI AMINAH BINTI"
+    personal = Personal(niks={nik}, phones={"+6281234567890"}, typed_phones={"081311112222"}, names={name})
+    ways: dict[str, Callable[[str], None]] = {
+        "print": print,
+        "sys.stderr": lambda s: print(s, file=sys.stderr),
+        "fd 1": lambda s: os.write(1, f"{s}\n".encode()),
+        "fd 2": lambda s: os.write(2, f"{s}\n".encode()),
+        "child process": lambda s: subprocess.run([sys.executable, "-c", f"print('{s}')"], check=True),
+        "logging": lambda s: logging.getLogger("botocore.somewhere").warning("row %s", s),
+        "warnings": lambda s: warnings.warn(f"odd row {s}", UserWarning, stacklevel=1),
+    }
+    for way, write in ways.items():
+        output = tmp_path / f"{way}.txt"
+        with process_output(output):
+            write(f"NIK {nik}")
+        assert personal.leaks(output.read_text(encoding="utf-8")) == [nik, nik], way  # as a NIK, as 16 digits
+    assert personal.leaks(f"Yth. {name}, 0812-3456-7890 / 62 812.3456.7890, nik 6172 0145 0985 0003") == [
+        nik, "081234567890", "6281234567890", name]
+    assert personal.leaks("istri 0813-1111-2222") == ["081311112222"]
+    assert personal.leaks("nik 6172********0003 hp +62812****7890") == []  # masked is fine
 
 
 def test_upload_names_are_logged_only_as_masked_keys(
