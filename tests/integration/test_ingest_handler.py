@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -11,6 +15,7 @@ from urllib.parse import quote_plus
 import boto3
 import pytest
 import time_machine
+from python_calamine import CalamineWorkbook
 
 from lindungi.intake import ingest
 from lindungi_dev import samples
@@ -72,11 +77,31 @@ def test_duplicate_event_stores_and_counts_nothing_twice(aws: Stack, lambdas: La
     event = _event(aws, key, version, len(data))
     first = lambdas.invoke("IngestFunction", event)["files"][0]
     before = _items(aws)
-    second = lambdas.invoke("IngestFunction", event)["files"][0]
+    with _table_writes(lambdas, aws.physical("WorkersTable")) as writes, time_machine.travel(timedelta(hours=1)):
+        second = lambdas.invoke("IngestFunction", event)["files"][0]  # an hour on: a rewrite would change stored_at
     assert (first["replayed"], second["replayed"]) == (False, True)
-    assert second["counts"] == first["counts"]
-    after = _items(aws)
-    assert after == before  # not even stored_at changed: nothing was written again
+    assert second["counts"] == first["counts"] and first["counts"]["accepted"] > 0
+    assert writes == []
+    assert _items(aws) == before  # not even stored_at changed: nothing was written again
+
+
+@contextlib.contextmanager
+def _table_writes(lambdas: LambdaRunner, table: str) -> Iterator[list[str]]:
+    """The write calls the ingest function's DynamoDB client makes on ``table`` meanwhile."""
+    events = lambdas.module("IngestFunction").ingestor.dynamodb.meta.events
+    seen: list[str] = []
+
+    def record(params: dict[str, Any], model: Any, **_: Any) -> None:
+        if params.get("TableName") == table or table in params.get("RequestItems", {}) or any(
+                table == op.get(kind, {}).get("TableName") for op in params.get("TransactItems", [])
+                for kind in ("Put", "Update", "Delete")):
+            seen.append(model.name)
+
+    events.register("provide-client-params.dynamodb.*", record)
+    try:
+        yield seen
+    finally:
+        events.unregister("provide-client-params.dynamodb.*", record)
 
 
 @pytest.fixture
@@ -110,7 +135,9 @@ def test_reupload_of_same_bytes_under_another_name(
     assert copy["file"] == "salinan a.xlsx" and copy["note"]
     assert {k: v for k, v in copy.items() if k not in ("file", "duplicate_of", "stored", "note")} == {
         k: v for k, v in original.items() if k != "file"}
-    assert len(_items(aws)) == len(copy["accepted"])
+    stored = _items(aws)
+    assert len(stored) == len(copy["accepted"]) > 0
+    assert {i["source_key"]["S"] for i in stored} == {"incoming/pekerja-rentan/a.xlsx"}  # the copy stored nothing
     s3 = boto3.client("s3")
     fixes = [s3.get_object(Bucket=aws.physical("UploadBucket"), Key=f"reports/pekerja-rentan/{name}.perbaikan.xlsx")
              ["Body"].read() for name in ("a.xlsx", "salinan a.xlsx")]
@@ -258,7 +285,17 @@ def test_rejected_rows_file_is_written_for_staff(aws: Stack, lambdas: LambdaRunn
     lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))
     fix = boto3.client("s3").get_object(Bucket=aws.physical("UploadBucket"),
                                         Key="reports/pekerja-rentan/daftar.xlsx.perbaikan.xlsx")
-    assert fix["ContentType"].startswith("application/vnd.openxmlformats")
+    assert fix["ContentType"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    report = _report(aws, "reports/pekerja-rentan/daftar.xlsx.json")
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(fix["Body"].read())).get_sheet_by_name("Perbaikan").to_python()
+    header = rows[0]
+    by_status: dict[str, list[str]] = {}
+    for row in rows[1:]:
+        by_status.setdefault(row[0], []).append(str(row[header.index("NIK")]))
+    # Every rejected row and every accepted row with warnings, by NIK, and nothing else.
+    assert sorted(by_status["DITOLAK"]) == sorted(r["nik"] or "" for r in report["rejected"]) and report["rejected"]
+    assert sorted(by_status["PERINGATAN"]) == sorted(a["nik"] for a in report["accepted"] if a["warnings"])
+    assert set(by_status) == {"DITOLAK", "PERINGATAN"}
 
 
 def test_async_failure_goes_to_the_failure_destination_with_the_event(aws: Stack, lambdas: LambdaRunner) -> None:
@@ -273,6 +310,26 @@ def test_async_failure_goes_to_the_failure_destination_with_the_event(aws: Stack
     assert record["requestContext"]["condition"] == "RetriesExhausted"
 
 
-def test_events_directory_samples_are_valid_json() -> None:
-    for path in Path(EVENTS).glob("*.json"):
-        assert json.loads(path.read_text())
+def test_events_directory_samples_are_what_each_function_receives() -> None:
+    """One sample per function at least, each shaped as its trigger in template.yaml sends it."""
+    from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, S3Event, SQSEvent
+
+    from lindungi.reminders.notices import notice_id, parse_body
+
+    found = {path.name: json.loads(path.read_text()) for path in Path(EVENTS).glob("*.json")}
+    assert {name.split("-")[0] for name in found} == {p.name for p in (ROOT / "functions").iterdir() if p.is_dir()}
+    s3 = {name: S3Event(event) for name, event in found.items() if name.startswith("ingest-")}
+    assert {e.record.s3.get_object.key for e in s3.values()} == {
+        "incoming/pekerja-rentan/daftar-kec-barat.xlsx", quote_plus("incoming/pekerja-sawit/Daftar Peserta (2).xlsx",
+                                                                    safe="/")}
+    for event in s3.values():
+        assert (event.record.event_source, event.record.event_name) == ("aws:s3", "ObjectCreated:Put")
+        assert event.record.s3.get_object.version_id and event.record.s3.get_object.size > 0
+    schedule = EventBridgeEvent(found["planner-schedule.json"])
+    assert (schedule.source, schedule.detail_type) == ("aws.scheduler", "Scheduled Event")  # ScheduleV2
+    batch = SQSEvent(found["sender-sqs-batch.json"])
+    assert len(list(batch.records)) == 2
+    for record in batch.records:
+        assert record.event_source == "aws:sqs" and record.md5_of_body == hashlib.md5(record.body.encode()).hexdigest()
+        nik, program, start, stage = parse_body(record.body).split("#")
+        assert parse_body(record.body) == notice_id(nik, program, start, int(stage))
