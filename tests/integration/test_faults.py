@@ -47,6 +47,21 @@ class LambdaTimeout(BaseException):
     """Lambda stopping the process: nothing in the function gets to catch it or clean up."""
 
 
+@pytest.fixture(autouse=True)
+def serialised_moto(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One request at a time into in-process moto, whose backends are not thread-safe (a transaction
+    deep-copies the tables): concurrent callers then interleave request by request, as against AWS.
+    Every test here needs it: the ingest function writes with four threads, and one test runs two at once."""
+    lock = threading.Lock()
+    handle = BotocoreStubber.__call__
+
+    def serialised(self: BotocoreStubber, *args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return handle(self, *args, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "__call__", serialised)
+
+
 @pytest.fixture
 def ingest(lambdas: LambdaRunner, monkeypatch: pytest.MonkeyPatch) -> Any:
     module = lambdas.module(FUNCTION)
@@ -240,22 +255,8 @@ def test_a_delivery_while_the_same_content_is_in_progress_is_retried_not_dropped
     assert_stored_once(aws, people)
 
 
-@pytest.fixture
-def serialised_moto(monkeypatch: pytest.MonkeyPatch) -> None:
-    """One request at a time into in-process moto, whose backends are not thread-safe (a transaction
-    deep-copies the tables): concurrent callers then interleave request by request, as against AWS."""
-    lock = threading.Lock()
-    handle = BotocoreStubber.__call__
-
-    def serialised(self: BotocoreStubber, *args: Any, **kwargs: Any) -> Any:
-        with lock:
-            return handle(self, *args, **kwargs)
-
-    monkeypatch.setattr(BotocoreStubber, "__call__", serialised)
-
-
 def test_two_overlapping_lists_processed_at_once_leave_consistent_records(
-    aws: Stack, lambdas: LambdaRunner, ingest: Any, serialised_moto: None
+    aws: Stack, lambdas: LambdaRunner, ingest: Any
 ) -> None:
     """Consistent: every item is whole from one list (its phone, name and source are that list's row),
     and every worker of either list has exactly one item per (program, TMT). Two invocations with four
