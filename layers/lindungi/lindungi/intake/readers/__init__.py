@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from lindungi.config import Limits
 from lindungi.intake.readers.base import Cell, FileFailure, RawRow, RowRef, Table
-from lindungi.intake.readers.detect import Kind, detect
+from lindungi.intake.readers.detect import Kind, detect, examine
 
 __all__ = ["Cell", "FileFailure", "Kind", "RawRow", "RowRef", "Table", "detect", "read"]
 
 
 def read(data: bytes, limits: Limits) -> tuple[Kind, list[Table]]:
     """Tables of ``data``, its kind judged by content. PDF support is imported only when a PDF arrives."""
-    kind = detect(data, limits)
+    examined = examine(data, limits)
+    kind = examined.kind
     if kind is Kind.CSV:
         from lindungi.intake.readers import csvfile
 
@@ -22,4 +23,4 @@ def read(data: bytes, limits: Limits) -> tuple[Kind, list[Table]]:
         return kind, pdf.read(data, limits)
     from lindungi.intake.readers import spreadsheet
 
-    return kind, spreadsheet.read(data, limits)
+    return kind, spreadsheet.read(data, limits, examined.extent)

@@ -2,7 +2,9 @@
 
 Checks here are cheap and run before any parser: zip entries are
 decompressed in a stream and counted, so a zip bomb stops at the limit
-instead of filling memory; OLE2 containers that hold an ``EncryptedPackage``
+instead of filling memory; while an xlsx streams past, the real extent of
+its sheets is measured (``extent``), so calamine never builds a grid over the
+budget; OLE2 containers that hold an ``EncryptedPackage``
 are password-protected Office files, and so are Excel 97-2003 workbooks whose
 globals open with a ``FILEPASS`` record, and OpenDocument files whose manifest
 lists ``encryption-data`` (calamine reports those two only as a file of no
@@ -13,10 +15,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
 from enum import StrEnum
 
 from lindungi.config import Limits
 from lindungi.intake.readers.base import FileFailure
+from lindungi.intake.readers.extent import Extent, PartScan
 from lindungi.outcomes import FileError
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -33,7 +37,14 @@ class Kind(StrEnum):
     PDF = "pdf"
 
 
-def _check_zip(data: bytes, limits: Limits) -> None:
+@dataclass(frozen=True)
+class Examined:
+    kind: Kind
+    extent: Extent | None = None
+    """For an xlsx (``xl/workbook.xml``): its sheets' measured extent; None for every other kind."""
+
+
+def _check_zip(data: bytes, limits: Limits, extent: Extent | None) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -44,25 +55,34 @@ def _check_zip(data: bytes, limits: Limits) -> None:
     total = 0
     for info in infos:
         # Declared sizes can lie: count what actually comes out, and stop at the limit.
+        scan = PartScan(info.filename) if extent is not None else None
         try:
             with archive.open(info) as stream:
                 while chunk := stream.read(_CHUNK):
                     total += len(chunk)
                     if total > limits.max_unzipped_bytes:
                         raise FileFailure(FileError.TOO_LARGE, "unzipped content over the limit")
+                    if scan is not None:
+                        scan.feed(chunk)
         except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as error:
             raise FileFailure(FileError.UNREADABLE, f"zip entry {info.filename}: {error}") from error
         except RuntimeError as error:  # "File is encrypted, password required"
             raise FileFailure(FileError.ENCRYPTED, str(error)) from error
+        if scan is not None and extent is not None:
+            scan.feed(b"", last=True)
+            extent.parts.append(scan)
 
 
-def _zip_kind(data: bytes) -> Kind:
+def _zip_kind(data: bytes) -> tuple[Kind, bool]:
+    """The kind of a zip, and whether it is an xlsx (XML sheets, measurable while they stream)."""
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, ValueError) as error:
         raise FileFailure(FileError.UNREADABLE, f"bad zip: {error}") from error
-    if {"xl/workbook.xml", "xl/workbook.bin"} & names or ("content.xml" in names and "mimetype" in names):
-        return Kind.XLSX
+    if "xl/workbook.xml" in names:
+        return Kind.XLSX, True
+    if "xl/workbook.bin" in names or ("content.xml" in names and "mimetype" in names):
+        return Kind.XLSX, False
     raise FileFailure(FileError.UNSUPPORTED, "zip archive that is not a spreadsheet")
 
 
@@ -123,27 +143,35 @@ def _looks_like_text(head: bytes) -> bool:
 
 def detect(data: bytes, limits: Limits) -> Kind:
     """The kind of file ``data`` is; raises ``FileFailure`` for what cannot or must not be read."""
+    return examine(data, limits).kind
+
+
+def examine(data: bytes, limits: Limits) -> Examined:
+    """``detect``, and for an xlsx the extent of its sheets, checked against ``limits``."""
     if len(data) > limits.max_file_bytes:
         raise FileFailure(FileError.TOO_LARGE, f"{len(data)} bytes")
     if not data or data.isspace():  # not data.strip(): that would copy the whole file
         raise FileFailure(FileError.UNREADABLE, "empty file")
     head = data[:4096]
     if b"%PDF-" in data[:1024]:
-        return Kind.PDF
+        return Examined(Kind.PDF)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        kind = _zip_kind(data)
-        _check_zip(data, limits)
+        kind, measurable = _zip_kind(data)
+        extent = Extent() if measurable else None
+        _check_zip(data, limits, extent)
         if _odf_encrypted(data):
             raise FileFailure(FileError.ENCRYPTED, "OpenDocument encryption-data")
-        return kind
+        if extent is not None:
+            extent.check(limits)
+        return Examined(kind, extent)
     if head.startswith(_OLE2):
         if _ENCRYPTED_STREAM in data:
             raise FileFailure(FileError.ENCRYPTED, "OLE2 EncryptedPackage")
         if _xls_encrypted(data):
             raise FileFailure(FileError.ENCRYPTED, "xls FILEPASS")
-        return Kind.XLS
+        return Examined(Kind.XLS)
     if head.lstrip(b"\xef\xbb\xbf \r\n\t").lower().startswith((b"<", b"{\\rtf")):
         raise FileFailure(FileError.UNSUPPORTED, "HTML, XML or RTF, not a spreadsheet")
     if _looks_like_text(head):
-        return Kind.CSV
+        return Examined(Kind.CSV)
     raise FileFailure(FileError.UNSUPPORTED, "binary content of no known kind")

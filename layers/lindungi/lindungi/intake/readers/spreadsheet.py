@@ -1,4 +1,11 @@
-"""``.xlsx``/``.xls`` (and ``.xlsb``/``.ods``) through calamine, a Rust reader: fast and flat in memory."""
+"""``.xlsx``/``.xls`` (and ``.xlsb``/``.ods``) through calamine, a Rust reader: fast and flat in memory.
+
+calamine builds each sheet as a dense grid of its used range, and a Rust allocation failure aborts the
+process. So no sheet is loaded here before its size is known to be within ``Limits.max_cells``: an
+xlsx is measured while ``detect`` streams it (``extent``); every other workbook (xls, xlsb, ods, or an
+xlsx whose cells do not all say where they are) is first loaded in a child process under a memory
+limit (``isolate``), which only reports each sheet's size: its death is the file's ``file_too_large``.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +17,13 @@ from collections.abc import Iterator
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from lindungi.config import Limits
+from lindungi.intake.readers import isolate
 from lindungi.intake.readers.base import FileFailure, RawRow, RowRef, Table
+from lindungi.intake.readers.extent import Extent
 from lindungi.outcomes import FileError
+
+MEASURE_SECONDS = 300.0
+"""The most a child may take to load every sheet once (a workbook that takes longer is unreadable)."""
 
 
 def _sheet_rows(
@@ -69,10 +81,9 @@ def _ods_breaks_as_spaces(data: bytes) -> bytes:
         return data  # calamine reports what is wrong with it
 
 
-def read(data: bytes, limits: Limits) -> list[Table]:
+def _open(data: bytes) -> CalamineWorkbook:
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(_ods_breaks_as_spaces(data)))
-        names = workbook.sheet_names
+        return CalamineWorkbook.from_filelike(io.BytesIO(_ods_breaks_as_spaces(data)))
     except PasswordError as error:
         raise FileFailure(FileError.ENCRYPTED, str(error)) from error
     except (CalamineError, ValueError, OSError) as error:
@@ -80,6 +91,45 @@ def read(data: bytes, limits: Limits) -> list[Table]:
         if "password" in message.lower() or "encrypt" in message.lower():
             raise FileFailure(FileError.ENCRYPTED, message) from error
         raise FileFailure(FileError.UNREADABLE, message) from error
+
+
+def sheet_sizes(data: bytes) -> list[tuple[str, int, int]]:
+    """(name, rows, columns) of every sheet's grid, as calamine builds it: run in a child process."""
+    workbook = _open(data)
+    sizes = []
+    for name in workbook.sheet_names:
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+        except PasswordError as error:
+            raise FileFailure(FileError.ENCRYPTED, str(error)) from error
+        except (CalamineError, ValueError, OSError) as error:
+            raise FileFailure(FileError.UNREADABLE, f"sheet {name}: {error}") from error
+        sizes.append((name, sheet.height, sheet.width))
+        del sheet
+    return sizes
+
+
+def measure(data: bytes, limits: Limits) -> None:
+    """Every sheet loaded once in a child under ``limits.reader_memory_bytes``: raises if one is over budget."""
+    if not isolate.available():
+        return  # no fork (not Linux or macOS): nothing safer to do than read
+    sizes = isolate.run(lambda: sheet_sizes(data), what="spreadsheet", extra_bytes=limits.reader_memory_bytes,
+                        seconds=MEASURE_SECONDS)
+    for name, height, width in sizes:
+        if height * width > limits.max_cells:
+            raise FileFailure(FileError.TOO_LARGE, f"sheet {name}: used range of {height * width} cells, "
+                              f"limit {limits.max_cells} cells")
+
+
+def read(data: bytes, limits: Limits, extent: Extent | None = None) -> list[Table]:
+    """The workbook's sheets, each loaded when its rows are read; ``extent`` is what ``detect`` measured."""
+    if extent is None or not extent.sure:
+        measure(data, limits)
+    workbook = _open(data)
+    try:
+        names = workbook.sheet_names
+    except (CalamineError, ValueError, OSError) as error:
+        raise FileFailure(FileError.UNREADABLE, str(error)) from error
     loaded = [0]
     tables: list[Table] = []
     for name in names:
