@@ -25,15 +25,20 @@ def check(
     limits: Limits | None = None,
     programs: Programs | None = None,
     today: date | None = None,
+    deadline: float | None = None,
 ) -> Report:
-    """The report of one enrollment list. Never raises for bad input: the error is in the report."""
+    """The report of one enrollment list. Never raises for bad input: the error is in the report.
+
+    ``deadline`` (``time.monotonic()``) is when reading must end, e.g. the Lambda's remaining time minus
+    a margin (``Limits.read_seconds`` from now when not given); past it the file is ``file_too_large``.
+    """
     limits = limits or Limits.from_env()
     programs = programs or shipped_programs()
     today = today or datetime.now(programs.timezone).date()
     file_program = programs.get(program_id)
     report = Report(file=filename, program=file_program.id if file_program else None)
     try:
-        _fill(report, data, limits, programs, file_program, today)
+        _fill(report, data, limits, programs, file_program, today, deadline)
     except FileFailure as failure:
         _fail(report, failure.code, failure.detail)
     except ImportError:
@@ -51,9 +56,10 @@ def _fail(report: Report, code: FileError, detail: str) -> None:
 
 
 def _fill(
-    report: Report, data: bytes, limits: Limits, programs: Programs, file_program: Program | None, today: date
+    report: Report, data: bytes, limits: Limits, programs: Programs, file_program: Program | None, today: date,
+    deadline: float | None,
 ) -> None:
-    kind, tables = readers.read(data, limits)
+    kind, tables = readers.read(data, limits, deadline)
     report.kind = kind.value
     validator = RowValidator(programs, file_program, today)
     if file_program is None:
@@ -76,7 +82,7 @@ def _fill(
 
 
 def _add(report: Report, outcomes: Iterable[Accepted | Rejected | Ignored], limits: Limits) -> None:
-    """The outcomes into the report, the row limit checked as they come."""
+    """The outcomes into the report, the row limit and the limit on rows set aside checked as they come."""
     for outcome in outcomes:
         if isinstance(outcome, Accepted):
             report.accepted.append(outcome)
@@ -84,5 +90,7 @@ def _add(report: Report, outcomes: Iterable[Accepted | Rejected | Ignored], limi
             report.rejected.append(outcome)
         elif isinstance(outcome, Ignored):
             report.ignored.append(outcome)
+            if len(report.ignored) > limits.max_ignored:
+                raise FileFailure(FileError.TOO_LARGE, f"over {limits.max_ignored} rows set aside (not workers)")
         if report.rows_read > limits.max_rows:
             raise FileFailure(FileError.TOO_LARGE, f"over {limits.max_rows} rows")

@@ -9,8 +9,11 @@ from lindungi.intake.readers.detect import Kind, detect, examine
 __all__ = ["Cell", "FileFailure", "Kind", "RawRow", "RowRef", "Table", "detect", "read"]
 
 
-def read(data: bytes, limits: Limits) -> tuple[Kind, list[Table]]:
-    """Tables of ``data``, its kind judged by content. PDF support is imported only when a PDF arrives."""
+def read(data: bytes, limits: Limits, deadline: float | None = None) -> tuple[Kind, list[Table]]:
+    """Tables of ``data``, its kind judged by content. PDF support is imported only when a PDF arrives.
+
+    ``deadline`` (``time.monotonic()``): when reading must be over (PDF pages are read until then).
+    """
     examined = examine(data, limits)
     kind = examined.kind
     if kind is Kind.CSV:
@@ -20,7 +23,7 @@ def read(data: bytes, limits: Limits) -> tuple[Kind, list[Table]]:
     if kind is Kind.PDF:
         from lindungi.intake.readers import pdf
 
-        return kind, pdf.read(data, limits)
+        return kind, pdf.read(data, limits, deadline)
     from lindungi.intake.readers import spreadsheet
 
     return kind, spreadsheet.read(data, limits, examined.extent)

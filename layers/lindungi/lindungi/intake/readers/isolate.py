@@ -5,6 +5,8 @@ page tree that references itself: neither can be caught in Python. ``run`` forks
 ``RLIMIT_AS`` on itself and does the work; the parent waits at most ``seconds``. The child's
 answer comes back through a pipe. If it dies (killed, out of memory, aborted) the parent raises
 ``file_too_large``; if it does not answer in time, the parent kills it and raises ``file_unreadable``.
+Only where no process can be started at all (no fork, or a sandbox refusing it) is the work done
+in this process, without that protection (Lambda forks).
 """
 
 from __future__ import annotations
@@ -101,7 +103,12 @@ def run(work: Callable[[], T], *, what: str, extra_bytes: int, seconds: float) -
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(work, extra_bytes, sender), daemon=True)
     started = time.monotonic()
-    process.start()
+    try:
+        process.start()
+    except OSError:  # no process may be started here (a sandbox): do the work here, unprotected
+        receiver.close()
+        sender.close()
+        return work()
     sender.close()
     try:
         if not receiver.poll(seconds):

@@ -44,15 +44,24 @@ close to the row above as below, a column boundary that could go two ways) the r
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 
 from lindungi.config import Limits
 from lindungi.intake import fields
 from lindungi.intake.fields import Field
+from lindungi.intake.readers import isolate
 from lindungi.intake.readers.base import FileFailure, RawRow, RowRef, Table
 from lindungi.intake.readers.pdf import ruled, unruled
 from lindungi.intake.readers.pdf.page import PageText, data_like
-from lindungi.intake.readers.pdf.workers import WORKERS_ENV, open_document, page_count, page_texts, worker_count
+from lindungi.intake.readers.pdf.workers import (
+    MIN_PAGES_FOR_WORKERS,
+    WORKERS_ENV,
+    Budget,
+    declared_pages,
+    page_texts,
+    worker_count,
+)
 from lindungi.outcomes import FileError, Warn
 
 __all__ = ["WORKERS_ENV", "read", "worker_count"]
@@ -77,11 +86,15 @@ def _scanned(page: PageText) -> bool:
 UNSURE_SHARE = 0.25
 """Above this share of a page's rows with a long number being unsure of their layout, the file is refused."""
 _UNSURE = (Warn.PDF_LAYOUT_UNSURE,)
+OPEN_SECONDS = 60.0
+"""The most opening the document and reading its declared page count may take (a child process)."""
 
 
-def _rows(data: bytes, total: int, workers: int) -> Iterator[RawRow]:
+def _rows(data: bytes, workers: int, budget: Budget) -> Iterator[RawRow]:
     columns = unruled.Columns()
-    for page in page_texts(data, total, workers):
+    pages = 0
+    for page in page_texts(data, workers, budget):
+        pages += 1
         if _scanned(page):
             raise FileFailure(FileError.SCANNED, f"page {page.number} has no text layer")
         grid = ruled.list_grid(page)
@@ -92,6 +105,8 @@ def _rows(data: bytes, total: int, workers: int) -> Iterator[RawRow]:
         _check_sure(page.number, rows, doubtful)
         for line, cells in enumerate(rows, start=1):
             yield RawRow(RowRef(line=line, page=page.number), cells, _UNSURE if line - 1 in doubtful else ())
+    if pages == 0:
+        raise FileFailure(FileError.UNREADABLE, "no pages")
 
 
 def _check_sure(number: int, rows: list[list[str]], doubtful: set[int]) -> None:
@@ -112,16 +127,27 @@ def _header_like(cells: list[str]) -> bool:
     )
 
 
-def read(data: bytes, limits: Limits) -> list[Table]:
-    """The document's one table (pages joined), rows read lazily page by page; checks run before any page."""
+def _declared(data: bytes, limits: Limits, deadline: float) -> int | None:
+    if not isolate.available():
+        return declared_pages(data)
+    seconds = max(0.0, min(OPEN_SECONDS, deadline - time.monotonic()))
+    return isolate.run(lambda: declared_pages(data), what="PDF", extra_bytes=limits.reader_memory_bytes,
+                       seconds=seconds)
+
+
+def read(data: bytes, limits: Limits, deadline: float | None = None) -> list[Table]:
+    """The document's one table (pages joined), rows read lazily page by page, in worker processes.
+
+    ``deadline`` (``time.monotonic()``) is when reading must have ended: the Lambda's remaining time
+    minus a margin; by default ``Limits.read_seconds`` from now. Pages are counted as they are read.
+    """
+    deadline = deadline if deadline is not None else time.monotonic() + limits.read_seconds
     _check_complete(data)
-    pdf = open_document(data)
-    try:
-        total = page_count(pdf)
-    finally:
-        pdf.close()
-    if total > limits.max_pdf_pages:
-        raise FileFailure(FileError.TOO_LARGE, f"{total} pages, limit {limits.max_pdf_pages}")
-    if total == 0:
-        raise FileFailure(FileError.UNREADABLE, "no pages")
-    return [Table(name=None, rows=_rows(data, total, worker_count()))]
+    declared = _declared(data, limits, deadline)
+    if declared is not None and declared > limits.max_pdf_pages:
+        raise FileFailure(FileError.TOO_LARGE, f"{declared} pages declared, limit {limits.max_pdf_pages}")
+    workers = worker_count()
+    if declared is not None and declared < MIN_PAGES_FOR_WORKERS:
+        workers = 1  # a small file: starting more processes costs more than it saves
+    budget = Budget(limits.max_pdf_pages, limits.reader_memory_bytes // workers, deadline)
+    return [Table(name=None, rows=_rows(data, workers, budget))]
