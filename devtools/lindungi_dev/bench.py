@@ -252,6 +252,10 @@ def others(quick: bool) -> None:
         print("\nReminders (bench_reminders): not available yet")
     else:
         print(f"\nReminders (lindungi_dev.bench_reminders)\nDynamoDB reads per notice: {reminders.reads_per_notice()}")
+    hostile = _lazy("bench_hostile")
+    if hostile is not None:
+        _records("Hostile corpus through `python -m lindungi check`, a process each (lindungi_dev.bench_hostile)",
+                 hostile.run(quick))
     artifacts = _lazy("bench_artifacts")
     if artifacts is None:
         print("\nArtifacts and handler import times (bench_artifacts): not available yet")

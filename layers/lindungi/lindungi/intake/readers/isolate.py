@@ -12,6 +12,7 @@ in this process, without that protection (Lambda forks).
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import multiprocessing
 import resource
 import time
@@ -71,6 +72,7 @@ def failure(error: BaseException) -> Failed:
 
 
 def _child(work: Callable[[], object], extra_bytes: int, conn: Connection) -> None:
+    faulthandler.disable()  # a death here is expected and reported by the parent: no traceback dump
     limit_memory(extra_bytes)
     try:
         result: object = _Done(work())

@@ -1,0 +1,50 @@
+"""The hostile corpus of issue 10 through ``python -m lindungi check``, each case in its own process.
+
+A process per case, so that what once killed ingestion (a Rust allocation abort, exit 134) or hung it
+(a page tree referencing itself) shows here as a death or a timeout, not as a crashed test run. Each
+case must end in a report with its expected code, within the ingest function's memory and timeout as
+template.yaml configures them. The same cases run through the ingest handler in
+tests/integration/test_hostile_ingest.py; ``make bench`` prints their figures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lindungi.intake.check import check
+from lindungi.outcomes import FileError, message
+from lindungi_dev.bench_hostile import measure
+from lindungi_dev.emulator import Stack, load_template
+from lindungi_dev.hostile import CASES, PROGRAM, Case
+
+STACK = Stack(load_template())
+INGEST = STACK.function_properties("IngestFunction")
+MEMORY_MB = int(STACK.resolve(INGEST["MemorySize"]))
+TIMEOUT_S = int(STACK.resolve(INGEST["Timeout"]))
+
+
+def test_the_limits_come_from_the_template() -> None:
+    assert (int(STACK.parameter("IngestMemoryMB")), 900) == (MEMORY_MB, TIMEOUT_S)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_hostile_file_ends_in_a_report_within_the_lambda_limits(case: Case, tmp_path: Path) -> None:
+    measured = measure(case, tmp_path, timeout=TIMEOUT_S)
+    assert measured.report is not None, f"no report: exit {measured.exit_code} after {measured.seconds:.1f} s"
+    assert measured.exit_code == (0 if case.error is None else 1)  # not 134 (abort), not -9 (killed)
+    assert measured.error == case.error
+    if case.error is not None:
+        error = measured.report["error"]
+        assert error["message"] == message(FileError(case.error))  # the Indonesian sentence staff read
+        assert measured.report["rows_read"] == 0 and not measured.report["accepted"]  # nothing half-read
+    assert measured.peak_mb < MEMORY_MB
+    assert measured.seconds < TIMEOUT_S
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.detail], ids=[c.name for c in CASES if c.detail])
+def test_the_report_says_which_budget_was_over(case: Case) -> None:
+    report = check(case.make(), case.filename, PROGRAM)
+    assert report.error == case.error
+    assert case.detail in report.error_detail
