@@ -24,7 +24,9 @@ from lindungi.outcomes import FileError
 
 # Cells are measured in the spelling every writer uses, ``<c r="B7"``; a cell spelled any other way
 # (no ``r``, ``r`` not first, a namespace prefix) is "unplaced": the scan then cannot vouch for the extent.
-_UNPLACED_CELL = re.compile(rb'<c(?:>|/>|\s(?!r="[A-Z]{1,3}[0-9]{1,7}"))')
+# Every tag opening a cell is counted (at C speed); those with a reference are matched for their row.
+# Columns are few: a cell in a column not seen yet is searched for, and only then are columns listed.
+_CELL_OPENINGS = (b"<c ", b"<c>", b"<c/>")
 _PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s/>]")
 _PLACED_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,7}"')
 _PLACED_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
@@ -62,6 +64,8 @@ class PartScan:
     too_long_tag: bool = False
     _tail: bytes = b""
     _seen: int = 0
+    _unseen: re.Pattern[bytes] | None = None
+    """Matches a placed cell in a column not in ``columns``."""
 
     def feed(self, chunk: bytes, last: bool = False) -> None:
         buffer = self._tail + chunk if self._tail else chunk
@@ -82,21 +86,35 @@ class PartScan:
                 self.shared_strings = True
                 self.declared_strings = max((int(n) for n in _DECLARED.findall(sst[0])), default=0)
         self._seen += end
-        if not self.unplaced:
-            self.unplaced = bool(_UNPLACED_CELL.search(text, 0, end)) or (
-                text.find(b":c", 0, end) >= 0 and bool(_PREFIXED_CELL.search(text, 0, end))
-            )
+        cells = sum(text.count(opening, 0, end) for opening in _CELL_OPENINGS)
+        if text.find(b":c", 0, end) >= 0 and _PREFIXED_CELL.search(text, 0, end):
+            self.unplaced = True
         if self.shared_strings:
             self.strings += sum(text.count(opening, 0, end) for opening in _STRING_OPENINGS)
             if text.find(b":si", 0, end) >= 0:
                 self.strings += len(_PREFIXED_STRING.findall(text, 0, end))
         rows = _PLACED_ROW.findall(text, 0, end)
+        self.placed += len(rows)
+        if len(rows) != cells:  # a cell without ``r="B7"`` first: its place is not in the text
+            self.unplaced = True
         if rows:
-            self.placed += len(rows)
+            self._columns(text, end)
+            self._rows(rows)
+
+    def _columns(self, text: bytes, end: int) -> None:
+        if self._unseen is None or self._unseen.search(text, 0, end):
             self.columns.update(_PLACED_COLUMN.findall(text, 0, end))
+            known = b"|".join(sorted(self.columns))
+            self._unseen = re.compile(rb'<c r="(?!(?:' + known + rb')[0-9])')
+
+    def _rows(self, rows: list[bytes]) -> None:
+        shortest, longest = min(map(len, rows)), max(map(len, rows))
+        if shortest == longest:  # digits of one length (nearly every chunk): text order is number order
+            low, high = int(min(rows)), int(max(rows))
+        else:
             numbers = [int(n) for n in set(rows)]
             low, high = min(numbers), max(numbers)
-            self.rows = (min(low, self.rows[0]), max(high, self.rows[1])) if self.rows else (low, high)
+        self.rows = (min(low, self.rows[0]), max(high, self.rows[1])) if self.rows else (low, high)
 
     @property
     def area(self) -> int:
