@@ -20,7 +20,7 @@ from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from lindungi.intake.ingest import Ingestor, Outcome, Upload, decode_key, idempotency_config
+from lindungi.intake.ingest import Ingestor, Outcome, Upload, decode_key, idempotency_config, read_deadline
 from lindungi.logs import get_logger, masked_errors
 from lindungi.metrics import emit_single
 from lindungi.settings import IngestSettings
@@ -49,6 +49,7 @@ def upload_of(record: S3EventRecord) -> Upload:
         version_id=s3_object.version_id,
         size=s3_object.size,
         event_time=record.event_time,
+        event_name=record.event_name,
     )
 
 
@@ -80,7 +81,7 @@ def handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
         upload = upload_of(record)
         logger.set_correlation_id(f"{upload.key}#{upload.version_id or '-'}")
         try:
-            outcome = ingestor.process(upload)
+            outcome = ingestor.process(upload, deadline=read_deadline(context.get_remaining_time_in_millis()))
         except IdempotencyAlreadyInProgressError:
             # Another invocation holds this content, or held it and was stopped (timeout, crash) before
             # its lock expired. Fail, so Lambda delivers this event again later (then the content is
@@ -88,7 +89,10 @@ def handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
             # destination for `python -m lindungi replay`: never silently dropped.
             logger.warning("same content in progress elsewhere; failing so this delivery is retried")
             raise
-        if outcome.replayed:
+        if outcome.skipped:
+            # A folder made in the console, or an object deleted since its event: nothing to read or report.
+            logger.info("object skipped", extra={"outcome": outcome.to_dict()})
+        elif outcome.replayed:
             metrics.add_metric(name="DuplicateDeliveries", unit=MetricUnit.Count, value=1)
             logger.info("content already processed; nothing stored again", extra={"outcome": outcome.to_dict()})
         else:

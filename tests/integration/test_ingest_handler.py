@@ -15,6 +15,7 @@ from urllib.parse import quote_plus
 import boto3
 import pytest
 import time_machine
+from botocore.exceptions import ClientError
 from python_calamine import CalamineWorkbook
 
 from lindungi.intake import ingest
@@ -133,8 +134,10 @@ def test_reupload_of_same_bytes_under_another_name(
     assert copy["duplicate_of"] == "incoming/pekerja-rentan/a.xlsx" and copy["stored"] is False
     assert copy["rows_read"] == 120  # staff still see every row
     assert copy["file"] == "salinan a.xlsx" and copy["note"]
-    assert {k: v for k, v in copy.items() if k not in ("file", "duplicate_of", "stored", "note")} == {
-        k: v for k, v in original.items() if k != "file"}
+    assert (copy["source_key"], original["source_key"]) == ("incoming/pekerja-rentan/salinan a.xlsx",
+                                                            "incoming/pekerja-rentan/a.xlsx")
+    assert {k: v for k, v in copy.items() if k not in ("file", "source_key", "duplicate_of", "stored", "note")} == {
+        k: v for k, v in original.items() if k not in ("file", "source_key")}
     stored = _items(aws)
     assert len(stored) == len(copy["accepted"]) > 0
     assert {i["source_key"]["S"] for i in stored} == {"incoming/pekerja-rentan/a.xlsx"}  # the copy stored nothing
@@ -299,9 +302,20 @@ def test_rejected_rows_file_is_written_for_staff(aws: Stack, lambdas: LambdaRunn
 
 
 def test_async_failure_goes_to_the_failure_destination_with_the_event(aws: Stack, lambdas: LambdaRunner) -> None:
-    key = "incoming/pekerja-rentan/hilang.xlsx"  # the event names an object that is not in the bucket
-    event = _event(aws, key, "no-such-version", 100)
-    result = lambdas.invoke_async("IngestFunction", event)
+    key = "incoming/pekerja-rentan/daftar.csv"
+    data = samples.write_csv(samples.workers(3))
+    event = _event(aws, key, _upload(aws, key, data), len(data))
+
+    def s3_down(**_: Any) -> None:  # S3 failing (500) on every attempt: a failure to retry, unlike a gone object
+        raise ClientError({"Error": {"Code": "InternalError", "Message": "We encountered an internal error"}},
+                          "GetObject")
+
+    events = lambdas.module("IngestFunction").ingestor.s3.meta.events
+    events.register("before-parameter-build.s3.GetObject", s3_down)
+    try:
+        result = lambdas.invoke_async("IngestFunction", event)
+    finally:
+        events.unregister("before-parameter-build.s3.GetObject", s3_down)
     assert result["ok"] is False and result["attempts"] == 3
     sqs = boto3.client("sqs")
     messages = sqs.receive_message(QueueUrl=aws.physical("IngestFailedQueue"), MaxNumberOfMessages=10)["Messages"]

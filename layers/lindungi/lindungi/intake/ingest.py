@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import unquote_plus
@@ -31,7 +32,7 @@ from botocore.exceptions import ClientError
 
 from lindungi.config import Limits, Programs
 from lindungi.config import programs as shipped_programs
-from lindungi.intake import store
+from lindungi.intake import keys, store
 from lindungi.intake.check import check
 from lindungi.intake.report import ROW_LISTS, Report, fix_workbook, json_chunks
 from lindungi.outcomes import DUPLICATE_NOTE, FileError
@@ -58,9 +59,28 @@ def program_from_key(key: str) -> str | None:
     return parts[1] if len(parts) >= 3 and parts[0] + "/" == INCOMING and parts[1] else None
 
 
+REPORT_SUFFIXES = (".json", ".perbaikan.xlsx")
+READ_MARGIN_SECONDS = 60.0
+READ_MARGIN_SHARE = 0.2
+"""Of the Lambda's remaining time, reading a file may use all but 60 s and a fifth: the rest is for
+storing the rows and writing the report, so a file that takes too long still gets its report."""
+GONE_CODES = frozenset({"NoSuchKey", "NoSuchVersion", "404", "MethodNotAllowed"})
+"""GetObject's answers for an object or version deleted since its event (405: the version is a delete marker)."""
+
+
 def report_keys(key: str) -> tuple[str, str]:
+    """The JSON report's key and the fix-up workbook's, shortened to fit S3 when needed (``keys.fit``)."""
     rest = key[len(INCOMING) :] if key.startswith(INCOMING) else key
-    return f"{REPORTS}{rest}.json", f"{REPORTS}{rest}.perbaikan.xlsx"
+    stem = keys.fit(REPORTS, rest, REPORT_SUFFIXES, source=key)
+    json_suffix, fix_suffix = REPORT_SUFFIXES
+    return stem + json_suffix, stem + fix_suffix
+
+
+def read_deadline(remaining_ms: int, now: float | None = None) -> float:
+    """When reading must end (``time.monotonic()``), given the Lambda's remaining time in milliseconds."""
+    remaining = remaining_ms / 1000
+    now = time.monotonic() if now is None else now
+    return now + max(1.0, remaining - READ_MARGIN_SECONDS - READ_MARGIN_SHARE * remaining)
 
 
 @dataclass(frozen=True)
@@ -70,6 +90,7 @@ class Upload:
     version_id: str | None
     size: int
     event_time: str
+    event_name: str = "ObjectCreated:Put"
 
     @property
     def program(self) -> str | None:
@@ -95,6 +116,8 @@ class Outcome:
     duplicate_of: str | None = None
     replayed: bool = False
     """True when this delivery stored nothing: the same content was already processed."""
+    skipped: str | None = None
+    """``folder`` (a key ending in ``/``) or ``gone`` (deleted since the event): no report, not a failure."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -144,26 +167,50 @@ class Ingestor:
             config=self.idempotency, key_prefix=KEY_PREFIX,
         )
 
-    def process(self, upload: Upload) -> Outcome:
-        """Read, validate, store and report one object. Raises only when storing failed (to be retried)."""
+    def process(self, upload: Upload, deadline: float | None = None) -> Outcome:
+        """Read, validate, store and report one object. Raises only when storing failed (to be retried).
+
+        ``deadline`` (``time.monotonic()``, see ``read_deadline``) is when reading the file must end.
+        A folder (key ending in ``/``) and an object gone since its event are skipped, not failed.
+        """
+        if keys.is_folder(upload.key):
+            return _skipped(upload, "folder")
+        if upload.event_name.startswith("ObjectRemoved"):
+            return _skipped(upload, "gone")
         if upload.size > self.limits.max_file_bytes:
             report = Report(file=upload.filename, program=upload.program, error=FileError.TOO_LARGE,
                             error_detail=f"{upload.size} bytes")
             return _outcome(upload, None, report, self._put_report(upload.bucket, upload.key, report, None))
+        data = self._download(upload)
+        if data is None:
+            return _skipped(upload, "gone")
+        sha256 = hashlib.sha256(data).hexdigest()
+        payload = {"program": upload.program, "sha256": sha256, "key": upload.key}
+        outcome = Outcome(**self._store_once(payload=payload, data=data, upload=upload, deadline=deadline))
+        if outcome.replayed and outcome.key != upload.key:
+            return self._report_copy(upload, data, outcome, deadline)
+        return outcome
+
+    def _download(self, upload: Upload) -> bytes | None:
+        """The object's bytes (up to one byte over the limit), or None when it is gone since its event."""
         args: dict[str, Any] = {"Bucket": upload.bucket, "Key": upload.key}
         if upload.version_id:
             args["VersionId"] = upload.version_id
-        data: bytes = self.s3.get_object(**args)["Body"].read(self.limits.max_file_bytes + 1)
-        sha256 = hashlib.sha256(data).hexdigest()
-        payload = {"program": upload.program, "sha256": sha256, "key": upload.key}
-        outcome = Outcome(**self._store_once(payload=payload, data=data, upload=upload))
-        if outcome.replayed and outcome.key != upload.key:
-            return self._report_copy(upload, data, outcome)
-        return outcome
+        try:
+            body = self.s3.get_object(**args)["Body"]
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in GONE_CODES:
+                return None
+            raise
+        data: bytes = body.read(self.limits.max_file_bytes + 1)
+        return data
 
-    def _store_and_report(self, payload: dict[str, Any], data: bytes, upload: Upload) -> dict[str, Any]:
+    def _store_and_report(
+        self, payload: dict[str, Any], data: bytes, upload: Upload, deadline: float | None = None
+    ) -> dict[str, Any]:
         """The step run once per content: parse and validate, store the accepted rows, write the report."""
-        report = check(data, upload.filename, upload.program, limits=self.limits, programs=self.programs)
+        report = check(data, upload.filename, upload.program, limits=self.limits, programs=self.programs,
+                       deadline=deadline)
         source = store.Source(
             bucket=upload.bucket, key=upload.key, version_id=upload.version_id,
             sha256=payload["sha256"], listed_at=upload.event_time,
@@ -180,12 +227,13 @@ class Ingestor:
         json_key = self._put_report(upload.bucket, upload.key, report, payload["sha256"])
         return _outcome(upload, payload["sha256"], report, json_key, requests).to_dict()
 
-    def _report_copy(self, upload: Upload, data: bytes, first: Outcome) -> Outcome:
+    def _report_copy(self, upload: Upload, data: bytes, first: Outcome, deadline: float | None = None) -> Outcome:
         """The same bytes were processed under another name: a report of its own, nothing stored again."""
         extra = {"duplicate_of": first.key, "stored": False, "note": DUPLICATE_NOTE}
         json_key = self._copy_report(upload, first, extra)
         if json_key is None:  # the first copy's report is gone (expired) or now describes other content
-            report = check(data, upload.filename, upload.program, limits=self.limits, programs=self.programs)
+            report = check(data, upload.filename, upload.program, limits=self.limits, programs=self.programs,
+                           deadline=deadline)
             json_key = self._put_report(upload.bucket, upload.key, report, first.sha256, extra)
         return Outcome(
             key=upload.key, version_id=upload.version_id, program=first.program, sha256=first.sha256,
@@ -203,7 +251,7 @@ class Ingestor:
             fix = self._read(upload.bucket, report_keys(first.key)[1], first.sha256)
             if fix is None:
                 return None
-        fields = json.loads(stored["Body"].read()) | {"file": upload.filename} | extra
+        fields = json.loads(stored["Body"].read()) | {"file": upload.filename, "source_key": upload.key} | extra
         rows = ((key, iter(value) if key in ROW_LISTS else value) for key, value in fields.items())
         self._put(upload.bucket, json_key, JSON_TYPE, _joined(json_chunks(rows)), first.sha256)
         if fix is not None:
@@ -226,7 +274,8 @@ class Ingestor:
     ) -> str:
         """The report of the object ``key`` (JSON, and the fix-up workbook when rows need fixing)."""
         json_key, fix_key = report_keys(key)
-        self._put(bucket, json_key, JSON_TYPE, _joined(report.json_chunks(extra)), sha256)
+        fields = {"source_key": key} | (extra or {})  # the upload answered, also when its key was shortened
+        self._put(bucket, json_key, JSON_TYPE, _joined(report.json_chunks(fields)), sha256)
         fix = fix_workbook(report)
         if fix is not None:
             self._put(bucket, fix_key, XLSX_TYPE, fix, sha256)
@@ -236,6 +285,11 @@ class Ingestor:
         """One report object, with the SHA-256 of the content it describes (to tell a stale report)."""
         metadata = {"sha256": sha256} if sha256 else {}
         self.s3.put_object(Bucket=bucket, Key=key, ContentType=content_type, Body=body, Metadata=metadata)
+
+
+def _skipped(upload: Upload, why: str) -> Outcome:
+    return Outcome(key=upload.key, version_id=upload.version_id, program=upload.program, sha256=None,
+                   report_key="", error=None, skipped=why)
 
 
 def _joined(chunks: Any) -> bytes:

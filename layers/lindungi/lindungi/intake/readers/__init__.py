@@ -26,4 +26,4 @@ def read(data: bytes, limits: Limits, deadline: float | None = None) -> tuple[Ki
         return kind, pdf.read(data, limits, deadline)
     from lindungi.intake.readers import spreadsheet
 
-    return kind, spreadsheet.read(data, limits, examined.extent)
+    return kind, spreadsheet.read(data, limits, examined.extent, deadline)

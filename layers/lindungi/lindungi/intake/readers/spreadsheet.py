@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
 from collections.abc import Iterator
 
@@ -109,22 +110,23 @@ def sheet_sizes(data: bytes) -> list[tuple[str, int, int]]:
     return sizes
 
 
-def measure(data: bytes, limits: Limits) -> None:
+def measure(data: bytes, limits: Limits, deadline: float | None = None) -> None:
     """Every sheet loaded once in a child under ``limits.reader_memory_bytes``: raises if one is over budget."""
     if not isolate.available():
         return  # no fork (not Linux or macOS): nothing safer to do than read
+    seconds = MEASURE_SECONDS if deadline is None else max(0.0, min(MEASURE_SECONDS, deadline - time.monotonic()))
     sizes = isolate.run(lambda: sheet_sizes(data), what="spreadsheet", extra_bytes=limits.reader_memory_bytes,
-                        seconds=MEASURE_SECONDS)
+                        seconds=seconds)
     for name, height, width in sizes:
         if height * width > limits.max_cells:
             raise FileFailure(FileError.TOO_LARGE, f"sheet {name}: used range of {height * width} cells, "
                               f"limit {limits.max_cells} cells")
 
 
-def read(data: bytes, limits: Limits, extent: Extent | None = None) -> list[Table]:
+def read(data: bytes, limits: Limits, extent: Extent | None = None, deadline: float | None = None) -> list[Table]:
     """The workbook's sheets, each loaded when its rows are read; ``extent`` is what ``detect`` measured."""
     if extent is None or not extent.sure:
-        measure(data, limits)
+        measure(data, limits, deadline)
     workbook = _open(data)
     try:
         names = workbook.sheet_names
