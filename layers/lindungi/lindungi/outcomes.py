@@ -73,7 +73,8 @@ MESSAGES: dict[Code, str] = {
         "PDF ini hasil pindaian (gambar) tanpa teks. Unggah berkas Excel aslinya atau PDF yang dicetak dari Excel."
     ),
     FileError.TOO_LARGE: (
-        "Berkas terlalu besar (ukuran, jumlah baris, atau jumlah halaman). Bagi menjadi beberapa berkas."
+        "Berkas terlalu besar atau terlalu lama dibaca (ukuran, jumlah baris atau halaman, atau ada sel terisi "
+        "jauh di luar daftar). Bagi menjadi beberapa berkas, atau hapus isi sel di luar daftar lalu simpan ulang."
     ),
     FileError.PDF_LAYOUT_UNCLEAR: (
         "Kolom atau baris di PDF ini tidak dapat dipisahkan dengan pasti, sehingga data bisa masuk ke kolom "
