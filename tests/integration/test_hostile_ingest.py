@@ -9,6 +9,7 @@ timeout (template.yaml). Objects that are gone, and folders, end without a repor
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import resource
 import time
@@ -141,8 +142,9 @@ def test_the_handler_gives_the_reader_its_remaining_time(
     aws: Stack, ingest: LambdaRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(Context, "get_remaining_time_in_millis", lambda self: 62_000)  # 1 s left to read
-    ingestor = ingest.module("IngestFunction").ingestor
-    monkeypatch.setattr(ingestor, "limits", Limits(max_pdf_pages=100_000, max_ignored=1_000_000))
+    module = ingest.module("IngestFunction")
+    roomy = Limits(max_pdf_pages=100_000, max_ignored=1_000_000)
+    monkeypatch.setattr(module, "settings", dataclasses.replace(module.settings, limits=roomy))
     key = f"incoming/{PROGRAM}/panjang.pdf"
     data = pdf_many_pages(10_000, footers=1, declared=None)  # some 20 s of reading
     started = time.monotonic()

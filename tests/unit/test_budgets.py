@@ -122,3 +122,8 @@ def test_pdf_pages_are_counted_not_declared() -> None:
     report = check(data, "daftar.pdf", PROGRAM, limits=Limits(max_pdf_pages=10), today=TODAY)
     assert report.error is FileError.TOO_LARGE
     assert report.error_detail == "over 10 pages (counted)"
+
+
+@pytest.mark.parametrize(("memory_mb", "child_mb"), [(1024, 512), (2048, 1024), (10_240, 1024)])
+def test_a_readers_child_may_use_at_most_half_the_functions_memory(memory_mb: int, child_mb: int) -> None:
+    assert Limits().within_memory(memory_mb).reader_memory_bytes == child_mb * 2**20

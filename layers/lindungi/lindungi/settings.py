@@ -121,22 +121,17 @@ class Limits(Settings):
     max_cells: int = env("MAX_CELLS", 8_000_000, int)
     """Cells in one sheet's used range (first to last used row times column): calamine builds that grid."""
     reader_memory_bytes: int = env("READER_MEMORY_MB", 1024 * MB, megabytes)
-    """Address space a reader's child process may add to the parent's (xls, xlsb, ods, every PDF); at most
-    half the function's memory (``child_memory_bytes``)."""
+    """Address space a reader's child process may add to the parent's (xls, xlsb, ods, every PDF); in Lambda
+    at most half the function's memory (``within_memory``)."""
     read_seconds: float = env("READ_SECONDS", 600.0, float)
     """How long reading one file may take when no deadline is given (the Lambda gives its remaining time)."""
     max_ignored: int = env("MAX_IGNORED", 30_000, int)
     """Rows set aside (headers repeated, footers, lines that are not workers) before the file is too large."""
-    function_memory_mb: int = env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0, int)
-    """The Lambda's memory (set by Lambda; 0 locally)."""
 
-    @property
-    def child_memory_bytes(self) -> int:
-        """What a reader's child may add: ``reader_memory_bytes``, and at most half the function's memory
-        (the parent holds the file and the rows read so far)."""
-        if self.function_memory_mb:
-            return min(self.reader_memory_bytes, self.function_memory_mb * MB // 2)
-        return self.reader_memory_bytes
+    def within_memory(self, memory_mb: int) -> Limits:
+        """These limits for a function of ``memory_mb``: a reader's child may add at most half of it (the
+        parent holds the file and the rows read so far)."""
+        return dataclasses.replace(self, reader_memory_bytes=min(self.reader_memory_bytes, memory_mb * MB // 2))
 
 
 @dataclass(frozen=True)

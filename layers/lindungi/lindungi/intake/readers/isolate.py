@@ -96,7 +96,7 @@ def died(process: multiprocessing.process.BaseProcess, what: str) -> FileFailure
 
 
 def timed_out(what: str, seconds: float) -> FileFailure:
-    return FileFailure(FileError.UNREADABLE, f"{what}: no result within {seconds:.0f} s")
+    return FileFailure(FileError.UNREADABLE, f"{what}: no result within the time budget ({seconds:.1f} s)")
 
 
 def run(work: Callable[[], T], *, what: str, extra_bytes: int, seconds: float) -> T:

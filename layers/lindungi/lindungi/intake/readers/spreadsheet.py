@@ -111,11 +111,11 @@ def sheet_sizes(data: bytes) -> list[tuple[str, int, int]]:
 
 
 def measure(data: bytes, limits: Limits, deadline: float | None = None) -> None:
-    """Every sheet loaded once in a child under ``limits.child_memory_bytes``: raises if one is over budget."""
+    """Every sheet loaded once in a child under ``limits.reader_memory_bytes``: raises if one is over budget."""
     if not isolate.available():
         return  # no fork (not Linux or macOS): nothing safer to do than read
     seconds = MEASURE_SECONDS if deadline is None else max(0.0, min(MEASURE_SECONDS, deadline - time.monotonic()))
-    sizes = isolate.run(lambda: sheet_sizes(data), what="spreadsheet", extra_bytes=limits.child_memory_bytes,
+    sizes = isolate.run(lambda: sheet_sizes(data), what="spreadsheet", extra_bytes=limits.reader_memory_bytes,
                         seconds=seconds)
     for name, height, width in sizes:
         if height * width > limits.max_cells:

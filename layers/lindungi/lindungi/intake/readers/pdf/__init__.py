@@ -131,7 +131,7 @@ def _declared(data: bytes, limits: Limits, deadline: float) -> int | None:
     if not isolate.available():
         return declared_pages(data)
     seconds = max(0.0, min(OPEN_SECONDS, deadline - time.monotonic()))
-    return isolate.run(lambda: declared_pages(data), what="PDF", extra_bytes=limits.child_memory_bytes,
+    return isolate.run(lambda: declared_pages(data), what="PDF", extra_bytes=limits.reader_memory_bytes,
                        seconds=seconds)
 
 
@@ -149,5 +149,5 @@ def read(data: bytes, limits: Limits, deadline: float | None = None) -> list[Tab
     workers = worker_count()
     if declared is not None and declared < MIN_PAGES_FOR_WORKERS:
         workers = 1  # a small file: starting more processes costs more than it saves
-    budget = Budget(limits.max_pdf_pages, limits.child_memory_bytes // workers, deadline)
+    budget = Budget(limits.max_pdf_pages, limits.reader_memory_bytes // workers, deadline)
     return [Table(name=None, rows=_rows(data, workers, budget))]
