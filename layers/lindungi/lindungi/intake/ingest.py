@@ -2,7 +2,8 @@
 
 ``incoming/<program>/<name>`` -> ``reports/<program>/<name>.json`` (the report
 of domain.md) and ``reports/<program>/<name>.perbaikan.xlsx`` (the rejected
-and warned rows, for staff to fix and upload again). The uploaded object is
+and warned rows, for staff to fix and upload again) and ``reports/<program>/<name>.html``
+(the page staff open, ``report_page``). The uploaded object is
 never changed or deleted.
 
 Idempotency is by content: the bytes are hashed first, then the store step
@@ -31,7 +32,7 @@ from botocore.exceptions import ClientError
 
 from lindungi.config import Limits, Programs
 from lindungi.config import programs as shipped_programs
-from lindungi.intake import store
+from lindungi.intake import report_page, store
 from lindungi.intake.check import check
 from lindungi.intake.report import ROW_LISTS, Report, fix_workbook, json_chunks
 from lindungi.outcomes import DUPLICATE_NOTE, FileError
@@ -40,6 +41,7 @@ INCOMING = "incoming/"
 REPORTS = "reports/"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JSON_TYPE = "application/json; charset=utf-8"
+HTML_TYPE = "text/html; charset=utf-8"
 IDEMPOTENCY_KEY = "[program, sha256]"
 """What of the store step's payload is the idempotency key: not the object's name, so a copy is a duplicate."""
 KEY_PREFIX = "app.store_once"
@@ -56,6 +58,11 @@ def program_from_key(key: str) -> str | None:
     """``incoming/pekerja-rentan/x.xlsx`` -> ``pekerja-rentan``; a file directly in incoming/ has none."""
     parts = key.split("/")
     return parts[1] if len(parts) >= 3 and parts[0] + "/" == INCOMING and parts[1] else None
+
+
+def page_key(key: str) -> str:
+    """``reports/<program>/<name>.html``: the report page beside the JSON."""
+    return report_keys(key)[0].removesuffix(".json") + ".html"
 
 
 def report_keys(key: str) -> tuple[str, str]:
@@ -208,6 +215,8 @@ class Ingestor:
         self._put(upload.bucket, json_key, JSON_TYPE, _joined(json_chunks(rows)), first.sha256)
         if fix is not None:
             self._put(upload.bucket, fix_key, XLSX_TYPE, fix["Body"].read(), first.sha256)
+        page = report_page.render_copy(upload.filename, first.program, first.key)
+        self._put(upload.bucket, page_key(upload.key), HTML_TYPE, page.encode("utf-8"), first.sha256)
         return json_key
 
     def _read(self, bucket: str, key: str, sha256: str | None) -> dict[str, Any] | None:
@@ -230,6 +239,8 @@ class Ingestor:
         fix = fix_workbook(report)
         if fix is not None:
             self._put(bucket, fix_key, XLSX_TYPE, fix, sha256)
+        page = report_page.render(report, fix_key.rsplit("/", 1)[-1] if fix is not None else None, extra)
+        self._put(bucket, page_key(key), HTML_TYPE, page.encode("utf-8"), sha256)
         return json_key
 
     def _put(self, bucket: str, key: str, content_type: str, body: bytes, sha256: str | None) -> None:

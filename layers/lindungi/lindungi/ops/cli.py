@@ -1,6 +1,6 @@
 """``python -m lindungi``: the staff and operator commands.
 
-    check FILE [--program ID] [--json]   the report of a list, without AWS
+    check FILE [--program ID] [--json] [--html OUT.html]   the report of a list, without AWS
     sms-settings --delivery-role-arn ARN  SMS delivery-status logs and spend limit (account-wide, once)
     remind --today YYYY-MM-DD [--dry-run]  the reminder planner for that day (09:00 WIB), against the AWS the
                                          environment points at (AWS_ENDPOINT_URL for the local emulator;
@@ -25,6 +25,17 @@ def _check(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     report = check(path.read_bytes(), path.name, args.program)
+    if args.html:
+        from lindungi.intake.report import fix_workbook
+        from lindungi.intake.report_page import render
+
+        fix = fix_workbook(report)
+        out = Path(args.html)
+        fix_path = out.with_name(f"{path.name}.perbaikan.xlsx") if fix is not None else None
+        if fix is not None and fix_path is not None:
+            fix_path.write_bytes(fix)
+        out.write_text(render(report, fix_path.name if fix_path else None), encoding="utf-8")
+        print(f"{out}" + (f" (+ {fix_path})" if fix_path else ""), file=sys.stderr)
     if args.json:
         sys.stdout.writelines(report.json_chunks())
     else:
@@ -94,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("file")
     check.add_argument("--program", help="program id, e.g. pekerja-rentan (default: the file's Program column)")
     check.add_argument("--json", action="store_true", help="print the JSON report of domain.md")
+    check.add_argument("--html", metavar="OUT.html", help="also write the staff page (and its fix-up workbook beside it)")
     check.set_defaults(run=_check)
     remind = commands.add_parser("remind", help="plan and queue the renewal reminders due on a day (needs AWS)")
     remind.add_argument("--today", required=True, help="the day to plan for, YYYY-MM-DD (WIB)")
