@@ -176,7 +176,7 @@ PAGE: dict[str, str] = {
     "report.file": "Berkas",
     "report.program": "Program",
     "report.ok": "Berkas berhasil dibaca dan peserta yang diterima sudah tersimpan.",
-    "report.ok_fix": "Berkas berhasil dibaca. {rejected} baris ditolak: perbaiki baris di bawah ini lalu unggah kembali.",
+    "report.ok_fix": "Berkas berhasil dibaca. {rejected} baris ditolak: perbaiki baris di bawah lalu unggah kembali.",
     "report.failed": "Berkas tidak dapat dibaca. Tidak ada peserta yang disimpan dari berkas ini.",
     "report.what_to_do": "Yang harus dilakukan",
     "report.rows_read": "Baris dibaca",

@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("file")
     check.add_argument("--program", help="program id, e.g. pekerja-rentan (default: the file's Program column)")
     check.add_argument("--json", action="store_true", help="print the JSON report of domain.md")
-    check.add_argument("--html", metavar="OUT.html", help="also write the staff page (and its fix-up workbook beside it)")
+    check.add_argument("--html", metavar="OUT.html", help="also write the staff page (fix-up workbook beside it)")
     check.set_defaults(run=_check)
     remind = commands.add_parser("remind", help="plan and queue the renewal reminders due on a day (needs AWS)")
     remind.add_argument("--today", required=True, help="the day to plan for, YYYY-MM-DD (WIB)")
