@@ -208,8 +208,8 @@ PAGE: dict[str, str] = {
     "rekap.as_of": "Keadaan per {date} (WIB), dari semua daftar yang sudah diunggah.",
     "rekap.renewal": "Perpanjangan kepesertaan",
     "rekap.renewal_lead": (
-        "Dari {ended} pekerja yang kepesertaannya sudah berakhir, {renewed} ({rate}) sudah terdaftar lagi "
-        "dengan TMT yang lebih baru. Angka kota saat ini {baseline}; target {target}."
+        "Dari {ended} kepesertaan yang sudah berakhir, {renewed} ({rate}) diperpanjang: pekerjanya terdaftar "
+        "lagi dengan TMT yang lebih baru. Angka kota saat ini {baseline}; target {target}."
     ),
     "rekap.renewal_none": "Belum ada kepesertaan yang berakhir.",
     "rekap.cohort": "Angkatan (program, TMT)",
@@ -255,6 +255,8 @@ PAGE: dict[str, str] = {
     "rekap.stage_days": "H-{days}",
     "rekap.total": "Jumlah",
     "rekap.workbook": "Lembar kerja lengkap (dengan NIK utuh, hanya untuk petugas): {name}",
+    "rekap.more": "... dan {more} lainnya: lihat lembar kerja Excel.",
+    "rekap.opt_outs": "Nomor dalam daftar tolak SMS dari petugas: {count}.",
     "rekap.masked_note": "NIK di halaman ini disamarkan seperti di log; NIK utuh hanya ada di lembar kerja Excel.",
 }
 """Headings and sentences of the staff pages. Placeholders are ``str.format`` fields."""

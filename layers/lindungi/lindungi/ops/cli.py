@@ -6,6 +6,7 @@
                                          environment points at (AWS_ENDPOINT_URL for the local emulator;
                                          WORKERS_TABLE, NOTICES_TABLE, REMINDER_QUEUE_URL as the planner reads)
     replay [--queue-url URL] [--dry-run]  re-invoke the failed ingestions in IngestFailedQueue (lindungi.ops.replay)
+    rekap [--today DATE] [--out DIR | --bucket B]  the city-wide rekap (WORKERS_TABLE, NOTICES_TABLE), page + workbook
     optout add|remove NUMBER [--reason]  the staff opt-out list: a worker who asked at the branch not to be texted
     mask-key [KEY ...]                   each S3 key as the logs show it (keys from stdin if none given), so a
                                          masked key in a log line can be found in a bucket listing
@@ -66,6 +67,26 @@ def _remind(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rekap(args: argparse.Namespace) -> int:
+    import json
+    import os
+    from datetime import date, datetime
+
+    import boto3
+
+    from lindungi.config import programs
+    from lindungi.rekap.publish import Rekapper, today_of
+
+    rekapper = Rekapper(boto3.client("dynamodb"), os.environ["WORKERS_TABLE"], os.environ["NOTICES_TABLE"], programs())
+    today = date.fromisoformat(args.today) if args.today else today_of(datetime.now().astimezone(), programs())
+    if args.bucket:
+        outcome = rekapper.to_bucket(boto3.client("s3"), args.bucket, today)
+    else:
+        outcome = rekapper.to_folder(Path(args.out), today)
+    print(json.dumps(outcome, indent=1, sort_keys=True))
+    return 0
+
+
 def _optout(args: argparse.Namespace) -> int:
 
     import boto3
@@ -116,6 +137,12 @@ def main(argv: list[str] | None = None) -> int:
     from lindungi.ops.sms_settings import add_parser as sms_settings
 
     sms_settings(commands)
+    rekap = commands.add_parser("rekap", help="the city-wide rekap of every list, page and workbook (needs AWS)")
+    rekap.add_argument("--today", help="the rekap's day, YYYY-MM-DD (default: today, WIB)")
+    where = rekap.add_mutually_exclusive_group()
+    where.add_argument("--out", default=".local/rekap", help="folder for <date>.html and .xlsx (default .local/rekap)")
+    where.add_argument("--bucket", help="write reports/rekap/<date>.html and .xlsx to this bucket instead")
+    rekap.set_defaults(run=_rekap)
     optout = commands.add_parser("optout", help="add or remove a number on the staff opt-out list (NOTICES_TABLE)")
     optout.add_argument("action", choices=["add", "remove"])
     optout.add_argument("number", help="as staff write it: 0812-3456-7890, +62 812 ...")

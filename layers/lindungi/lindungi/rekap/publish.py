@@ -1,0 +1,52 @@
+"""The rekap's use case: read both tables, write ``reports/rekap/<date>.html`` and ``.xlsx`` (bucket or folder)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from lindungi.config import Programs
+from lindungi.rekap import page, read
+from lindungi.rekap.model import Rekap
+from lindungi.rekap.workbook import summary, workbook
+
+PREFIX = "reports/rekap/"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def names(today: date) -> tuple[str, str]:
+    return f"{today.isoformat()}.html", f"{today.isoformat()}.xlsx"
+
+
+def today_of(moment: datetime, programs: Programs) -> date:
+    """The rekap's day: the run's moment in the programs' time zone (WIB)."""
+    return moment.astimezone(programs.timezone).date()
+
+
+@dataclass
+class Rekapper:
+    dynamodb: Any
+    workers_table: str
+    notices_table: str
+    programs: Programs
+
+    def build(self, today: date) -> Rekap:
+        return read.build(self.dynamodb, self.workers_table, self.notices_table, today, self.programs)
+
+    def to_bucket(self, s3: Any, bucket: str, today: date) -> dict[str, Any]:
+        rekap = self.build(today)
+        html_name, xlsx_name = names(today)
+        s3.put_object(Bucket=bucket, Key=PREFIX + xlsx_name, ContentType=XLSX_TYPE, Body=workbook(rekap))
+        s3.put_object(Bucket=bucket, Key=PREFIX + html_name, ContentType="text/html; charset=utf-8",
+                      Body=page.render(rekap, xlsx_name).encode("utf-8"))
+        return summary(rekap) | {"page_key": PREFIX + html_name, "workbook_key": PREFIX + xlsx_name}
+
+    def to_folder(self, folder: Path, today: date) -> dict[str, Any]:
+        rekap = self.build(today)
+        html_name, xlsx_name = names(today)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / xlsx_name).write_bytes(workbook(rekap))
+        (folder / html_name).write_text(page.render(rekap, xlsx_name), encoding="utf-8")
+        return summary(rekap) | {"page": str(folder / html_name), "workbook": str(folder / xlsx_name)}
