@@ -68,10 +68,13 @@ class Dom(HTMLParser):
         dom.close()
         return dom
 
-    _VOID = frozenset({"meta", "link", "br", "img", "input", "hr", "rect", "source", "wbr", "area", "col"})
+    _VOID = frozenset({"meta", "link", "br", "img", "input", "hr", "source", "wbr", "area", "col", "base"})
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags[tag] += 1
+        for _, open_id in self._open:  # cells and lines read apart, as on screen
+            if open_id:
+                self.text_by_id[open_id] += " "
         if tag in self._VOID:
             return
         ident = dict(attrs).get("id")
@@ -83,6 +86,8 @@ class Dom(HTMLParser):
         self.tags[tag] += 1
 
     def handle_endtag(self, tag: str) -> None:
+        if not any(open_tag == tag for open_tag, _ in self._open):
+            return  # a stray end tag closes nothing
         while self._open:
             open_tag, _ = self._open.pop()
             if open_tag == tag:
