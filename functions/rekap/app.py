@@ -18,8 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lindungi.config import programs
 from lindungi.logs import get_logger, masked_errors
-from lindungi.rekap.publish import Rekapper, today_of
-from lindungi.reminders.planner import event_time
+from lindungi.rekap.publish import Rekapper, event_day
 
 logger = get_logger()
 metrics = Metrics()
@@ -37,7 +36,7 @@ BUCKET = os.environ["REPORTS_BUCKET"]
 @event_source(data_class=EventBridgeEvent)
 def handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
     logger.set_correlation_id(f"rekap#{event.get_id or '-'}")
-    today = today_of(event_time(event.raw_event), rekapper.programs)
+    today = event_day(event.raw_event, rekapper.programs)
     outcome = rekapper.to_bucket(s3, BUCKET, today)
     metrics.add_metric(name="RekapWorkers", unit=MetricUnit.Count, value=outcome["workers"])
     metrics.add_metric(name="RekapReadUnits", unit=MetricUnit.Count,

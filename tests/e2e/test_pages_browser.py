@@ -129,12 +129,12 @@ def test_rekap_page_shows_the_renewal_headline_quota_chart_and_reminders(rekap_p
     dom = Dom.of(browser.dump_dom(path))
     renewal = rekap.renewal()
     headline = dom.text("renewal-status")
-    assert f"Dari {renewal.ended} kepesertaan" in headline and "27%" in headline and "40%-50%" in headline
+    assert f"Dari {renewal.ended} kepesertaan" in headline and "27 %" in headline and "40-50 %" in headline
     assert "Pekerja Rentan" in dom.text("cohorts") and "01-01-2025" in dom.text("cohorts")
     for program in programs().by_id.values():
         assert dom.text(f"covered-{program.id}").startswith(number(rekap.covered[program.id]))
     assert dom.tags["svg"] == 1 and dom.tags["rect"] == WEEKS, "one bar a week"
-    assert "25-08-2025: 1" in dom.text("ending-chart"), "C's second cover ends on 31-08-2025"
+    assert "25-08: 1" in dom.text("ending-chart"), "C's second cover ends on 31-08-2025, in the week of 25-08"
     assert "Diterima di HP" in dom.text("reminders-table") and "Menolak SMS" in dom.text("reminders-table")
     assert dom.title == f'{say("rekap.title")} 01-07-2025'
 

@@ -226,6 +226,7 @@ PAGE: dict[str, str] = {
     "rekap.kecamatan": "Kecamatan",
     "rekap.kelurahan": "Kelurahan",
     "rekap.unknown_place": "(tidak diisi)",
+    "rekap.by_kelurahan": "Rincian per kelurahan",
     "rekap.no_sms": "Tanpa nomor HP yang bisa di-SMS",
     "rekap.number_failed": "Nomor gagal permanen",
     "rekap.duplicates": "NIK yang didaftarkan lebih dari satu kali",

@@ -39,11 +39,10 @@ table{border-collapse:collapse;width:100%;font-size:.92rem;background:#fff}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e1e4e8;vertical-align:top}
 th{background:#eef2f6;font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-tr.sub td:first-child{padding-left:24px;color:#444}
 .over{color:#b71c1c;font-weight:700}
 .fix{color:#333;margin:.2em 0 .6em}
-svg{display:block;width:100%;height:auto;max-width:620px}
-svg text{font:13px system-ui,"DejaVu Sans",sans-serif;fill:#1b1b1b}
+svg{display:block;width:100%;height:auto;font-size:13px}
+svg text{font-family:system-ui,"DejaVu Sans",sans-serif;fill:#1b1b1b}
 a{color:#0b57d0}
 details summary{cursor:pointer;font-weight:600;margin:.6em 0}
 .small{font-size:.85rem;color:#555}
@@ -83,8 +82,8 @@ def cards(items: Iterable[tuple[str, str, int]]) -> str:
     return f'<div class="cards">{"".join(parts)}</div>'
 
 
-def table(head: Sequence[str], rows: Iterable[Sequence[str | int]], ident: str = "", numeric: Sequence[int] = (),
-          row_class: Sequence[str] | None = None) -> str:
+def table(head: Sequence[str], rows: Iterable[Sequence[str | int]], ident: str = "",
+          numeric: Sequence[int] = ()) -> str:
     """A table of escaped cells; ints are grouped numbers. ``numeric`` columns are right-aligned."""
     def cell(tag: str, col: int, value: str | int) -> str:
         text = number(value) if isinstance(value, int) else escape(value)
@@ -93,9 +92,8 @@ def table(head: Sequence[str], rows: Iterable[Sequence[str | int]], ident: str =
 
     head_html = "".join(cell("th", c, h) for c, h in enumerate(head))
     body: list[str] = []
-    for n, row in enumerate(rows):
-        klass = f' class="{escape(row_class[n])}"' if row_class and row_class[n] else ""
-        body.append(f"<tr{klass}>" + "".join(cell("td", c, v) for c, v in enumerate(row)) + "</tr>")
+    for row in rows:
+        body.append("<tr>" + "".join(cell("td", c, v) for c, v in enumerate(row)) + "</tr>")
     id_attr = f' id="{escape(ident)}"' if ident else ""
     return (f'<div class="scroll"><table{id_attr}><thead><tr>{head_html}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div>')
@@ -120,5 +118,32 @@ def bar_chart(bars: Sequence[tuple[str, int]], ident: str, title: str, colour: s
         )
     return (
         f'<svg id="{escape(ident)}" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {row_h * len(bars)}" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>{"".join(rows)}</svg>'
+        f'style="max-width:480px" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>{"".join(rows)}</svg>'
+    )
+
+
+def column_chart(bars: Sequence[tuple[str, int]], ident: str, title: str, colour: str = "#ef6c00") -> str:
+    """Vertical columns, one per (short label, value), left to right in time: the weeks ahead."""
+    if not bars:
+        return ""
+    col_w, gap, chart_h, top = 30, 6, 120, 18
+    peak = max(value for _, value in bars) or 1
+    parts: list[str] = []
+    for n, (label, value) in enumerate(bars):
+        x, mid = n * col_w + gap / 2, n * col_w + col_w / 2
+        high = chart_h * value / peak if value else 0.0
+        y = top + chart_h - high
+        parts.append(
+            f'<g class="bar"><rect x="{x:.1f}" y="{y:.1f}" width="{col_w - gap}" height="{high:.1f}" rx="2" '
+            f'fill="{colour}"><title>{escape(label)}: {number(value)}</title></rect>'
+            f'<text x="{mid:.1f}" y="{y - 4:.1f}" text-anchor="middle" font-size="10">{number(value)}</text>'
+            f'<text x="{mid:.1f}" y="{top + chart_h + 13}" text-anchor="middle" font-size="9">{escape(label)}</text>'
+            "</g>"
+        )
+    width, height = col_w * len(bars), top + chart_h + 20
+    return (
+        f'<svg id="{escape(ident)}" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
+        f'style="max-width:640px" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+        f'<line x1="0" y1="{top + chart_h}" x2="{width}" y2="{top + chart_h}" stroke="#888" stroke-width="1"/>'
+        f'{"".join(parts)}</svg>'
     )

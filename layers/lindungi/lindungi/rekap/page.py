@@ -16,7 +16,7 @@ from html import escape
 
 from lindungi import nik
 from lindungi.outcomes import NOTICE_LABELS, say
-from lindungi.page import bar_chart, cards, document, number, percent, table
+from lindungi.page import cards, column_chart, document, number, percent, table
 from lindungi.rekap.model import CITY_RENEWAL_RATE, TARGET_RENEWAL, UNKNOWN, Listing, Rekap
 
 MAX_ROWS = 500
@@ -44,15 +44,15 @@ def _renewal(rekap: Rekap) -> str:
     rate = total.renewed / total.ended
     klass = "ok" if rate >= low else "warn" if rate >= CITY_RENEWAL_RATE else "bad"
     lead = say("rekap.renewal_lead", ended=number(total.ended), renewed=number(total.renewed),
-               rate=percent(total.renewed, total.ended), baseline=f"{CITY_RENEWAL_RATE:.0%}",
-               target=f"{low:.0%}-{high:.0%}")
+               rate=percent(total.renewed, total.ended), baseline=f"{100 * CITY_RENEWAL_RATE:.0f} %",
+               target=f"{100 * low:.0f}-{100 * high:.0f} %")
     out.append(f'<div class="status {klass}" id="renewal-status"><p><strong>{escape(lead)}</strong></p></div>')
     rows: list[list[str | int]] = []
     for (program, start), ratio in sorted(rekap.cohorts.items()):
         rows.append([_program(rekap, program), day(start), ratio.ended, ratio.renewed,
                      percent(ratio.renewed, ratio.ended)])
     out.append(table([say("rekap.cohort"), "TMT", say("rekap.ended"), say("rekap.renewed"), say("rekap.rate")],
-                     rows, ident="cohorts", numeric=(2, 3, 4)))
+                     rows, ident="cohorts", numeric=(1, 2, 3, 4)))
     places: list[list[str | int]] = [[_place(k), r.ended, r.renewed, percent(r.renewed, r.ended)]
               for k, r in sorted(rekap.renewal_places.items())]
     out.append("<h3>" + escape(say("rekap.kecamatan")) + "</h3>" + table(
@@ -89,18 +89,16 @@ def _places(rekap: Rekap) -> str:
     for (program, kec, kel), n in rekap.places.items():
         by_kec.setdefault(kec, Counter())[program] += n
         by_kel.setdefault((kec, kel), Counter())[program] += n
-    rows: list[list[str | int]] = []
-    classes: list[str] = []
-    for kec in sorted(by_kec):
-        rows.append([_place(kec), *(by_kec[kec][p] for p in programs), sum(by_kec[kec].values())])
-        classes.append("")
-        for (k, kel) in sorted(key for key in by_kel if key[0] == kec):
-            rows.append([_place(kel), *(by_kel[(k, kel)][p] for p in programs), sum(by_kel[(k, kel)].values())])
-            classes.append("sub")
-    head = [f"{say('rekap.kecamatan')} / {say('rekap.kelurahan')}", *(_program(rekap, p) for p in programs),
-            say("rekap.total")]
-    return _h2("rekap.places", "places") + table(head, rows, ident="places-table",
-                                                  numeric=tuple(range(1, len(head))), row_class=classes)
+    head = [say("rekap.kecamatan"), *(_program(rekap, p) for p in programs), say("rekap.total")]
+    kec_rows: list[list[str | int]] = [[_place(k), *(c[p] for p in programs), sum(c.values())]
+                                       for k, c in sorted(by_kec.items())]
+    kel_rows: list[list[str | int]] = [[_place(k), _place(kel), *(c[p] for p in programs), sum(c.values())]
+                                       for (k, kel), c in sorted(by_kel.items())]
+    numeric = tuple(range(1, len(head)))
+    return (_h2("rekap.places", "places") + table(head, kec_rows, ident="places-table", numeric=numeric)
+            + f"<details><summary>{escape(say('rekap.by_kelurahan'))}</summary>"
+            + table([say("rekap.kecamatan"), say("rekap.kelurahan"), *head[1:]], kel_rows, ident="kelurahan-table",
+                    numeric=tuple(n + 1 for n in numeric)) + "</details>")
 
 
 def _listings(rows: Sequence[Listing], ident: str, rekap: Rekap, reason: bool = False) -> str:
@@ -138,14 +136,14 @@ def _ending(rekap: Rekap) -> str:
     totals = Counter[date]()
     for (week, _), n in rekap.ending.items():
         totals[week] += n
-    bars = [(day(week), totals[week]) for week in weeks]
+    bars = [(week.strftime("%d-%m"), totals[week]) for week in weeks]
     programs = list(rekap.programs.by_id)
     rows: list[list[str | int]] = [[day(week), *(rekap.ending[(week, p)] for p in programs), totals[week]]
                                    for week in weeks]
     head = [say("rekap.week"), *(_program(rekap, p) for p in programs), say("rekap.total")]
-    return (_h2("rekap.ending", "ending") + '<div class="box">' + bar_chart(bars, "ending-chart", say("rekap.ending"),
-                                                                        colour="#ef6c00") + "</div>"
-            + table(head, rows, ident="ending-table", numeric=tuple(range(1, len(head)))))
+    chart = column_chart(bars, "ending-chart", say("rekap.ending"))
+    ending = table(head, rows, ident="ending-table", numeric=tuple(range(len(head))))
+    return _h2("rekap.ending", "ending") + f'<div class="box">{chart}</div>' + ending
 
 
 def _reminders(rekap: Rekap) -> str:

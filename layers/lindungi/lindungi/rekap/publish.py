@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,13 @@ def names(today: date) -> tuple[str, str]:
 def today_of(moment: datetime, programs: Programs) -> date:
     """The rekap's day: the run's moment in the programs' time zone (WIB)."""
     return moment.astimezone(programs.timezone).date()
+
+
+def event_day(event: Mapping[str, Any], programs: Programs) -> date:
+    """The day a scheduled event stands for (its ``time``, as Scheduler fills it in), else today."""
+    raw = event.get("time")
+    moment = datetime.fromisoformat(str(raw).replace("Z", "+00:00")) if raw else datetime.now(UTC)
+    return today_of(moment, programs)
 
 
 @dataclass
