@@ -252,6 +252,10 @@ def others(quick: bool) -> None:
         print("\nReminders (bench_reminders): not available yet")
     else:
         print(f"\nReminders (lindungi_dev.bench_reminders)\nDynamoDB reads per notice: {reminders.reads_per_notice()}")
+    rekap = _lazy("bench_rekap")
+    if rekap is not None:
+        _records("Rekap: DynamoDB read units per 10,000 workers, one daily run (lindungi_dev.bench_rekap)",
+                 [rekap.run()])
     artifacts = _lazy("bench_artifacts")
     if artifacts is None:
         print("\nArtifacts and handler import times (bench_artifacts): not available yet")
