@@ -25,8 +25,9 @@ metrics = Metrics()
 tracer = Tracer()
 
 s3 = boto3.client("s3")
-rekapper = Rekapper(boto3.client("dynamodb"), os.environ["WORKERS_TABLE"], os.environ["NOTICES_TABLE"], programs())
 BUCKET = os.environ["REPORTS_BUCKET"]
+rekapper = Rekapper(boto3.client("dynamodb"), os.environ["WORKERS_TABLE"], os.environ["NOTICES_TABLE"], programs(),
+                    reports=(s3, BUCKET))
 
 
 @masked_errors(logger)

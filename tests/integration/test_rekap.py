@@ -157,3 +157,31 @@ def test_the_function_writes_page_and_workbook_with_only_its_grants(aws: Stack, 
                                                      ["Body"].read()))
     twice = book.get_sheet_by_name("Terdaftar ganda").to_python()
     assert twice[1][0] == C, "the workbook has the NIK in full, as text"
+
+
+def _ingest(aws: Stack, lambdas: LambdaRunner, key: str, data: bytes) -> None:
+    from tests.integration.test_ingest_handler import _event, _upload
+
+    outcome = lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))["files"][0]
+    assert outcome["error"] is None
+
+
+def test_the_same_worker_and_tmt_from_two_offices_is_a_double_listing(aws: Stack, lambdas: LambdaRunner) -> None:
+    from lindungi_dev import samples
+
+    people = samples.workers(6, "pekerja-rentan")
+    barat, timur = people[:4], people[2:]  # two workers on both lists, same TMT: one item each in the table
+    _ingest(aws, lambdas, "incoming/pekerja-rentan/Kec Barat.xlsx", samples.write_xlsx(barat, "pekerja-rentan"))
+    timur_list = samples.write_xlsx(timur, "pekerja-rentan")
+    _ingest(aws, lambdas, "incoming/pekerja-rentan/Kec Timur.xlsx", timur_list)
+    _ingest(aws, lambdas, "incoming/pekerja-rentan/Kec Timur (salinan).xlsx", timur_list)  # same bytes: not stored
+    recorder = CallRecorder(aws)
+    with recorder.recording():
+        outcome = lambdas.invoke("RekapFunction", scheduled(date(2025, 3, 1)))
+    assert missing_grants(aws, recorder.calls) == []
+    assert outcome["workers"] == 6 and outcome["listed_twice"] == 2 and outcome["read"]["reports"] == 3
+    book = CalamineWorkbook.from_filelike(io.BytesIO(boto3.client("s3").get_object(
+        Bucket=aws.physical("UploadBucket"), Key=outcome["workbook_key"])["Body"].read()))
+    twice = book.get_sheet_by_name("Terdaftar ganda").to_python()[1:]
+    assert sorted(row[0] for row in twice) == sorted(w.nik for w in people[2:4])
+    assert all("Kec Barat.xlsx" in row[5] and "Kec Timur.xlsx" in row[5] and "salinan" not in row[5] for row in twice)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -87,3 +88,50 @@ def test_a_failed_number_counts_only_while_it_is_still_the_workers_number() -> N
     rekap.add_worker([c(R, "2025-02-01", "2025-06-30", listed="1"),
                       c(R, "2025-06-01", "2025-10-31", listed="2", phone="+6281299998888", source="b.xlsx")])
     assert [x.detail for x in rekap.failed_numbers] == ["UNKNOWN_SUBSCRIBER"]
+
+
+def _report_json(layout: str, duplicate: bool) -> bytes:
+    from lindungi.intake.check import check
+    from tests.unit.test_check_spreadsheets import HEADER, SITI, xlsx
+
+    report = check(xlsx({"Kec. Barat": [HEADER, ["1", SITI, "SITI", "", "", "", "01-01-2025"],
+                                         ["2", "123", "BUDI", "", "", "", "01-01-2025"]]}),
+                   "d.xlsx", R, today=TODAY)
+    extra = {"duplicate_of": "incoming/pekerja-rentan/a.xlsx", "stored": False} if duplicate else None
+    if layout == "one-row-a-line":
+        return "".join(report.json_chunks(extra)).encode()
+    return json.dumps(report.to_dict() | (extra or {})).encode()
+
+
+class _S3:
+    def __init__(self, objects: dict[str, bytes]) -> None:
+        self.objects = objects
+
+    def get_paginator(self, _: str) -> _S3:
+        return self
+
+    def paginate(self, **_: Any) -> list[dict[str, Any]]:
+        return [{"Contents": [{"Key": k} for k in self.objects]}]
+
+    def get_object(self, Bucket: str, Key: str) -> dict[str, Any]:
+        import io
+
+        from botocore.response import StreamingBody
+
+        data = self.objects[Key]
+        return {"Body": StreamingBody(io.BytesIO(data), len(data))}
+
+
+@pytest.mark.parametrize("layout", ["one-row-a-line", "one-line"])
+@pytest.mark.parametrize("duplicate", [False, True], ids=["stored", "duplicate-of-another-name"])
+def test_the_uploads_reports_say_who_listed_whom(layout: str, duplicate: bool) -> None:
+    from lindungi.rekap.listings import read_listings
+
+    s3 = _S3({"reports/pekerja-rentan/a.xlsx.json": _report_json(layout, False),
+              "reports/pekerja-rentan/b.xlsx.json": _report_json(layout, duplicate),
+              "reports/pekerja-rentan/b.xlsx.html": b"<html>", "reports/rekap/2025-07-01.xlsx": b""})
+    listings = read_listings(s3, "bucket")
+    assert listings.reports == 2
+    twice = listings.twice("6172014509850003")
+    assert [x.file for x in twice] == ([] if duplicate else ["a.xlsx", "b.xlsx"])
+    assert all(x.sheet == "Kec. Barat" and x.start == date(2025, 1, 1) for x in twice)

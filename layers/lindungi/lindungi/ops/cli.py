@@ -6,7 +6,8 @@
                                          environment points at (AWS_ENDPOINT_URL for the local emulator;
                                          WORKERS_TABLE, NOTICES_TABLE, REMINDER_QUEUE_URL as the planner reads)
     replay [--queue-url URL] [--dry-run]  re-invoke the failed ingestions in IngestFailedQueue (lindungi.ops.replay)
-    rekap [--today DATE] [--out DIR | --bucket B]  the city-wide rekap (WORKERS_TABLE, NOTICES_TABLE), page + workbook
+    rekap [--today DATE] [--out DIR | --bucket B]  the city-wide rekap (WORKERS_TABLE, NOTICES_TABLE; the reports in
+                                         --bucket or REPORTS_BUCKET for double listings), page + workbook
     optout add|remove NUMBER [--reason]  the staff opt-out list: a worker who asked at the branch not to be texted
     mask-key [KEY ...]                   each S3 key as the logs show it (keys from stdin if none given), so a
                                          masked key in a log line can be found in a bucket listing
@@ -77,7 +78,9 @@ def _rekap(args: argparse.Namespace) -> int:
     from lindungi.config import programs
     from lindungi.rekap.publish import Rekapper, today_of
 
-    rekapper = Rekapper(boto3.client("dynamodb"), os.environ["WORKERS_TABLE"], os.environ["NOTICES_TABLE"], programs())
+    bucket = args.bucket or os.environ.get("REPORTS_BUCKET")
+    rekapper = Rekapper(boto3.client("dynamodb"), os.environ["WORKERS_TABLE"], os.environ["NOTICES_TABLE"], programs(),
+                        reports=(boto3.client("s3"), bucket) if bucket else None)
     today = date.fromisoformat(args.today) if args.today else today_of(datetime.now().astimezone(), programs())
     if args.bucket:
         outcome = rekapper.to_bucket(boto3.client("s3"), args.bucket, today)

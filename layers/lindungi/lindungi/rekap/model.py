@@ -13,21 +13,22 @@ Definitions (domain.md, issue 13):
   coverage listed (a later TMT, in any program: e.g. the branch's list of BPU
   self-payers uploaded like any other list). Per cohort (program, TMT) and
   per kecamatan; the city's rate today is 27 %, its target 40-50 %.
-- *listed twice*: two coverages of one program whose periods overlap, from
-  different uploads: the worker may be paid twice. The same (program, TMT)
-  listed by two files is one item in the table (the later listing wins), so
-  it is not seen here; those are the same cover, paid once.
+- *listed twice*: two listings of one program whose periods overlap, from
+  different uploads: the worker may be paid twice. Different TMTs are two
+  items of the table; the same (program, TMT) from two files is one item (the
+  later listing wins), so those come from the uploads' reports (``listings``).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from lindungi.config import Programs
+from lindungi.rekap.listings import Listings
 
 WEEKS = 12
 CITY_RENEWAL_RATE = 0.27
@@ -128,6 +129,9 @@ class Rekap:
     opt_outs: int = 0
     unreachable: dict[str, FailedNumber] = field(default_factory=dict)
     """e164 -> the number's permanent failure, read from the notices table before the workers."""
+    listings: Listings | None = None
+    """Which uploads listed each worker (the reports in the bucket), when they were read: double listings with
+    the same TMT, which the table holds as one item."""
     read: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     """What the read cost: pages, items and read capacity units per table."""
 
@@ -172,9 +176,14 @@ class Rekap:
     def _problems(self, covers: Sequence[Cover], latest: Cover, current: Sequence[Cover]) -> None:
         twice = [(a, b) for i, a in enumerate(covers) for b in covers[i + 1:]
                  if a.program == b.program and a.source_key != b.source_key and b.start <= a.end]
-        if twice:
+        reported = self.listings.twice(latest.nik) if self.listings else []
+        if twice or reported:
             involved = sorted({c for pair in twice for c in pair}, key=lambda c: c.start)
-            self.listed_twice.append(_listing(latest, involved))
+            listing = _listing(latest, involved or [latest])
+            files = [f"{x.file} ({x.sheet})" if x.sheet else x.file for x in reported] or listing.files
+            self.listed_twice.append(replace(listing, files=tuple(dict.fromkeys(files)),
+                                             programs=tuple(dict.fromkeys([*listing.programs,
+                                                                           *(x.program for x in reported)]))))
         if len({c.program for c in covers}) > 1:
             self.both_programs.append(_listing(latest, covers))
         if current and not latest.sms_capable:

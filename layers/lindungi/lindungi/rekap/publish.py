@@ -39,9 +39,11 @@ class Rekapper:
     workers_table: str
     notices_table: str
     programs: Programs
+    reports: tuple[Any, str] | None = None
+    """(s3 client, bucket) whose ``reports/`` say which uploads listed whom; None reads the tables only."""
 
     def build(self, today: date) -> Rekap:
-        return read.build(self.dynamodb, self.workers_table, self.notices_table, today, self.programs)
+        return read.build(self.dynamodb, self.workers_table, self.notices_table, today, self.programs, self.reports)
 
     def to_bucket(self, s3: Any, bucket: str, today: date) -> dict[str, Any]:
         rekap = self.build(today)

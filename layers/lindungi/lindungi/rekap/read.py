@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from lindungi.config import Programs
+from lindungi.rekap.listings import read_listings
 from lindungi.rekap.model import Cover, FailedNumber, Rekap
 from lindungi.reminders.notices import NOTICE_PREFIX, OPTOUT_PREFIX, deserialize
 
@@ -82,9 +83,13 @@ def read_workers(client: Any, table: str, rekap: Rekap) -> None:
     rekap.add_worker(covers)
 
 
-def build(client: Any, workers_table: str, notices_table: str, today: date, programs: Programs) -> Rekap:
-    """The rekap of ``today`` (WIB) from the two tables."""
+def build(client: Any, workers_table: str, notices_table: str, today: date, programs: Programs,
+          reports: tuple[Any, str] | None = None) -> Rekap:
+    """The rekap of ``today`` (WIB) from the two tables, and the uploads' reports in ``reports`` (s3, bucket)."""
     rekap = Rekap(today=today, programs=programs)
+    if reports is not None:
+        rekap.listings = read_listings(*reports)
+        rekap.read["reports"] = rekap.listings.reports
     read_notices(client, notices_table, rekap)
     read_workers(client, workers_table, rekap)
     return rekap
