@@ -7,7 +7,6 @@ the rekap stands for, so a retried event rewrites the same day's files. All the 
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import boto3
@@ -19,14 +18,16 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from lindungi.config import programs
 from lindungi.logs import get_logger, masked_errors
 from lindungi.rekap.publish import Rekapper, event_day
+from lindungi.settings import RekapSettings
 
 logger = get_logger()
 metrics = Metrics()
 tracer = Tracer()
 
+settings = RekapSettings.from_env()
 s3 = boto3.client("s3")
-BUCKET = os.environ["REPORTS_BUCKET"]
-rekapper = Rekapper(boto3.client("dynamodb"), os.environ["WORKERS_TABLE"], os.environ["NOTICES_TABLE"], programs(),
+BUCKET = settings.reports_bucket or ""
+rekapper = Rekapper(boto3.client("dynamodb"), settings.workers_table, settings.notices_table, programs(),
                     reports=(s3, BUCKET))
 
 

@@ -70,16 +70,17 @@ def _remind(args: argparse.Namespace) -> int:
 
 def _rekap(args: argparse.Namespace) -> int:
     import json
-    import os
     from datetime import date, datetime
 
     import boto3
 
     from lindungi.config import programs
     from lindungi.rekap.publish import Rekapper, today_of
+    from lindungi.settings import RekapSettings
 
-    bucket = args.bucket or os.environ.get("REPORTS_BUCKET")
-    rekapper = Rekapper(boto3.client("dynamodb"), os.environ["WORKERS_TABLE"], os.environ["NOTICES_TABLE"], programs(),
+    settings = RekapSettings.from_env()
+    bucket = args.bucket or settings.reports_bucket
+    rekapper = Rekapper(boto3.client("dynamodb"), settings.workers_table, settings.notices_table, programs(),
                         reports=(boto3.client("s3"), bucket) if bucket else None)
     today = date.fromisoformat(args.today) if args.today else today_of(datetime.now().astimezone(), programs())
     if args.bucket:
