@@ -42,12 +42,15 @@ def renewal_list(rentan: int) -> bytes:
     return samples.write_xlsx(renewed, "pekerja-rentan")
 
 
-def _reattach_function_logs() -> None:
-    """The functions' loggers were made while an earlier step sent stdout to the log file; point them at it again."""
+def _reattach_function_logs(log_path: Path) -> None:
+    """The functions' loggers were made while an earlier step of the demo sent stdout to ``log_path`` (since
+    closed): point them at it again. A logger made elsewhere (an earlier test of the process) is left alone."""
     for logger in [logging.getLogger(), *(v for v in logging.root.manager.loggerDict.values()
                                           if isinstance(v, logging.Logger))]:
         for handler in logger.handlers:
-            if isinstance(handler, logging.StreamHandler) and getattr(handler.stream, "closed", False):
+            stream = getattr(handler, "stream", None)
+            if isinstance(handler, logging.StreamHandler) and getattr(stream, "closed", False) \
+                    and getattr(stream, "name", None) == str(log_path):
                 handler.stream = sys.stdout  # setStream() would flush the closed one first
 
 
@@ -69,7 +72,7 @@ def _screenshots(pages: list[Path], folder: Path) -> list[Path]:
 
 def staff_pages(emu: Emulator, bucket: str, report_keys: list[str], rentan: int, out: Path) -> dict[str, Any]:
     """Upload the self-payers' list, run the rekap, copy every page locally and screenshot it."""
-    _reattach_function_logs()
+    _reattach_function_logs(out / "logs.jsonl")
     s3 = emu.client("s3")
     keys = [k for k in report_keys if k]
     if rentan:
