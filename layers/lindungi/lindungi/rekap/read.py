@@ -22,11 +22,9 @@ from typing import Any
 from lindungi.config import Programs
 from lindungi.rekap.listings import read_listings
 from lindungi.rekap.model import Cover, FailedNumber, Rekap
-from lindungi.reminders.notices import NOTICE_PREFIX, OPTOUT_PREFIX, deserialize
+from lindungi.reminders.notices import NOTICE_PREFIX, OPTOUT_PREFIX, UNREACHABLE_PREFIX, deserialize
 
 PAGE_SIZE = 1000
-UNREACHABLE_PREFIX = "UNREACHABLE#"
-"""``UNREACHABLE#<e164>``: a number the carrier reported failed for good (fields e164, nik, reason, added_at)."""
 COVERAGE_PREFIX = "COVERAGE#"
 
 _WORKER_FIELDS = ["pk", "sk", "nik", "name", "program", "coverage_start", "coverage_end", "kecamatan",
