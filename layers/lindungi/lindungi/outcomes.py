@@ -136,6 +136,7 @@ LABELS: dict[Code, str] = {
     FileError.HEADER_NOT_FOUND: "Baris judul tidak ditemukan",
     FileError.PROGRAM_UNKNOWN: "Program tidak diketahui",
     FileError.STORE_FAILED: "Gangguan penyimpanan",
+    FileError.PDF_LAYOUT_UNCLEAR: "Susunan kolom PDF tidak jelas",
     Reject.NIK_MISSING: "NIK kosong",
     Reject.NIK_INVALID: "NIK tidak valid",
     Reject.NIK_PRECISION_LOST: "NIK terpotong oleh Excel",
@@ -151,6 +152,7 @@ LABELS: dict[Code, str] = {
     Warn.NIK_FROM_NUMBER: "NIK dari sel angka",
     Warn.BIRTH_DATE_MISMATCH: "Tanggal lahir tidak cocok",
     Warn.NIK_OUTSIDE_REGION: "NIK luar Singkawang",
+    Warn.PDF_LAYOUT_UNSURE: "Kolom PDF perlu diperiksa",
 }
 """Short names of the codes, for chart bars and headings; the sentence to act on is ``MESSAGES``."""
 
