@@ -17,7 +17,7 @@ CHECKOV_VENV ?= .tools/checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
 RUN := $(UV) run --frozen --no-dev --group dev
 
-.PHONY: help demo test lint bench build requirements clean
+.PHONY: help demo test lint bench build requirements clean browser
 
 help:
 	@echo "make demo    the whole pipeline on a local AWS emulator (upload, parse, store, report, remind, SMS)"
@@ -41,7 +41,7 @@ $(CHECKOV):
 	$(UV) sync --frozen --quiet
 	@touch $@
 
-demo: .venv/.synced
+demo: .venv/.synced browser
 	$(RUN) python -m lindungi_dev.demo $(ARGS)
 
 # cfn-lint runs once, inside `sam validate` (samconfig.toml: lint = true). checkov is the security scan; each
@@ -52,7 +52,17 @@ lint: .venv/.synced $(SAM) $(CHECKOV)
 	SAM_CLI_TELEMETRY=0 $(SAM) validate --template template.yaml
 	$(CHECKOV) --quiet --compact --skip-download --framework cloudformation --file template.yaml
 
-test: lint
+# The page tests open the staff pages in Debian's headless Chromium. Installed here when missing and apt is
+# there (CI runs as root); elsewhere the tests skip with a message saying how to install it.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ ! -x "$(CHROMIUM)" ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's chromium for the page tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@[ -x "$(CHROMIUM)" ] || echo "chromium not installed (apt-get install chromium): the page tests will skip"
+
+test: lint browser
 	$(RUN) pytest -n 2 --dist loadfile
 
 bench: .venv/.synced

@@ -256,6 +256,10 @@ def others(quick: bool) -> None:
     if hostile is not None:
         _records("Hostile corpus through `python -m lindungi check`, a process each (lindungi_dev.bench_hostile)",
                  hostile.run(quick))
+    rekap = _lazy("bench_rekap")
+    if rekap is not None:
+        _records("Rekap: DynamoDB read units per 10,000 workers, one daily run (lindungi_dev.bench_rekap)",
+                 [rekap.run()])
     artifacts = _lazy("bench_artifacts")
     if artifacts is None:
         print("\nArtifacts and handler import times (bench_artifacts): not available yet")

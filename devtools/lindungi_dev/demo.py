@@ -130,6 +130,7 @@ def run(rentan: int = 7737, sawit: int = 767, reminders: bool = True, keep_runni
         summary["seconds"] = round(time.perf_counter() - started, 1)
         if not quiet:
             print_summary(summary)
+        summary["pages"] = _staff_pages(emu, bucket, reports, rentan, out, quiet)
         if keep_running:
             _wait(emu, bucket)
     finally:
@@ -240,6 +241,18 @@ def _wait(emu: Emulator, bucket: str) -> None:
     with contextlib.suppress(KeyboardInterrupt):
         while True:
             time.sleep(3600)
+
+
+def _staff_pages(emu: Emulator, bucket: str, reports: list[dict[str, Any]], rentan: int, out: Path,
+                 quiet: bool) -> dict[str, Any]:
+    """Last: the self-payers' list, every report page and the rekap, copied to ``out`` with screenshots."""
+    from .demo_pages import print_pages, staff_pages
+
+    with function_logs(out / "logs.jsonl"):
+        result = staff_pages(emu, bucket, [r.get("report_key") or "" for r in reports], rentan, out)
+    if not quiet:
+        print_pages(result)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:

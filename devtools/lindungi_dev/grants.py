@@ -28,6 +28,7 @@ ACTIONS = {
     "DeleteItem": "dynamodb:DeleteItem", "Query": "dynamodb:Query", "Scan": "dynamodb:Scan",
     "BatchWriteItem": "dynamodb:BatchWriteItem", "BatchGetItem": "dynamodb:BatchGetItem",
     "GetObject": "s3:GetObject", "PutObject": "s3:PutObject", "HeadObject": "s3:GetObject",
+    "ListObjectsV2": "s3:ListBucket",
     "SendMessage": "sqs:SendMessage", "SendMessageBatch": "sqs:SendMessage",
     "ChangeMessageVisibility": "sqs:ChangeMessageVisibility", "DeleteMessage": "sqs:DeleteMessage",
     "ReceiveMessage": "sqs:ReceiveMessage", "GetQueueAttributes": "sqs:GetQueueAttributes",
@@ -99,6 +100,8 @@ class CallRecorder:
             yield action, self._logical(params["TableName"]) + index
         elif "QueueUrl" in params:
             yield action, self._logical(params["QueueUrl"])
+        elif "Bucket" in params and operation == "ListObjectsV2":  # a bucket action: its ARN has no key
+            yield action, self._logical(params["Bucket"])
         elif "Bucket" in params:
             yield action, self._logical(params["Bucket"]) + "/" + params.get("Key", "")
         elif "TopicArn" in params:

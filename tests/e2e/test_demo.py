@@ -50,3 +50,16 @@ def test_the_carriers_answers_are_recorded(pipeline: dict[str, Any]) -> None:
     assert outcomes.get("delivered", 0) > outcomes.get("carrier_failed", 0) > 0
     assert outcomes.get("sent", 0) == 0  # every SMS got its answer
     assert pipeline["summary"]["reminders"]["carrier_retried"] > 0
+
+
+def test_the_demo_ends_with_the_staff_pages_and_their_screenshots(pipeline: dict[str, Any]) -> None:
+    pages = pipeline["summary"]["pages"]
+    assert len(pages["pages"]) == 3, "both sample lists and the branch's self-payers"
+    for page in [*pages["pages"], pages["rekap_page"]]:
+        assert Path(page).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    rekap = pages["rekap"]
+    assert rekap["renewed"] > 0 and rekap["ended"] > rekap["renewed"], "a third of the ended covers renewed"
+    from lindungi_dev import browser
+
+    if browser.chromium() is not None:
+        assert len(pages["screenshots"]) == 2 * 4 and all(Path(s).stat().st_size > 0 for s in pages["screenshots"])

@@ -57,7 +57,7 @@ def _digits_only_spellings(text: str) -> set[str]:
 
 def test_the_pipeline_ran_every_function(pipeline: dict[str, Any]) -> None:
     functions = {c.function for c in pipeline["recorder"].calls}
-    assert functions == {"IngestFunction", "PlannerFunction", "SenderFunction", "ReceiptsFunction"}
+    assert functions == {"IngestFunction", "PlannerFunction", "SenderFunction", "ReceiptsFunction", "RekapFunction"}
     assert pipeline["summary"]["reminders"]["sent"] > 0
     assert '"level":"INFO"' in pipeline["logs"].replace(" ", "")
     logged = {json.loads(line).get("service") for line in pipeline["logs"].splitlines() if '"level"' in line}

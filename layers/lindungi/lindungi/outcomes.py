@@ -124,3 +124,148 @@ DUPLICATE_NOTE = "Isi berkas ini sama dengan berkas yang sudah diproses; tidak a
 def message(code: Code) -> str:
     """The Indonesian sentence a staff member reads for ``code``."""
     return MESSAGES[code]
+
+
+# --- what staff read on the pages (report per list, rekap) ----------------------------------------------
+
+LABELS: dict[Code, str] = {
+    FileError.UNSUPPORTED: "Jenis berkas tidak didukung",
+    FileError.UNREADABLE: "Berkas rusak",
+    FileError.ENCRYPTED: "Berkas berkata sandi",
+    FileError.SCANNED: "PDF hasil pindaian",
+    FileError.TOO_LARGE: "Berkas terlalu besar",
+    FileError.HEADER_NOT_FOUND: "Baris judul tidak ditemukan",
+    FileError.PROGRAM_UNKNOWN: "Program tidak diketahui",
+    FileError.STORE_FAILED: "Gangguan penyimpanan",
+    FileError.PDF_LAYOUT_UNCLEAR: "Susunan kolom PDF tidak jelas",
+    Reject.NIK_MISSING: "NIK kosong",
+    Reject.NIK_INVALID: "NIK tidak valid",
+    Reject.NIK_PRECISION_LOST: "NIK terpotong oleh Excel",
+    Reject.NAME_MISSING: "Nama kosong",
+    Reject.DUPLICATE_IN_FILE: "NIK ganda dalam berkas",
+    Reject.START_DATE_INVALID: "TMT tidak valid",
+    Reject.START_DATE_MISSING: "TMT kosong",
+    Reject.PROGRAM_UNKNOWN: "Program tidak dikenali",
+    Warn.PHONE_MISSING: "Nomor HP kosong",
+    Warn.PHONE_INVALID: "Nomor HP tidak valid",
+    Warn.PHONE_NOT_MOBILE: "Bukan nomor HP",
+    Warn.PHONE_MULTIPLE: "Lebih dari satu nomor",
+    Warn.NIK_FROM_NUMBER: "NIK dari sel angka",
+    Warn.BIRTH_DATE_MISMATCH: "Tanggal lahir tidak cocok",
+    Warn.NIK_OUTSIDE_REGION: "NIK luar Singkawang",
+    Warn.PDF_LAYOUT_UNSURE: "Kolom PDF perlu diperiksa",
+}
+"""Short names of the codes, for chart bars and headings; the sentence to act on is ``MESSAGES``."""
+
+NOTICE_LABELS: dict[str, str] = {
+    "planned": "Menunggu dikirim",
+    "sending": "Sedang dikirim",
+    "sent": "Terkirim ke operator",
+    "delivered": "Diterima di HP",
+    "carrier_failed": "Gagal di operator (sementara)",
+    "number_failed": "Nomor gagal permanen",
+    "failed": "Gagal dikirim",
+    "opted_out": "Menolak SMS",
+    "no_phone": "Tanpa nomor HP",
+    "not_mobile": "Bukan nomor HP",
+    "superseded": "Sudah diperpanjang",
+    "expired": "Terlambat (kepesertaan sudah berakhir)",
+}
+"""Reminder notice statuses (``reminders.notices.Status`` and the carrier's outcomes) as staff read them."""
+
+PAGE: dict[str, str] = {
+    # the report of one list
+    "report.title": "Laporan daftar peserta",
+    "report.file": "Berkas",
+    "report.program": "Program",
+    "report.ok": "Berkas berhasil dibaca dan peserta yang diterima sudah tersimpan.",
+    "report.ok_fix": "Berkas berhasil dibaca. {rejected} baris ditolak: perbaiki baris di bawah lalu unggah kembali.",
+    "report.failed": "Berkas tidak dapat dibaca. Tidak ada peserta yang disimpan dari berkas ini.",
+    "report.what_to_do": "Yang harus dilakukan",
+    "report.rows_read": "Baris dibaca",
+    "report.accepted": "Diterima",
+    "report.rejected": "Ditolak",
+    "report.warned": "Dengan peringatan",
+    "report.sms_capable": "Bisa dihubungi lewat SMS",
+    "report.ignored": "{ignored} baris lain dilewati (judul, baris kosong, catatan kaki, tanda tangan).",
+    "report.chart": "Alasan penolakan dan peringatan",
+    "report.chart_none": "Tidak ada baris yang ditolak atau diberi peringatan.",
+    "report.to_fix": "Baris yang harus diperbaiki",
+    "report.to_check": "Baris yang perlu diperiksa (tetap diterima)",
+    "report.rows": "{count} baris",
+    "report.where": "Lembar / halaman",
+    "report.line": "Baris",
+    "report.nik": "NIK (seperti tertulis)",
+    "report.name": "Nama",
+    "report.other": "Alasan lain",
+    "report.fix_workbook": "Unduh lembar perbaikan (Excel) berisi semua baris ini",
+    "report.fix_workbook_where": "Berkas {name} ada di folder yang sama di S3.",
+    "report.sheets": "Lembar dalam berkas",
+    "report.sheet_read": "dibaca (judul kolom di baris {line})",
+    "report.sheet_ignored": "dilewati: tidak ada baris judul NIK dan Nama",
+    "report.page": "hal. {page}",
+    "report.duplicate": DUPLICATE_NOTE,
+    "report.duplicate_of": "Laporan lengkapnya ada pada berkas yang diproses lebih dulu: {first}",
+    # the rekap of every list
+    "rekap.title": "Rekap program Lindungi",
+    "rekap.as_of": "Keadaan per {date} (WIB), dari semua daftar yang sudah diunggah.",
+    "rekap.renewal": "Perpanjangan kepesertaan",
+    "rekap.renewal_lead": (
+        "Dari {ended} kepesertaan yang sudah berakhir, {renewed} ({rate}) diperpanjang: pekerjanya terdaftar "
+        "lagi dengan TMT yang lebih baru. Angka kota saat ini {baseline}; target {target}."
+    ),
+    "rekap.renewal_none": "Belum ada kepesertaan yang berakhir.",
+    "rekap.cohort": "Angkatan (program, TMT)",
+    "rekap.ended": "Sudah berakhir",
+    "rekap.renewed": "Diperpanjang",
+    "rekap.rate": "Persentase",
+    "rekap.quota": "Peserta aktif dibanding kuota",
+    "rekap.program": "Program",
+    "rekap.covered": "Aktif sekarang",
+    "rekap.quota_col": "Kuota",
+    "rekap.filled": "Terisi",
+    "rekap.over_quota": "MELEBIHI KUOTA sebanyak {over} orang: periksa daftar ganda di bawah.",
+    "rekap.places": "Per kecamatan dan kelurahan (peserta aktif)",
+    "rekap.kecamatan": "Kecamatan",
+    "rekap.kelurahan": "Kelurahan",
+    "rekap.unknown_place": "(tidak diisi)",
+    "rekap.by_kelurahan": "Rincian per kelurahan",
+    "rekap.no_sms": "Tanpa nomor HP yang bisa di-SMS",
+    "rekap.number_failed": "Nomor gagal permanen",
+    "rekap.duplicates": "NIK yang didaftarkan lebih dari satu kali",
+    "rekap.duplicates_lead": (
+        "Pekerja dengan dua kepesertaan yang waktunya tumpang tindih dalam satu program (kemungkinan dibayar "
+        "dua kali), dari berkas yang berbeda."
+    ),
+    "rekap.both_programs": "NIK yang terdaftar di kedua program",
+    "rekap.none": "Tidak ada.",
+    "rekap.files": "Berkas",
+    "rekap.offices": "Kecamatan",
+    "rekap.nik_masked": "NIK (disamarkan)",
+    "rekap.name": "Nama",
+    "rekap.programs": "Program",
+    "rekap.unreachable": "Pekerja yang tidak bisa diingatkan lewat SMS",
+    "rekap.unreachable_lead": (
+        "{no_sms} peserta aktif tanpa nomor HP yang bisa menerima SMS, dan {failed} nomor yang gagal permanen. "
+        "Mintalah nomor HP baru lewat kantor kelurahan; daftar lengkap ada di lembar kerja Excel."
+    ),
+    "rekap.failed_reason": "Alasan",
+    "rekap.failed_since": "Sejak",
+    "rekap.ending": "Kepesertaan yang berakhir, 12 minggu ke depan",
+    "rekap.week": "Minggu mulai",
+    "rekap.count": "Jumlah",
+    "rekap.reminders": "Pengingat SMS per tahap",
+    "rekap.stage": "Tahap",
+    "rekap.stage_days": "H-{days}",
+    "rekap.total": "Jumlah",
+    "rekap.workbook": "Lembar kerja lengkap (dengan NIK utuh, hanya untuk petugas): {name}",
+    "rekap.more": "... dan {more} lainnya: lihat lembar kerja Excel.",
+    "rekap.opt_outs": "Nomor dalam daftar tolak SMS dari petugas: {count}.",
+    "rekap.masked_note": "NIK di halaman ini disamarkan seperti di log; NIK utuh hanya ada di lembar kerja Excel.",
+}
+"""Headings and sentences of the staff pages. Placeholders are ``str.format`` fields."""
+
+
+def say(key: str, **values: object) -> str:
+    """The page text ``key`` with its placeholders filled in (values are not escaped here)."""
+    return PAGE[key].format(**values) if values else PAGE[key]

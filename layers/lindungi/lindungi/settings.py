@@ -195,11 +195,22 @@ class ReceiptsSettings(Settings):
     """Where the carrier's outcome is recorded, and the UNREACHABLE#<number> list kept."""
 
 
+@dataclass(frozen=True)
+class RekapSettings(Settings):
+    """The daily rekap (``functions/rekap``); ``python -m lindungi rekap`` reads the same variables."""
+
+    workers_table: str = env("WORKERS_TABLE")
+    notices_table: str = env("NOTICES_TABLE")
+    reports_bucket: str | None = env("REPORTS_BUCKET", None)
+    """Where the uploads' reports are read (double listings) and reports/rekap/ is written; the function's is set."""
+
+
 FUNCTION_SETTINGS: dict[str, type[Settings]] = {
     "IngestFunction": IngestSettings,
     "PlannerFunction": PlannerSettings,
     "SenderFunction": SenderSettings,
     "ReceiptsFunction": ReceiptsSettings,
+    "RekapFunction": RekapSettings,
 }
 """template.yaml's functions (logical ids) -> the settings each reads."""
 

@@ -2,7 +2,8 @@
 
 ``incoming/<program>/<name>`` -> ``reports/<program>/<name>.json`` (the report
 of domain.md) and ``reports/<program>/<name>.perbaikan.xlsx`` (the rejected
-and warned rows, for staff to fix and upload again). The uploaded object is
+and warned rows, for staff to fix and upload again) and ``reports/<program>/<name>.html``
+(the page staff open, ``report_page``). The uploaded object is
 never changed or deleted.
 
 Idempotency is by content: the bytes are hashed first, then the store step
@@ -32,7 +33,7 @@ from botocore.exceptions import ClientError
 
 from lindungi.config import Limits, Programs
 from lindungi.config import programs as shipped_programs
-from lindungi.intake import keys, store
+from lindungi.intake import keys, report_page, store
 from lindungi.intake.check import check
 from lindungi.intake.report import ROW_LISTS, Report, fix_workbook, json_chunks
 from lindungi.outcomes import DUPLICATE_NOTE, FileError
@@ -41,6 +42,7 @@ INCOMING = "incoming/"
 REPORTS = "reports/"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JSON_TYPE = "application/json; charset=utf-8"
+HTML_TYPE = "text/html; charset=utf-8"
 IDEMPOTENCY_KEY = "[program, sha256]"
 """What of the store step's payload is the idempotency key: not the object's name, so a copy is a duplicate."""
 KEY_PREFIX = "app.store_once"
@@ -66,6 +68,12 @@ READ_MARGIN_SHARE = 0.2
 storing the rows and writing the report, so a file that takes too long still gets its report."""
 GONE_CODES = frozenset({"NoSuchKey", "NoSuchVersion", "404", "MethodNotAllowed"})
 """GetObject's answers for an object or version deleted since its event (405: the version is a delete marker)."""
+
+
+def page_key(key: str) -> str:
+    """``reports/<program>/<name>.html``: the report page beside the JSON (same stem: ``.html`` is shorter
+    than ``.perbaikan.xlsx``, so a stem that fits S3 for the workbook fits for the page)."""
+    return report_keys(key)[0].removesuffix(".json") + ".html"
 
 
 def report_keys(key: str) -> tuple[str, str]:
@@ -256,6 +264,8 @@ class Ingestor:
         self._put(upload.bucket, json_key, JSON_TYPE, _joined(json_chunks(rows)), first.sha256)
         if fix is not None:
             self._put(upload.bucket, fix_key, XLSX_TYPE, fix["Body"].read(), first.sha256)
+        page = report_page.render_copy(upload.filename, first.program, first.key)
+        self._put(upload.bucket, page_key(upload.key), HTML_TYPE, page.encode("utf-8"), first.sha256)
         return json_key
 
     def _read(self, bucket: str, key: str, sha256: str | None) -> dict[str, Any] | None:
@@ -279,6 +289,8 @@ class Ingestor:
         fix = fix_workbook(report)
         if fix is not None:
             self._put(bucket, fix_key, XLSX_TYPE, fix, sha256)
+        page = report_page.render(report, fix_key.rsplit("/", 1)[-1] if fix is not None else None, extra)
+        self._put(bucket, page_key(key), HTML_TYPE, page.encode("utf-8"), sha256)
         return json_key
 
     def _put(self, bucket: str, key: str, content_type: str, body: bytes, sha256: str | None) -> None:

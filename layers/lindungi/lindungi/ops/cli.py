@@ -1,11 +1,13 @@
 """``python -m lindungi``: the staff and operator commands.
 
-    check FILE [--program ID] [--json]   the report of a list, without AWS
+    check FILE [--program ID] [--json] [--html OUT.html]   the report of a list, without AWS
     sms-settings --delivery-role-arn ARN  SMS delivery-status logs and spend limit (account-wide, once)
     remind --today YYYY-MM-DD [--dry-run]  the reminder planner for that day (09:00 WIB), against the AWS the
                                          environment points at (AWS_ENDPOINT_URL for the local emulator;
                                          WORKERS_TABLE, NOTICES_TABLE, REMINDER_QUEUE_URL as the planner reads)
     replay [--queue-url URL] [--dry-run]  re-invoke the failed ingestions in IngestFailedQueue (lindungi.ops.replay)
+    rekap [--today DATE] [--out DIR | --bucket B]  the city-wide rekap (WORKERS_TABLE, NOTICES_TABLE; the reports in
+                                         --bucket or REPORTS_BUCKET for double listings), page + workbook
     optout add|remove NUMBER [--reason]  the staff opt-out list: a worker who asked at the branch not to be texted
     mask-key [KEY ...]                   each S3 key as the logs show it (keys from stdin if none given), so a
                                          masked key in a log line can be found in a bucket listing
@@ -25,6 +27,17 @@ def _check(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     report = check(path.read_bytes(), path.name, args.program)
+    if args.html:
+        from lindungi.intake.report import fix_workbook
+        from lindungi.intake.report_page import render
+
+        fix = fix_workbook(report)
+        out = Path(args.html)
+        fix_path = out.with_name(f"{path.name}.perbaikan.xlsx") if fix is not None else None
+        if fix is not None and fix_path is not None:
+            fix_path.write_bytes(fix)
+        out.write_text(render(report, fix_path.name if fix_path else None), encoding="utf-8")
+        print(f"{out}" + (f" (+ {fix_path})" if fix_path else ""), file=sys.stderr)
     if args.json:
         sys.stdout.writelines(report.json_chunks())
     else:
@@ -52,6 +65,29 @@ def _remind(args: argparse.Namespace) -> int:
     now = run_time(date.fromisoformat(args.today), programs(), args.hour)
     report = planner.preview(now) if args.dry_run else planner.run(now)
     print(json.dumps({"dry_run": args.dry_run, **report.to_dict()}, indent=1, sort_keys=True))
+    return 0
+
+
+def _rekap(args: argparse.Namespace) -> int:
+    import json
+    from datetime import date, datetime
+
+    import boto3
+
+    from lindungi.config import programs
+    from lindungi.rekap.publish import Rekapper, today_of
+    from lindungi.settings import RekapSettings
+
+    settings = RekapSettings.from_env()
+    bucket = args.bucket or settings.reports_bucket
+    rekapper = Rekapper(boto3.client("dynamodb"), settings.workers_table, settings.notices_table, programs(),
+                        reports=(boto3.client("s3"), bucket) if bucket else None)
+    today = date.fromisoformat(args.today) if args.today else today_of(datetime.now().astimezone(), programs())
+    if args.bucket:
+        outcome = rekapper.to_bucket(boto3.client("s3"), args.bucket, today)
+    else:
+        outcome = rekapper.to_folder(Path(args.out), today)
+    print(json.dumps(outcome, indent=1, sort_keys=True))
     return 0
 
 
@@ -94,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("file")
     check.add_argument("--program", help="program id, e.g. pekerja-rentan (default: the file's Program column)")
     check.add_argument("--json", action="store_true", help="print the JSON report of domain.md")
+    check.add_argument("--html", metavar="OUT.html", help="also write the staff page (fix-up workbook beside it)")
     check.set_defaults(run=_check)
     remind = commands.add_parser("remind", help="plan and queue the renewal reminders due on a day (needs AWS)")
     remind.add_argument("--today", required=True, help="the day to plan for, YYYY-MM-DD (WIB)")
@@ -104,6 +141,12 @@ def main(argv: list[str] | None = None) -> int:
     from lindungi.ops.sms_settings import add_parser as sms_settings
 
     sms_settings(commands)
+    rekap = commands.add_parser("rekap", help="the city-wide rekap of every list, page and workbook (needs AWS)")
+    rekap.add_argument("--today", help="the rekap's day, YYYY-MM-DD (default: today, WIB)")
+    where = rekap.add_mutually_exclusive_group()
+    where.add_argument("--out", default=".local/rekap", help="folder for <date>.html and .xlsx (default .local/rekap)")
+    where.add_argument("--bucket", help="write reports/rekap/<date>.html and .xlsx to this bucket instead")
+    rekap.set_defaults(run=_rekap)
     optout = commands.add_parser("optout", help="add or remove a number on the staff opt-out list (NOTICES_TABLE)")
     optout.add_argument("action", choices=["add", "remove"])
     optout.add_argument("number", help="as staff write it: 0812-3456-7890, +62 812 ...")

@@ -1,0 +1,147 @@
+"""The report of one list as the page a staff member opens: ``reports/<program>/<name>.html``.
+
+At the top, in plain words, whether the file was read (and if not, why and
+what to do); then the counts, a chart of the reasons, and every rejected row
+grouped by its reason with the sheet or page and line to look for and what
+to change. Warned rows (accepted, worth a look) follow, folded. All the
+words come from ``lindungi.outcomes``; every value from the list is escaped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from lindungi.config import Programs
+from lindungi.config import programs as shipped_programs
+from lindungi.intake.readers.base import RowRef
+from lindungi.intake.report import Report
+from lindungi.intake.validate import Accepted, Rejected
+from lindungi.outcomes import LABELS, Code, Reject, Warn, message, say
+from lindungi.page import bar_chart, cards, document, table
+
+
+def where(ref: RowRef) -> str:
+    """The sheet's name, or "hal. 3" for a PDF page: what a person looks for before the line number."""
+    if ref.sheet:
+        return ref.sheet
+    return say("report.page", page=ref.page) if ref.page else "-"
+
+
+def _status(report: Report, extra: dict[str, Any] | None) -> str:
+    if report.error:
+        detail = f' <span class="small">({escape(report.error_detail)})</span>' if report.error_detail else ""
+        return (f'<div class="status bad" id="status"><p><strong>{escape(say("report.failed"))}</strong></p>'
+                f'<p>{escape(say("report.what_to_do"))}: {escape(message(report.error))}{detail}</p></div>')
+    notes = f'<p>{escape(say("report.duplicate"))}</p>' if extra and extra.get("duplicate_of") else ""
+    if report.rejected:
+        text = say("report.ok_fix", rejected=len(report.rejected))
+        return f'<div class="status warn" id="status"><p><strong>{escape(text)}</strong></p>{notes}</div>'
+    return f'<div class="status ok" id="status"><p><strong>{escape(say("report.ok"))}</strong></p>{notes}</div>'
+
+
+def _summary(report: Report) -> str:
+    counts = report.counts()
+    items = [
+        ("rows-read", say("report.rows_read"), counts["rows_read"]),
+        ("accepted", say("report.accepted"), counts["accepted"]),
+        ("rejected", say("report.rejected"), counts["rejected"]),
+        ("warned", say("report.warned"), counts["warned"]),
+        ("sms-capable", say("report.sms_capable"), counts["sms_capable"]),
+    ]
+    ignored = f'<p class="small">{escape(say("report.ignored", ignored=counts["ignored"]))}</p>' \
+        if counts["ignored"] else ""
+    return cards(items) + ignored
+
+
+def _chart(report: Report) -> str:
+    reasons = Counter(r for row in report.rejected for r in row.reasons)
+    warnings = Counter(w for row in report.accepted for w in row.warnings)
+    bars = [(f"{LABELS[c]}", n) for c, n in reasons.most_common()]
+    bars += [(f"{LABELS[c]} *", n) for c, n in warnings.most_common()]
+    head = f'<h2>{escape(say("report.chart"))}</h2>'
+    if not bars:
+        return head + f'<p id="chart-none">{escape(say("report.chart_none"))}</p>'
+    legend = f'<p class="small">* {escape(say("report.warned"))}</p>' if warnings else ""
+    chart = bar_chart(bars, "reasons-chart", say("report.chart"))
+    return head + f'<div class="box">{chart}{legend}</div>'
+
+
+def _group(code: Code, rows: Sequence[Rejected | Accepted], ident: str) -> str:
+    body: list[list[str | int]] = []
+    for row in rows:
+        codes: Sequence[Code] = row.reasons if isinstance(row, Rejected) else row.warnings
+        others = ", ".join(LABELS[c] for c in codes if c != code)
+        body.append([where(row.row), row.row.line, row.nik or "", row.name or "", others])
+    head = [say("report.where"), say("report.line"), say("report.nik"), say("report.name"), say("report.other")]
+    return (
+        f'<section class="group" id="{escape(ident)}" data-code="{escape(code.value)}">'
+        f'<h3>{escape(LABELS[code])} <span class="small">({escape(say("report.rows", count=len(rows)))})</span></h3>'
+        f'<p class="fix">{escape(message(code))}</p>{table(head, body, numeric=(1,))}</section>'
+    )
+
+
+def _rows_to_fix(report: Report, fix_name: str | None) -> str:
+    if not report.rejected and not any(a.warnings for a in report.accepted):
+        return ""
+    out: list[str] = []
+    link = ""
+    if fix_name:
+        link = (f'<p><a id="fix-workbook" href="{escape(fix_name)}" download>{escape(say("report.fix_workbook"))}</a>'
+                f' <span class="small">{escape(say("report.fix_workbook_where", name=fix_name))}</span></p>')
+    if report.rejected:
+        by_reason: dict[Reject, list[Rejected | Accepted]] = defaultdict(list)
+        for row in report.rejected:
+            by_reason[row.reasons[0]].append(row)
+        out.append(f'<h2 id="to-fix">{escape(say("report.to_fix"))}</h2>{link}')
+        out += [_group(code, rows, f"reject-{code.value}") for code, rows in by_reason.items()]
+        link = ""
+    warned: dict[Warn, list[Rejected | Accepted]] = defaultdict(list)
+    for accepted in report.accepted:
+        if accepted.warnings:
+            warned[accepted.warnings[0]].append(accepted)
+    if warned:
+        groups = "".join(_group(code, rows, f"warn-{code.value}") for code, rows in warned.items())
+        total = sum(len(rows) for rows in warned.values())
+        out.append(f'<h2 id="to-check">{escape(say("report.to_check"))}</h2>{link}<details><summary>'
+                   f'{escape(say("report.rows", count=total))}</summary>{groups}</details>')
+    return "".join(out)
+
+
+def _sheets(report: Report) -> str:
+    if len(report.sheets) < 2:
+        return ""
+    rows: list[list[str | int]] = []
+    for sheet in report.sheets:
+        status = say("report.sheet_read", line=sheet.header_line) if sheet.header_line is not None \
+            else say("report.sheet_ignored")
+        rows.append([sheet.name or "-", status])
+    return f'<h2>{escape(say("report.sheets"))}</h2>' + table([say("report.where"), ""], rows, ident="sheets")
+
+
+def render_copy(file: str, program_id: str | None, first_key: str, programs: Programs | None = None) -> str:
+    """The page of an upload whose bytes were already processed under another name: nothing stored again."""
+    programs = programs or shipped_programs()
+    program = programs.get(program_id)
+    first = first_key.rsplit("/", 1)[-1]
+    meta = (f'<p class="meta">{escape(say("report.file"))}: <strong id="file-name">{escape(file)}</strong>'
+            f' &middot; {escape(say("report.program"))}: {escape(program.name if program else program_id or "-")}</p>')
+    status = (f'<div class="status ok" id="status"><p><strong>{escape(say("report.duplicate"))}</strong></p>'
+              f'<p>{escape(say("report.duplicate_of", first=first))}</p></div>')
+    return document(f'{say("report.title")}: {file}', f'<h1>{escape(say("report.title"))}</h1>{meta}{status}')
+
+
+def render(report: Report, fix_name: str | None = None, extra: dict[str, Any] | None = None,
+           programs: Programs | None = None) -> str:
+    """The whole page. ``fix_name`` is the fix-up workbook's file name beside the page (a relative link)."""
+    programs = programs or shipped_programs()
+    program = programs.get(report.program)
+    meta = (f'<p class="meta">{escape(say("report.file"))}: <strong id="file-name">{escape(report.file)}</strong>'
+            f' &middot; {escape(say("report.program"))}: {escape(program.name if program else report.program or "-")}'
+            "</p>")
+    body = [f'<h1>{escape(say("report.title"))}</h1>', meta, _status(report, extra)]
+    if not report.error:
+        body += [_summary(report), _chart(report), _rows_to_fix(report, fix_name), _sheets(report)]
+    return document(f'{say("report.title")}: {report.file}', "\n".join(body))

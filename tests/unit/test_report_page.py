@@ -1,0 +1,62 @@
+"""The report page's HTML: one self-contained document, every word from outcomes.py, everything escaped."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+import pytest
+
+from lindungi.intake.check import check
+from lindungi.intake.report import Report
+from lindungi.intake.report_page import render
+from lindungi.outcomes import LABELS, MESSAGES, PAGE, FileError, Reject, message, say
+from tests.unit.test_check_spreadsheets import HEADER, SITI, TODAY, xlsx
+
+HOSTILE = [
+    pytest.param("<script>alert(1)</script>", id="script"),
+    pytest.param('"><img src=x onerror=alert(1)>', id="attribute-break-out"),
+    pytest.param("<svg onload=alert(1)>", id="svg"),
+    pytest.param("</title><script>x</script>", id="title-break-out"),
+    pytest.param("&lt;b&gt; already escaped", id="entities-stay-text"),
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_list_content_is_text_wherever_it_appears(hostile: str) -> None:
+    data = xlsx({hostile[:31].replace("/", "-"): [HEADER, ["1", SITI, hostile, "", "", "", "01-01-2025"],
+                                                  ["2", "123", hostile, "", "", "", "01-01-2025"]]})
+    html = render(check(data, f"{hostile}.xlsx", "pekerja-rentan", today=TODAY), f"{hostile}.perbaikan.xlsx")
+    body = html.split("<body>", 1)[1]
+    assert not re.search(r"<(script|img|svg onload)", body), "no tag from the list"
+    assert body.count(escape(hostile)) >= 3, "the file name, and the name on both rows, as text"
+
+
+def test_nothing_is_loaded_from_elsewhere() -> None:
+    html = render(check(xlsx({"D": [HEADER, ["1", "123", "BUDI", "", "", "", ""]]}), "d.xlsx", "pekerja-rentan",
+                        today=TODAY))
+    assert not re.search(r"<(script|link|img|iframe|object)\b", html)
+    assert not re.search(r"(src|href)=\"(https?:)?//", html)
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+
+
+@pytest.mark.parametrize("code", list(FileError))
+def test_a_file_error_says_what_to_do(code: FileError) -> None:
+    html = render(Report(file="x.xlsx", program="pekerja-rentan", error=code))
+    assert say("report.failed") in html and message(code) in html and 'class="status bad"' in html
+
+
+def test_rejected_rows_are_grouped_by_reason_with_the_message() -> None:
+    rows = [HEADER, ["1", "123", "BUDI", "", "", "", "01-01-2025"], ["2", "", "SITI", "", "", "", "01-01-2025"],
+            ["3", "456", "ANI", "", "", "", "01-01-2025"]]
+    html = render(check(xlsx({"Kec. Barat": rows}), "d.xlsx", "pekerja-rentan", today=TODAY))
+    invalid = html.split('id="reject-nik_invalid"', 1)[1].split("</section>", 1)[0]
+    assert MESSAGES[Reject.NIK_INVALID] in invalid and "BUDI" in invalid and "ANI" in invalid
+    assert LABELS[Reject.NIK_MISSING] in html.split('id="reject-nik_missing"', 1)[1]
+
+
+def test_every_code_has_a_label_and_every_page_text_formats() -> None:
+    assert set(LABELS) == set(MESSAGES)
+    for key, text in PAGE.items():
+        fields = re.findall(r"{(\w+)}", text)
+        assert say(key, **dict.fromkeys(fields, "1")) if fields else say(key)
