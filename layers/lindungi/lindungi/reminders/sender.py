@@ -1,14 +1,22 @@
 """The sender: one SQS delivery of a notice -> at most one SMS through SNS, and the notice's outcome.
 
 The ordering that makes it at most once is written out in ``lindungi.reminders.notices``.
+
+Requests. For one SQS batch (up to 10 notices) the sender reads in two ``BatchGetItem``: the notices
+with their coverages (the phone of the cover being reminded, updated whenever a list lists it again)
+and the key of the cover that would renew each without a gap; then the staff opt-out and the
+carrier's unreachable marks of their numbers. The account's SNS opt-out list is read (paginated)
+once per ``optout_list_ttl``, not once per number. A sent notice then costs its claim, the
+``Publish`` and the record of the outcome.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -19,16 +27,18 @@ from lindungi.reminders.notices import (
     OUTCOME_UNKNOWN,
     TERMINAL,
     Status,
+    coverage_key,
     deserialize,
     iso,
     message_body,
     notice_pk,
     optout_pk,
     serialize,
+    unreachable_pk,
 )
 from lindungi.reminders.window import Window
 from lindungi.settings import SenderSettings
-from lindungi.workers import worker_pk
+from lindungi.workers import coverage_sk, worker_pk
 
 # SNS answers that retrying will not change: recorded as failed at once.
 PERMANENT_ERRORS = frozenset({"InvalidParameter", "InvalidParameterValue", "ValidationError"})
@@ -66,6 +76,22 @@ class Contact:
     superseded: bool
 
 
+@dataclass(frozen=True)
+class Read:
+    """What ``Sender.begin`` read for one notice."""
+
+    notice: dict[str, Any] | None
+    contact: Contact
+    staff_opted_out: bool
+    unreachable: bool
+
+
+def _renewal_key(notice: Mapping[str, Any]) -> dict[str, str]:
+    """The key of the cover that would continue this one without a gap: same program, TMT the day after the end."""
+    start = date.fromisoformat(notice["coverage_end"]) + timedelta(days=1)
+    return {"pk": worker_pk(notice["nik"]), "sk": coverage_sk(notice["program"], start.isoformat())}
+
+
 class Sender:
     """Sends one notice per delivery, at most once; see the module docstring for the ordering."""
 
@@ -77,48 +103,67 @@ class Sender:
         self.programs = programs
         reminders = programs.reminders
         self.window = Window(programs.timezone, reminders.send_from_hour, reminders.send_until_hour)
+        self._read: dict[str, Read] = {}
+        self._sns_list: tuple[float, frozenset[str]] | None = None
 
-    # -- reading -----------------------------------------------------------------------------
-    def get(self, notice: str) -> dict[str, Any] | None:
-        response = self.dynamodb.get_item(
-            TableName=self.settings.notices_table, Key=serialize({"pk": notice_pk(notice)}), ConsistentRead=True
-        )
-        return deserialize(response["Item"]) if "Item" in response else None
+    # -- reading: one SQS batch at a time ----------------------------------------------------
+    def begin(self, notice_ids: Sequence[str]) -> None:
+        """Read what a batch of deliveries needs in two ``BatchGetItem`` (consistent): the notices and their
+        coverages (plus the renewal that would supersede each), then the opt-out and unreachable marks of
+        their numbers. ``handle`` uses (and consumes) what was read; a notice not read here is read alone."""
+        ids = list(dict.fromkeys(notice_ids))
+        first = {self.settings.notices_table: [{"pk": notice_pk(i)} for i in ids],
+                 self.settings.workers_table: [coverage_key(i) for i in ids]}
+        got = self._batch_get(first)
+        notices = {str(n["notice_id"]): n for n in got[self.settings.notices_table] if "notice_id" in n}
+        coverages = {(c["pk"], c["sk"]): c for c in got[self.settings.workers_table]}
+        renewals = {i: _renewal_key(n) for i, n in notices.items()}
+        phones = {str(c["phone"]) for c in coverages.values() if c.get("phone")}
+        second = {self.settings.notices_table: [{"pk": p} for e in sorted(phones)
+                                                for p in (optout_pk(e), unreachable_pk(e))],
+                  self.settings.workers_table: list(renewals.values())}
+        more = self._batch_get(second)
+        marks = {str(m["pk"]) for m in more[self.settings.notices_table]}
+        renewed = {(c["pk"], c["sk"]) for c in more[self.settings.workers_table]}
+        self._read = {}
+        for i in ids:
+            notice = notices.get(i)
+            own = coverages.get(tuple(coverage_key(i).values()))  # type: ignore[arg-type]
+            phone = (own or {}).get("phone") or None
+            contact = Contact(phone, bool(own and own.get("sms_capable")) and phone is not None,
+                              i in renewals and tuple(renewals[i].values()) in renewed)
+            self._read[i] = Read(notice, contact, phone is not None and optout_pk(phone) in marks,
+                                 phone is not None and unreachable_pk(phone) in marks)
 
-    def contact(self, notice: Mapping[str, Any]) -> Contact:
-        """The worker's current phone (on their most recently listed cover) and whether a later cover exists."""
-        items: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self.settings.workers_table,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :cov)",
-            "ExpressionAttributeValues": serialize({":pk": worker_pk(notice["nik"]), ":cov": "COVERAGE#"}),
-            "ProjectionExpression": "sk, program, coverage_start, coverage_end, phone, sms_capable, listed_at",
-            "ConsistentRead": True,
-        }
-        while True:
-            response = self.dynamodb.query(**kwargs)
-            items += [deserialize(i) for i in response.get("Items", [])]
-            if "LastEvaluatedKey" not in response:
-                break
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        superseded = any(
-            i.get("program") == notice["program"] and str(i.get("coverage_end", "")) > notice["coverage_end"]
-            for i in items
-        )
-        if not items:
-            return Contact(None, False, superseded)
-        latest = max(items, key=lambda i: (str(i.get("listed_at", "")), str(i.get("coverage_start", ""))))
-        phone = latest.get("phone") or None
-        return Contact(phone, bool(latest.get("sms_capable")) and phone is not None, superseded)
-
-    def staff_opted_out(self, e164: str) -> bool:
-        response = self.dynamodb.get_item(
-            TableName=self.settings.notices_table, Key=serialize({"pk": optout_pk(e164)}), ConsistentRead=True
-        )
-        return "Item" in response
+    def _batch_get(self, wanted: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+        """``BatchGetItem`` of these keys per table (100 a request, unprocessed keys retried), consistent."""
+        found: dict[str, list[dict[str, Any]]] = {table: [] for table in wanted}
+        keys = [(table, key) for table, ks in wanted.items() for key in ks]
+        unique = list({(t, tuple(sorted(k.items()))): (t, k) for t, k in keys}.values())
+        for start in range(0, len(unique), 100):
+            request: dict[str, Any] = {}
+            for table, key in unique[start : start + 100]:
+                request.setdefault(table, {"Keys": [], "ConsistentRead": True})["Keys"].append(serialize(key))
+            for attempt in range(8):
+                response = self.dynamodb.batch_get_item(RequestItems=request)
+                for table, items in response.get("Responses", {}).items():
+                    found[table] += [deserialize(i) for i in items]
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(min(0.05 * 2**attempt, 1.0))
+            if request:
+                raise RetryLater("DynamoDB left keys unprocessed")
+        return found
 
     def sns_opted_out(self, e164: str) -> bool:
-        return bool(self.sns.check_if_phone_number_is_opted_out(phoneNumber=e164)["isOptedOut"])
+        """On the account's SNS opt-out list, read (paginated) once per ``optout_list_ttl`` and kept."""
+        if self._sns_list is None or time.monotonic() - self._sns_list[0] > self.settings.optout_list_ttl:
+            numbers: set[str] = set()
+            for page in self.sns.get_paginator("list_phone_numbers_opted_out").paginate():
+                numbers.update(page.get("phoneNumbers", []))
+            self._sns_list = (time.monotonic(), frozenset(numbers))
+        return e164 in self._sns_list[1]
 
     # -- writing -----------------------------------------------------------------------------
     def _update(self, notice: str, sets: Mapping[str, Any], removes: tuple[str, ...], condition: str,
@@ -183,7 +228,10 @@ class Sender:
     def handle(self, delivery: Delivery, now: datetime | None = None) -> SendResult:
         """Bring one notice to its outcome, or raise ``RetryLater`` to leave the message for another try."""
         now = now or datetime.now(UTC)
-        notice = self.get(delivery.notice_id)
+        if delivery.notice_id not in self._read:
+            self.begin([delivery.notice_id])
+        read = self._read.pop(delivery.notice_id)
+        notice = read.notice
         if notice is None:
             return SendResult(delivery.notice_id, None)
         status = Status(notice["status"])
@@ -192,7 +240,7 @@ class Sender:
         if status is Status.SENDING:
             return self._claimed_elsewhere(notice, delivery, now)
         try:
-            return self._planned(notice, delivery, now)
+            return self._planned(notice, read, delivery, now)
         except (ClientError, BotoCoreError) as error:
             # DynamoDB or the opt-out check failed before anything was claimed: retry; on the last
             # receive record the failure, so the message in the DLQ matches a "failed" notice.
@@ -216,19 +264,21 @@ class Sender:
             raise RetryLater("notice changed meanwhile")  # redelivered, it will see the new status
         return SendResult(notice["notice_id"], status)
 
-    def _planned(self, notice: Mapping[str, Any], delivery: Delivery, now: datetime) -> SendResult:
+    def _planned(self, notice: Mapping[str, Any], read: Read, delivery: Delivery, now: datetime) -> SendResult:
         local_today = now.astimezone(self.programs.timezone).date()
         if local_today > date.fromisoformat(notice["coverage_end"]):
             return self._outcome(notice, Status.EXPIRED, now)
-        contact = self.contact(notice)
+        contact = read.contact
         if not contact.phone:
             return self._outcome(notice, Status.NO_PHONE, now)
         if not contact.sms_capable:
             return self._outcome(notice, Status.NOT_MOBILE, now)
         if contact.superseded:
             return self._outcome(notice, Status.SUPERSEDED, now)
-        if self.staff_opted_out(contact.phone):
+        if read.staff_opted_out:
             return self._outcome(notice, Status.OPTED_OUT, now, opt_out="staff")
+        if read.unreachable:
+            return self._outcome(notice, Status.NUMBER_FAILED, now)
         if self.sns_opted_out(contact.phone):
             return self._outcome(notice, Status.OPTED_OUT, now, opt_out="sns")
         if not self.window.is_open(now):
