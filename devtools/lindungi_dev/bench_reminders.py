@@ -88,12 +88,17 @@ def _drain(sqs: Any, url: str, sender: Sender, day: date) -> None:
     now = run_time(day, programs(), 9)
     while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
         sender.begin([parse_body(m["Body"]) for m in messages])
+        done = []
         for m in messages:
             try:
                 sender.handle(Delivery(parse_body(m["Body"]), 1, m["ReceiptHandle"]), now)
             except RetryLater:
                 continue  # left on the queue; with no clock running here, the next day retries it
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+            done.append(m)
+        unrecorded = set(sender.flush())
+        for m in done:
+            if parse_body(m["Body"]) not in unrecorded:
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
 
 
 def _notices(dynamodb: Any, table: str) -> list[dict[str, Any]]:

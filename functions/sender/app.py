@@ -79,5 +79,14 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # reads its own notice and the failure surfaces there (retried per record, not for the whole batch).
     with contextlib.suppress(RetryLater, ClientError, BotoCoreError, ValueError, KeyError):
         sender.begin([parse_body(r["body"]) for r in event.get("Records", [])])
-    return dict(process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                         context=context))
+    response = dict(process_partial_response(event=event, record_handler=record_handler, processor=processor,
+                                             context=context))
+    # The batch's "sent" records in one BatchWriteItem; a message whose record failed goes back to the queue
+    # (its notice stays "sending" and its redelivery records outcome_unknown: never published twice).
+    unrecorded = set(sender.flush())
+    if unrecorded:
+        logger.error("sent but not recorded; left for outcome_unknown", extra={"notices": len(unrecorded)})
+        failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
+        failed |= {r["messageId"] for r in event.get("Records", []) if parse_body(r["body"]) in unrecorded}
+        response["batchItemFailures"] = [{"itemIdentifier": m} for m in sorted(failed)]
+    return response

@@ -208,9 +208,35 @@ def test_a_batch_reads_its_notices_and_marks_in_two_requests(env: Env, lambdas: 
                           "attributes": {"ApproximateReceiveCount": "1"}, "messageAttributes": {}, "md5OfBody": "",
                           "eventSource": "aws:sqs", "eventSourceARN": env.stack.arn("ReminderQueue"),
                           "awsRegion": REGION} for m in messages]}
+    writes = count_calls(module.sender.dynamodb, "dynamodb.BatchWriteItem")
     with time_machine.travel(at(END - timedelta(days=7), 9, 5), tick=False):
         assert lambdas.invoke("SenderFunction", event) == {"batchItemFailures": []}
-    assert (len(gets), len(lists), len(env.sms())) == (2, 1, 10)
+    assert (len(gets), len(lists), len(writes), len(env.sms())) == (2, 1, 1, 10)
+    notices = env.notices()
+    assert all(n["status"] == "sent" and n["sns_message_id"] and "claim_id" not in n for n in notices)
+
+
+def _records(env: Env, messages: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"Records": [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+                         "attributes": {"ApproximateReceiveCount": "1"}, "messageAttributes": {}, "md5OfBody": "",
+                         "eventSource": "aws:sqs", "eventSourceARN": env.stack.arn("ReminderQueue"),
+                         "awsRegion": REGION} for m in messages]}
+
+
+def test_a_batch_whose_sent_records_fail_is_retried_and_never_sent_twice(env: Env, lambdas: LambdaRunner) -> None:
+    env.put(*[coverage(n) for n in niks(3)])
+    env.plan(END - timedelta(days=7), send=False)
+    event = _records(env, env.receive())
+    module = lambdas.module("SenderFunction")
+    fail_on(module.sender.dynamodb, "before-call.dynamodb.BatchWriteItem", "InternalServerError")
+    now = at(END - timedelta(days=7), 9, 5)
+    with time_machine.travel(now, tick=False):
+        response = lambdas.invoke("SenderFunction", event)
+    assert len(response["batchItemFailures"]) == 3 and len(env.sms()) == 3
+    assert {n["status"] for n in env.notices()} == {"sending"}
+    with time_machine.travel(now + timedelta(seconds=361), tick=False):  # redelivered after the lease
+        again = env.sender().handle(Delivery(env.notices()[0]["notice_id"], receive_count=2))
+    assert again.status is Status.FAILED and len(env.sms()) == 3
 
 
 def test_after_the_cover_ended_nothing_is_sent(env: Env) -> None:

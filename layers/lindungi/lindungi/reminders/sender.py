@@ -104,6 +104,9 @@ class Sender:
         reminders = programs.reminders
         self.window = Window(programs.timezone, reminders.send_from_hour, reminders.send_until_hour)
         self._read: dict[str, Read] = {}
+        self._batch = False
+        self._pending: list[dict[str, Any]] = []
+        """Notices published in this batch whose ``sent`` record ``flush`` writes (one BatchWriteItem)."""
         self._sns_list: tuple[float, frozenset[str]] | None = None
 
     # -- reading: one SQS batch at a time ----------------------------------------------------
@@ -112,6 +115,7 @@ class Sender:
         coverages (plus the renewal that would supersede each), then the opt-out and unreachable marks of
         their numbers. ``handle`` uses (and consumes) what was read; a notice not read here is read alone."""
         ids = list(dict.fromkeys(notice_ids))
+        self._batch, self._pending = True, []
         first = {self.settings.notices_table: [{"pk": notice_pk(i)} for i in ids],
                  self.settings.workers_table: [coverage_key(i) for i in ids]}
         got = self._batch_get(first)
@@ -224,12 +228,43 @@ class Sender:
              ":unknown": OUTCOME_UNKNOWN},
         )
 
+    def flush(self) -> list[str]:
+        """Write the batch's ``sent`` records (``BatchWriteItem``, 25 a request); the ids it could not record.
+
+        Each item is the notice as our claim left it, now ``sent`` with its SNS message id. It is written
+        whole and without condition: while we hold the claim nobody else writes the notice, except a
+        redelivery after the lease recording ``outcome_unknown``, which ``sent`` rightly replaces (as
+        ``record_sent`` does); receipts find the notice only by the message id this write adds. A notice not
+        recorded stays ``sending``: its message is reported failed, and the redelivery after the lease
+        records ``outcome_unknown``; it is never published again."""
+        pending, self._pending, self._batch = self._pending, [], False
+        left: list[str] = []
+        for start in range(0, len(pending), 25):
+            chunk = pending[start : start + 25]
+            request = {self.settings.notices_table: [{"PutRequest": {"Item": serialize(i)}} for i in chunk]}
+            try:
+                for attempt in range(8):
+                    request = self.dynamodb.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+                    if not request:
+                        break
+                    time.sleep(min(0.05 * 2**attempt, 1.0))
+            except (ClientError, BotoCoreError):
+                left += [str(i["notice_id"]) for i in chunk]
+                continue
+            unprocessed = request.get(self.settings.notices_table, [])
+            left += [str(deserialize(r["PutRequest"]["Item"])["notice_id"]) for r in unprocessed]
+        return left
+
     # -- the decision --------------------------------------------------------------------------
     def handle(self, delivery: Delivery, now: datetime | None = None) -> SendResult:
         """Bring one notice to its outcome, or raise ``RetryLater`` to leave the message for another try."""
         now = now or datetime.now(UTC)
+        if any(p["notice_id"] == delivery.notice_id for p in self._pending):  # published by this very batch
+            return SendResult(delivery.notice_id, Status.SENT, duplicate=True)
         if delivery.notice_id not in self._read:
+            batch, pending = self._batch, self._pending
             self.begin([delivery.notice_id])
+            self._batch, self._pending = batch, pending
         read = self._read.pop(delivery.notice_id)
         notice = read.notice
         if notice is None:
@@ -309,6 +344,9 @@ class Sender:
             fallback_name=reminders.name_fallback,
         )
         claim = self.claim(notice, now, phone, rendered.text)
+        claimed = {k: v for k, v in notice.items() if k != "outbox"} | {
+            "status": Status.SENDING.value, "claim_id": claim, "claimed_at": iso(now), "phone": phone,
+            "text": rendered.text}
         if claim is None:
             raise RetryLater("claimed by another delivery")
         attributes = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}
@@ -329,6 +367,12 @@ class Sender:
                 self.release(notice, claim, now, text)
             raise RetryLater(text) from error
         message_id = str(response["MessageId"])
+        if self._batch:  # recorded with the batch's others by ``flush``, under our claim
+            sent = {k: v for k, v in claimed.items() if k not in ("claim_id", "error")}
+            self._pending.append(sent | {"status": Status.SENT.value, "outcome_at": iso(now),
+                                         "sns_message_id": message_id, "segments": rendered.length.segments})
+            return SendResult(notice["notice_id"], Status.SENT, message_id=message_id,
+                              segments=rendered.length.segments)
         try:
             self.record_sent(notice, claim, now, message_id, rendered.length.segments)
         except (ClientError, BotoCoreError) as error:
