@@ -201,7 +201,7 @@ def test_a_batch_reads_its_notices_and_marks_in_two_requests(env: Env, lambdas: 
     env.plan(END - timedelta(days=7), send=False)
     messages = env.receive()
     module = lambdas.module("SenderFunction")
-    module.sender._sns_list = None
+    module.sender.reader._sns_list = None
     gets = count_calls(module.sender.dynamodb, "dynamodb.BatchGetItem")
     lists = count_calls(module.sender.sns, "sns.ListPhoneNumbersOptedOut")
     event = {"Records": [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],

@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -27,18 +27,15 @@ from lindungi.reminders.notices import (
     OUTCOME_UNKNOWN,
     TERMINAL,
     Status,
-    coverage_key,
     deserialize,
     iso,
     message_body,
     notice_pk,
-    optout_pk,
     serialize,
-    unreachable_pk,
 )
+from lindungi.reminders.reads import BatchReader, Read, Unprocessed
 from lindungi.reminders.window import Window
 from lindungi.settings import SenderSettings
-from lindungi.workers import coverage_sk, worker_pk
 
 # SNS answers that retrying will not change: recorded as failed at once.
 PERMANENT_ERRORS = frozenset({"InvalidParameter", "InvalidParameterValue", "ValidationError"})
@@ -69,29 +66,6 @@ class RetryLater(Exception):
     """Leave the message on the queue: Lambda reports it as a batch item failure and SQS redelivers it."""
 
 
-@dataclass(frozen=True)
-class Contact:
-    phone: str | None
-    sms_capable: bool
-    superseded: bool
-
-
-@dataclass(frozen=True)
-class Read:
-    """What ``Sender.begin`` read for one notice."""
-
-    notice: dict[str, Any] | None
-    contact: Contact
-    staff_opted_out: bool
-    unreachable: bool
-
-
-def _renewal_key(notice: Mapping[str, Any]) -> dict[str, str]:
-    """The key of the cover that would continue this one without a gap: same program, TMT the day after the end."""
-    start = date.fromisoformat(notice["coverage_end"]) + timedelta(days=1)
-    return {"pk": worker_pk(notice["nik"]), "sk": coverage_sk(notice["program"], start.isoformat())}
-
-
 class Sender:
     """Sends one notice per delivery, at most once; see the module docstring for the ordering."""
 
@@ -103,71 +77,24 @@ class Sender:
         self.programs = programs
         reminders = programs.reminders
         self.window = Window(programs.timezone, reminders.send_from_hour, reminders.send_until_hour)
+        self.reader = BatchReader(dynamodb, sns, settings.notices_table, settings.workers_table,
+                                  settings.optout_list_ttl)
         self._read: dict[str, Read] = {}
         self._batch = False
         self._pending: list[dict[str, Any]] = []
         """Notices published in this batch whose ``sent`` record ``flush`` writes (one BatchWriteItem)."""
-        self._sns_list: tuple[float, frozenset[str]] | None = None
 
     # -- reading: one SQS batch at a time ----------------------------------------------------
     def begin(self, notice_ids: Sequence[str]) -> None:
-        """Read what a batch of deliveries needs in two ``BatchGetItem`` (consistent): the notices and their
-        coverages (plus the renewal that would supersede each), then the opt-out and unreachable marks of
-        their numbers. ``handle`` uses (and consumes) what was read; a notice not read here is read alone."""
-        ids = list(dict.fromkeys(notice_ids))
+        """Read what a batch of deliveries needs (``BatchReader.read``); ``handle`` uses and consumes it."""
         self._batch, self._pending = True, []
-        first = {self.settings.notices_table: [{"pk": notice_pk(i)} for i in ids],
-                 self.settings.workers_table: [coverage_key(i) for i in ids]}
-        got = self._batch_get(first)
-        notices = {str(n["notice_id"]): n for n in got[self.settings.notices_table] if "notice_id" in n}
-        coverages = {(c["pk"], c["sk"]): c for c in got[self.settings.workers_table]}
-        renewals = {i: _renewal_key(n) for i, n in notices.items()}
-        phones = {str(c["phone"]) for c in coverages.values() if c.get("phone")}
-        second = {self.settings.notices_table: [{"pk": p} for e in sorted(phones)
-                                                for p in (optout_pk(e), unreachable_pk(e))],
-                  self.settings.workers_table: list(renewals.values())}
-        more = self._batch_get(second)
-        marks = {str(m["pk"]) for m in more[self.settings.notices_table]}
-        renewed = {(c["pk"], c["sk"]) for c in more[self.settings.workers_table]}
-        self._read = {}
-        for i in ids:
-            notice = notices.get(i)
-            own = coverages.get(tuple(coverage_key(i).values()))  # type: ignore[arg-type]
-            phone = (own or {}).get("phone") or None
-            contact = Contact(phone, bool(own and own.get("sms_capable")) and phone is not None,
-                              i in renewals and tuple(renewals[i].values()) in renewed)
-            self._read[i] = Read(notice, contact, phone is not None and optout_pk(phone) in marks,
-                                 phone is not None and unreachable_pk(phone) in marks)
-
-    def _batch_get(self, wanted: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-        """``BatchGetItem`` of these keys per table (100 a request, unprocessed keys retried), consistent."""
-        found: dict[str, list[dict[str, Any]]] = {table: [] for table in wanted}
-        keys = [(table, key) for table, ks in wanted.items() for key in ks]
-        unique = list({(t, tuple(sorted(k.items()))): (t, k) for t, k in keys}.values())
-        for start in range(0, len(unique), 100):
-            request: dict[str, Any] = {}
-            for table, key in unique[start : start + 100]:
-                request.setdefault(table, {"Keys": [], "ConsistentRead": True})["Keys"].append(serialize(key))
-            for attempt in range(8):
-                response = self.dynamodb.batch_get_item(RequestItems=request)
-                for table, items in response.get("Responses", {}).items():
-                    found[table] += [deserialize(i) for i in items]
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-                time.sleep(min(0.05 * 2**attempt, 1.0))
-            if request:
-                raise RetryLater("DynamoDB left keys unprocessed")
-        return found
+        try:
+            self._read = self.reader.read(notice_ids)
+        except Unprocessed as error:
+            raise RetryLater(str(error)) from error
 
     def sns_opted_out(self, e164: str) -> bool:
-        """On the account's SNS opt-out list, read (paginated) once per ``optout_list_ttl`` and kept."""
-        if self._sns_list is None or time.monotonic() - self._sns_list[0] > self.settings.optout_list_ttl:
-            numbers: set[str] = set()
-            for page in self.sns.get_paginator("list_phone_numbers_opted_out").paginate():
-                numbers.update(page.get("phoneNumbers", []))
-            self._sns_list = (time.monotonic(), frozenset(numbers))
-        return e164 in self._sns_list[1]
+        return self.reader.sns_opted_out(e164)
 
     # -- writing -----------------------------------------------------------------------------
     def _update(self, notice: str, sets: Mapping[str, Any], removes: tuple[str, ...], condition: str,
