@@ -251,7 +251,17 @@ def others(quick: bool) -> None:
     if reminders is None:
         print("\nReminders (bench_reminders): not available yet")
     else:
-        print(f"\nReminders (lindungi_dev.bench_reminders)\nDynamoDB reads per notice: {reminders.reads_per_notice()}")
+        figures = reminders.run(quick)
+        print("\nReminders (lindungi_dev.bench_reminders): planner + sender day by day on moto")
+        print(f"  requests per SMS sent: {figures['baseline']['requests_per_sms']} before "
+              f"(commit {figures['baseline']['commit']}), now:")
+        for name, f in figures["scenarios"].items():
+            print(f"  {name:<10} {f['workers']:>6} workers  every stage {f['every_stage_pct']}%  duplicates "
+                  f"{f['duplicates']}  requests/SMS {f['requests_per_sms']}  most in a run {f['max_per_run']}"
+                  f" (ceiling {f['ceiling']})  {f['seconds']} s")
+        for size, f in figures["scale"].items():
+            print(f"  planner over {size} due: {f['requests_per_notice']} requests and "
+                  f"{f['ms_per_notice_on_moto']} ms (moto) per notice")
     hostile = _lazy("bench_hostile")
     if hostile is not None:
         _records("Hostile corpus through `python -m lindungi check`, a process each (lindungi_dev.bench_hostile)",

@@ -1,18 +1,29 @@
-"""Reads per due notice: what the daily planner costs in DynamoDB reads, for the 8,504-worker sample.
+"""Reminders on moto: does every reachable worker get every stage, and what does a notice cost in requests.
 
-moto (in-process) with the tables and queue of template.yaml; the sample workers are stored as ingestion
-stores them (``store.coverage_item`` + ``store.write_items``); then the planner runs at 09:00 WIB on every
-day from the first reminder to the last cover's end, with the template's ceiling. Items read are the
-queries' ``ScannedCount`` (coverages from ``ByEndDate``, entries from the outbox); the target is <= 1.1,
-i.e. the planner reads almost nothing it does not plan. ``python -m lindungi_dev.bench_reminders``.
+``python -m lindungi_dev.bench_reminders [--quick] [--scale 1000,10000,100000]``. In-process moto as
+released, with the tables and queues of template.yaml; the sample workers are stored as ingestion stores
+them. Each scenario runs the real planner at 09:00 WIB on every day some reminder window is open, under
+the template's default ceiling, and after each run the real sender over the whole queue (batches of 10,
+as the event source mapping delivers them). Requests are every AWS call the planner's and sender's
+clients make (botocore ``before-call`` events), per SMS sent.
+
+- ``cohort``: 7,737 pekerja-rentan sharing one TMT, 767 pekerja-sawit sharing another (a city list).
+- ``staggered``: the sample's own TMTs (five start dates a month apart).
+- ``missed``: the cohort with the planner failing two days in a row (3 and 2 days before the end).
+
+Scale: one planner run over N covers all due the same day (ceiling N), requests and seconds per notice.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import boto3
@@ -21,16 +32,23 @@ from lindungi import dates, phone
 from lindungi.config import programs
 from lindungi.intake.readers.base import RowRef
 from lindungi.intake.store import Source, coverage_item, write_items
-from lindungi.reminders.planner import Planner, PlannerSettings, run_time
+from lindungi.reminders.notices import deserialize, parse_body
+from lindungi.reminders.planner import Planner, run_time
+from lindungi.reminders.sender import Delivery, RetryLater, Sender
 from lindungi.rows import Accepted
+from lindungi.settings import PlannerSettings, SenderSettings
 
 from . import samples
-from .emulator import REGION, environment, provision
-from .reminders_local import fast_moto
+from .emulator import ACCOUNT, REGION, Stack, environment, provision
+
+BASELINE = {"requests_per_sms": 10.95, "commit": "7d16556", "workers": 400,
+            "how": "the same planner+sender loop and call counting, run on the code before this change"}
+"""Requests per SMS sent measured on the code before this change (TransactWriteItems + outbox clear per
+notice; GetItem, Query, GetItem and CheckIfPhoneNumberIsOptedOut per delivery), same harness and counting."""
 
 
-def sample_items(n_workers: int = 8504) -> list[dict[str, Any]]:
-    """The sample lists (7,737 pekerja-rentan + 767 pekerja-sawit, scaled to ``n_workers``) as coverage items."""
+def sample_items(n_workers: int = 8504, tmt: dict[str, date] | None = None) -> list[dict[str, Any]]:
+    """The sample lists (7,737 pekerja-rentan + 767 pekerja-sawit, scaled) as coverage items; ``tmt``: per program."""
     config = programs()
     sawit = round(n_workers * 767 / 8504)
     people = samples.workers(n_workers - sawit, "pekerja-rentan") + samples.workers(sawit, "pekerja-sawit", seed=2)
@@ -38,7 +56,7 @@ def sample_items(n_workers: int = 8504) -> list[dict[str, Any]]:
                     listed_at="2025-01-02T02:00:00+00:00")
     items = []
     for line, w in enumerate(people, start=2):
-        start = dates.parse(w.tmt)
+        start = (tmt or {}).get(w.program) or dates.parse(w.tmt)
         assert start is not None
         contact = phone.normalize(w.phone)
         row = Accepted(row=RowRef(line=line), nik=w.nik, name=w.name, phone=contact.e164, program=w.program,
@@ -48,57 +66,152 @@ def sample_items(n_workers: int = 8504) -> list[dict[str, Any]]:
     return items
 
 
-def reads_per_notice(n_workers: int = 8504) -> dict[str, Any]:
-    """Run the planner over every reminder day of the sample; items read / notices planned."""
+class Calls(Counter[str]):
+    def hook(self, client: Any) -> Any:
+        client.meta.events.register("before-call", lambda model, **_: self.update(
+            [f"{model.service_model.service_name}.{model.name}"]))
+        return client
+
+
+@contextmanager
+def stack() -> Iterator[tuple[boto3.Session, Stack]]:
     from moto import mock_aws
 
     # In-process moto: no endpoint of a running emulator may redirect these clients.
     env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_ENDPOINT_URL": None}
-    with environment(env), mock_aws(), fast_moto():
+    with environment(env), mock_aws():
         session = boto3.Session(region_name=REGION)
-        stack = provision(session)
+        yield session, provision(session)
+
+
+def _drain(sqs: Any, url: str, sender: Sender, day: date) -> None:
+    now = run_time(day, programs(), 9)
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        sender.begin([parse_body(m["Body"]) for m in messages])
+        done = []
+        for m in messages:
+            try:
+                sender.handle(Delivery(parse_body(m["Body"]), 1, m["ReceiptHandle"]), now)
+            except RetryLater:
+                continue  # left on the queue; with no clock running here, the next day retries it
+            done.append(m)
+        unrecorded = set(sender.flush())
+        for m in done:
+            if parse_body(m["Body"]) not in unrecorded:
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+
+
+def _notices(dynamodb: Any, table: str) -> list[dict[str, Any]]:
+    return [deserialize(i) for page in dynamodb.get_paginator("scan").paginate(TableName=table)
+            for i in page["Items"] if i["pk"]["S"].startswith("NOTICE#")]
+
+
+def simulate(items: list[dict[str, Any]], missed: Sequence[int] = (), ceiling: int | None = None) -> dict[str, Any]:
+    """Day by day: the planner at 09:00 WIB (except ``missed`` days before the cohort's end), then the sender."""
+    with stack() as (session, st):
         dynamodb, sqs = session.client("dynamodb"), session.client("sqs")
-        items = sample_items(n_workers)
-        write_items(dynamodb, stack.physical("WorkersTable"), items, threads=1)
-        settings = PlannerSettings.from_env(stack.function_env("PlannerFunction"))
-        planner = Planner(dynamodb, sqs, settings, programs())
-        ends = sorted({date.fromisoformat(i["coverage_end"]) for i in items})
-        longest = max(max(p.reminder_days) for p in programs().by_id.values())
-        day, last = ends[0] - timedelta(days=longest), ends[-1]
-        totals = {"days": 0, "planned": 0, "items_read": 0, "ceiling_days": 0, "max_per_day": 0}
-        started = time.perf_counter()
-        queue = stack.physical("ReminderQueue")
-        while day <= last:
+        write_items(dynamodb, st.physical("WorkersTable"), items, threads=1)
+        calls = Calls()
+        settings = PlannerSettings.from_env(st.function_env("PlannerFunction"))
+        settings = replace(settings, max_per_run=ceiling or settings.max_per_run)
+        planner = Planner(calls.hook(session.client("dynamodb")), calls.hook(session.client("sqs")), settings,
+                          programs())
+        sender = Sender(calls.hook(session.client("dynamodb")), calls.hook(session.client("sns")),
+                        calls.hook(session.client("sqs")),
+                        SenderSettings.from_env(st.function_env("SenderFunction")), programs())
+        ends = Counter(date.fromisoformat(i["coverage_end"]) for i in items)
+        peak = ends.most_common(1)[0][0]
+        skip = {peak - timedelta(days=d) for d in missed}
+        horizon = max(max(p.reminder_windows.values(), default=30) for p in programs().by_id.values())
+        days = sorted({e - timedelta(days=d) for e in ends for d in range(horizon + 1)} - skip)
+        per_day, started = [], time.perf_counter()
+        for day in days:
             report = planner.run(run_time(day, programs()))
-            if report.enqueued:
-                # The sender is not measured here: start the next day with an empty queue (a new one; moto's
-                # queue operations slow down with every message kept, and PurgeQueue waits 60 s between calls).
-                sqs.delete_queue(QueueUrl=queue)
-                queue = sqs.create_queue(QueueName=f"bench-reminders-{day.isoformat()}")["QueueUrl"]
-                planner = Planner(dynamodb, sqs, replace(settings, queue_url=queue), programs())
-            totals["days"] += 1
-            totals["planned"] += report.planned
-            totals["items_read"] += report.items_read
-            totals["ceiling_days"] += report.ceiling_reached
-            totals["max_per_day"] = max(totals["max_per_day"], report.planned)
-            day += timedelta(days=1)
+            _drain(sqs, st.physical("ReminderQueue"), sender, day)
+            if report.planned:
+                per_day.append((day.isoformat(), report.planned, report.early))
         seconds = time.perf_counter() - started
+        notices = _notices(dynamodb, st.physical("NoticesTable"))
+        from moto.sns.models import sns_backends
+
+        published = len(sns_backends[ACCOUNT][REGION].sms_messages)
+    return _figures(items, notices, calls, published, per_day, seconds, settings.max_per_run, sorted(skip))
+
+
+def _figures(items: list[dict[str, Any]], notices: list[dict[str, Any]], calls: Calls, published: int,
+             per_day: list[tuple[str, int, int]], seconds: float, ceiling: int, skipped: list[date]) -> dict[str, Any]:
+    stages = {p.id: len(p.reminder_days) for p in programs().by_id.values()}
+    sent = Counter((n["nik"], n["program"], n["coverage_start"]) for n in notices if n["status"] == "sent")
+    reachable = [i for i in items if i.get("sms_capable") and i.get("phone")]
+    complete = sum(sent[(i["nik"], i["program"], i["coverage_start"])] >= stages[i["program"]] for i in reachable)
+    n_sent = sum(sent.values())
     return {
-        "workers": n_workers,
-        "coverages": len(items),
-        "expected_notices": len(items) * 3,
-        "first_day": (ends[0] - timedelta(days=longest)).isoformat(),
-        "last_day": last.isoformat(),
-        **totals,
-        "max_sms_per_run": settings.max_per_run,
-        "reads_per_notice": round(totals["items_read"] / totals["planned"], 4) if totals["planned"] else None,
-        "planner_seconds": round(seconds, 1),
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "workers": len(items), "reachable": len(reachable), "ceiling": ceiling,
+        "missed_days": [d.isoformat() for d in skipped],
+        "every_stage_pct": round(100 * complete / len(reachable), 2) if reachable else None,
+        "sms_sent": n_sent, "sms_published": published, "duplicates": published - n_sent,
+        "outcomes": dict(Counter(n["status"] for n in notices)),
+        "max_per_run": max((p for _, p, _ in per_day), default=0),
+        "planned_early": sum(e for _, _, e in per_day),
+        "requests_per_sms": round(sum(calls.values()) / n_sent, 2) if n_sent else None,
+        "requests": dict(calls.most_common()),
+        "seconds": round(seconds, 1),
     }
 
 
-def main() -> None:
-    print(json.dumps(reads_per_notice(), indent=1))
+def scale(n: int) -> dict[str, Any]:
+    """One planner run over ``n`` covers all due today (two days before their common end), ceiling ``n``."""
+    items = sample_items(n, tmt={"pekerja-rentan": date(2025, 1, 1), "pekerja-sawit": date(2024, 6, 1)})
+    with stack() as (session, st):
+        write_items(session.client("dynamodb"), st.physical("WorkersTable"), items, threads=1)
+        calls = Calls()
+        settings = replace(PlannerSettings.from_env(st.function_env("PlannerFunction")), max_per_run=n)
+        planner = Planner(calls.hook(session.client("dynamodb")), calls.hook(session.client("sqs")), settings,
+                          programs())
+        started = time.perf_counter()
+        report = planner.run(run_time(date(2025, 5, 29), programs()))
+        seconds = time.perf_counter() - started
+    return {"due": report.due, "planned": report.planned, "requests_per_notice":
+            round(sum(calls.values()) / report.planned, 3) if report.planned else None,
+            "ms_per_notice_on_moto": round(1000 * seconds / report.planned, 2) if report.planned else None,
+            "requests": dict(calls.most_common())}
+
+
+SCENARIOS = {
+    "cohort": lambda n: (sample_items(n, {"pekerja-rentan": date(2025, 1, 1), "pekerja-sawit": date(2025, 3, 1)}), ()),
+    "staggered": lambda n: (sample_items(n), ()),
+    "missed": lambda n: (sample_items(n, {"pekerja-rentan": date(2025, 1, 1), "pekerja-sawit": date(2025, 3, 1)}),
+                         (3, 2)),
+}
+
+
+def run(quick: bool = False, workers: int = 8504, sizes: Sequence[int] = (1000, 10_000),
+        only: Sequence[str] = ()) -> dict[str, Any]:
+    n = 850 if quick and workers == 8504 else workers
+    ceiling = None if not quick else round(3000 * n / 8504)  # quick: the default ceiling scaled to the sample
+    out: dict[str, Any] = {"baseline": BASELINE, "scenarios": {}, "scale": {}}
+    for name, make in SCENARIOS.items():
+        if only and name not in only:
+            continue
+        items, missed = make(n)
+        out["scenarios"][name] = simulate(items, missed, ceiling)
+    for size in ([] if quick else sizes):
+        out["scale"][str(size)] = scale(size)
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="bench_reminders", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true",
+                        help="850 workers (or --workers), the ceiling scaled down, no scale runs")
+    parser.add_argument("--workers", type=int, default=8504)
+    parser.add_argument("--scale", default="1000,10000", help="due notices for the planner's cost (e.g. add 100000)")
+    parser.add_argument("--only", default="", help="scenarios to run, comma-separated (cohort,staggered,missed)")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.scale.split(",") if s]
+    only = [s for s in args.only.split(",") if s]
+    print(json.dumps(run(args.quick, args.workers, sizes, only), indent=1))
 
 
 if __name__ == "__main__":

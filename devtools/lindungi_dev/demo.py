@@ -86,19 +86,17 @@ def _progress(total: int, desc: str, unit: str) -> Any:
     return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True, leave=True)
 
 
-DEMO_MAX_SMS_PER_RUN = 100
-"""The demo's ceiling per daily run. moto answers about 20 notices a second, so all 25,000 reminders of the
-full sample take some 25 minutes; at 100 a day the reminder days take two, and show the ceiling at work."""
-
-
 def run(rentan: int = 7737, sawit: int = 767, reminders: bool = True, keep_running: bool = False,
-        out: Path = OUT, quiet: bool = False, max_sms_per_run: int = DEMO_MAX_SMS_PER_RUN) -> dict[str, Any]:
-    """The whole pipeline; returns the figures it printed (the end-to-end test reads them)."""
+        out: Path = OUT, quiet: bool = False, max_sms_per_run: int | None = None) -> dict[str, Any]:
+    """The whole pipeline; returns the figures it printed (the end-to-end test reads them).
+
+    ``max_sms_per_run``: the planner's ceiling; by default the template's own (``MaxSmsPerRun``), so every
+    due reminder of the sample goes out."""
     out.mkdir(parents=True, exist_ok=True)
     log_path = out / "logs.jsonl"
     log_path.unlink(missing_ok=True)
     started = time.perf_counter()
-    emu = Emulator(parameters={"MaxSmsPerRun": str(max_sms_per_run)})
+    emu = Emulator(parameters={"MaxSmsPerRun": str(max_sms_per_run)} if max_sms_per_run else None)
     summary: dict[str, Any] = {"endpoint": emu.endpoint, "logs": str(log_path)}
     try:
         s3 = emu.client("s3")
@@ -125,8 +123,9 @@ def run(rentan: int = 7737, sawit: int = 767, reminders: bool = True, keep_runni
             (out / f"{name}.report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
         if reminders:
             _staff_opt_outs(emu, reports)
-            summary["reminders"] = _reminders(emu, reminder_days(reports), log_path, quiet)
-            summary["reminders"]["max_sms_per_run"] = max_sms_per_run
+            _sns_opt_outs(emu, reports)
+            summary["reminders"] = _reminders(emu, reminder_days(reports), log_path, quiet, _due(reports))
+            summary["reminders"]["max_sms_per_run"] = int(emu.stack.parameter("MaxSmsPerRun"))
         summary["seconds"] = round(time.perf_counter() - started, 1)
         if not quiet:
             print_summary(summary)
@@ -164,13 +163,33 @@ def _staff_opt_outs(emu: Emulator, reports: list[dict[str, Any]], count: int = 3
                     reason="minta berhenti di kantor cabang")
 
 
-def _reminders(emu: Emulator, days: list[date], log_path: Path, quiet: bool) -> dict[str, Any]:
+def _sns_opt_outs(emu: Emulator, reports: list[dict[str, Any]]) -> None:
+    """Numbers ending in 99 stand for workers who opted out at SNS (moto's opt-out list, set as AWS keeps it)."""
+    from moto.sns.models import sns_backends
+
+    from .emulator import ACCOUNT
+
+    backend = sns_backends[ACCOUNT][emu.stack.region]
+    backend.opt_out_numbers += [row["phone"] for report in reports for row in report.get("accepted", [])
+                                if str(row.get("phone") or "").endswith("99")]
+
+
+def _due(reports: list[dict[str, Any]]) -> Counter[str]:
+    """Reminders owed per stage: every accepted cover owes each stage of its program."""
+    due: Counter[str] = Counter()
+    for report in reports:
+        for row in report.get("accepted", []):
+            due.update(str(d) for d in programs().by_id[row["program"]].reminder_days)
+    return due
+
+
+def _reminders(emu: Emulator, days: list[date], log_path: Path, quiet: bool, due: Counter[str]) -> dict[str, Any]:
     from . import reminders_local
 
     bar = None if quiet else _progress(len(days), "reminder days: plan, queue, send SMS", "day")
     with function_logs(log_path):
         result: dict[str, Any] = reminders_local.run_reminders(
-            emu, days, on_day=(lambda _: bar.update(1)) if bar else None)
+            emu, days, on_day=(lambda _: bar.update(1)) if bar else None, due=due)
     if bar:
         bar.close()
     result["days"] = [d.isoformat() for d in days]
@@ -206,20 +225,26 @@ def print_summary(summary: dict[str, Any]) -> None:
         else:
             days = reminders.get("days", [])
             span = f"{days[0]} .. {days[-1]}" if days else "-"
-            print(f"Reminders over {len(days)} simulated days ({span}):")
-            for outcome, n in sorted((reminders.get("outcomes") or {}).items()):
-                print(f"   {outcome:<14} {n:>6}")
+            print(f"Reminders over {len(days)} simulated days ({span}), at most {reminders['max_sms_per_run']} a run:")
+            _print_stages(reminders.get("by_stage") or {})
             print("   The emulated carrier (lindungi_dev.sms_receipts): a number ending 0 does not exist, 88 fails\n"
                   "   for an unknown reason, 09 is always off, any other 9 is off the first day it is texted.")
             capped = sum(1 for d in reminders.get("per_day", []) if d.get("ceiling_reached"))
             if capped:
-                print(f"   The planner reached its ceiling of {reminders['max_sms_per_run']} SMS a run on {capped} of "
-                      f"{len(days)} days;\n   the rest stays due and goes on later runs, most urgent stage first. "
-                      "All of them: make demo ARGS=\"--max-sms-per-run 3000\" (about 25 minutes on the emulator).")
+                print(f"   The planner used its whole ceiling on {capped} of {len(days)} days; what did not fit went "
+                      "earlier\n   (look-ahead) or on the next runs, earliest deadline first.")
             for text in (reminders.get("sample_texts") or [])[:3]:
                 print(f"   SMS: {text}")
     print(line)
     print(f"Done in {summary['seconds']} s. Function logs: {Path(summary['logs']).relative_to(ROOT)}")
+
+
+def _print_stages(stages: dict[str, dict[str, int]]) -> None:
+    columns = ["due", "sent", "delivered", "failed", "opted_out", "no_phone", "expired"]
+    print("   stage " + "".join(f"{c:>11}" for c in columns))
+    for stage, row in stages.items():
+        print(f"   {stage + ' d':<6}" + "".join(f"{row.get(c, 0):>11}" for c in columns))
+    print("   (delivered/failed: the carrier's receipts; sent counts every SMS handed to SNS)")
 
 
 def message_for(code: str) -> str:
@@ -262,8 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sawit", type=int, default=767, help="palm-oil workers in the sample list")
     parser.add_argument("--no-reminders", action="store_true", help="stop after ingestion")
     parser.add_argument("--keep-running", action="store_true", help="leave the emulator up afterwards")
-    parser.add_argument("--max-sms-per-run", type=int, default=DEMO_MAX_SMS_PER_RUN,
-                        help="the planner's ceiling per daily run (template parameter MaxSmsPerRun)")
+    parser.add_argument("--max-sms-per-run", type=int, default=None,
+                        help="the planner's ceiling per daily run (default: the template's MaxSmsPerRun)")
     args = parser.parse_args(argv)
     summary = run(args.rentan, args.sawit, reminders=not args.no_reminders, keep_running=args.keep_running,
                   max_sms_per_run=args.max_sms_per_run)

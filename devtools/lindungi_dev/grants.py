@@ -33,6 +33,7 @@ ACTIONS = {
     "ChangeMessageVisibility": "sqs:ChangeMessageVisibility", "DeleteMessage": "sqs:DeleteMessage",
     "ReceiveMessage": "sqs:ReceiveMessage", "GetQueueAttributes": "sqs:GetQueueAttributes",
     "Publish": "sns:Publish", "CheckIfPhoneNumberIsOptedOut": "sns:CheckIfPhoneNumberIsOptedOut",
+    "ListPhoneNumbersOptedOut": "sns:ListPhoneNumbersOptedOut",
 }
 # TransactWriteItems is authorised per item, as the underlying single-item action.
 TRANSACT = {"Put": "dynamodb:PutItem", "Update": "dynamodb:UpdateItem", "Delete": "dynamodb:DeleteItem",
@@ -92,7 +93,7 @@ class CallRecorder:
                 yield TRANSACT[kind], self._logical(body["TableName"])
             return
         action = ACTIONS.get(operation, f"?{operation}")
-        if operation == "BatchWriteItem":
+        if operation in ("BatchWriteItem", "BatchGetItem"):
             for table in params["RequestItems"]:
                 yield action, self._logical(table)
         elif "TableName" in params:

@@ -9,6 +9,7 @@ Logs carry masked notice ids and outcomes, never names or numbers.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import boto3
@@ -17,6 +18,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import BotoCoreError, ClientError
 
 from lindungi.config import programs
 from lindungi.logs import get_logger, masked_errors
@@ -34,7 +36,8 @@ sender = Sender(boto3.client("dynamodb"), boto3.client("sns"), boto3.client("sqs
                 programs())
 
 METRIC = {status: "Notice" + status.value.title().replace("_", "") for status in Status}
-"""NoticeSent, NoticeOptedOut, NoticeNoPhone, NoticeNotMobile, NoticeSuperseded, NoticeExpired, NoticeFailed."""
+"""NoticeSent, NoticeOptedOut, NoticeNoPhone, NoticeNotMobile, NoticeSuperseded, NoticeExpired, NoticeFailed,
+NoticeNumberFailed (and NoticeDelivered, NoticeCarrierFailed, which the receipts function emits)."""
 
 
 @tracer.capture_method
@@ -72,5 +75,18 @@ def record_handler(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return dict(process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                         context=context))
+    # The batch's notices, coverages and opt-out marks in two BatchGetItem; if that fails, each record
+    # reads its own notice and the failure surfaces there (retried per record, not for the whole batch).
+    with contextlib.suppress(RetryLater, ClientError, BotoCoreError, ValueError, KeyError):
+        sender.begin([parse_body(r["body"]) for r in event.get("Records", [])])
+    response = dict(process_partial_response(event=event, record_handler=record_handler, processor=processor,
+                                             context=context))
+    # The batch's "sent" records in one BatchWriteItem; a message whose record failed goes back to the queue
+    # (its notice stays "sending" and its redelivery records outcome_unknown: never published twice).
+    unrecorded = set(sender.flush())
+    if unrecorded:
+        logger.error("sent but not recorded; left for outcome_unknown", extra={"notices": len(unrecorded)})
+        failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
+        failed |= {r["messageId"] for r in event.get("Records", []) if parse_body(r["body"]) in unrecorded}
+        response["batchItemFailures"] = [{"itemIdentifier": m} for m in sorted(failed)]
+    return response

@@ -53,8 +53,8 @@ def test_every_resource_named_in_the_environment_is_granted(function: str) -> No
 
 
 def test_no_wildcard_resource_or_action_except_sms_to_phone_numbers() -> None:
-    """Publish(PhoneNumber=...) and CheckIfPhoneNumberIsOptedOut act on no ARN: IAM only accepts "*" there."""
-    phone_only = {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"}
+    """Publish(PhoneNumber=...) and the SNS opt-out list act on no ARN: IAM only accepts "*" there."""
+    phone_only = {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut", "sns:ListPhoneNumbersOptedOut"}
     for function in FUNCTIONS:
         for grant in grants(STACK, function):
             assert not any("*" in a for a in grant.actions), f"{function}/{grant.sid}: wildcard action"

@@ -1,4 +1,4 @@
-"""The planner's and sender's pure rules: which stage, what comes next, the send window, event time."""
+"""The planner's pure rules: stage windows, which stage is owed, the look-ahead schedule, the send window."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from lindungi.config import load_programs, programs
-from lindungi.reminders.notices import TERMINAL, Status, mask_id, message_body, new_notice, notice_id, parse_body
-from lindungi.reminders.planner import event_time, next_stage, run_time, stage_for
+from lindungi.reminders.planner import event_time, run_time
+from lindungi.reminders.schedule import Bucket, Stages, bucket, choose
 from lindungi.reminders.sms import TemplateError
 from lindungi.reminders.window import Window
 
-STAGES = (30, 7, 1)
+STAGES = Stages((30, 7, 1), {30: 36, 7: 10, 1: 4})
 WIB = programs().timezone
 
 
@@ -20,33 +20,83 @@ WIB = programs().timezone
     ("days_left", "stage"),
     [
         pytest.param(45, None, id="too-early"),
-        pytest.param(31, None, id="day-before-first-stage"),
-        pytest.param(30, 30, id="first-stage-exact"),
-        pytest.param(29, 30, id="first-stage-late"),
-        pytest.param(8, 30, id="last-day-of-first-stage"),
-        pytest.param(7, 7, id="second-stage-exact"),
-        pytest.param(2, 7, id="second-stage-late"),
-        pytest.param(1, 1, id="last-stage-exact"),
+        pytest.param(37, None, id="day-before-first-window"),
+        pytest.param(36, 30, id="first-window-opens"),
+        pytest.param(30, 30, id="first-stage-day"),
+        pytest.param(11, 30, id="last-day-of-first-stage"),
+        pytest.param(10, 7, id="second-window-opens-first-skipped"),
+        pytest.param(7, 7, id="second-stage-day"),
+        pytest.param(5, 7, id="last-day-of-second-stage"),
+        pytest.param(4, 1, id="last-window-opens"),
+        pytest.param(1, 1, id="last-stage-day"),
         pytest.param(0, 1, id="ends-today"),
         pytest.param(-1, None, id="ended"),
     ],
 )
-def test_stage_for(days_left: int, stage: int | None) -> None:
-    assert stage_for(STAGES, days_left) == stage
+def test_owed_stage(days_left: int, stage: int | None) -> None:
+    assert STAGES.owed(days_left) == stage
 
 
 @pytest.mark.parametrize(
-    ("stages", "stage", "following"),
+    ("stage", "following", "last_day"),
     [
-        pytest.param(STAGES, 30, 7, id="30-then-7"),
-        pytest.param(STAGES, 7, 1, id="7-then-1"),
-        pytest.param(STAGES, 1, None, id="1-is-last"),
-        pytest.param((14,), 14, None, id="single-stage"),
-        pytest.param((60, 30, 14, 3), 30, 14, id="custom-stages"),
+        pytest.param(30, 7, 11, id="30-until-7-opens"),
+        pytest.param(7, 1, 5, id="7-until-1-opens"),
+        pytest.param(1, None, 0, id="1-until-the-end"),
     ],
 )
-def test_next_stage(stages: tuple[int, ...], stage: int, following: int | None) -> None:
-    assert next_stage(stages, stage) == following
+def test_next_stage_and_last_day(stage: int, following: int | None, last_day: int) -> None:
+    assert STAGES.following(stage) == following and STAGES.last_day(stage) == last_day
+
+
+def test_stages_without_windows_open_on_their_day() -> None:
+    plain = Stages((60, 30, 14, 3), {})
+    assert [plain.owed(d) for d in (61, 60, 15, 14, 4, 3, 0)] == [None, 60, 30, 14, 14, 3, 3]
+
+
+def _cohort(end: date, today: date, n: int, program: str = "p") -> Bucket:
+    b = bucket((program, end.isoformat()), STAGES, end, today, n)
+    assert b is not None
+    return b
+
+
+@pytest.mark.parametrize(
+    ("n", "days_left", "ceiling", "taken"),
+    [
+        pytest.param(10, 4, 100, 0, id="small-waits-for-its-day"),
+        pytest.param(10, 2, 100, 10, id="small-goes-with-two-runs-to-spare"),
+        pytest.param(7737, 4, 3000, 1737, id="peak-starts-early-by-what-will-not-fit"),
+        pytest.param(6000, 3, 3000, 3000, id="peak-fills-the-ceiling"),
+        pytest.param(7737, 0, 3000, 3000, id="never-above-the-ceiling"),
+    ],
+)
+def test_look_ahead_on_one_end_date(n: int, days_left: int, ceiling: int, taken: int) -> None:
+    end = date(2025, 5, 31)
+    today = end - timedelta(days=days_left)
+    chosen = choose([_cohort(end, today, n)], today, ceiling, ceiling, tolerated=2)
+    assert sum(chosen.values()) == taken
+
+
+def test_most_urgent_first_under_the_ceiling() -> None:
+    today = date(2025, 5, 1)
+    late_30 = _cohort(date(2025, 5, 20), today, 5, "a")  # 19 days left: stage 30, its day passed, last day 9 May
+    last = _cohort(date(2025, 5, 2), today, 5, "b")  # 1 day left: stage 1, last day 2 May
+    assert choose([late_30, last], today, 6, 6, tolerated=2) == {last: 5, late_30: 1}
+
+
+@pytest.mark.parametrize("missed", [(), (4, 3), (3, 2), (2, 1), (1, 0), (36, 35), (30, 29), (10, 9), (7, 6)])
+def test_a_shared_end_date_gets_every_stage_with_two_runs_missed(missed: tuple[int, ...]) -> None:
+    end, n, ceiling = date(2025, 5, 31), 7737, 3000
+    sent = {30: 0, 7: 0, 1: 0}
+    for days_left in range(40, -1, -1):
+        owed = STAGES.owed(days_left)
+        if days_left in missed or owed is None:
+            continue
+        today = end - timedelta(days=days_left)
+        taken = sum(choose([_cohort(end, today, n - sent[owed])], today, ceiling, ceiling, tolerated=2).values())
+        assert taken <= ceiling
+        sent[owed] += taken
+    assert sent == {30: n, 7: n, 1: n}
 
 
 @pytest.mark.parametrize(
@@ -81,29 +131,6 @@ def test_event_time(event: dict[str, object], expected: datetime) -> None:
 
 def test_run_time_is_nine_wib() -> None:
     assert run_time(date(2025, 5, 24), programs()).astimezone(UTC) == datetime(2025, 5, 24, 2, 0, tzinfo=UTC)
-
-
-def test_notice_ids_are_deterministic_and_masked_for_logs() -> None:
-    ident = notice_id("6172014509850003", "pekerja-rentan", "2025-01-01", 7)
-    assert ident == "6172014509850003#pekerja-rentan#2025-01-01#7"
-    assert mask_id(ident) == "6172********0003#pekerja-rentan#2025-01-01#7"
-    assert parse_body(message_body(ident)) == ident
-
-
-def test_new_notice_carries_what_the_sender_needs_and_expires() -> None:
-    coverage = {"pk": "WORKER#6172014509850003", "sk": "COVERAGE#pekerja-rentan#2025-01-01",
-                "nik": "6172014509850003", "name": "SITI", "program": "pekerja-rentan",
-                "coverage_start": "2025-01-01", "coverage_end": "2025-05-31"}
-    now = datetime(2025, 5, 24, 2, 0, tzinfo=UTC)
-    notice = new_notice(coverage, 7, date(2025, 5, 24), now)
-    assert notice["status"] == "planned" and notice["outbox"] == "pending" and notice["days_left"] == 7
-    assert notice["pk"] == "NOTICE#6172014509850003#pekerja-rentan#2025-01-01#7"
-    assert datetime.fromtimestamp(notice["expires_at"], UTC).date() == date(2025, 5, 31) + timedelta(days=400)
-
-
-def test_terminal_statuses() -> None:
-    assert Status.PLANNED not in TERMINAL and Status.SENDING not in TERMINAL
-    assert {Status.SENT, Status.OPTED_OUT, Status.NO_PHONE, Status.NOT_MOBILE, Status.FAILED} <= TERMINAL
 
 
 PROGRAMS = """{"timezone": "Asia/Pontianak", "region_prefix": "6172",
@@ -142,3 +169,22 @@ def test_bad_reminder_config_fails_at_load(reminders: str) -> None:
 def test_config_without_reminders_keeps_working() -> None:
     config = load_programs(PROGRAMS.replace(',\n  "reminders": %s', ""))
     assert config.reminders.send_from_hour == 8 and "{name}" in config.reminders.template("p", 30)
+
+
+@pytest.mark.parametrize(
+    "windows",
+    [
+        pytest.param('{"7": 30}', id="overlaps-the-stage-before"),
+        pytest.param('{"7": 5}', id="opens-after-its-day"),
+        pytest.param('{"14": 20}', id="not-a-stage"),
+    ],
+)
+def test_bad_reminder_windows_fail_at_load(windows: str) -> None:
+    text = PROGRAMS.replace('"reminder_days": [7, 30]', f'"reminder_days": [7, 30], "reminder_windows": {windows}')
+    with pytest.raises(ValueError, match="window"):
+        load_programs(text % "{}")
+
+
+def test_shipped_windows_and_tolerance() -> None:
+    rentan = programs().by_id["pekerja-rentan"]
+    assert rentan.reminder_windows == {30: 36, 7: 10, 1: 4} and programs().reminders.missed_runs_tolerated == 2

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,11 @@ class Program:
     reminder_days: tuple[int, ...]
     """Days before the cover ends at which a reminder is due, most distant first."""
     aliases: tuple[str, ...] = ()
+    reminder_windows: dict[int, int] = field(default_factory=dict)
+    """Per stage, the most days before the end it may go out (its window opens); a stage not named opens on its day."""
+
+    def window_opens(self, stage: int) -> int:
+        return self.reminder_windows.get(stage, stage)
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,8 @@ class Reminders:
     sender_id: str | None = None
     """Alphanumeric sender ID, only if registered for Indonesia; none by default."""
     name_fallback: str = sms.NAME_FALLBACK
+    missed_runs_tolerated: int = 2
+    """The planner plans so that every stage still fits before its last day if this many daily runs fail."""
 
     def template(self, program: str, stage: int) -> str:
         return self.program_templates.get(program, {}).get(stage) or self.templates.get(stage) or self.default_template
@@ -69,6 +77,7 @@ def _reminders(raw: dict[str, Any] | None) -> Reminders:
         send_until_hour=int(window.get("until_hour", 20)),
         sender_id=raw.get("sender_id") or None,
         name_fallback=raw.get("name_fallback", sms.NAME_FALLBACK),
+        missed_runs_tolerated=int(raw.get("planning", {}).get("missed_runs_tolerated", 2)),
     )
     templates = [reminders.default_template, *reminders.templates.values()]
     templates += [t for by_stage in reminders.program_templates.values() for t in by_stage.values()]
@@ -108,7 +117,21 @@ def _program(program_id: str, raw: dict[str, Any]) -> Program:
         default_start=date.fromisoformat(start) if start else None,
         reminder_days=tuple(sorted((int(d) for d in raw["reminder_days"]), reverse=True)),
         aliases=tuple(a.lower() for a in raw.get("aliases", ())),
+        reminder_windows=_windows(program_id, raw),
     )
+
+
+def _windows(program_id: str, raw: dict[str, Any]) -> dict[int, int]:
+    """``reminder_windows``: stage -> days before the end its window opens; windows may not overlap."""
+    stages = sorted((int(d) for d in raw["reminder_days"]), reverse=True)
+    windows = {int(k): int(v) for k, v in raw.get("reminder_windows", {}).items() if not k.startswith("_")}
+    for earlier, stage in pairwise(stages):
+        if windows.get(stage, stage) >= earlier:
+            raise ValueError(f"{program_id}: the window of stage {stage} opens on or before stage {earlier}'s day")
+    for stage, opens in windows.items():
+        if stage not in stages or opens < stage:
+            raise ValueError(f"{program_id}: reminder_windows {stage}: {opens} must name a stage and be >= it")
+    return windows
 
 
 def load_programs(text: str) -> Programs:

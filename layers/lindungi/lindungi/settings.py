@@ -174,8 +174,11 @@ class PlannerSettings(Settings):
     outbox_grace: timedelta = env("OUTBOX_GRACE_MINUTES", timedelta(minutes=15), minutes)
     """How long a planned notice may sit in the outbox before a run queues it again."""
     threads: int = env("PLANNER_THREADS", 1, int)
-    """Transactions in flight at once. One is enough (a full day's 3,000 notices take about a minute) and is
-    what moto, which is not thread-safe inside a transaction, can emulate."""
+    """Conditional puts in flight at once; one is enough for a city's day (moto is not thread-safe)."""
+    continuation_queue_url: str | None = env("PLANNER_CONTINUATION_QUEUE_URL", None)
+    """Where a run that runs out of time hands the rest over (``PlannerContinuationQueue``)."""
+    reserve: timedelta = env("PLANNER_RESERVE_SECONDS", timedelta(seconds=60), seconds)
+    """A run stops planning when less than this is left before the function's timeout."""
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,8 @@ class SenderSettings(Settings):
     """The queue's redrive ``maxReceiveCount``: on that receive a failure is final (recorded, then the DLQ)."""
     lease: timedelta = env("CLAIM_LEASE_SECONDS", timedelta(minutes=3), seconds)
     """How long a claim protects a notice: above the sender's timeout, below the queue's visibility timeout."""
+    optout_list_ttl: float = env("OPTOUT_LIST_TTL_SECONDS", 300.0, float)
+    """Seconds the account's SNS opt-out list is kept once read."""
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,12 @@ Life of a notice (``status``)::
 
 Ordering, and why nothing is sent twice:
 
-1. The planner writes the notice (condition: it does not exist) and moves the
-   coverage to its next stage (condition: it is still at this stage) in one
-   ``TransactWriteItems``; only then does it put the notice id on the queue,
-   and afterwards removes ``outbox``. Two planners at once: one transaction
-   wins, the other is cancelled and enqueues nothing. A crash before the
-   message is sent leaves the notice in ``Outbox``; the next run re-enqueues it.
+1. The planner writes the notice (``PutItem``, condition: it does not exist);
+   only then does it put the notice id on the queue. Two planners at once:
+   one put wins, the other plans and enqueues nothing. The notice stays in
+   ``Outbox`` until the sender acts on it (its claim or outcome removes
+   ``outbox``); a crash before the message is sent leaves it there, and the
+   next run re-enqueues it (the sender drops duplicates).
 2. The sender acts on the notice item, never on the message: a terminal
    status means a duplicate delivery, which is acknowledged and dropped.
 3. Checks that send nothing (phone, opt-out lists, a later cover, cover
@@ -40,7 +40,9 @@ Ordering, and why nothing is sent twice:
 4. Before publishing, the sender *claims* the notice (planned -> sending, a
    fresh ``claim_id``, ``claimed_at``), conditionally: of two deliveries at
    once, one claims, the other retries later and then finds a terminal status.
-5. Publish, then record ``sent`` with the SNS message id (condition: our claim).
+5. Publish, then record ``sent`` with the SNS message id (condition: our claim;
+   in a batch, the batch's records are one ``BatchWriteItem`` of the items as
+   our claim left them, see ``Sender.flush``).
 6. A crash between 5's publish and its record leaves "sending". After the
    lease (longer than a sender can run, shorter than the queue's visibility
    timeout) a redelivery cannot know whether the SMS went out; SNS has no
@@ -64,6 +66,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from lindungi import nik as nik_
+from lindungi.workers import coverage_sk, worker_pk
 
 NOTICE_PREFIX = "NOTICE#"
 OPTOUT_PREFIX = "OPTOUT#"
@@ -117,6 +120,12 @@ def optout_pk(e164: str) -> str:
 
 def unreachable_pk(e164: str) -> str:
     return UNREACHABLE_PREFIX + e164
+
+
+def coverage_key(notice: str) -> dict[str, str]:
+    """The WorkersTable key of the coverage a notice id names (``<nik>#<program>#<TMT>#<stage>``)."""
+    nik, program, start, _ = notice.split("#")
+    return {"pk": worker_pk(nik), "sk": coverage_sk(program, start)}
 
 
 def program_of(notice: str) -> str:

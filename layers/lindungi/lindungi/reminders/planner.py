@@ -1,46 +1,44 @@
 """The daily planner: which coverages owe which reminder today, each planned once and queued.
 
-Reading only what is due. Every coverage owed a reminder sits in the sparse
-index ``ByEndDate`` under ``remind_key = "<program>#<stage>"`` (set to the
-largest stage at ingestion, see ``store``). For each program and stage ``s``
-the planner queries::
+Reading only what may go. Every coverage owed a reminder sits in the sparse index ``ByEndDate`` under
+``remind_key = "<program>#<stage>"`` (the largest stage at ingestion, see ``store``). For each program
+and stage partition the planner reads, in pages (a boto3 paginator)::
 
-    remind_key = "<program>#<s>" AND coverage_end BETWEEN today AND today + s
+    remind_key = "<program>#<s>" AND coverage_end BETWEEN today AND today + window(s)
 
-so a cover that has already ended is never even read (lower bound today), and
-one not yet due is not read either (upper bound). Each item read is planned
-and moved out of that partition in the same step, so across days an item is
-read about once per stage: the reads per planned notice stay near 1.
+so a cover that has ended is never read (lower bound today), nor one whose windows are all ahead.
+Each cover read owes the stage whose window holds its days left (``schedule.Stages.owed``); one
+``BatchGetItem`` per 100 covers tells which of those notices exist already (planned on an earlier run):
+they are dropped, the rest is what is due.
 
-Which stage. An item found under stage ``s`` is owed ``s``, or, when runs
-were missed, something more urgent: the stage sent is the smallest configured
-offset that is >= the days left (0 = ends today). A worker whose 30-day run
-was missed and who has 5 days left gets the 7-day text, once, and the 30-day
-one never.
+What goes today. ``schedule.choose``: every notice whose own day has come, plus whatever the look-ahead
+says a peak needs to start early, earliest deadline first, at most the ceiling less what the outbox
+requeued. The rest stays due and is read again on the next run.
 
-Once, even twice at once. Planning one notice is one ``TransactWriteItems``:
-move the coverage to the next smaller stage's partition (or drop
-``remind_key`` after the last) on condition it is still at this stage, and
-put the notice on condition it does not exist. A second planner reading the
-same item loses the condition and plans nothing. A notice that exists already
-(a list re-uploaded resets ``remind_key``) only advances the coverage. The
-queue message goes out after the transaction; a crash in between leaves the
-notice in the ``Outbox`` index, and every run first re-enqueues notices that
-have been there longer than a grace period (the sender drops duplicates).
+Once, even twice at once. The notice id is deterministic (cover + stage), and planning it is one
+``PutItem`` on condition it does not exist: whoever plans the same stage second (another planner, a
+retried run, a list uploaded again) plans nothing. The coverage item itself is not written; the
+existence check is what keeps a planned stage from being read as due again. The queue message goes
+out after the put; a crash in between leaves the notice in the ``Outbox`` index (its ``outbox`` is
+removed by the sender when it acts on the notice), and every run first re-enqueues notices that have
+been there longer than a grace period (the sender drops duplicates). Notices the receipts function
+puts back for one carrier retry (``status=planned``, ``outbox=pending``, ``planned_at`` = the next
+08:00 WIB) are requeued the same way, counted against the run's ceiling.
 
-Limits. Nothing is planned outside the send window (08:00-20:00 WIB). A run
-plans at most ``max_per_run`` messages, most urgent stage first; the rest is
-still in its partition tomorrow and goes then (a 30-day notice has room to
-slip, a 1-day notice goes on its end date at the latest).
+Limits. Nothing is planned outside the send window (08:00-20:00 WIB). A run that comes near its
+function's timeout stops between pages and puts a continuation message (run time, part, what it
+queued) on ``PlannerContinuationQueue``; the planner function, subscribed to it, carries on where it
+stopped, with what is left of the ceiling.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
@@ -53,35 +51,25 @@ from lindungi.reminders.notices import (
     iso,
     message_body,
     new_notice,
+    notice_id,
     notice_pk,
     serialize,
 )
+from lindungi.reminders.schedule import Bucket, Stages, bucket, choose, edf
 from lindungi.reminders.window import Window
 from lindungi.settings import PlannerSettings
 from lindungi.workers import END_DATE_INDEX, remind_key
 
 _T = TypeVar("_T")
-PAGE = 250
-"""Items read per query page: planned before the next page is read."""
-
-
-def stage_for(stages: Sequence[int], days_left: int) -> int | None:
-    """The reminder owed with ``days_left`` days to go: the smallest stage >= days_left; None if ended or not due."""
-    if days_left < 0:
-        return None
-    owed = [s for s in stages if s >= days_left]
-    return min(owed) if owed else None
-
-
-def next_stage(stages: Sequence[int], stage: int) -> int | None:
-    """The stage after ``stage`` (the next smaller offset), or None after the last."""
-    later = [s for s in stages if s < stage]
-    return max(later) if later else None
+CHUNK = 50
+"""Notices planned, then queued, at a time: the unit a run stops between when its time runs out."""
+FIELDS = ("pk", "sk", "nik", "name", "program", "coverage_start", "coverage_end")
+"""What the planner reads of a coverage: what a notice needs, nothing more."""
 
 
 def run_time(day: date, programs: Programs, hour: int = 9) -> datetime:
     """``day`` at ``hour``:00 local time (the schedule's 09:00 WIB), as an aware datetime."""
-    return datetime.combine(day, time(hour), programs.timezone)
+    return datetime.combine(day, datetime.min.time().replace(hour=hour), programs.timezone)
 
 
 def event_time(event: Mapping[str, Any], default: datetime | None = None) -> datetime:
@@ -92,14 +80,26 @@ def event_time(event: Mapping[str, Any], default: datetime | None = None) -> dat
     return default or datetime.now(UTC)
 
 
-@dataclass(frozen=True)
-class Due:
-    """A coverage found due: what it owes now and where it moves afterwards."""
+def stages_of(programs: Programs, program: str) -> Stages:
+    p = programs.by_id[program]
+    return Stages(p.reminder_days, p.reminder_windows)
 
-    coverage: dict[str, Any]
-    current_key: str
-    stage: int
-    next_key: str | None
+
+@dataclass(frozen=True)
+class Part:
+    """Which part of a daily run this is: the first (from the schedule) or a continuation."""
+
+    number: int = 0
+    queued: int = 0
+    """Messages the earlier parts of this run queued (they count against the ceiling)."""
+
+    def to_message(self, now: datetime) -> str:
+        return json.dumps({"time": iso(now), "part": self.number, "queued": self.queued})
+
+    @staticmethod
+    def from_message(body: str) -> tuple[datetime, Part]:
+        raw = json.loads(body)
+        return event_time(raw), Part(int(raw["part"]), int(raw["queued"]))
 
 
 @dataclass
@@ -107,12 +107,15 @@ class PlanReport:
     run_at: str
     today: str
     in_window: bool = True
+    part: int = 0
     planned: int = 0
     """Notices created by this run."""
     already_planned: int = 0
-    """Coverages whose notice existed already (list re-uploaded): advanced, nothing new planned."""
-    lost_race: int = 0
-    """Coverages another planner moved first."""
+    """Due notices another planner (or an earlier try of this run) created between the read and the put."""
+    early: int = 0
+    """Notices planned before their stage's own day, because the look-ahead found a peak."""
+    due: int = 0
+    """Notices owed and not yet planned when the run read them (the schedule's input)."""
     requeued: int = 0
     """Notices from the outbox put on the queue again."""
     enqueued: int = 0
@@ -120,6 +123,8 @@ class PlanReport:
     items_read: int = 0
     """DynamoDB items read (queries' ScannedCount): coverages and outbox entries."""
     ceiling_reached: bool = False
+    continued: bool = False
+    """The run stopped near its timeout and handed the rest to a continuation."""
     by_stage: dict[str, int] = field(default_factory=dict)
     by_program: dict[str, int] = field(default_factory=dict)
     """Notices created by this run, per program (the metrics' program dimension)."""
@@ -135,6 +140,14 @@ class PlanReport:
         return data
 
 
+@dataclass
+class Due:
+    """The due notices of one bucket (program, stage, end date) and the coverages they are for."""
+
+    bucket: Bucket
+    coverages: list[dict[str, Any]]
+
+
 class Planner:
     def __init__(self, dynamodb: Any, sqs: Any, settings: PlannerSettings, programs: Programs) -> None:
         self.dynamodb = dynamodb
@@ -144,192 +157,187 @@ class Planner:
         reminders = programs.reminders
         self.window = Window(programs.timezone, reminders.send_from_hour, reminders.send_until_hour)
 
-    def run(self, now: datetime) -> PlanReport:
-        """One daily run for the moment ``now``: re-enqueue the outbox, then plan and queue what is due."""
+    def run(self, now: datetime, part: Part = Part(), time_left: Callable[[], float] | None = None) -> PlanReport:
+        """One daily run (or a part of it) for ``now``: re-enqueue the outbox, then plan and queue what goes today.
+
+        ``time_left``: seconds before the function times out (Lambda's context); near it the run hands over.
+        """
         today = now.astimezone(self.programs.timezone).date()
-        report = PlanReport(run_at=iso(now), today=today.isoformat())
+        report = PlanReport(run_at=iso(now), today=today.isoformat(), part=part.number)
         if not self.window.is_open(now):
             report.in_window = False
             return report
-        self.requeue_outbox(now, report)
-        budget = self.settings.max_per_run - report.requeued
-        for due in self.find_due(today, report, lambda: budget - report.planned):
-            self.enqueue(self.plan(due, today, now, report), report)
-        if report.planned >= budget:
-            report.ceiling_reached = True
+        if part.number == 0:
+            self.requeue_outbox(now, report)
+        budget = self.settings.max_per_run - part.queued - report.requeued
+        due = self.find_due(today, report)
+        taken = choose([d.bucket for d in due.values()], today, budget, self.settings.max_per_run,
+                       self.programs.reminders.missed_runs_tolerated)
+        for chunk in self._chunks(due, taken):
+            if time_left is not None and time_left() < self.settings.reserve.total_seconds():
+                self._continue(now, Part(part.number + 1, part.queued + report.requeued + report.enqueued), report)
+                return report
+            self.enqueue(self.plan(chunk, today, now, report), report)
+        report.ceiling_reached = sum(taken.values()) >= budget and report.due > budget
         return report
 
     def preview(self, now: datetime) -> PlanReport:
         """What ``run`` would plan at ``now``, by stage, writing and queueing nothing (reads only)."""
         today = now.astimezone(self.programs.timezone).date()
         report = PlanReport(run_at=iso(now), today=today.isoformat(), in_window=self.window.is_open(now))
-        for page in self.find_due(today, report):
-            for due in page:
-                report.by_stage[str(due.stage)] = report.by_stage.get(str(due.stage), 0) + 1
-                program = due.current_key.split("#", 1)[0]
-                report.by_program[program] = report.by_program.get(program, 0) + 1
+        due = self.find_due(today, report)
+        taken = choose([d.bucket for d in due.values()], today, self.settings.max_per_run,
+                       self.settings.max_per_run, self.programs.reminders.missed_runs_tolerated)
+        for b, n in taken.items():
+            self._count(report, b, n)
         return report
 
     # -- reading -----------------------------------------------------------------------------
-    def _partitions(self) -> list[tuple[str, int, tuple[int, ...]]]:
-        """(program, stage, stages) to query, most urgent stage first across programs."""
-        parts = [(p.id, s, p.reminder_days) for p in self.programs.by_id.values() for s in p.reminder_days]
-        return sorted(parts, key=lambda part: (part[1], part[0]))
+    def _pages(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        yield from self.dynamodb.get_paginator("query").paginate(**kwargs)
 
-    def find_due(
-        self, today: date, report: PlanReport, budget: Callable[[], int] | None = None
-    ) -> Iterator[list[Due]]:
-        """Pages of due coverages, read from ``ByEndDate`` only; ``budget()`` caps how many are read."""
-        for program, stage, stages in self._partitions():
-            key = remind_key(program, stage)
-            kwargs: dict[str, Any] = {
-                "TableName": self.settings.workers_table,
-                "IndexName": END_DATE_INDEX,
-                "KeyConditionExpression": "remind_key = :k AND coverage_end BETWEEN :lo AND :hi",
-                "ExpressionAttributeValues": serialize(
-                    {":k": key, ":lo": today.isoformat(), ":hi": (today + timedelta(days=stage)).isoformat()}
-                ),
-            }
-            while True:
-                left = budget() if budget else PAGE
-                if left <= 0:
-                    return
-                response = self.dynamodb.query(**kwargs, Limit=min(PAGE, left))
-                report.items_read += int(response.get("ScannedCount", response.get("Count", 0)))
-                page = []
-                for raw in response.get("Items", []):
-                    item = deserialize(raw)
-                    days_left = (date.fromisoformat(item["coverage_end"]) - today).days
-                    owed = stage_for(stages, days_left)
-                    if owed is None:  # not possible within the key condition; kept as a guard
+    def find_due(self, today: date, report: PlanReport) -> dict[tuple[str, ...], Due]:
+        """The notices owed today and not yet planned, by bucket (program, stage, end date)."""
+        owed: dict[tuple[str, ...], Due] = {}
+        for program in self.programs.by_id.values():
+            stages = stages_of(self.programs, program.id)
+            for partition in program.reminder_days:
+                for cov in self._read(today, program.id, partition, stages.opens(partition), report):
+                    end = date.fromisoformat(cov["coverage_end"])
+                    b = bucket((program.id, "", cov["coverage_end"]), stages, end, today, 0)
+                    if b is None:
                         continue
-                    following = next_stage(stages, owed)
-                    page.append(Due(item, key, owed, remind_key(program, following) if following else None))
-                if page:
-                    yield page
-                if "LastEvaluatedKey" not in response:
+                    key: tuple[str, ...] = (program.id, str(b.stage), cov["coverage_end"])
+                    entry = owed.setdefault(key, Due(Bucket(key, b.stage, end, 0, b.last, b.day), []))
+                    entry.coverages.append(cov)
+        exists = self._existing([self._id(cov, d.bucket.stage) for d in owed.values() for cov in d.coverages])
+        due: dict[tuple[str, ...], Due] = {}
+        for key, d in owed.items():
+            left = [cov for cov in d.coverages if self._id(cov, d.bucket.stage) not in exists]
+            if left:
+                due[key] = Due(Bucket(key, d.bucket.stage, d.bucket.end, len(left), d.bucket.last, d.bucket.day), left)
+        report.due = sum(len(d.coverages) for d in due.values())
+        return due
+
+    def _read(self, today: date, program: str, partition: int, days: int,
+              report: PlanReport) -> Iterator[dict[str, Any]]:
+        names = {f"#{f}": f for f in FIELDS}
+        values = {":k": remind_key(program, partition), ":lo": today.isoformat(),
+                  ":hi": (today + timedelta(days=days)).isoformat()}
+        for page in self._pages(
+            TableName=self.settings.workers_table, IndexName=END_DATE_INDEX,
+            KeyConditionExpression="remind_key = :k AND coverage_end BETWEEN :lo AND :hi",
+            ExpressionAttributeValues=serialize(values), ProjectionExpression=", ".join(names),
+            ExpressionAttributeNames=names,
+        ):
+            report.items_read += int(page.get("ScannedCount", page.get("Count", 0)))
+            yield from (deserialize(raw) for raw in page.get("Items", []))
+
+    @staticmethod
+    def _id(coverage: Mapping[str, Any], stage: int) -> str:
+        return notice_id(coverage["nik"], coverage["program"], coverage["coverage_start"], stage)
+
+    def _existing(self, ids: Sequence[str]) -> set[str]:
+        """Which of these notices exist, by ``BatchGetItem`` (100 keys a request; unprocessed keys retried)."""
+        found: set[str] = set()
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 100):
+            keys = [serialize({"pk": notice_pk(i)}) for i in unique[start : start + 100]]
+            request: dict[str, Any] = {self.settings.notices_table: {"Keys": keys, "ProjectionExpression": "pk"}}
+            for attempt in range(6):
+                response = self.dynamodb.batch_get_item(RequestItems=request)
+                for raw in response.get("Responses", {}).get(self.settings.notices_table, []):
+                    found.add(deserialize(raw)["pk"].removeprefix("NOTICE#"))
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
                     break
-                kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+                time.sleep(min(0.05 * 2**attempt, 1.0))
+            # Keys still unprocessed count as due: the conditional put settles them.
+        return found
 
     # -- planning ------------------------------------------------------------------------------
+    @staticmethod
+    def _chunks(due: Mapping[tuple[str, ...], Due],
+                taken: Mapping[Bucket, int]) -> Iterator[list[tuple[Bucket, dict[str, Any]]]]:
+        chosen = [(b, cov) for b in edf(taken) for cov in due[b.key].coverages[: taken[b]]]
+        for start in range(0, len(chosen), CHUNK):
+            yield chosen[start : start + CHUNK]
+
     def _map(self, work: Callable[[Any], _T], items: Sequence[Any]) -> list[_T]:
         if self.settings.threads <= 1 or len(items) <= 1:
             return [work(item) for item in items]
         with ThreadPoolExecutor(max_workers=self.settings.threads) as pool:
             return list(pool.map(work, items))
 
-    def _advance(self, due: Due) -> dict[str, Any]:
-        """The conditional update that moves a coverage to its next stage partition (or out of the index)."""
-        coverage = due.coverage
-        update: dict[str, Any] = {
-            "TableName": self.settings.workers_table,
-            "Key": serialize({"pk": coverage["pk"], "sk": coverage["sk"]}),
-            "ConditionExpression": "remind_key = :current",
-        }
-        if due.next_key:
-            update["UpdateExpression"] = "SET remind_key = :next"
-            update["ExpressionAttributeValues"] = serialize({":current": due.current_key, ":next": due.next_key})
-        else:
-            update["UpdateExpression"] = "REMOVE remind_key"
-            update["ExpressionAttributeValues"] = serialize({":current": due.current_key})
-        return update
-
-    def plan_one(self, due: Due, today: date, now: datetime) -> str:
-        """Plan one notice: "planned", "already_planned" or "lost_race"."""
-        notice = new_notice(due.coverage, due.stage, today, now)
-        put = {"TableName": self.settings.notices_table, "Item": serialize(notice),
-               "ConditionExpression": "attribute_not_exists(pk)"}
-        for _ in range(3):
-            try:
-                self.dynamodb.transact_write_items(TransactItems=[{"Update": self._advance(due)}, {"Put": put}])
-                return "planned"
-            except ClientError as error:
-                if error.response["Error"]["Code"] != "TransactionCanceledException":
-                    raise
-                reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
-                if reasons and reasons[0] == "ConditionalCheckFailed":
-                    return "lost_race"  # another planner moved this coverage first
-                if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
-                    return self._advance_only(due)
-                if "TransactionConflict" not in reasons:
-                    raise
-        return "lost_race"  # still contended: whoever holds it plans it, or tomorrow's run does
-
-    def _advance_only(self, due: Due) -> str:
+    def plan_one(self, coverage: Mapping[str, Any], stage: int, today: date, now: datetime) -> bool:
+        """Create the notice unless it exists; True if this call created it."""
+        notice = new_notice(coverage, stage, today, now)
         try:
-            self.dynamodb.update_item(**self._advance(due))
+            self.dynamodb.put_item(TableName=self.settings.notices_table, Item=serialize(notice),
+                                   ConditionExpression="attribute_not_exists(pk)")
         except ClientError as error:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
-            return "lost_race"
-        return "already_planned"
+            return False
+        return True
 
-    def plan(self, page: Sequence[Due], today: date, now: datetime, report: PlanReport) -> list[str]:
-        """Plan a page of due coverages (transactions in parallel); the ids of notices this run created."""
-        results = self._map(lambda due: self.plan_one(due, today, now), page)
+    def plan(self, chunk: Sequence[tuple[Bucket, dict[str, Any]]], today: date, now: datetime,
+             report: PlanReport) -> list[str]:
+        """Plan a chunk of due notices; the ids of those this run created."""
+        results = self._map(lambda pair: self.plan_one(pair[1], pair[0].stage, today, now), chunk)
         planned = []
-        for due, result in zip(page, results, strict=True):
-            if result == "planned":
-                report.planned += 1
-                report.by_stage[str(due.stage)] = report.by_stage.get(str(due.stage), 0) + 1
-                program = due.current_key.split("#", 1)[0]
-                report.by_program[program] = report.by_program.get(program, 0) + 1
-                planned.append(new_notice(due.coverage, due.stage, today, now)["notice_id"])
-            elif result == "already_planned":
+        for (b, cov), created in zip(chunk, results, strict=True):
+            if not created:
                 report.already_planned += 1
-            else:
-                report.lost_race += 1
+                continue
+            self._count(report, b, 1)
+            report.early += b.day > today
+            planned.append(self._id(cov, b.stage))
         return planned
+
+    @staticmethod
+    def _count(report: PlanReport, b: Bucket, n: int) -> None:
+        report.planned += n
+        report.by_stage[str(b.stage)] = report.by_stage.get(str(b.stage), 0) + n
+        report.by_program[b.key[0]] = report.by_program.get(b.key[0], 0) + n
+
+    def _continue(self, now: datetime, part: Part, report: PlanReport) -> None:
+        if not self.settings.continuation_queue_url:
+            raise TimeoutError("planner near its timeout and no continuation queue configured")
+        self.sqs.send_message(QueueUrl=self.settings.continuation_queue_url, MessageBody=part.to_message(now))
+        report.continued = True
 
     # -- queueing ------------------------------------------------------------------------------
     def enqueue(self, notice_ids: Sequence[str], report: PlanReport) -> None:
-        """SendMessageBatch by tens, then take the sent ones out of the outbox."""
-        sent: list[str] = []
+        """SendMessageBatch by tens. The sender takes each notice out of the outbox when it acts on it."""
         for start in range(0, len(notice_ids), 10):
             chunk = notice_ids[start : start + 10]
             entries = [{"Id": str(i), "MessageBody": message_body(n)} for i, n in enumerate(chunk)]
             response = self.sqs.send_message_batch(QueueUrl=self.settings.queue_url, Entries=entries)
             ok = {int(e["Id"]) for e in response.get("Successful", [])}
-            sent += [n for i, n in enumerate(chunk) if i in ok]
+            report.notice_ids += [n for i, n in enumerate(chunk) if i in ok]
+            report.enqueued += len(ok)
             report.enqueue_failed += len(chunk) - len(ok)  # still in the outbox: the next run sends them
-        report.enqueued += len(sent)
-        report.notice_ids += sent
-        self._map(self._clear_outbox, sent)
-
-    def _clear_outbox(self, notice: str) -> None:
-        try:
-            self.dynamodb.update_item(
-                TableName=self.settings.notices_table,
-                Key=serialize({"pk": notice_pk(notice)}),
-                UpdateExpression="REMOVE outbox",
-                ConditionExpression="attribute_exists(pk)",
-            )
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
 
     def requeue_outbox(self, now: datetime, report: PlanReport) -> None:
-        """Notices planned more than the grace period ago and never known to be queued: queue them again."""
+        """Notices planned more than the grace period ago and not yet acted on: queue them again."""
         cutoff = iso(now - self.settings.outbox_grace)
-        kwargs: dict[str, Any] = {
-            "TableName": self.settings.notices_table,
-            "IndexName": OUTBOX_INDEX,
-            "KeyConditionExpression": "outbox = :pending AND planned_at <= :cutoff",
-            "ExpressionAttributeValues": serialize({":pending": OUTBOX_PENDING, ":cutoff": cutoff}),
-        }
         stale: list[str] = []
-        while len(stale) < self.settings.max_per_run:
-            response = self.dynamodb.query(**kwargs, Limit=min(PAGE, self.settings.max_per_run - len(stale)))
-            report.items_read += int(response.get("ScannedCount", response.get("Count", 0)))
-            stale += [deserialize(i)["pk"].removeprefix("NOTICE#") for i in response.get("Items", [])]
-            if "LastEvaluatedKey" not in response:
-                break
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        pages = self._pages(
+            TableName=self.settings.notices_table, IndexName=OUTBOX_INDEX,
+            KeyConditionExpression="outbox = :pending AND planned_at <= :cutoff",
+            ExpressionAttributeValues=serialize({":pending": OUTBOX_PENDING, ":cutoff": cutoff}),
+            PaginationConfig={"MaxItems": self.settings.max_per_run},
+        )
+        for page in pages:
+            report.items_read += int(page.get("ScannedCount", page.get("Count", 0)))
+            stale += [deserialize(i)["pk"].removeprefix("NOTICE#") for i in page.get("Items", [])]
         if stale:
             before = report.enqueued
-            self.enqueue(stale, report)
+            self.enqueue(stale[: self.settings.max_per_run], report)
             report.requeued = report.enqueued - before
 
 
 def summary(report: PlanReport) -> str:
     return json.dumps(report.to_dict(), sort_keys=True)
+

@@ -1,12 +1,20 @@
 """The sender: one SQS delivery of a notice -> at most one SMS through SNS, and the notice's outcome.
 
 The ordering that makes it at most once is written out in ``lindungi.reminders.notices``.
+
+Requests. For one SQS batch (up to 10 notices) the sender reads in two ``BatchGetItem``: the notices
+with their coverages (the phone of the cover being reminded, updated whenever a list lists it again)
+and the key of the cover that would renew each without a gap; then the staff opt-out and the
+carrier's unreachable marks of their numbers. The account's SNS opt-out list is read (paginated)
+once per ``optout_list_ttl``, not once per number. A sent notice then costs its claim, the
+``Publish`` and the record of the outcome.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -23,12 +31,11 @@ from lindungi.reminders.notices import (
     iso,
     message_body,
     notice_pk,
-    optout_pk,
     serialize,
 )
+from lindungi.reminders.reads import BatchReader, Read, Unprocessed
 from lindungi.reminders.window import Window
 from lindungi.settings import SenderSettings
-from lindungi.workers import worker_pk
 
 # SNS answers that retrying will not change: recorded as failed at once.
 PERMANENT_ERRORS = frozenset({"InvalidParameter", "InvalidParameterValue", "ValidationError"})
@@ -59,13 +66,6 @@ class RetryLater(Exception):
     """Leave the message on the queue: Lambda reports it as a batch item failure and SQS redelivers it."""
 
 
-@dataclass(frozen=True)
-class Contact:
-    phone: str | None
-    sms_capable: bool
-    superseded: bool
-
-
 class Sender:
     """Sends one notice per delivery, at most once; see the module docstring for the ordering."""
 
@@ -77,48 +77,24 @@ class Sender:
         self.programs = programs
         reminders = programs.reminders
         self.window = Window(programs.timezone, reminders.send_from_hour, reminders.send_until_hour)
+        self.reader = BatchReader(dynamodb, sns, settings.notices_table, settings.workers_table,
+                                  settings.optout_list_ttl)
+        self._read: dict[str, Read] = {}
+        self._batch = False
+        self._pending: list[dict[str, Any]] = []
+        """Notices published in this batch whose ``sent`` record ``flush`` writes (one BatchWriteItem)."""
 
-    # -- reading -----------------------------------------------------------------------------
-    def get(self, notice: str) -> dict[str, Any] | None:
-        response = self.dynamodb.get_item(
-            TableName=self.settings.notices_table, Key=serialize({"pk": notice_pk(notice)}), ConsistentRead=True
-        )
-        return deserialize(response["Item"]) if "Item" in response else None
-
-    def contact(self, notice: Mapping[str, Any]) -> Contact:
-        """The worker's current phone (on their most recently listed cover) and whether a later cover exists."""
-        items: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self.settings.workers_table,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :cov)",
-            "ExpressionAttributeValues": serialize({":pk": worker_pk(notice["nik"]), ":cov": "COVERAGE#"}),
-            "ProjectionExpression": "sk, program, coverage_start, coverage_end, phone, sms_capable, listed_at",
-            "ConsistentRead": True,
-        }
-        while True:
-            response = self.dynamodb.query(**kwargs)
-            items += [deserialize(i) for i in response.get("Items", [])]
-            if "LastEvaluatedKey" not in response:
-                break
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        superseded = any(
-            i.get("program") == notice["program"] and str(i.get("coverage_end", "")) > notice["coverage_end"]
-            for i in items
-        )
-        if not items:
-            return Contact(None, False, superseded)
-        latest = max(items, key=lambda i: (str(i.get("listed_at", "")), str(i.get("coverage_start", ""))))
-        phone = latest.get("phone") or None
-        return Contact(phone, bool(latest.get("sms_capable")) and phone is not None, superseded)
-
-    def staff_opted_out(self, e164: str) -> bool:
-        response = self.dynamodb.get_item(
-            TableName=self.settings.notices_table, Key=serialize({"pk": optout_pk(e164)}), ConsistentRead=True
-        )
-        return "Item" in response
+    # -- reading: one SQS batch at a time ----------------------------------------------------
+    def begin(self, notice_ids: Sequence[str]) -> None:
+        """Read what a batch of deliveries needs (``BatchReader.read``); ``handle`` uses and consumes it."""
+        self._batch, self._pending = True, []
+        try:
+            self._read = self.reader.read(notice_ids)
+        except Unprocessed as error:
+            raise RetryLater(str(error)) from error
 
     def sns_opted_out(self, e164: str) -> bool:
-        return bool(self.sns.check_if_phone_number_is_opted_out(phoneNumber=e164)["isOptedOut"])
+        return self.reader.sns_opted_out(e164)
 
     # -- writing -----------------------------------------------------------------------------
     def _update(self, notice: str, sets: Mapping[str, Any], removes: tuple[str, ...], condition: str,
@@ -179,11 +155,45 @@ class Sender:
              ":unknown": OUTCOME_UNKNOWN},
         )
 
+    def flush(self) -> list[str]:
+        """Write the batch's ``sent`` records (``BatchWriteItem``, 25 a request); the ids it could not record.
+
+        Each item is the notice as our claim left it, now ``sent`` with its SNS message id. It is written
+        whole and without condition: while we hold the claim nobody else writes the notice, except a
+        redelivery after the lease recording ``outcome_unknown``, which ``sent`` rightly replaces (as
+        ``record_sent`` does); receipts find the notice only by the message id this write adds. A notice not
+        recorded stays ``sending``: its message is reported failed, and the redelivery after the lease
+        records ``outcome_unknown``; it is never published again."""
+        pending, self._pending, self._batch = self._pending, [], False
+        left: list[str] = []
+        for start in range(0, len(pending), 25):
+            chunk = pending[start : start + 25]
+            request = {self.settings.notices_table: [{"PutRequest": {"Item": serialize(i)}} for i in chunk]}
+            try:
+                for attempt in range(8):
+                    request = self.dynamodb.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+                    if not request:
+                        break
+                    time.sleep(min(0.05 * 2**attempt, 1.0))
+            except (ClientError, BotoCoreError):
+                left += [str(i["notice_id"]) for i in chunk]
+                continue
+            unprocessed = request.get(self.settings.notices_table, [])
+            left += [str(deserialize(r["PutRequest"]["Item"])["notice_id"]) for r in unprocessed]
+        return left
+
     # -- the decision --------------------------------------------------------------------------
     def handle(self, delivery: Delivery, now: datetime | None = None) -> SendResult:
         """Bring one notice to its outcome, or raise ``RetryLater`` to leave the message for another try."""
         now = now or datetime.now(UTC)
-        notice = self.get(delivery.notice_id)
+        if any(p["notice_id"] == delivery.notice_id for p in self._pending):  # published by this very batch
+            return SendResult(delivery.notice_id, Status.SENT, duplicate=True)
+        if delivery.notice_id not in self._read:
+            batch, pending = self._batch, self._pending
+            self.begin([delivery.notice_id])
+            self._batch, self._pending = batch, pending
+        read = self._read.pop(delivery.notice_id)
+        notice = read.notice
         if notice is None:
             return SendResult(delivery.notice_id, None)
         status = Status(notice["status"])
@@ -192,7 +202,7 @@ class Sender:
         if status is Status.SENDING:
             return self._claimed_elsewhere(notice, delivery, now)
         try:
-            return self._planned(notice, delivery, now)
+            return self._planned(notice, read, delivery, now)
         except (ClientError, BotoCoreError) as error:
             # DynamoDB or the opt-out check failed before anything was claimed: retry; on the last
             # receive record the failure, so the message in the DLQ matches a "failed" notice.
@@ -216,19 +226,21 @@ class Sender:
             raise RetryLater("notice changed meanwhile")  # redelivered, it will see the new status
         return SendResult(notice["notice_id"], status)
 
-    def _planned(self, notice: Mapping[str, Any], delivery: Delivery, now: datetime) -> SendResult:
+    def _planned(self, notice: Mapping[str, Any], read: Read, delivery: Delivery, now: datetime) -> SendResult:
         local_today = now.astimezone(self.programs.timezone).date()
         if local_today > date.fromisoformat(notice["coverage_end"]):
             return self._outcome(notice, Status.EXPIRED, now)
-        contact = self.contact(notice)
+        contact = read.contact
         if not contact.phone:
             return self._outcome(notice, Status.NO_PHONE, now)
         if not contact.sms_capable:
             return self._outcome(notice, Status.NOT_MOBILE, now)
         if contact.superseded:
             return self._outcome(notice, Status.SUPERSEDED, now)
-        if self.staff_opted_out(contact.phone):
+        if read.staff_opted_out:
             return self._outcome(notice, Status.OPTED_OUT, now, opt_out="staff")
+        if read.unreachable:
+            return self._outcome(notice, Status.NUMBER_FAILED, now)
         if self.sns_opted_out(contact.phone):
             return self._outcome(notice, Status.OPTED_OUT, now, opt_out="sns")
         if not self.window.is_open(now):
@@ -259,6 +271,9 @@ class Sender:
             fallback_name=reminders.name_fallback,
         )
         claim = self.claim(notice, now, phone, rendered.text)
+        claimed = {k: v for k, v in notice.items() if k != "outbox"} | {
+            "status": Status.SENDING.value, "claim_id": claim, "claimed_at": iso(now), "phone": phone,
+            "text": rendered.text}
         if claim is None:
             raise RetryLater("claimed by another delivery")
         attributes = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}
@@ -279,6 +294,12 @@ class Sender:
                 self.release(notice, claim, now, text)
             raise RetryLater(text) from error
         message_id = str(response["MessageId"])
+        if self._batch:  # recorded with the batch's others by ``flush``, under our claim
+            sent = {k: v for k, v in claimed.items() if k not in ("claim_id", "error")}
+            self._pending.append(sent | {"status": Status.SENT.value, "outcome_at": iso(now),
+                                         "sns_message_id": message_id, "segments": rendered.length.segments})
+            return SendResult(notice["notice_id"], Status.SENT, message_id=message_id,
+                              segments=rendered.length.segments)
         try:
             self.record_sent(notice, claim, now, message_id, rendered.length.segments)
         except (ClientError, BotoCoreError) as error:

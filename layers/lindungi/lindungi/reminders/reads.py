@@ -1,0 +1,122 @@
+"""What the sender reads for one SQS batch, in as few requests as DynamoDB and SNS allow.
+
+Two ``BatchGetItem`` (consistent) per batch: first the notices and their coverages (keys from the notice
+ids), then the staff opt-out and the carrier's unreachable marks of their numbers, with the key of the
+cover that would renew each notice's cover without a gap. The account's SNS opt-out list is read with
+its paginator once per ``optout_list_ttl`` seconds and kept, not asked number by number.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from lindungi.reminders.notices import (
+    coverage_key,
+    deserialize,
+    notice_pk,
+    optout_pk,
+    serialize,
+    unreachable_pk,
+)
+from lindungi.workers import coverage_sk, worker_pk
+
+
+class Unprocessed(Exception):
+    """DynamoDB left keys unprocessed after every retry."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str | None
+    sms_capable: bool
+    superseded: bool
+
+
+@dataclass(frozen=True)
+class Read:
+    """What ``Sender.begin`` read for one notice."""
+
+    notice: dict[str, Any] | None
+    contact: Contact
+    staff_opted_out: bool
+    unreachable: bool
+
+
+def _renewal_key(notice: Mapping[str, Any]) -> dict[str, str]:
+    """The key of the cover that would continue this one without a gap: same program, TMT the day after the end."""
+    start = date.fromisoformat(notice["coverage_end"]) + timedelta(days=1)
+    return {"pk": worker_pk(notice["nik"]), "sk": coverage_sk(notice["program"], start.isoformat())}
+
+
+class BatchReader:
+    def __init__(self, dynamodb: Any, sns: Any, notices_table: str, workers_table: str,
+                 optout_list_ttl: float = 300.0) -> None:
+        self.dynamodb = dynamodb
+        self.sns = sns
+        self.notices_table = notices_table
+        self.workers_table = workers_table
+        self.optout_list_ttl = optout_list_ttl
+        self._sns_list: tuple[float, frozenset[str]] | None = None
+
+    def read(self, notice_ids: Sequence[str]) -> dict[str, Read]:
+        """Read what a batch of deliveries needs in two ``BatchGetItem`` (consistent): the notices and their
+        coverages (plus the renewal that would supersede each), then the opt-out and unreachable marks of
+        their numbers. ``handle`` uses (and consumes) what was read; a notice not read here is read alone."""
+        ids = list(dict.fromkeys(notice_ids))
+        first = {self.notices_table: [{"pk": notice_pk(i)} for i in ids],
+                 self.workers_table: [coverage_key(i) for i in ids]}
+        got = self._batch_get(first)
+        notices = {str(n["notice_id"]): n for n in got[self.notices_table] if "notice_id" in n}
+        coverages = {(c["pk"], c["sk"]): c for c in got[self.workers_table]}
+        renewals = {i: _renewal_key(n) for i, n in notices.items()}
+        phones = {str(c["phone"]) for c in coverages.values() if c.get("phone")}
+        second = {self.notices_table: [{"pk": p} for e in sorted(phones)
+                                                for p in (optout_pk(e), unreachable_pk(e))],
+                  self.workers_table: list(renewals.values())}
+        more = self._batch_get(second)
+        marks = {str(m["pk"]) for m in more[self.notices_table]}
+        renewed = {(c["pk"], c["sk"]) for c in more[self.workers_table]}
+        read: dict[str, Read] = {}
+        for i in ids:
+            notice = notices.get(i)
+            own = coverages.get(tuple(coverage_key(i).values()))  # type: ignore[arg-type]
+            phone = (own or {}).get("phone") or None
+            contact = Contact(phone, bool(own and own.get("sms_capable")) and phone is not None,
+                              i in renewals and tuple(renewals[i].values()) in renewed)
+            read[i] = Read(notice, contact, phone is not None and optout_pk(phone) in marks,
+                                 phone is not None and unreachable_pk(phone) in marks)
+        return read
+
+    def _batch_get(self, wanted: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+        """``BatchGetItem`` of these keys per table (100 a request, unprocessed keys retried), consistent."""
+        found: dict[str, list[dict[str, Any]]] = {table: [] for table in wanted}
+        keys = [(table, key) for table, ks in wanted.items() for key in ks]
+        unique = list({(t, tuple(sorted(k.items()))): (t, k) for t, k in keys}.values())
+        for start in range(0, len(unique), 100):
+            request: dict[str, Any] = {}
+            for table, key in unique[start : start + 100]:
+                request.setdefault(table, {"Keys": [], "ConsistentRead": True})["Keys"].append(serialize(key))
+            for attempt in range(8):
+                response = self.dynamodb.batch_get_item(RequestItems=request)
+                for table, items in response.get("Responses", {}).items():
+                    found[table] += [deserialize(i) for i in items]
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(min(0.05 * 2**attempt, 1.0))
+            if request:
+                raise Unprocessed("DynamoDB left keys unprocessed")
+        return found
+
+    def sns_opted_out(self, e164: str) -> bool:
+        """On the account's SNS opt-out list, read (paginated) once per ``optout_list_ttl`` and kept."""
+        if self._sns_list is None or time.monotonic() - self._sns_list[0] > self.optout_list_ttl:
+            numbers: set[str] = set()
+            for page in self.sns.get_paginator("list_phone_numbers_opted_out").paginate():
+                numbers.update(page.get("phoneNumbers", []))
+            self._sns_list = (time.monotonic(), frozenset(numbers))
+        return e164 in self._sns_list[1]
