@@ -4,9 +4,10 @@ Key design (table ``WorkersTable``)::
 
     pk = "WORKER#<nik>"   sk = "COVERAGE#<program>#<TMT>"     one item per coverage period
 
-The sparse index ``ByEndDate`` is keyed by ``remind_key`` ("<program>#<next
-stage in days>") and ``coverage_end``: an item sits in the partition of the
-next reminder stage it is owed (see ``lindungi.intake.store``).
+The sparse index ``ByEndDate`` is keyed by ``remind_key`` ("<program>#<first
+stage in days>", set at ingestion) and ``coverage_end``: the planner reads a
+partition between today and today + the stage's window, and which stage is
+owed comes from the days left (``lindungi.reminders.planner``).
 """
 
 from __future__ import annotations

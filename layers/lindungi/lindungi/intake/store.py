@@ -12,12 +12,11 @@ number for the same period updates the contact. A worker's current contact is
 the one on the item most recently listed (``listed_at``).
 
 Reminders: the sparse index ``ByEndDate`` is keyed by ``remind_key``
-("<program>#<next stage in days>") and ``coverage_end``. An item sits in the
-partition of the next reminder stage it is owed; the planner queries
-``remind_key = p#30 AND coverage_end BETWEEN today AND today+30`` and reads
-only what is due. Sending a stage moves the item to the next stage's
-partition; after the last stage ``remind_key`` is removed and the item leaves
-the index.
+("<program>#<first stage in days>") and ``coverage_end``; the planner queries
+``remind_key = p#30 AND coverage_end BETWEEN today AND today + window`` and
+reads only covers that may owe a stage. The item is never moved: which stage
+is owed comes from the days left, and whether it was planned from the
+notice's existence (``lindungi.reminders.planner``).
 """
 
 from __future__ import annotations
