@@ -22,15 +22,13 @@ from typing import Any
 
 import boto3
 
-from lindungi import dates, phone
+from lindungi import dates
 from lindungi.config import programs
-from lindungi.intake.readers.base import RowRef
-from lindungi.intake.store import Source, coverage_item, write_items
-from lindungi.intake.validate import Accepted
+from lindungi.intake.store import write_items
 from lindungi.rekap import read
 from lindungi.rekap.model import Rekap
 
-from . import samples
+from . import coverages, samples
 from .emulator import REGION, environment, provision
 
 TODAY = date(2025, 8, 20)
@@ -56,24 +54,13 @@ def _value_bytes(value: Any) -> int:
 
 
 def sample_items(n_workers: int) -> list[dict[str, Any]]:
-    config = programs()
     sawit = round(n_workers * 767 / 8504)
     people = samples.workers(n_workers - sawit, "pekerja-rentan") + samples.workers(sawit, "pekerja-sawit", seed=2)
     people += [replace(w, tmt="01-06-2025") for w in people[: n_workers - sawit : 3]]  # self-payers, later TMT
-    items = []
-    for line, w in enumerate(people, start=6):
-        start = dates.parse(w.tmt)
-        assert start is not None
-        contact = phone.normalize(w.phone)
-        source = Source(bucket="bench", key=f"incoming/{w.program}/Daftar {w.kecamatan}.xlsx", version_id="v1",
-                        sha256="0" * 64, listed_at=f"{start.isoformat()}T02:00:00+00:00")
-        row = Accepted(row=RowRef(line=line, sheet=f"Kec. {w.kecamatan}"), nik=w.nik, name=w.name, phone=contact.e164,
-                       program=w.program, coverage_start=start,
-                       coverage_end=dates.coverage_end(start, config.by_id[w.program].months),
-                       sms_capable=contact.sms_capable, birth_date=w.birth_date, gender=w.gender, address=w.address,
-                       kelurahan=w.kelurahan, kecamatan=w.kecamatan, occupation=w.occupation)
-        items.append(coverage_item(row, source, config))
-    return items
+    return [coverages.sample_coverage(w, line=line, key=f"Daftar {w.kecamatan}.xlsx", version_id="v1",
+                                      listed_at=f"{dates.parse(w.tmt)}T02:00:00+00:00",
+                                      sheet=f"Kec. {w.kecamatan}", full=True)
+            for line, w in enumerate(people, start=6)]
 
 
 def _read_units(pages: list[dict[str, Any]]) -> float:

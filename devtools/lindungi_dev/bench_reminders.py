@@ -28,17 +28,14 @@ from typing import Any
 
 import boto3
 
-from lindungi import dates, phone
 from lindungi.config import programs
-from lindungi.intake.readers.base import RowRef
-from lindungi.intake.store import Source, coverage_item, write_items
+from lindungi.intake.store import write_items
 from lindungi.reminders.notices import deserialize, parse_body
 from lindungi.reminders.planner import Planner, run_time
 from lindungi.reminders.sender import Delivery, RetryLater, Sender
-from lindungi.rows import Accepted
 from lindungi.settings import PlannerSettings, SenderSettings
 
-from . import samples
+from . import coverages, samples
 from .emulator import ACCOUNT, REGION, Stack, environment, provision
 
 BASELINE = {"requests_per_sms": 10.95, "commit": "7d16556", "workers": 400,
@@ -49,21 +46,10 @@ notice; GetItem, Query, GetItem and CheckIfPhoneNumberIsOptedOut per delivery), 
 
 def sample_items(n_workers: int = 8504, tmt: dict[str, date] | None = None) -> list[dict[str, Any]]:
     """The sample lists (7,737 pekerja-rentan + 767 pekerja-sawit, scaled) as coverage items; ``tmt``: per program."""
-    config = programs()
     sawit = round(n_workers * 767 / 8504)
     people = samples.workers(n_workers - sawit, "pekerja-rentan") + samples.workers(sawit, "pekerja-sawit", seed=2)
-    source = Source(bucket="bench", key="incoming/bench.xlsx", version_id=None, sha256="0" * 64,
-                    listed_at="2025-01-02T02:00:00+00:00")
-    items = []
-    for line, w in enumerate(people, start=2):
-        start = (tmt or {}).get(w.program) or dates.parse(w.tmt)
-        assert start is not None
-        contact = phone.normalize(w.phone)
-        row = Accepted(row=RowRef(line=line), nik=w.nik, name=w.name, phone=contact.e164, program=w.program,
-                       coverage_start=start, coverage_end=dates.coverage_end(start, config.by_id[w.program].months),
-                       sms_capable=contact.sms_capable)
-        items.append(coverage_item(row, source, config))
-    return items
+    return [coverages.sample_coverage(w, line=line, start=(tmt or {}).get(w.program))
+            for line, w in enumerate(people, start=2)]
 
 
 class Calls(Counter[str]):

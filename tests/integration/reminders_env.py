@@ -14,12 +14,11 @@ from botocore.exceptions import ClientError
 from moto.sns.models import sns_backends
 
 from lindungi.config import programs
-from lindungi.intake.readers.base import RowRef
-from lindungi.intake.store import Source, coverage_item, write_items
+from lindungi.intake.store import write_items
 from lindungi.reminders.notices import deserialize, notice_pk, serialize
 from lindungi.reminders.planner import Planner, PlannerSettings, PlanReport, run_time
 from lindungi.reminders.sender import Delivery, RetryLater, Sender, SenderSettings
-from lindungi.rows import Accepted
+from lindungi_dev import coverages
 from lindungi_dev.emulator import ACCOUNT, REGION, Stack
 
 PROGRAM = "pekerja-rentan"
@@ -31,11 +30,8 @@ PHONE = "+6281234567890"
 def coverage(nik: str = "6172014509850003", *, end: date = END, start: date = START, phone: str | None = PHONE,
              sms_capable: bool = True, listed_at: str = "2025-01-05T03:00:00+00:00", name: str = "SITI AMINAH",
              program: str = PROGRAM) -> dict[str, Any]:
-    row = Accepted(row=RowRef(line=5, sheet="Kec. Barat"), nik=nik, name=name, phone=phone, program=program,
-                   coverage_start=start, coverage_end=end, sms_capable=sms_capable)
-    source = Source(bucket="lists", key=f"incoming/{program}/daftar.xlsx", version_id=None, sha256="0" * 64,
-                    listed_at=listed_at)
-    return coverage_item(row, source, programs())
+    return coverages.coverage(nik, program=program, start=start, end=end, phone=phone, sms_capable=sms_capable,
+                              name=name, listed_at=listed_at)
 
 
 def niks(n: int) -> list[str]:

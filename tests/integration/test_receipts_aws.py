@@ -17,9 +17,7 @@ import time_machine
 from moto.sns.models import sns_backends
 
 from lindungi.config import programs
-from lindungi.intake.readers.base import RowRef
-from lindungi.intake.store import Source, coverage_item, write_items
-from lindungi.intake.validate import Accepted
+from lindungi.intake.store import write_items
 from lindungi.reminders.notices import Status, deserialize, notice_pk, serialize, unreachable_pk
 from lindungi.reminders.planner import Planner, PlannerSettings, run_time
 from lindungi.reminders.receipts import (
@@ -31,7 +29,7 @@ from lindungi.reminders.receipts import (
 )
 from lindungi.reminders.sender import Delivery, Sender, SenderSettings
 from lindungi.settings import ReceiptsSettings
-from lindungi_dev import sms_receipts
+from lindungi_dev import coverages, sms_receipts
 from lindungi_dev.emulator import ACCOUNT, REGION, LambdaRunner, Stack
 
 PROGRAM = "pekerja-rentan"
@@ -41,11 +39,7 @@ WIB = programs().timezone
 
 
 def coverage(nik: str = "6172014509850003", phone: str = PHONE, end: date = END) -> dict[str, Any]:
-    row = Accepted(row=RowRef(line=5, sheet="Kec. Barat"), nik=nik, name="SITI AMINAH", phone=phone,
-                   program=PROGRAM, coverage_start=date(2025, 1, 1), coverage_end=end, sms_capable=True)
-    source = Source(bucket="lists", key=f"incoming/{PROGRAM}/daftar.xlsx", version_id=None, sha256="0" * 64,
-                    listed_at="2025-01-05T03:00:00+00:00")
-    return coverage_item(row, source, programs())
+    return coverages.coverage(nik, program=PROGRAM, end=end, phone=phone, sms_capable=True)
 
 
 class Env:

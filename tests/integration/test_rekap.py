@@ -14,12 +14,11 @@ from python_calamine import CalamineWorkbook
 
 from lindungi.config import load_programs, programs
 from lindungi.intake import store
-from lindungi.intake.readers.base import RowRef
-from lindungi.intake.validate import Accepted
 from lindungi.rekap import read
 from lindungi.rekap.model import Cover, Rekap
 from lindungi.rekap.page import render
 from lindungi.reminders.notices import serialize
+from lindungi_dev import coverages
 from lindungi_dev.emulator import ROOT, LambdaRunner, Stack
 from lindungi_dev.grants import CallRecorder, missing_grants
 
@@ -33,12 +32,9 @@ FAILED_PHONE = "+6281200000006"
 def cover(nik: str, program: str, start: str, end: str, key: str, *, kec: str = "Singkawang Barat",
           kel: str = "Melayu", phone: str | None = "+6281200000001", name: str = "SITI",
           listed_at: str = "2025-01-05T02:00:00+00:00") -> dict[str, Any]:
-    row = Accepted(row=RowRef(line=5, sheet="Kec. Barat"), nik=nik, name=name, phone=phone, program=program,
-                   coverage_start=date.fromisoformat(start), coverage_end=date.fromisoformat(end),
-                   sms_capable=phone is not None, kecamatan=kec, kelurahan=kel)
-    source = store.Source(bucket="b", key=f"incoming/{program}/{key}", version_id=None, sha256="0" * 64,
-                          listed_at=listed_at)
-    return store.coverage_item(row, source, programs())
+    return coverages.coverage(nik, program=program, start=date.fromisoformat(start), end=date.fromisoformat(end),
+                              phone=phone, name=name, key=key, listed_at=listed_at, bucket="b",
+                              kecamatan=kec, kelurahan=kel)
 
 
 SCENARIO = [
