@@ -20,7 +20,6 @@ import pytest
 import time_machine
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
-from moto.core.botocore_stubber import BotocoreStubber
 
 from lindungi import phone
 from lindungi.intake import store
@@ -48,18 +47,9 @@ class LambdaTimeout(BaseException):
 
 
 @pytest.fixture(autouse=True)
-def serialised_moto(monkeypatch: pytest.MonkeyPatch) -> None:
-    """One request at a time into in-process moto, whose backends are not thread-safe (a transaction
-    deep-copies the tables): concurrent callers then interleave request by request, as against AWS.
-    Every test here needs it: the ingest function writes with four threads, and one test runs two at once."""
-    lock = threading.Lock()
-    handle = BotocoreStubber.__call__
-
-    def serialised(self: BotocoreStubber, *args: Any, **kwargs: Any) -> Any:
-        with lock:
-            return handle(self, *args, **kwargs)
-
-    monkeypatch.setattr(BotocoreStubber, "__call__", serialised)
+def _one_request_at_a_time(serialised_moto: None) -> None:
+    """Every test here needs moto serialised: the ingest function writes with four threads, and one test
+    runs two at once (``serialised_moto`` in conftest)."""
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 import time_machine
 from botocore.exceptions import ClientError
-from moto.core.botocore_stubber import BotocoreStubber
 from moto.sns.models import sns_backends
 
 from lindungi.config import programs
@@ -214,17 +213,9 @@ def test_interleaved_planners_plan_each_notice_once(env: Env) -> None:
     assert len(ids) == len(set(ids)) == 6
 
 
-def test_two_planners_at_once_in_threads(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
-    # moto's in-process backends are not thread-safe: serialise
-    # each request, so the two planners interleave request by request, as they would against DynamoDB.
-    lock = threading.Lock()
-    handle = BotocoreStubber.__call__
-
-    def serialised(self: BotocoreStubber, *args: Any, **kwargs: Any) -> Any:
-        with lock:
-            return handle(self, *args, **kwargs)
-
-    monkeypatch.setattr(BotocoreStubber, "__call__", serialised)
+def test_two_planners_at_once_in_threads(env: Env, serialised_moto: None) -> None:
+    # moto's in-process backends are not thread-safe: each request is serialised (conftest), so the two
+    # planners interleave request by request, as they would against DynamoDB.
     env.put(*[coverage(n) for n in niks(30)])
     now = run_time(END - timedelta(days=30), programs())
     reports: list[Any] = []
