@@ -22,6 +22,7 @@ from lindungi.intake.check import check
 from lindungi.intake.report import Report
 from lindungi.outcomes import FileError, Reject, Warn
 from lindungi_dev import samples
+from lindungi_dev.hostile import zip_bomb
 
 PROGRAM = "pekerja-rentan"
 TODAY = date(2025, 6, 1)
@@ -56,24 +57,6 @@ def rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
 
 
 # ------------------------------------------------------------------------------------ zip bombs
-
-
-def zip_bomb(expanded: int) -> bytes:
-    """A workbook whose sheet1.xml inflates to ``expanded`` bytes of one repeated row, from a few hundred KB."""
-    out = io.BytesIO()
-    row = b'<row><c t="inlineStr"><is><t>0000000000000000</t></is></c></row>' * 1024
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", '<workbook><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets>'
-                         "</workbook>")
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(b"<worksheet><sheetData>")
-            written = 0
-            while written < expanded:
-                sheet.write(row)
-                written += len(row)
-            sheet.write(b"</sheetData></worksheet>")
-    return out.getvalue()
 
 
 def test_zip_bomb_stops_at_the_unzipped_limit_without_holding_the_content() -> None:
