@@ -3,8 +3,8 @@
 ``python -m lindungi_dev.bench_reminders [--quick] [--scale 1000,10000,100000]``. In-process moto as
 released, with the tables and queues of template.yaml; the sample workers are stored as ingestion stores
 them. Each scenario runs the real planner at 09:00 WIB on every day some reminder window is open, under
-the template's default ceiling, and after each run the real sender over the whole queue (batches of 10,
-as the event source mapping delivers them). Requests are every AWS call the planner's and sender's
+the template's default ceiling, and the real sender over the queue (batches of 10, as the event source
+mapping delivers them, while the planner queues). Requests are every AWS call the planner's and sender's
 clients make (botocore ``before-call`` events), per SMS sent.
 
 - ``cohort``: 7,737 pekerja-rentan sharing one TMT, 767 pekerja-sawit sharing another (a city list).
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -100,11 +101,16 @@ def simulate(items: list[dict[str, Any]], missed: Sequence[int] = (), ceiling: i
         calls = Calls()
         settings = PlannerSettings.from_env(st.function_env("PlannerFunction"))
         settings = replace(settings, max_per_run=ceiling or settings.max_per_run)
-        planner = Planner(calls.hook(session.client("dynamodb")), calls.hook(session.client("sqs")), settings,
-                          programs())
+        planner_sqs = calls.hook(session.client("sqs"))
+        planner = Planner(calls.hook(session.client("dynamodb")), planner_sqs, settings, programs())
         sender = Sender(calls.hook(session.client("dynamodb")), calls.hook(session.client("sns")),
                         calls.hook(session.client("sqs")),
                         SenderSettings.from_env(st.function_env("SenderFunction")), programs())
+        queue, clock = st.physical("ReminderQueue"), {"day": date.min}
+        # The sender drains each batch as the planner queues it, as the event source mapping polls meanwhile
+        # (moto's SQS receive walks the whole queue: a queue left to fill up costs the square of its depth).
+        planner_sqs.meta.events.register("after-call.sqs.SendMessageBatch",
+                                         lambda **_: _drain(sqs, queue, sender, clock["day"]))
         ends = Counter(date.fromisoformat(i["coverage_end"]) for i in items)
         peak = ends.most_common(1)[0][0]
         skip = {peak - timedelta(days=d) for d in missed}
@@ -112,10 +118,13 @@ def simulate(items: list[dict[str, Any]], missed: Sequence[int] = (), ceiling: i
         days = sorted({e - timedelta(days=d) for e in ends for d in range(horizon + 1)} - skip)
         per_day, started = [], time.perf_counter()
         for day in days:
+            clock["day"] = day
             report = planner.run(run_time(day, programs()))
-            _drain(sqs, st.physical("ReminderQueue"), sender, day)
+            _drain(sqs, queue, sender, day)
             if report.planned:
                 per_day.append((day.isoformat(), report.planned, report.early))
+            print(f"  {day} planned {report.planned:>5} (early {report.early:>5}, due {report.due:>5}) "
+                  f"{time.perf_counter() - started:7.0f} s", file=sys.stderr, flush=True)
         seconds = time.perf_counter() - started
         notices = _notices(dynamodb, st.physical("NoticesTable"))
         from moto.sns.models import sns_backends

@@ -356,6 +356,27 @@ def _logs_to_current_stdout(service: str | None) -> None:
                 handler.stream = sys.stdout
 
 
+_FEEDING: list[LambdaRunner] = []
+"""The runner whose event source mappings run while functions send (``LambdaRunner.feeding``), if any."""
+
+
+def _queue_url(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    context["lindungi_queue_url"] = params.get("QueueUrl")
+
+
+def _sent(context: dict[str, Any], **_: Any) -> None:
+    if _FEEDING and context.get("lindungi_queue_url"):
+        _FEEDING[-1].fed(str(context["lindungi_queue_url"]))
+
+
+def _watch_sends() -> None:
+    """Every client the functions create (``boto3.client`` at import) tells the runner when it has sent to SQS."""
+    events = boto3._get_default_session().events
+    for operation in ("SendMessage", "SendMessageBatch"):
+        events.register(f"before-parameter-build.sqs.{operation}", _queue_url, unique_id=f"lindungi-url-{operation}")
+        events.register(f"after-call.sqs.{operation}", _sent, unique_id=f"lindungi-fed-{operation}")
+
+
 class LambdaRunner:
     """Runs the template's functions in this process, each with its own environment, as Lambda would."""
 
@@ -384,6 +405,7 @@ class LambdaRunner:
             assert spec is not None and spec.loader is not None
             module = importlib.util.module_from_spec(spec)
             with environment(self.env(function)):
+                _watch_sends()
                 sys.modules[spec.name] = module
                 spec.loader.exec_module(module)
             self._modules[function] = module
@@ -458,6 +480,45 @@ class LambdaRunner:
         event = s3_put_event(bucket, key, head["ContentLength"], head["ETag"].strip('"'),
                              head.get("VersionId"), self.stack.region)
         return self.invoke_async(self.s3_subscriber(bucket_logical_id), event)
+
+    def mappings(self) -> dict[str, tuple[str, str, int]]:
+        """Queue URL -> (queue, function, batch size) of the template's SQS event source mappings."""
+        out = {}
+        for function, resource in self.stack.functions().items():
+            for event in resource["Properties"].get("Events", {}).values():
+                if event["Type"] == "SQS":
+                    arn = self.stack.resolve(event["Properties"]["Queue"])
+                    queue = next(q for q, a in self.stack.arns.items() if a == arn)
+                    out[self.stack.physical(queue)] = (queue, function, int(event["Properties"].get("BatchSize", 10)))
+        return out
+
+    @contextlib.contextmanager
+    def feeding(self, *queues: str) -> Iterator[dict[str, int]]:
+        """Within: each time a function sends to one of ``queues``, its event source mapping drains it at once.
+
+        Lambda polls a queue while the sender to it is still running; ``drain_queue`` after the fact would let
+        thousands of messages pile up, which moto's SQS (whose every receive walks the whole queue) handles in
+        time growing with the square of the depth. Fed as they are sent, the queue never holds more than a
+        batch. The counts of every drain are summed into the dict yielded."""
+        self._feed = {url: m for url, m in self.mappings().items() if m[0] in queues}
+        self._fed: dict[str, int] = {"batches": 0, "messages": 0, "failed": 0}
+        self._draining = False
+        _FEEDING.append(self)
+        try:
+            yield self._fed
+        finally:
+            _FEEDING.remove(self)
+
+    def fed(self, url: str) -> None:
+        if self._draining or url not in self._feed:
+            return
+        queue, function, batch = self._feed[url]
+        self._draining = True
+        try:
+            for key, value in self.drain_queue(queue, function, batch).items():
+                self._fed[key] += value
+        finally:
+            self._draining = False
 
     def drain_queue(self, queue: str, function: str, batch_size: int = 10, max_rounds: int = 10_000) -> dict[str, int]:
         """Lambda's SQS event source mapping, until the queue is empty (with ReportBatchItemFailures)."""

@@ -3,7 +3,8 @@
 moto runs as released: no part of it is patched here.
 
 The planner is invoked as EventBridge Scheduler would (``scheduled_event_for``), the sender as the SQS
-event source mapping would (``Emulator.drain_queue``); the clock is moved with time-machine, so the
+event source mapping would, while the planner queues (``Emulator.feeding``, then ``drain_queue`` for what
+is left); the clock is moved with time-machine, so the
 sender's own clock (the send window, leases) sees the simulated day too. Outcomes are read back from
 NoticesTable, and the texts from moto, which records every SMS it was asked to publish.
 """
@@ -80,8 +81,10 @@ def run_reminders(emu: Emulator, days: list[date], on_day: Callable[[dict[str, A
     per_day = []
     for day in sorted(set(days)):
         with time_machine.travel(run_time(day, programs()), tick=True):
-            report = emu.invoke("PlannerFunction", scheduled_event_for(day))
-            drained = emu.drain_queue("ReminderQueue", "SenderFunction")
+            with emu.feeding("ReminderQueue") as drained:  # the sender runs while the planner queues
+                report = emu.invoke("PlannerFunction", scheduled_event_for(day))
+            for key, value in emu.drain_queue("ReminderQueue", "SenderFunction").items():
+                drained[key] += value  # what was left on the queue (retries)
             receipts = emu.deliver_receipts()  # the carrier's answers, through ReceiptsFunction
         per_day.append({"day": day.isoformat(), "planned": report["planned"], "by_stage": report["by_stage"],
                         "ceiling_reached": report["ceiling_reached"], "retried": drained["failed"],

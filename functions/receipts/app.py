@@ -67,19 +67,27 @@ def log(receipt: Receipt, applied: Applied) -> None:
         logger.info("receipt recorded", extra=details)
 
 
-@tracer.capture_method
-def record(event: CloudWatchLogsLogEvent) -> Outcome | None:
+def read(event: CloudWatchLogsLogEvent) -> Receipt | None:
     try:
-        receipt = parse(event.message)
+        return parse(event.message)
     except NotAReceipt as error:
         metrics.add_metric(name="ReceiptUnreadable", unit=MetricUnit.Count, value=1)
         logger.warning("log event is not a delivery-status record; dropped",
                        extra={"log_event": event.get_id, "reason": str(error)})
         return None
-    applied = receipts.apply(receipt)
-    count(applied)
-    log(receipt, applied)
-    return applied.outcome
+
+
+@tracer.capture_method
+def record(events: list[CloudWatchLogsLogEvent]) -> Counter[str]:
+    """The batch's receipts applied together (their notices read in one go); outcomes counted, unreadable too."""
+    parsed = [read(e) for e in events]
+    receipts_ = [r for r in parsed if r is not None]
+    outcomes: Counter[str] = Counter(unreadable=len(parsed) - len(receipts_))
+    for receipt, applied in zip(receipts_, receipts.apply_all(receipts_), strict=True):
+        count(applied)
+        log(receipt, applied)
+        outcomes[str(applied.outcome)] += 1
+    return +outcomes
 
 
 @masked_errors(logger)
@@ -92,6 +100,6 @@ def handler(event: CloudWatchLogsEvent, context: LambdaContext) -> dict[str, Any
     if data.message_type != "DATA_MESSAGE":  # CONTROL_MESSAGE: CloudWatch Logs checking it can reach us
         return {"log_group": data.log_group, "outcomes": {}}
     logger.set_correlation_id(data.log_stream)
-    outcomes = Counter(str(o) if (o := record(e)) else "unreadable" for e in data.log_events)
+    outcomes = record(data.log_events)
     logger.info("delivery-status batch done", extra={"log_group": data.log_group, "outcomes": dict(outcomes)})
     return {"log_group": data.log_group, "outcomes": dict(outcomes)}

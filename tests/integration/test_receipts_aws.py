@@ -124,7 +124,7 @@ def test_delivered_receipt_records_the_carrier_outcome_once(env: Env) -> None:
     assert again.outcome is Outcome.DUPLICATE and env.notice(notice["notice_id"]) == after
 
 
-def test_a_receipt_costs_two_requests_three_when_the_number_is_marked(env: Env) -> None:
+def test_a_batch_of_receipts_costs_two_reads_and_a_write_each(env: Env) -> None:
     from lindungi.reminders.receipts import INDEXED
     from lindungi_dev.emulator import load_template
 
@@ -134,11 +134,30 @@ def test_a_receipt_costs_two_requests_three_when_the_number_is_marked(env: Env) 
     delivered, dead = sent_notice(env), sent_notice(env, nik="6172014509850004", phone="+6281234567810")
     calls: list[str] = []
     env.dynamodb.meta.events.register("before-call.dynamodb", lambda model, **_: calls.append(model.name))
-    env.receipts.apply(receipt_for(delivered["sns_message_id"], sms_receipts.ACCEPTED, delivered=True))
-    assert calls == ["Query", "UpdateItem"]
-    calls.clear()
-    env.receipts.apply(receipt_for(dead["sns_message_id"], sms_receipts.INVALID, number="+6281234567810"))
-    assert calls == ["Query", "PutItem", "UpdateItem"]
+    env.receipts.apply_all([receipt_for(delivered["sns_message_id"], sms_receipts.ACCEPTED, delivered=True),
+                            receipt_for(dead["sns_message_id"], sms_receipts.INVALID, number="+6281234567810")])
+    # The pointers, the notices (one BatchGetItem each for the whole batch), then one write per receipt and
+    # the number's mark.
+    assert calls == ["BatchGetItem", "BatchGetItem", "UpdateItem", "PutItem", "UpdateItem"]
+    assert [env.notice(n["notice_id"])["status"] for n in (delivered, dead)] == ["delivered", "carrier_failed"]
+
+
+def test_a_notice_whose_pointer_is_missing_is_found_in_the_index(env: Env) -> None:
+    notice = sent_notice(env)
+    env.dynamodb.delete_item(TableName=env.table, Key=serialize({"pk": "SMS#" + notice["sns_message_id"]}))
+    calls: list[str] = []
+    env.dynamodb.meta.events.register("before-call.dynamodb", lambda model, **_: calls.append(model.name))
+    applied = env.receipts.apply(receipt_for(notice["sns_message_id"], sms_receipts.ACCEPTED, delivered=True))
+    assert applied.outcome is Outcome.DELIVERED and calls == ["BatchGetItem", "Query", "UpdateItem"]
+
+
+def test_the_same_record_twice_in_one_batch_is_applied_once(env: Env) -> None:
+    notice = sent_notice(env)
+    receipt = receipt_for(notice["sns_message_id"], sms_receipts.INVALID)
+    first, second = env.receipts.apply_all([receipt, receipt])
+    assert (first.outcome, first.number_marked) == (Outcome.CARRIER_FAILED, True)
+    assert (second.outcome, second.number_marked, second.notice_id) == (Outcome.DUPLICATE, False,
+                                                                         notice["notice_id"])
 
 
 def test_receipt_for_an_unknown_message_changes_nothing(env: Env) -> None:
@@ -295,7 +314,8 @@ def test_the_function_calls_only_what_it_is_granted(env: Env, lambdas: LambdaRun
         with recorder.recording():
             assert lambdas.deliver_receipts()["invocations_failed"] == 0
     calls = {(c.action, c.resource) for c in recorder.calls if c.function == "ReceiptsFunction"}
-    assert calls == {("dynamodb:Query", "NoticesTable/index/ByMessageId"), ("dynamodb:UpdateItem", "NoticesTable"),
+    # Every notice has its SMS pointer, so the ByMessageId fallback (granted too) is not called.
+    assert calls == {("dynamodb:BatchGetItem", "NoticesTable"), ("dynamodb:UpdateItem", "NoticesTable"),
                      ("dynamodb:PutItem", "NoticesTable")}
     assert missing_grants(env.stack, recorder.calls) == []
 

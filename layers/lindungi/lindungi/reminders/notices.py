@@ -5,12 +5,17 @@ Key design (table ``NoticesTable``, hash key ``pk`` only)::
     pk = "NOTICE#<nik>#<program>#<TMT>#<stage>"   one notice: what is owed, then what happened
     pk = "OPTOUT#<e164>"                          a number staff were asked not to text
     pk = "UNREACHABLE#<e164>"                     a number the carrier reported dead (permanent failure)
+    pk = "SMS#<sns message id>"                   which notice SNS sent as that message (``sms_pointer``)
 
 The notice id is deterministic, so the same stage of the same cover is the
 same item whoever plans it and however often. The sparse index ``Outbox``
 (``outbox`` = "pending", ``planned_at``) holds notices planned but not yet
-known to be on the queue. The sparse index ``ByMessageId`` (``sns_message_id``)
-finds a sent notice from the carrier's receipt (``lindungi.reminders.receipts``).
+known to be on the queue. The carrier's receipt names only the SNS message id:
+the sender writes an ``SMS#<message id>`` pointer to the notice in the same
+``BatchWriteItem`` as the ``sent`` record, so receipts find their notices by
+``BatchGetItem`` (consistent, a hundred a request); the sparse index
+``ByMessageId`` (``sns_message_id``) is the fallback for a pointer that was not
+written (``lindungi.reminders.receipts``).
 
 Life of a notice (``status``)::
 
@@ -71,6 +76,7 @@ from lindungi.workers import coverage_sk, worker_pk
 NOTICE_PREFIX = "NOTICE#"
 OPTOUT_PREFIX = "OPTOUT#"
 UNREACHABLE_PREFIX = "UNREACHABLE#"
+SMS_PREFIX = "SMS#"
 MESSAGE_INDEX = "ByMessageId"
 OUTBOX_INDEX = "Outbox"
 OUTBOX_PENDING = "pending"
@@ -120,6 +126,14 @@ def optout_pk(e164: str) -> str:
 
 def unreachable_pk(e164: str) -> str:
     return UNREACHABLE_PREFIX + e164
+
+
+def sms_pointer(message_id: str, notice: Mapping[str, Any]) -> dict[str, Any]:
+    """The item that leads a receipt for ``message_id`` to ``notice``; erased with the notice (same TTL)."""
+    item = {"pk": SMS_PREFIX + message_id, "type": "sms", "notice_id": notice["notice_id"]}
+    if "expires_at" in notice:
+        item["expires_at"] = notice["expires_at"]
+    return item
 
 
 def coverage_key(notice: str) -> dict[str, str]:

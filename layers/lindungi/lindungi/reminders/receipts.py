@@ -10,13 +10,16 @@ deliveries"::
                   "dwellTimeMsUntilDeviceAck": 1344, "mcc": 510, "mnc": 10, "phoneCarrier": "..."},
      "status": "SUCCESS"}
 
-The notice is found by ``sns_message_id`` (sparse index ``ByMessageId``, which projects what the decision
-needs: ``INDEXED``) and updated conditionally on still being ``sent`` with that message id, so the same
-record twice (a retried batch, a replay) changes nothing, and a record for a message no notice knows is
-reported and dropped. Two requests a receipt (Query, UpdateItem), three when the number is marked. The
-index lags the table by a moment at most; a stale entry only makes the condition fail, which is a duplicate:
-an entry appears when the sender records ``sent`` with that id, and no later state of the notice is ever
-``sent`` with the same id again.
+The notices of one batch of records are found together: the sender wrote an ``SMS#<message id>`` pointer
+beside each ``sent`` record (``notices.sms_pointer``), so one ``BatchGetItem`` gives the notice ids and a
+second the notices themselves (both consistent reads, a hundred keys a request). A message whose pointer
+is missing (its write failed, or it was sent before pointers existed) is looked up in the sparse index
+``ByMessageId``, which projects what the decision needs (``INDEXED``). Each notice is then updated
+conditionally on still being ``sent`` with that message id, so the same record twice (a retried batch, a
+replay, twice in one batch) changes nothing, and a record for a message no notice knows is reported and
+dropped. About one request a receipt (its UpdateItem, the batch's reads shared), two when the number is
+marked; the index's lag only matters to the fallback, where a stale entry makes the condition fail, which
+is a duplicate: no later state of a notice is ever ``sent`` with the same id again.
 
 - SUCCESS: ``delivered`` (``carrier_at``, ``price_usd``); never sent again.
 - FAILURE, temporary reason (phone off, carrier unreachable), the first time, the cover not ended by the
@@ -31,8 +34,9 @@ an entry appears when the sender records ``sent`` with that id, and no later sta
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+import time as clock
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -44,9 +48,11 @@ from lindungi.config import Programs
 from lindungi.reminders.notices import (
     MESSAGE_INDEX,
     OUTBOX_PENDING,
+    SMS_PREFIX,
     Status,
     deserialize,
     iso,
+    notice_pk,
     serialize,
     unreachable_pk,
 )
@@ -54,6 +60,10 @@ from lindungi.settings import ReceiptsSettings
 
 INDEXED = ("status", "notice_id", "nik", "program", "stage", "coverage_end", "phone", "carrier_retries")
 """Attributes ``ByMessageId`` projects (template.yaml, NonKeyAttributes): what ``Receipts.apply`` reads."""
+
+
+def _pause(attempt: int) -> None:
+    clock.sleep(min(0.05 * 2**attempt, 1.0))
 
 
 class CarrierClass(StrEnum):
@@ -196,8 +206,40 @@ class Receipts:
         self.timezone = programs.timezone
         self.retry_hour = programs.reminders.send_from_hour
 
-    def find(self, message_id: str) -> dict[str, Any] | None:
-        """The notice sent as ``message_id``, as the index projects it (``INDEXED``)."""
+    def find(self, message_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The notices sent as these message ids (``INDEXED`` and the message id), by message id."""
+        pointers = self._get([SMS_PREFIX + m for m in message_ids], ("pk", "notice_id"))
+        by_notice = {str(p["notice_id"]): p["pk"].removeprefix(SMS_PREFIX) for p in pointers.values()}
+        found = {by_notice[n["notice_id"]]: n
+                 for n in self._get([notice_pk(n) for n in by_notice], (*INDEXED, "pk", "sns_message_id")).values()}
+        for message_id in dict.fromkeys(m for m in message_ids if m not in found):
+            if (notice := self._indexed(message_id)) is not None:
+                found[message_id] = notice
+        return found
+
+    def _get(self, pks: Sequence[str], fields: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Items by ``pk`` (``BatchGetItem``, consistent, 100 a request; unprocessed keys asked again)."""
+        names = {f"#{f}": f for f in dict.fromkeys(fields)}
+        out: dict[str, dict[str, Any]] = {}
+        unique = list(dict.fromkeys(pks))
+        for start in range(0, len(unique), 100):
+            request: dict[str, Any] = {self.notices_table: {
+                "Keys": [serialize({"pk": pk}) for pk in unique[start : start + 100]], "ConsistentRead": True,
+                "ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}}
+            for attempt in range(8):
+                response = self.dynamodb.batch_get_item(RequestItems=request)
+                for raw in response.get("Responses", {}).get(self.notices_table, []):
+                    item = deserialize(raw)
+                    out[item["pk"]] = item
+                if not (request := response.get("UnprocessedKeys") or {}):
+                    break
+                _pause(attempt)
+            else:
+                raise RuntimeError("DynamoDB left keys unprocessed; the batch is retried whole")
+        return out
+
+    def _indexed(self, message_id: str) -> dict[str, Any] | None:
+        """The fallback: the notice sent as ``message_id`` in the ``ByMessageId`` index."""
         response = self.dynamodb.query(
             TableName=self.notices_table, IndexName=MESSAGE_INDEX,
             KeyConditionExpression="sns_message_id = :id", ExpressionAttributeValues=serialize({":id": message_id}),
@@ -205,8 +247,24 @@ class Receipts:
         items = [deserialize(i) for i in response.get("Items", [])]
         return items[0] if items else None
 
+    def apply_all(self, receipts: Sequence[Receipt]) -> list[Applied]:
+        """Each receipt applied, in order, their notices read together first; a repeat in the batch is a duplicate."""
+        notices = self.find([r.message_id for r in receipts])
+        applied: list[Applied] = []
+        first: dict[str, Applied] = {}
+        for r in receipts:
+            if r.message_id in first:
+                earlier = first[r.message_id]
+                applied.append(replace(earlier, outcome=Outcome.DUPLICATE, number_marked=False)
+                               if earlier.notice_id else earlier)
+                continue
+            applied.append(first.setdefault(r.message_id, self._decide(r, notices.get(r.message_id))))
+        return applied
+
     def apply(self, receipt: Receipt) -> Applied:
-        notice = self.find(receipt.message_id)
+        return self.apply_all([receipt])[0]
+
+    def _decide(self, receipt: Receipt, notice: Mapping[str, Any] | None) -> Applied:
         if notice is None:
             return Applied(Outcome.UNKNOWN_MESSAGE)
         about = {"notice_id": notice["notice_id"], "program": notice.get("program"),

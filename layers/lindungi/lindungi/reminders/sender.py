@@ -12,6 +12,7 @@ once per ``optout_list_ttl``, not once per number. A sent notice then costs its 
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -32,6 +33,7 @@ from lindungi.reminders.notices import (
     message_body,
     notice_pk,
     serialize,
+    sms_pointer,
 )
 from lindungi.reminders.reads import BatchReader, Read, Unprocessed
 from lindungi.reminders.window import Window
@@ -39,6 +41,8 @@ from lindungi.settings import SenderSettings
 
 # SNS answers that retrying will not change: recorded as failed at once.
 PERMANENT_ERRORS = frozenset({"InvalidParameter", "InvalidParameterValue", "ValidationError"})
+POINTED_PER_WRITE = 12
+"""Sent notices per ``BatchWriteItem``: each is two items (the notice, its SMS pointer) of the 25 allowed."""
 
 
 @dataclass(frozen=True)
@@ -155,20 +159,28 @@ class Sender:
              ":unknown": OUTCOME_UNKNOWN},
         )
 
-    def flush(self) -> list[str]:
-        """Write the batch's ``sent`` records (``BatchWriteItem``, 25 a request); the ids it could not record.
+    def _point(self, message_id: str, notice: Mapping[str, Any]) -> None:
+        """The SMS pointer of a notice recorded on its own (outside a batch); without it, receipts use the index."""
+        with contextlib.suppress(ClientError, BotoCoreError):
+            self.dynamodb.put_item(TableName=self.settings.notices_table,
+                                   Item=serialize(sms_pointer(message_id, notice)))
 
-        Each item is the notice as our claim left it, now ``sent`` with its SNS message id. It is written
+    def flush(self) -> list[str]:
+        """Write the batch's ``sent`` records (``BatchWriteItem``, 25 items a request); the ids it could not record.
+
+        Each notice is written as our claim left it, now ``sent`` with its SNS message id, together with its
+        ``SMS#<message id>`` pointer (``notices.sms_pointer``) by which receipts find it. The notice is written
         whole and without condition: while we hold the claim nobody else writes the notice, except a
         redelivery after the lease recording ``outcome_unknown``, which ``sent`` rightly replaces (as
-        ``record_sent`` does); receipts find the notice only by the message id this write adds. A notice not
-        recorded stays ``sending``: its message is reported failed, and the redelivery after the lease
-        records ``outcome_unknown``; it is never published again."""
+        ``record_sent`` does). A notice not recorded stays ``sending``: its message is reported failed, and
+        the redelivery after the lease records ``outcome_unknown``; it is never published again. A pointer
+        not written only costs its receipt the ``ByMessageId`` index query."""
         pending, self._pending, self._batch = self._pending, [], False
         left: list[str] = []
-        for start in range(0, len(pending), 25):
-            chunk = pending[start : start + 25]
-            request = {self.settings.notices_table: [{"PutRequest": {"Item": serialize(i)}} for i in chunk]}
+        for start in range(0, len(pending), POINTED_PER_WRITE):
+            chunk = pending[start : start + POINTED_PER_WRITE]
+            items = [item for n in chunk for item in (n, sms_pointer(n["sns_message_id"], n))]
+            request = {self.settings.notices_table: [{"PutRequest": {"Item": serialize(i)}} for i in items]}
             try:
                 for attempt in range(8):
                     request = self.dynamodb.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
@@ -178,8 +190,8 @@ class Sender:
             except (ClientError, BotoCoreError):
                 left += [str(i["notice_id"]) for i in chunk]
                 continue
-            unprocessed = request.get(self.settings.notices_table, [])
-            left += [str(deserialize(r["PutRequest"]["Item"])["notice_id"]) for r in unprocessed]
+            unprocessed = [deserialize(r["PutRequest"]["Item"]) for r in request.get(self.settings.notices_table, [])]
+            left += [str(i["notice_id"]) for i in unprocessed if i.get("type") != "sms"]
         return left
 
     # -- the decision --------------------------------------------------------------------------
@@ -306,6 +318,7 @@ class Sender:
             # Sent but not recorded: the notice stays "sending" and ends as outcome_unknown, never re-sent.
             # The SNS message id goes into the retry reason (logged) so an operator can reconcile it.
             raise RetryLater(f"published as {message_id} but not recorded: {_error_text(error)}") from error
+        self._point(message_id, notice)
         return SendResult(notice["notice_id"], Status.SENT, message_id=message_id, segments=rendered.length.segments)
 
 

@@ -1,0 +1,58 @@
+"""The emulator's SQS event source mapping while the sender to the queue runs (``LambdaRunner.feeding``)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import boto3
+import time_machine
+
+from lindungi.config import programs
+from lindungi.intake.store import write_items
+from lindungi.reminders.planner import run_time
+from lindungi_dev import coverages
+from lindungi_dev.emulator import REGION, LambdaRunner, Stack
+from lindungi_dev.reminders_local import scheduled_event_for
+
+END = date(2025, 5, 31)
+
+
+def _depths(lambdas: LambdaRunner, queue: str) -> list[int]:
+    """The queue's depth each time the sender is invoked (what the mapping found waiting)."""
+    sqs: Any = boto3.client("sqs", region_name=REGION)
+    url, seen = lambdas.stack.physical(queue), []
+    real = lambdas.invoke
+
+    def invoke(function: str, event: dict[str, Any]) -> Any:
+        if function == "SenderFunction":
+            attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+            seen.append(len(event["Records"]) + int(attrs["Attributes"]["ApproximateNumberOfMessages"]))
+        return real(function, event)
+
+    lambdas.invoke = invoke  # type: ignore[method-assign]
+    return seen
+
+
+def test_the_sender_drains_each_batch_while_the_planner_queues(aws: Stack, lambdas: LambdaRunner) -> None:
+    covers = [coverages.coverage(f"61720145098{i:05d}", program="pekerja-rentan", end=END,
+                                 phone=f"+6281234{i:06d}", sms_capable=True) for i in range(120)]
+    write_items(boto3.client("dynamodb", region_name=REGION), aws.physical("WorkersTable"), covers)
+    day = END - timedelta(days=7)
+    depths = _depths(lambdas, "ReminderQueue")
+    with time_machine.travel(run_time(day, programs()), tick=True), lambdas.feeding("ReminderQueue") as fed:
+        report = lambdas.invoke("PlannerFunction", scheduled_event_for(day))
+    assert report["planned"] == report["enqueued"] == 120
+    assert fed == {"batches": 12, "messages": 120, "failed": 0}
+    assert max(depths) <= 10  # never more than the one batch the planner just sent
+    assert lambdas.drain_queue("ReminderQueue", "SenderFunction")["messages"] == 0
+
+
+def test_without_feeding_the_queue_waits_for_drain_queue(aws: Stack, lambdas: LambdaRunner) -> None:
+    covers = [coverages.coverage("6172014509850003", program="pekerja-rentan", end=END, phone="+6281234567891",
+                                 sms_capable=True)]
+    write_items(boto3.client("dynamodb", region_name=REGION), aws.physical("WorkersTable"), covers)
+    day = END - timedelta(days=7)
+    with time_machine.travel(run_time(day, programs()), tick=True):
+        assert lambdas.invoke("PlannerFunction", scheduled_event_for(day))["enqueued"] == 1
+        assert lambdas.drain_queue("ReminderQueue", "SenderFunction")["messages"] == 1
