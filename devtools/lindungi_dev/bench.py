@@ -257,11 +257,20 @@ def others(quick: bool) -> None:
               f"(commit {figures['baseline']['commit']}), now:")
         for name, f in figures["scenarios"].items():
             print(f"  {name:<10} {f['workers']:>6} workers  every stage {f['every_stage_pct']}%  duplicates "
-                  f"{f['duplicates']}  requests/SMS {f['requests_per_sms']}  most in a run {f['max_per_run']}"
-                  f" (ceiling {f['ceiling']})  {f['seconds']} s")
+                  f"{f['duplicates']}  requests/SMS {f['requests_per_sms']}  items read/SMS "
+                  f"{f['items_read_per_sms']}  most in a run {f['max_per_run']} (ceiling {f['ceiling']})"
+                  f"  {f['seconds']} s")
         for size, f in figures["scale"].items():
-            print(f"  planner over {size} due: {f['requests_per_notice']} requests and "
-                  f"{f['ms_per_notice_on_moto']} ms (moto) per notice")
+            print(f"  planner over {size} due: {f['requests_per_notice']} requests, {f['items_read_per_notice']} "
+                  f"items read and {f['ms_per_notice_on_moto']} ms (moto) per notice")
+    receipts = _lazy("bench_receipts")
+    if receipts is not None:
+        size = 1000 if quick else 25_000
+        figures = receipts.measure(size)
+        print(f"\nDelivery receipts (lindungi_dev.bench_receipts): {size:,} sent notices in the table, "
+              f"{figures['receipts_per_batch']} receipts a batch")
+        for kind, f in figures["by_outcome"].items():
+            print(f"  {kind:<16} {f['requests_per_receipt']} requests  {f['ms_per_receipt']} ms (moto) per receipt")
     hostile = _lazy("bench_hostile")
     if hostile is not None:
         _records("Hostile corpus through `python -m lindungi check`, a process each (lindungi_dev.bench_hostile)",

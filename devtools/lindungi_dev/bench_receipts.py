@@ -45,7 +45,9 @@ def _notice(i: int, message_id: str) -> dict[str, Any]:
 def measure(size: int, receipts_each: int = 40) -> dict[str, Any]:
     from moto import mock_aws
 
-    with mock_aws():
+    credentials = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION,
+                   "AWS_ENDPOINT_URL": None}  # in-process moto: no running emulator's endpoint may redirect these
+    with environment(credentials), mock_aws():
         stack = provision(boto3.Session(region_name=REGION))
         dynamodb: Any = boto3.client("dynamodb", region_name=REGION)
         table = stack.physical("NoticesTable")
@@ -87,15 +89,12 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 25000])
     args = parser.parse_args(argv)
-    credentials = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION,
-                   "AWS_ENDPOINT_URL": None}
-    with environment(credentials):
-        for size in args.sizes:
-            result = measure(size)
-            print(json.dumps(result))
-            print(f"  {size:>6} notices: " + ", ".join(
-                f"{kind} {v['requests_per_receipt']} req / {v['ms_per_receipt']} ms"
-                for kind, v in result["by_outcome"].items()))
+    for size in args.sizes:
+        result = measure(size)
+        print(json.dumps(result))
+        print(f"  {size:>6} notices: " + ", ".join(
+            f"{kind} {v['requests_per_receipt']} req / {v['ms_per_receipt']} ms"
+            for kind, v in result["by_outcome"].items()))
     return 0
 
 
