@@ -63,13 +63,15 @@ def make_lists(rentan: int, sawit: int) -> list[Upload]:
 
 
 def reminder_days(reports: list[dict[str, Any]]) -> list[date]:
-    """Every day on which some accepted worker is owed a reminder stage."""
+    """Every day on which some accepted worker's reminder window is open: the planner runs daily, and the
+    look-ahead and the carrier retries use the days between the stages' own days."""
+    ends: set[tuple[str, date]] = {(row["program"], date.fromisoformat(row["coverage_end"]))
+                                   for report in reports for row in report.get("accepted", [])}
     days: set[date] = set()
-    for report in reports:
-        for row in report.get("accepted", []):
-            program = programs().by_id[row["program"]]
-            end = date.fromisoformat(row["coverage_end"])
-            days.update(end - timedelta(days=d) for d in program.reminder_days)
+    for program, end in ends:
+        windows = programs().by_id[program].reminder_windows
+        horizon = max(windows.values(), default=max(programs().by_id[program].reminder_days))
+        days.update(end - timedelta(days=d) for d in range(horizon + 1))
     return sorted(days)
 
 

@@ -20,7 +20,7 @@ from lindungi_dev.emulator import Stack, load_template
 from lindungi_dev.grants import CallRecorder
 
 RENTAN, SAWIT = 400, 80  # enough rows for the planted faults; the reminder days dominate the run time
-MAX_SMS_PER_RUN = 40
+MAX_SMS_PER_RUN = round(3000 * (RENTAN + SAWIT) / 8504)  # the template's ceiling, scaled to the sample
 
 
 @contextlib.contextmanager

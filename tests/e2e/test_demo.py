@@ -44,6 +44,17 @@ def test_reminders_go_out_within_the_ceiling(pipeline: dict[str, Any]) -> None:
     assert reminders["sms_published"] == reminders["sent"] + resent
 
 
+def test_every_due_reminder_reaches_an_outcome_before_its_cover_ends(pipeline: dict[str, Any]) -> None:
+    """Under the template's ceiling (scaled to the sample), every stage of every accepted cover is settled."""
+    reminders = pipeline["summary"]["reminders"]
+    outcomes = reminders["outcomes"]
+    due = sum(stage["due"] for stage in reminders["by_stage"].values())
+    assert sum(outcomes.values()) == due
+    assert outcomes.get("expired", 0) == 0
+    assert not {"planned", "sending", "failed"} & set(outcomes), outcomes
+    assert any(day["ceiling_reached"] for day in reminders["per_day"])  # the ceiling did bite
+
+
 def test_the_carriers_answers_are_recorded(pipeline: dict[str, Any]) -> None:
     """lindungi_dev.sms_receipts: numbers ending 0 fail permanently, 88 for an unknown reason, 9 temporarily."""
     outcomes = pipeline["summary"]["reminders"]["outcomes"]
