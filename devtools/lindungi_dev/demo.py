@@ -243,11 +243,13 @@ def print_summary(summary: dict[str, Any]) -> None:
 
 
 def _print_stages(stages: dict[str, dict[str, int]]) -> None:
-    columns = ["due", "sent", "delivered", "failed", "opted_out", "no_phone", "expired"]
-    print("   stage " + "".join(f"{c:>11}" for c in columns))
+    columns = ["due", "sent", "delivered", "undelivered", "dead_number", "opted_out", "no_phone", "expired", "other"]
+    print("   stage" + "".join(f"{c.replace('_', ' '):>12}" for c in columns))
     for stage, row in stages.items():
-        print(f"   {stage + ' d':<6}" + "".join(f"{row.get(c, 0):>11}" for c in columns))
-    print("   (delivered/failed: the carrier's receipts; sent counts every SMS handed to SNS)")
+        print(f"   {stage + ' d':<5}" + "".join(f"{row.get(c, 0):>12}" for c in columns))
+    print("   (sent: every SMS handed to SNS, delivered or undelivered by the carrier's receipts; dead number: not")
+    print("   sent, that number failed permanently on an earlier stage; other: superseded, failed, unsettled.")
+    print("   due = sent + dead number + opted out + no phone + expired + other)")
 
 
 def message_for(code: str) -> str:

@@ -60,12 +60,15 @@ def notice_outcomes(emu: Emulator) -> Counter[tuple[str, str]]:
 COLUMNS = {
     "sent": ("sent", "delivered", "carrier_failed"),
     "delivered": ("delivered",),
-    "failed": ("carrier_failed", "failed", "number_failed"),
+    "undelivered": ("carrier_failed",),
+    "dead_number": ("number_failed",),
     "opted_out": ("opted_out",),
     "no_phone": ("no_phone", "not_mobile"),
     "expired": ("expired",),
+    "other": ("superseded", "failed", "planned", "sending"),
 }
-"""The summary's columns per stage, from notice statuses (delivered / carrier_failed come from receipts)."""
+"""The summary's columns per stage, from notice statuses (delivered / undelivered come from receipts): sent is
+delivered + undelivered + still unanswered, and due is sent + every column after undelivered."""
 
 
 def by_stage(outcomes: Counter[tuple[str, str]], due: Counter[str]) -> dict[str, dict[str, int]]:

@@ -53,6 +53,10 @@ def test_every_due_reminder_reaches_an_outcome_before_its_cover_ends(pipeline: d
     assert outcomes.get("expired", 0) == 0
     assert not {"planned", "sending", "failed"} & set(outcomes), outcomes
     assert any(day["ceiling_reached"] for day in reminders["per_day"])  # the ceiling did bite
+    for stage, row in reminders["by_stage"].items():  # the summary's columns add up, stage by stage
+        settled = ("sent", "dead_number", "opted_out", "no_phone", "expired", "other")
+        assert row["due"] == sum(row[c] for c in settled), stage
+        assert row["sent"] == row["delivered"] + row["undelivered"] and row["other"] == 0, stage
 
 
 def test_the_carriers_answers_are_recorded(pipeline: dict[str, Any]) -> None:
