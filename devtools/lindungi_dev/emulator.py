@@ -391,6 +391,7 @@ class LambdaRunner:
         self.session = session
         self._modules: dict[str, ModuleType] = {}
         self._carrier: Any = None
+        self._local = threading.local()
 
     def env(self, function: str) -> dict[str, str]:
         return {**self.LOCAL_ENV, "AWS_LAMBDA_FUNCTION_NAME": f"{self.stack.name}-{function}",
@@ -413,6 +414,12 @@ class LambdaRunner:
 
     def invoke(self, function: str, event: dict[str, Any]) -> Any:
         """Synchronous invoke: the handler's return value, or its exception raised here."""
+        # An invoke nested in another on this thread (an event source mapping run while the function sending to
+        # its queue runs, ``feeding``) gives the outer one its environment back whole, its first import
+        # included; ``environment`` alone restores at its last user, which is what concurrent invocations on
+        # threads need.
+        depth = getattr(self._local, "depth", 0)
+        saved = dict(os.environ) if depth else None
         props = self.stack.function_properties(function)
         handler_name = props["Handler"].rsplit(".", 1)[1]
         module = self.module(function)
@@ -422,9 +429,16 @@ class LambdaRunner:
             timeout_s=int(self.stack.resolve(props.get("Timeout", 3))),
             invoked_function_arn=self.stack._get_att(function, "Arn"),
         )
-        with environment(self.env(function)):
-            _logs_to_current_stdout(self.env(function).get("POWERTOOLS_SERVICE_NAME"))
-            return getattr(module, handler_name)(json.loads(json.dumps(event)), context)
+        self._local.depth = depth + 1
+        try:
+            with environment(self.env(function)):
+                _logs_to_current_stdout(self.env(function).get("POWERTOOLS_SERVICE_NAME"))
+                return getattr(module, handler_name)(json.loads(json.dumps(event)), context)
+        finally:
+            self._local.depth = depth
+            if saved is not None:
+                os.environ.clear()
+                os.environ.update(saved)
 
     def invoke_async(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
         """Lambda's asynchronous invoke: retries, then the failure record to the OnFailure destination."""
@@ -515,7 +529,17 @@ class LambdaRunner:
         queue, function, batch = self._feed[url]
         self._draining = True
         try:
-            for key, value in self.drain_queue(queue, function, batch).items():
+            # The mapping is Lambda's, not the sending function's: its receives and deletes run outside that
+            # function's environment (the grants check attributes calls by the running function), which comes
+            # back whole afterwards. Not for use with invocations on other threads.
+            saved = dict(os.environ)
+            os.environ.pop("AWS_LAMBDA_FUNCTION_NAME", None)
+            try:
+                drained = self.drain_queue(queue, function, batch)
+            finally:
+                os.environ.clear()
+                os.environ.update(saved)
+            for key, value in drained.items():
                 self._fed[key] += value
         finally:
             self._draining = False

@@ -13,6 +13,7 @@ from lindungi.intake.store import write_items
 from lindungi.reminders.planner import run_time
 from lindungi_dev import coverages
 from lindungi_dev.emulator import REGION, LambdaRunner, Stack
+from lindungi_dev.grants import CallRecorder, missing_grants
 from lindungi_dev.reminders_local import scheduled_event_for
 
 END = date(2025, 5, 31)
@@ -40,9 +41,17 @@ def test_the_sender_drains_each_batch_while_the_planner_queues(aws: Stack, lambd
     write_items(boto3.client("dynamodb", region_name=REGION), aws.physical("WorkersTable"), covers)
     day = END - timedelta(days=7)
     depths = _depths(lambdas, "ReminderQueue")
-    with time_machine.travel(run_time(day, programs()), tick=True), lambdas.feeding("ReminderQueue") as fed:
+    recorder = CallRecorder(aws)
+    with (time_machine.travel(run_time(day, programs()), tick=True), lambdas.feeding("ReminderQueue") as fed,
+          recorder.recording()):
         report = lambdas.invoke("PlannerFunction", scheduled_event_for(day))
     assert report["planned"] == report["enqueued"] == 120
+    # Each call is the function's that made it: the mapping's receives are nobody's, the planner's later
+    # sends are still the planner's (its environment came back after each drain), and all are granted.
+    by_planner = {c.action for c in recorder.calls if c.function == "PlannerFunction"}
+    assert "sqs:SendMessage" in by_planner and "sqs:ReceiveMessage" not in by_planner
+    assert {c.function for c in recorder.calls} == {"PlannerFunction", "SenderFunction"}
+    assert missing_grants(aws, recorder.calls) == []
     assert fed == {"batches": 12, "messages": 120, "failed": 0}
     assert max(depths) <= 10  # never more than the one batch the planner just sent
     assert lambdas.drain_queue("ReminderQueue", "SenderFunction")["messages"] == 0
