@@ -52,6 +52,40 @@ def _renewal_key(notice: Mapping[str, Any]) -> dict[str, str]:
     return {"pk": worker_pk(notice["nik"]), "sk": coverage_sk(notice["program"], start.isoformat())}
 
 
+def batch_get(dynamodb: Any, wanted: Mapping[str, list[dict[str, Any]]],
+              fields: Mapping[str, Sequence[str]] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """``BatchGetItem`` of these keys per table (100 a request, unprocessed keys retried), consistent.
+
+    ``fields``: per table, the attributes to read (all when a table is not named). ``Unprocessed`` when
+    DynamoDB still leaves keys after every retry."""
+    found: dict[str, list[dict[str, Any]]] = {table: [] for table in wanted}
+    keys = [(table, key) for table, ks in wanted.items() for key in ks]
+    unique = list({(t, tuple(sorted(k.items()))): (t, k) for t, k in keys}.values())
+    for start in range(0, len(unique), 100):
+        request: dict[str, Any] = {}
+        for table, key in unique[start : start + 100]:
+            request.setdefault(table, _table_request(table, fields))["Keys"].append(serialize(key))
+        for attempt in range(8):
+            response = dynamodb.batch_get_item(RequestItems=request)
+            for table, items in response.get("Responses", {}).items():
+                found[table] += [deserialize(i) for i in items]
+            request = response.get("UnprocessedKeys") or {}
+            if not request:
+                break
+            time.sleep(min(0.05 * 2**attempt, 1.0))
+        if request:
+            raise Unprocessed("DynamoDB left keys unprocessed")
+    return found
+
+
+def _table_request(table: str, fields: Mapping[str, Sequence[str]] | None) -> dict[str, Any]:
+    request: dict[str, Any] = {"Keys": [], "ConsistentRead": True}
+    if fields and table in fields:
+        names = {f"#{f}": f for f in dict.fromkeys(fields[table])}
+        request |= {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
+    return request
+
+
 class BatchReader:
     def __init__(self, dynamodb: Any, sns: Any, notices_table: str, workers_table: str,
                  optout_list_ttl: float = 300.0) -> None:
@@ -69,7 +103,7 @@ class BatchReader:
         ids = list(dict.fromkeys(notice_ids))
         first = {self.notices_table: [{"pk": notice_pk(i)} for i in ids],
                  self.workers_table: [coverage_key(i) for i in ids]}
-        got = self._batch_get(first)
+        got = batch_get(self.dynamodb, first)
         notices = {str(n["notice_id"]): n for n in got[self.notices_table] if "notice_id" in n}
         coverages = {(c["pk"], c["sk"]): c for c in got[self.workers_table]}
         renewals = {i: _renewal_key(n) for i, n in notices.items()}
@@ -77,7 +111,7 @@ class BatchReader:
         second = {self.notices_table: [{"pk": p} for e in sorted(phones)
                                                 for p in (optout_pk(e), unreachable_pk(e))],
                   self.workers_table: list(renewals.values())}
-        more = self._batch_get(second)
+        more = batch_get(self.dynamodb, second)
         marks = {str(m["pk"]) for m in more[self.notices_table]}
         renewed = {(c["pk"], c["sk"]) for c in more[self.workers_table]}
         read: dict[str, Read] = {}
@@ -90,27 +124,6 @@ class BatchReader:
             read[i] = Read(notice, contact, phone is not None and optout_pk(phone) in marks,
                                  phone is not None and unreachable_pk(phone) in marks)
         return read
-
-    def _batch_get(self, wanted: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-        """``BatchGetItem`` of these keys per table (100 a request, unprocessed keys retried), consistent."""
-        found: dict[str, list[dict[str, Any]]] = {table: [] for table in wanted}
-        keys = [(table, key) for table, ks in wanted.items() for key in ks]
-        unique = list({(t, tuple(sorted(k.items()))): (t, k) for t, k in keys}.values())
-        for start in range(0, len(unique), 100):
-            request: dict[str, Any] = {}
-            for table, key in unique[start : start + 100]:
-                request.setdefault(table, {"Keys": [], "ConsistentRead": True})["Keys"].append(serialize(key))
-            for attempt in range(8):
-                response = self.dynamodb.batch_get_item(RequestItems=request)
-                for table, items in response.get("Responses", {}).items():
-                    found[table] += [deserialize(i) for i in items]
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-                time.sleep(min(0.05 * 2**attempt, 1.0))
-            if request:
-                raise Unprocessed("DynamoDB left keys unprocessed")
-        return found
 
     def sns_opted_out(self, e164: str) -> bool:
         """On the account's SNS opt-out list, read (paginated) once per ``optout_list_ttl`` and kept."""

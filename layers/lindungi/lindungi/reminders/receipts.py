@@ -34,7 +34,6 @@ is a duplicate: no later state of a notice is ever ``sent`` with the same id aga
 from __future__ import annotations
 
 import json
-import time as clock
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -56,14 +55,11 @@ from lindungi.reminders.notices import (
     serialize,
     unreachable_pk,
 )
+from lindungi.reminders.reads import batch_get
 from lindungi.settings import ReceiptsSettings
 
 INDEXED = ("status", "notice_id", "nik", "program", "stage", "coverage_end", "phone", "carrier_retries")
 """Attributes ``ByMessageId`` projects (template.yaml, NonKeyAttributes): what ``Receipts.apply`` reads."""
-
-
-def _pause(attempt: int) -> None:
-    clock.sleep(min(0.05 * 2**attempt, 1.0))
 
 
 class CarrierClass(StrEnum):
@@ -218,25 +214,11 @@ class Receipts:
         return found
 
     def _get(self, pks: Sequence[str], fields: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """Items by ``pk`` (``BatchGetItem``, consistent, 100 a request; unprocessed keys asked again)."""
-        names = {f"#{f}": f for f in dict.fromkeys(fields)}
-        out: dict[str, dict[str, Any]] = {}
-        unique = list(dict.fromkeys(pks))
-        for start in range(0, len(unique), 100):
-            request: dict[str, Any] = {self.notices_table: {
-                "Keys": [serialize({"pk": pk}) for pk in unique[start : start + 100]], "ConsistentRead": True,
-                "ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}}
-            for attempt in range(8):
-                response = self.dynamodb.batch_get_item(RequestItems=request)
-                for raw in response.get("Responses", {}).get(self.notices_table, []):
-                    item = deserialize(raw)
-                    out[item["pk"]] = item
-                if not (request := response.get("UnprocessedKeys") or {}):
-                    break
-                _pause(attempt)
-            else:
-                raise RuntimeError("DynamoDB left keys unprocessed; the batch is retried whole")
-        return out
+        """Items by ``pk`` (``reads.batch_get``: consistent, 100 a request; ``Unprocessed`` fails the batch,
+        which CloudWatch Logs' invoke then retries whole)."""
+        got = batch_get(self.dynamodb, {self.notices_table: [{"pk": pk} for pk in pks]},
+                        {self.notices_table: fields})
+        return {item["pk"]: item for item in got[self.notices_table]}
 
     def _indexed(self, message_id: str) -> dict[str, Any] | None:
         """The fallback: the notice sent as ``message_id`` in the ``ByMessageId`` index."""
