@@ -53,8 +53,8 @@ def measure(size: int, receipts_each: int = 40) -> dict[str, Any]:
         table = stack.physical("NoticesTable")
         ids = [str(uuid.uuid4()) for _ in range(size)]
         unpointed = set(ids[-receipts_each:])  # the fallback's notices: written without their pointer
-        items = [item for i, m in enumerate(ids) for item in
-                 ([_notice(i, m)] if m in unpointed else [_notice(i, m), sms_pointer(m, _notice(i, m))])]
+        notices = [(m, _notice(i, m)) for i, m in enumerate(ids)]
+        items = [item for m, n in notices for item in ([n] if m in unpointed else [n, sms_pointer(m, n)])]
         for start in range(0, len(items), 25):
             dynamodb.batch_write_item(RequestItems={table: [{"PutRequest": {"Item": serialize(i)}}
                                                             for i in items[start : start + 25]]})

@@ -32,7 +32,7 @@ import boto3
 from lindungi.config import programs
 from lindungi.intake.store import write_items
 from lindungi.reminders.notices import deserialize, parse_body
-from lindungi.reminders.planner import Planner, run_time
+from lindungi.reminders.planner import Planner, run_time, stages_of
 from lindungi.reminders.sender import Delivery, RetryLater, Sender
 from lindungi.settings import PlannerSettings, SenderSettings
 
@@ -120,7 +120,7 @@ def simulate(items: list[dict[str, Any]], missed: Sequence[int] = (), ceiling: i
         ends = Counter(date.fromisoformat(i["coverage_end"]) for i in items)
         peak = ends.most_common(1)[0][0]
         skip = {peak - timedelta(days=d) for d in missed}
-        horizon = max(max(p.reminder_windows.values(), default=30) for p in programs().by_id.values())
+        horizon = max(stages_of(programs(), p).horizon for p in programs().by_id)
         days = sorted({e - timedelta(days=d) for e in ends for d in range(horizon + 1)} - skip)
         per_day, started, items_read = [], time.perf_counter(), 0
         for day in days:

@@ -67,12 +67,11 @@ def reminder_days(reports: list[dict[str, Any]]) -> list[date]:
     look-ahead and the carrier retries use the days between the stages' own days."""
     ends: set[tuple[str, date]] = {(row["program"], date.fromisoformat(row["coverage_end"]))
                                    for report in reports for row in report.get("accepted", [])}
-    days: set[date] = set()
-    for program, end in ends:
-        windows = programs().by_id[program].reminder_windows
-        horizon = max(windows.values(), default=max(programs().by_id[program].reminder_days))
-        days.update(end - timedelta(days=d) for d in range(horizon + 1))
-    return sorted(days)
+    from lindungi.reminders.planner import stages_of
+
+    config = programs()
+    return sorted({end - timedelta(days=d) for program, end in ends
+                   for d in range(stages_of(config, program).horizon + 1)})
 
 
 @contextlib.contextmanager

@@ -356,6 +356,17 @@ def _logs_to_current_stdout(service: str | None) -> None:
                 handler.stream = sys.stdout
 
 
+@contextlib.contextmanager
+def _environ_restored() -> Iterator[None]:
+    """The whole environment as it was, back after the block (for nesting on one thread, unlike ``environment``)."""
+    saved = dict(os.environ)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 _FEEDING: list[LambdaRunner] = []
 """The runner whose event source mappings run while functions send (``LambdaRunner.feeding``), if any."""
 
@@ -419,7 +430,10 @@ class LambdaRunner:
         # included; ``environment`` alone restores at its last user, which is what concurrent invocations on
         # threads need.
         depth = getattr(self._local, "depth", 0)
-        saved = dict(os.environ) if depth else None
+        with _environ_restored() if depth else contextlib.nullcontext():
+            return self._invoke(function, event, depth)
+
+    def _invoke(self, function: str, event: dict[str, Any], depth: int) -> Any:
         props = self.stack.function_properties(function)
         handler_name = props["Handler"].rsplit(".", 1)[1]
         module = self.module(function)
@@ -436,9 +450,6 @@ class LambdaRunner:
                 return getattr(module, handler_name)(json.loads(json.dumps(event)), context)
         finally:
             self._local.depth = depth
-            if saved is not None:
-                os.environ.clear()
-                os.environ.update(saved)
 
     def invoke_async(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
         """Lambda's asynchronous invoke: retries, then the failure record to the OnFailure destination."""
@@ -532,13 +543,9 @@ class LambdaRunner:
             # The mapping is Lambda's, not the sending function's: its receives and deletes run outside that
             # function's environment (the grants check attributes calls by the running function), which comes
             # back whole afterwards. Not for use with invocations on other threads.
-            saved = dict(os.environ)
-            os.environ.pop("AWS_LAMBDA_FUNCTION_NAME", None)
-            try:
+            with _environ_restored():
+                os.environ.pop("AWS_LAMBDA_FUNCTION_NAME", None)
                 drained = self.drain_queue(queue, function, batch)
-            finally:
-                os.environ.clear()
-                os.environ.update(saved)
             for key, value in drained.items():
                 self._fed[key] += value
         finally:
