@@ -12,7 +12,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from lindungi.intake.check import check
-from lindungi.intake.report import defuse, fix_workbook
+from lindungi.intake.report import fix_workbook
+from lindungi.xlsx import defuse
 from tests.unit.test_check_spreadsheets import HEADER, SITI, TODAY, xlsx
 
 

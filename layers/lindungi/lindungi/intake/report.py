@@ -3,23 +3,20 @@
 The fix-up workbook lists the rejected and warned rows with the reason in
 Indonesian, under headers this very parser recognises, so staff can correct
 it and upload it again. Every cell is written as text (a NIK stays 16
-digits), and text that a spreadsheet would run as a formula is defused.
+digits), and text that a spreadsheet would run as a formula is defused (``lindungi.xlsx``).
 """
 
 from __future__ import annotations
 
-import io
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import xlsxwriter
-
 from lindungi.outcomes import FileError, message
 from lindungi.rows import Accepted, Ignored, Rejected
+from lindungi.xlsx import Book, defuse
 
 
 @dataclass
@@ -119,18 +116,6 @@ FIX_COLUMNS: list[tuple[str, str]] = [
     ("coverage_start", "TMT"),
     ("program", "Program"),
 ]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
-_PLAIN_NUMBER = re.compile(r"^[+-]?[\d\s().-]+$")
-
-
-def defuse(value: str) -> str:
-    """OWASP's CSV-injection rule: a leading ``'`` on text a spreadsheet would evaluate.
-
-    Phone numbers such as "+62 812-3456" are left as typed; they are numbers, not formulas.
-    """
-    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(value):
-        return "'" + value
-    return value
 
 
 def fix_workbook(report: Report) -> bytes | None:
@@ -138,21 +123,12 @@ def fix_workbook(report: Report) -> bytes | None:
     warned = [a for a in report.accepted if a.warnings]
     if not report.rejected and not warned:
         return None
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer, {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-                 "in_memory": True}
-    )
-    sheet = book.add_worksheet("Perbaikan")
-    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True})
-    text = book.add_format({"num_format": "@"})
+    book = Book()
     heading = ["Status", "Alasan", "Lembar", "Baris"] + [label for _, label in FIX_COLUMNS]
-    for col, label in enumerate(heading):
-        sheet.write_string(0, col, label, bold)
+    sheet = book.worksheet("Perbaikan", heading)
     sheet.set_column(0, 0, 11)
     sheet.set_column(1, 1, 60)
-    sheet.set_column(4, len(heading), 18, text)
-    sheet.freeze_panes(1, 0)
+    sheet.set_column(4, len(heading), 18, book.text)
     line = 1
     rows: list[tuple[str, str, Rejected | Accepted]] = [
         ("DITOLAK", " ".join(message(r) for r in row.reasons), row) for row in report.rejected
@@ -161,10 +137,9 @@ def fix_workbook(report: Report) -> bytes | None:
         where = row.row.sheet or (f"hal. {row.row.page}" if row.row.page else "")
         values = [status, why, where, str(row.row.line)] + [row.raw.get(key, "") for key, _ in FIX_COLUMNS]
         for col, value in enumerate(values):
-            sheet.write_string(line, col, defuse(value), text if col >= 4 else None)
+            sheet.write_string(line, col, defuse(value), book.text if col >= 4 else None)
         line += 1
-    book.close()
-    return buffer.getvalue()
+    return book.close()
 
 
 def text_table(report: Report) -> str:

@@ -8,41 +8,24 @@ against formula injection.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import xlsxwriter
-
-from lindungi.intake.report import defuse
 from lindungi.outcomes import NOTICE_LABELS, say
 from lindungi.rekap.model import Listing, Rekap
+from lindungi.xlsx import Book, defuse
 
 
-class _Book:
-    def __init__(self) -> None:
-        self.buffer = io.BytesIO()
-        self.book = xlsxwriter.Workbook(self.buffer, {"strings_to_formulas": False, "strings_to_urls": False,
-                                                      "strings_to_numbers": False, "in_memory": True})
-        self.bold = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True})
-        self.text = self.book.add_format({"num_format": "@"})
-
+class _Book(Book):
     def sheet(self, name: str, head: Sequence[str], rows: Iterable[Sequence[str | int | float]]) -> None:
-        sheet = self.book.add_worksheet(name[:31])
-        for col, label in enumerate(head):
-            sheet.write_string(0, col, label, self.bold)
+        sheet = self.worksheet(name, head)
         sheet.set_column(0, max(0, len(head) - 1), 20)
-        sheet.freeze_panes(1, 0)
         for line, row in enumerate(rows, start=1):
             for col, value in enumerate(row):
                 if isinstance(value, (int, float)):
                     sheet.write_number(line, col, value)
                 else:
                     sheet.write_string(line, col, defuse(value), self.text)
-
-    def close(self) -> bytes:
-        self.book.close()
-        return self.buffer.getvalue()
 
 
 def _people(rows: Sequence[Listing]) -> Iterable[list[str]]:
