@@ -163,8 +163,8 @@ def memory_case(path: str, rows: int, mode: str) -> dict[str, Any]:
         error = report.error.value if report.error else None
         exact: bool | None = sorted(a.nik for a in report.accepted) == expected_niks(rows)
     else:
-        from lindungi.config import Limits
         from lindungi.intake.readers import pdf
+        from lindungi.settings import Limits
 
         (table,) = pdf.read(data, Limits())
         count = sum(1 for _ in table.rows)

@@ -22,7 +22,7 @@ from typing import Any
 
 import boto3
 
-from lindungi import dates
+from lindungi import dates, dynamo
 from lindungi.config import programs
 from lindungi.intake.store import write_items
 from lindungi.rekap import read
@@ -67,7 +67,7 @@ def _read_units(pages: list[dict[str, Any]]) -> float:
     """Read units of a paginated Scan as DynamoDB bills it: each request's item bytes rounded up to 4 KB, x 0.5."""
     units = 0.0
     for page in pages:
-        size = sum(item_bytes(read.deserialize(i)) for i in page["Items"])
+        size = sum(item_bytes(dynamo.deserialize(i)) for i in page["Items"])
         units += 0.5 * max(1, math.ceil(size / 4096))
     return units
 

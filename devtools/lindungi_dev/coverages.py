@@ -14,9 +14,8 @@ from typing import Any
 
 from lindungi import dates, phone
 from lindungi.config import programs
-from lindungi.intake.readers.base import RowRef
 from lindungi.intake.store import Source, coverage_item
-from lindungi.rows import Accepted
+from lindungi.rows import Accepted, RowRef
 
 from .samples import Worker
 

@@ -24,7 +24,8 @@ from lindungi.config import programs
 from lindungi.logs import get_logger, masked_errors
 from lindungi.metrics import emit_single
 from lindungi.reminders.notices import Status, mask_id, parse_body, program_of
-from lindungi.reminders.sender import Delivery, RetryLater, Sender, SenderSettings
+from lindungi.reminders.sender import Delivery, RetryLater, Sender
+from lindungi.settings import SenderSettings
 
 logger = get_logger()
 metrics = Metrics()

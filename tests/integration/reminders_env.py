@@ -16,8 +16,9 @@ from moto.sns.models import sns_backends
 from lindungi.config import programs
 from lindungi.intake.store import write_items
 from lindungi.reminders.notices import deserialize, notice_pk, serialize
-from lindungi.reminders.planner import Planner, PlannerSettings, PlanReport, run_time
-from lindungi.reminders.sender import Delivery, RetryLater, Sender, SenderSettings
+from lindungi.reminders.planner import Planner, PlanReport, run_time
+from lindungi.reminders.sender import Delivery, RetryLater, Sender
+from lindungi.settings import PlannerSettings, SenderSettings
 from lindungi_dev import coverages
 from lindungi_dev.emulator import ACCOUNT, REGION, Stack
 

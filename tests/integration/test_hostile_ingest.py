@@ -21,7 +21,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from lindungi.config import Limits
+from lindungi.settings import Limits
 from lindungi_dev import samples
 from lindungi_dev.emulator import ROOT, Context, LambdaRunner, Stack
 from lindungi_dev.hostile import CASES, PROGRAM, Case, pdf_many_pages

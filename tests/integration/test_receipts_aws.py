@@ -19,7 +19,7 @@ from moto.sns.models import sns_backends
 from lindungi.config import programs
 from lindungi.intake.store import write_items
 from lindungi.reminders.notices import Status, deserialize, notice_pk, serialize, unreachable_pk
-from lindungi.reminders.planner import Planner, PlannerSettings, run_time
+from lindungi.reminders.planner import Planner, run_time
 from lindungi.reminders.receipts import (
     CarrierClass,
     Outcome,
@@ -27,8 +27,8 @@ from lindungi.reminders.receipts import (
     Receipts,
     parse,
 )
-from lindungi.reminders.sender import Delivery, Sender, SenderSettings
-from lindungi.settings import ReceiptsSettings
+from lindungi.reminders.sender import Delivery, Sender
+from lindungi.settings import PlannerSettings, ReceiptsSettings, SenderSettings
 from lindungi_dev import coverages, sms_receipts
 from lindungi_dev.emulator import ACCOUNT, REGION, LambdaRunner, Stack
 

@@ -157,11 +157,3 @@ def test_settings_are_built_directly_in_tests_and_nested_groups_are_listed() -> 
     assert direct.max_per_run == 3 and direct.threads == 1
     assert {"MAX_FILE_MB", "MAX_PDF_PAGES", "PDF_WORKERS", "WORKERS_TABLE"} <= set(IngestSettings.variables())
     assert settings.ReplaySettings.from_env({}).queue_url is None
-
-
-def test_the_domain_modules_still_export_their_settings() -> None:
-    from lindungi.config import Limits as ConfigLimits
-    from lindungi.reminders.planner import PlannerSettings as FromPlanner
-    from lindungi.reminders.sender import SenderSettings as FromSender
-
-    assert (ConfigLimits, FromPlanner, FromSender) == (Limits, PlannerSettings, SenderSettings)

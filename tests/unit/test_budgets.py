@@ -8,11 +8,12 @@ from datetime import date
 
 import pytest
 
-from lindungi.config import Limits
 from lindungi.intake.check import check
-from lindungi.intake.readers import FileFailure, isolate
+from lindungi.intake.readers import isolate
+from lindungi.intake.readers.base import FileFailure
 from lindungi.intake.readers.extent import PartScan, column_number
 from lindungi.outcomes import FileError
+from lindungi.settings import Limits
 from lindungi_dev import hostile
 
 PROGRAM = "pekerja-rentan"

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 import xlsxwriter
 
-from lindungi.config import Limits, programs
+from lindungi.config import programs
 from lindungi.intake.check import check
+from lindungi.settings import Limits
 from lindungi_dev import samples
 
 SITI = "6172014509850003"  # woman, born 05-09-1985, Singkawang Barat

@@ -6,10 +6,10 @@ import random
 
 import pytest
 
-from lindungi.config import Limits
 from lindungi.intake.check import check
-from lindungi.intake.readers import Kind, detect
 from lindungi.intake.readers.csvfile import decode
+from lindungi.intake.readers.detect import Kind, detect
+from lindungi.settings import Limits
 from lindungi_dev import samples
 
 ACCENTED = ["JOSÉ MUÑOZ", "FRANÇOISE", "MA’RUF", "ÑOÑO GARCÍA", "RENÉ D’ARC", "ANDRÉ SÉBASTIEN"]

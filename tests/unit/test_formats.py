@@ -17,11 +17,11 @@ import msoffcrypto
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from lindungi.config import Limits
 from lindungi.intake.check import check
 from lindungi.intake.readers import spreadsheet
 from lindungi.intake.readers.detect import Kind, detect
 from lindungi.outcomes import FileError, message
+from lindungi.settings import Limits
 from lindungi_dev import format_fixtures, samples
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"

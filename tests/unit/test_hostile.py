@@ -17,10 +17,10 @@ from datetime import date
 
 import pytest
 
-from lindungi.config import Limits
 from lindungi.intake.check import check
 from lindungi.intake.report import Report
 from lindungi.outcomes import FileError, Reject, Warn
+from lindungi.settings import Limits
 from lindungi_dev import samples
 from lindungi_dev.hostile import zip_bomb
 

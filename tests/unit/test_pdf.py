@@ -14,13 +14,16 @@ from typing import Any
 
 import pdfplumber
 import pytest
+from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.pdfpage import PDFPage
 
-from lindungi.config import Limits
 from lindungi.intake.check import check
 from lindungi.intake.readers import pdf as pdf_reader
 from lindungi.intake.readers.pdf import glyphs, workers
+from lindungi.intake.readers.pdf.workers import WORKERS_ENV
 from lindungi.intake.report import Report
 from lindungi.outcomes import FileError, message
+from lindungi.settings import Limits
 from lindungi_dev import pdfsamples, samples
 
 TODAY = date(2025, 6, 1)
@@ -168,9 +171,9 @@ def rows(data: bytes) -> list[tuple[dict[str, Any], list[str]]]:
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_worker_processes_give_the_same_rows_as_one_process(layout: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(pdf_reader.WORKERS_ENV, "1")
+    monkeypatch.setenv(WORKERS_ENV, "1")
     alone = rows(pdf_of(layout))
-    monkeypatch.setenv(pdf_reader.WORKERS_ENV, "3")
+    monkeypatch.setenv(WORKERS_ENV, "3")
     assert rows(pdf_of(layout)) == alone
 
 
@@ -180,9 +183,9 @@ def test_when_no_process_can_be_started_the_file_is_read_here(monkeypatch: pytes
     def refuse(self: object) -> None:
         raise OSError("no /dev/shm, no fork")
 
-    monkeypatch.setenv(pdf_reader.WORKERS_ENV, "1")
+    monkeypatch.setenv(WORKERS_ENV, "1")
     alone = rows(pdf_of("ruled"))
-    monkeypatch.setenv(pdf_reader.WORKERS_ENV, "2")
+    monkeypatch.setenv(WORKERS_ENV, "2")
     monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", refuse)
     assert rows(pdf_of("ruled")) == alone
 
@@ -192,9 +195,9 @@ def test_glyphs_are_where_pdfplumber_puts_them(layout: str) -> None:
     """The compact pdfminer device must see the text exactly as pdfplumber's ``page.chars`` does."""
     data = pdf_of(layout)
     document = workers.open_document(data)
-    page_obj = next(iter(glyphs.PDFPage.create_pages(document.doc)))
+    page_obj = next(iter(PDFPage.create_pages(document.doc)))
     device = glyphs.Collector(document.rsrcmgr)
-    glyphs.PDFPageInterpreter(document.rsrcmgr, device).process_page(page_obj)
+    PDFPageInterpreter(document.rsrcmgr, device).process_page(page_obj)
     ours = sorted((round(x0, 3), round(device.height - y1, 3), text) for x0, _, _, y1, text in device.glyphs)
     page = pdfplumber.open(io.BytesIO(data)).pages[0]
     theirs = sorted((round(c["x0"], 3), round(c["top"], 3), c["text"]) for c in page.chars)

@@ -9,8 +9,8 @@ import pytest
 from lindungi.config import load_programs, programs
 from lindungi.reminders.planner import event_time, run_time
 from lindungi.reminders.schedule import Bucket, Stages, bucket, choose
-from lindungi.reminders.sms import TemplateError
 from lindungi.reminders.window import Window
+from lindungi.sms import TemplateError
 
 STAGES = Stages((30, 7, 1), {30: 36, 7: 10, 1: 4})
 WIB = programs().timezone

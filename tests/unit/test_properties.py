@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from lindungi import dates, nik, phone
-from lindungi.config import Limits
 from lindungi.intake import fields
 from lindungi.intake.check import check
 from lindungi.intake.fields import Field
@@ -27,6 +26,7 @@ from lindungi.intake.report import Report
 from lindungi.intake.validate import text
 from lindungi.outcomes import Reject
 from lindungi.rows import Accepted, Rejected
+from lindungi.settings import Limits
 from lindungi_dev import samples
 
 PROGRAM = "pekerja-rentan"
@@ -209,9 +209,10 @@ def test_generated_xlsx_list_ends_in_one_outcome_a_row_whatever_the_order(rows: 
 def test_validation_of_any_cells_never_raises(rows: list[list[Any]]) -> None:
     """Rows straight into the validator, cells of every type calamine can give (times, durations too)."""
     from lindungi.config import programs
-    from lindungi.intake.readers.base import RawRow, RowRef, Table
+    from lindungi.intake.readers.base import RawRow, Table
     from lindungi.intake.table import find_list
     from lindungi.intake.validate import RowValidator
+    from lindungi.rows import RowRef
 
     shipped = programs()
     sheet = Table(name="S", rows=[RawRow(RowRef(line=n + 2), cells) for n, cells in enumerate([HEADER, *rows])])

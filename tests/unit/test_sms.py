@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lindungi import sms
 from lindungi.config import programs
-from lindungi.reminders import sms
-from lindungi.reminders.sms import Encoding
+from lindungi.sms import Encoding
 
 GSM_BASIC_ONLY = "".join(sorted(sms.GSM7_BASIC - {"\n", "\r"}))
 

@@ -6,9 +6,9 @@ import pytest
 
 from lindungi.intake import table
 from lindungi.intake.fields import Field
-from lindungi.intake.readers.base import Cell, RawRow, RowRef, Table
+from lindungi.intake.readers.base import Cell, RawRow, Table
 from lindungi.outcomes import Skip
-from lindungi.rows import Ignored
+from lindungi.rows import Ignored, RowRef
 
 SITI = "6172014509850003"
 BUDI = "6172051203900007"

@@ -10,9 +10,8 @@ import pytest
 
 from lindungi.config import Programs, load_programs, programs
 from lindungi.intake.fields import Field
-from lindungi.intake.readers.base import RowRef
 from lindungi.intake.validate import RowValidator
-from lindungi.rows import Accepted, Rejected
+from lindungi.rows import Accepted, Rejected, RowRef
 
 SITI = "6172014509850003"  # woman, born 05-09-1985, Singkawang Barat
 TODAY = date(2025, 6, 1)

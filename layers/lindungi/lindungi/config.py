@@ -3,8 +3,7 @@
 Programs (months, quota, default TMT, reminder stages) are data shipped with
 the code in ``programs.json``: a new program or budget year is a change to
 that file, not to code. Limits and resource names come from environment
-variables, read in ``lindungi.settings`` (``Limits`` is there, and kept
-importable from here).
+variables, read in ``lindungi.settings``.
 """
 
 from __future__ import annotations
@@ -18,10 +17,8 @@ from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from lindungi.reminders import sms
-from lindungi.settings import Limits, ProgramsSettings
-
-__all__ = ["Limits", "Program", "Programs", "Reminders", "load_programs", "programs"]
+from lindungi import sms
+from lindungi.settings import ProgramsSettings
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,25 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from lindungi.intake.readers.base import RowRef
 from lindungi.outcomes import Reject, Skip, Warn
+
+
+@dataclass(frozen=True, slots=True)
+class RowRef:
+    """Where a row is: ``line`` is the row number a person sees in the sheet (or on the PDF page)."""
+
+    line: int
+    sheet: str | None = None
+    page: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.sheet is not None:
+            out["sheet"] = self.sheet
+        if self.page is not None:
+            out["page"] = self.page
+        out["line"] = self.line
+        return out
 
 
 @dataclass(slots=True)

@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from lindungi.config import Limits, Program, Programs
+from lindungi.config import Program, Programs
 from lindungi.config import programs as shipped_programs
 from lindungi.intake import readers
 from lindungi.intake.fields import Field
-from lindungi.intake.readers import FileFailure
+from lindungi.intake.readers.base import FileFailure
 from lindungi.intake.report import Report, SheetSummary
 from lindungi.intake.table import WorkerList, find_list
 from lindungi.intake.validate import RowValidator
 from lindungi.outcomes import FileError
 from lindungi.rows import Accepted, Ignored, Rejected
+from lindungi.settings import Limits
 
 
 def check(

@@ -31,12 +31,13 @@ from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer, Id
 from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
 from botocore.exceptions import ClientError
 
-from lindungi.config import Limits, Programs
+from lindungi.config import Programs
 from lindungi.config import programs as shipped_programs
 from lindungi.intake import keys, report_page, store
 from lindungi.intake.check import check
 from lindungi.intake.report import ROW_LISTS, Report, fix_workbook, json_chunks
 from lindungi.outcomes import DUPLICATE_NOTE, FileError
+from lindungi.settings import Limits
 
 INCOMING = "incoming/"
 REPORTS = "reports/"

@@ -16,11 +16,10 @@ from typing import Any
 
 from lindungi.config import Programs
 from lindungi.config import programs as shipped_programs
-from lindungi.intake.readers.base import RowRef
 from lindungi.intake.report import Report
-from lindungi.intake.validate import Accepted, Rejected
 from lindungi.outcomes import LABELS, Code, Reject, Warn, message, say
 from lindungi.page import bar_chart, cards, document, table
+from lindungi.rows import Accepted, Rejected, RowRef
 
 
 def where(ref: RowRef) -> str:

@@ -17,9 +17,9 @@ from functools import lru_cache
 from lindungi import dates, nik, phone
 from lindungi.config import Program, Programs
 from lindungi.intake.fields import Field, normalize
-from lindungi.intake.readers.base import Cell, RawRow, RowRef
+from lindungi.intake.readers.base import Cell, RawRow
 from lindungi.outcomes import Reject, Warn
-from lindungi.rows import Accepted, Ignored, Outcome, Rejected
+from lindungi.rows import Accepted, Ignored, Outcome, Rejected, RowRef
 
 
 def clean(value: str) -> str:

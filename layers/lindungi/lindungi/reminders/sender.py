@@ -22,8 +22,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from lindungi import sms
 from lindungi.config import Programs
-from lindungi.reminders import sms
 from lindungi.reminders.notices import (
     OUTCOME_UNKNOWN,
     TERMINAL,

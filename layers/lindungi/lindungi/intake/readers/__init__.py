@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from lindungi.config import Limits
-from lindungi.intake.readers.base import Cell, FileFailure, RawRow, RowRef, Table
-from lindungi.intake.readers.detect import Kind, detect, examine
-
-__all__ = ["Cell", "FileFailure", "Kind", "RawRow", "RowRef", "Table", "detect", "read"]
+from lindungi.intake.readers.base import Table
+from lindungi.intake.readers.detect import Kind, examine
+from lindungi.settings import Limits
 
 
 def read(data: bytes, limits: Limits, deadline: float | None = None) -> tuple[Kind, list[Table]]:

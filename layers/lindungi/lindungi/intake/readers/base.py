@@ -5,29 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from lindungi.outcomes import FileError, Warn
+from lindungi.rows import RowRef
 
 Cell = str | int | float | bool | date | None
-
-
-@dataclass(frozen=True, slots=True)
-class RowRef:
-    """Where a row is: ``line`` is the row number a person sees in the sheet (or on the PDF page)."""
-
-    line: int
-    sheet: str | None = None
-    page: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        if self.sheet is not None:
-            out["sheet"] = self.sheet
-        if self.page is not None:
-            out["page"] = self.page
-        out["line"] = self.line
-        return out
 
 
 @dataclass(frozen=True, slots=True)

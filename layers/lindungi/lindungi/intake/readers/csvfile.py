@@ -6,9 +6,10 @@ import csv
 import io
 from collections.abc import Iterator
 
-from lindungi.config import Limits
-from lindungi.intake.readers.base import FileFailure, RawRow, RowRef, Table
+from lindungi.intake.readers.base import FileFailure, RawRow, Table
 from lindungi.outcomes import FileError
+from lindungi.rows import RowRef
+from lindungi.settings import Limits
 
 
 def decode(data: bytes) -> str:

@@ -18,10 +18,10 @@ import zipfile
 from dataclasses import dataclass
 from enum import StrEnum
 
-from lindungi.config import Limits
 from lindungi.intake.readers.base import FileFailure
 from lindungi.intake.readers.extent import Extent, PartScan
 from lindungi.outcomes import FileError
+from lindungi.settings import Limits
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lindungi.config import Limits
 from lindungi.intake.readers.base import FileFailure
 from lindungi.outcomes import FileError
+from lindungi.settings import Limits
 
 # Cells are measured in the spelling every writer uses, ``<c r="B7"``; a cell spelled any other way
 # (no ``r``, ``r`` not first, a namespace prefix) is "unplaced": the scan then cannot vouch for the extent.

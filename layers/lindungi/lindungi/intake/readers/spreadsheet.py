@@ -17,11 +17,12 @@ from collections.abc import Iterator
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
-from lindungi.config import Limits
 from lindungi.intake.readers import isolate
-from lindungi.intake.readers.base import FileFailure, RawRow, RowRef, Table
+from lindungi.intake.readers.base import FileFailure, RawRow, Table
 from lindungi.intake.readers.extent import Extent
 from lindungi.outcomes import FileError
+from lindungi.rows import RowRef
+from lindungi.settings import Limits
 
 MEASURE_SECONDS = 300.0
 """The most a child may take to load every sheet once (a workbook that takes longer is unreadable)."""

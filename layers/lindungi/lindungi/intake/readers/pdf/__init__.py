@@ -47,24 +47,22 @@ import logging
 import time
 from collections.abc import Iterator
 
-from lindungi.config import Limits
 from lindungi.intake import fields
 from lindungi.intake.fields import Field
 from lindungi.intake.readers import isolate
-from lindungi.intake.readers.base import FileFailure, RawRow, RowRef, Table
+from lindungi.intake.readers.base import FileFailure, RawRow, Table
 from lindungi.intake.readers.pdf import ruled, unruled
 from lindungi.intake.readers.pdf.page import PageText, data_like
 from lindungi.intake.readers.pdf.workers import (
     MIN_PAGES_FOR_WORKERS,
-    WORKERS_ENV,
     Budget,
     declared_pages,
     page_texts,
     worker_count,
 )
 from lindungi.outcomes import FileError, Warn
-
-__all__ = ["WORKERS_ENV", "read", "worker_count"]
+from lindungi.rows import RowRef
+from lindungi.settings import Limits
 
 for _library in ("pdfminer", "pdfplumber"):
     # Their warnings quote document content (metadata, strings): no personal data in our logs.
