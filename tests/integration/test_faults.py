@@ -22,7 +22,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 
 from lindungi import phone
-from lindungi.intake import store
+from lindungi.dynamo import Backoff
 from lindungi_dev import samples
 from lindungi_dev.emulator import LambdaRunner, Stack, s3_put_event
 
@@ -55,7 +55,7 @@ def _one_request_at_a_time(serialised_moto: None) -> None:
 @pytest.fixture
 def ingest(lambdas: LambdaRunner, monkeypatch: pytest.MonkeyPatch) -> Any:
     module = lambdas.module(FUNCTION)
-    monkeypatch.setattr(module.ingestor, "backoff", store.Backoff(base=0.001, cap=0.01, attempts=4))
+    monkeypatch.setattr(module.ingestor, "backoff", Backoff(base=0.001, cap=0.01, attempts=4))
     return module
 
 

@@ -33,6 +33,7 @@ from botocore.exceptions import ClientError
 
 from lindungi.config import Programs
 from lindungi.config import programs as shipped_programs
+from lindungi.dynamo import Backoff
 from lindungi.intake import keys, report_page, store
 from lindungi.intake.check import check
 from lindungi.intake.report import ROW_LISTS, Report, fix_workbook, json_chunks
@@ -168,7 +169,7 @@ class Ingestor:
     idempotency: IdempotencyConfig
     limits: Limits = field(default_factory=Limits.from_env)
     programs: Programs = field(default_factory=shipped_programs)
-    backoff: store.Backoff = field(default_factory=store.Backoff)
+    backoff: Backoff = field(default_factory=Backoff)
 
     def __post_init__(self) -> None:
         self._store_once = idempotent_function(

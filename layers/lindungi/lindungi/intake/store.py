@@ -21,22 +21,16 @@ notice's existence (``lindungi.reminders.planner``).
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from boto3.dynamodb.types import TypeSerializer
-
 from lindungi.config import Programs
+from lindungi.dynamo import BATCH_WRITE_ITEMS, Backoff, Unprocessed, WriteStats, batch_write
 from lindungi.rows import Accepted
 from lindungi.workers import coverage_sk, remind_key, worker_pk
-
-BATCH_SIZE = 25
-_serializer = TypeSerializer()
 
 
 @dataclass(frozen=True)
@@ -92,42 +86,6 @@ class StoreError(Exception):
     """Rows could not be stored after every retry; the file is reported ``store_failed`` and retried."""
 
 
-@dataclass
-class WriteStats:
-    items: int = 0
-    requests: int = 0
-    retried_items: int = 0
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Exponential backoff with full jitter (AWS Architecture Blog), for ``UnprocessedItems``."""
-
-    base: float = 0.05
-    cap: float = 5.0
-    attempts: int = 10
-
-    def delay(self, attempt: int) -> float:
-        return random.uniform(0, min(self.cap, self.base * 2**attempt))
-
-
-def _write_batch(client: Any, table: str, items: Sequence[dict[str, Any]], backoff: Backoff) -> WriteStats:
-    stats = WriteStats(items=len(items))
-    requests = [{"PutRequest": {"Item": {k: _serializer.serialize(v) for k, v in item.items()}}} for item in items]
-    pending: dict[str, list[dict[str, Any]]] = {table: requests}
-    for attempt in range(backoff.attempts):
-        stats.requests += 1
-        # Throttling *errors* are retried by botocore's own retry mode; this loop handles the
-        # items DynamoDB accepted the request for but did not write.
-        response = client.batch_write_item(RequestItems=pending)
-        pending = response.get("UnprocessedItems") or {}
-        if not pending:
-            return stats
-        stats.retried_items += sum(len(v) for v in pending.values())
-        time.sleep(backoff.delay(attempt))
-    raise StoreError(f"{sum(len(v) for v in pending.values())} items still unprocessed after {backoff.attempts} tries")
-
-
 def write_items(
     client: Any,
     table: str,
@@ -136,13 +94,16 @@ def write_items(
     backoff: Backoff = Backoff(),
     threads: int = 4,
 ) -> WriteStats:
-    """BatchWriteItem in batches of 25, a few in flight at once; every item written or ``StoreError``."""
+    """BatchWriteItem in batches of 25, a few in flight at once; every item written or ``StoreError``.
+
+    Each thread runs ``dynamo.batch_write`` on one batch (its unprocessed items retried with ``backoff``)."""
     rows = list(items)
-    batches = [rows[i : i + BATCH_SIZE] for i in range(0, len(rows), BATCH_SIZE)]
+    batches = [rows[i : i + BATCH_WRITE_ITEMS] for i in range(0, len(rows), BATCH_WRITE_ITEMS)]
     total = WriteStats()
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        for stats in pool.map(lambda b: _write_batch(client, table, b, backoff), batches):
-            total.items += stats.items
-            total.requests += stats.requests
-            total.retried_items += stats.retried_items
+        try:
+            for stats in pool.map(lambda batch: batch_write(client, table, batch, backoff=backoff), batches):
+                total.add(stats)
+        except Unprocessed as error:
+            raise StoreError(str(error)) from error
     return total
