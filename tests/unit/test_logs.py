@@ -149,7 +149,7 @@ def test_mask_key_keeps_folder_and_extension_and_hashes_the_name(key: str, shape
 
 
 def test_a_report_key_hashes_like_its_upload_and_other_names_differ() -> None:
-    from lindungi.intake.ingest import report_keys
+    from lindungi.intake.publish import report_keys
 
     key = "incoming/pekerja-rentan/SITI AMINAH (0812) 3456 7890.xlsx"
     digest = mask_key(key).split("#")[1][:6]

@@ -45,7 +45,7 @@ def redact(text: str) -> str:
 
 _KEY_PREFIXES = ("incoming/", "reports/")
 _REPORT_SUFFIXES = (".perbaikan.xlsx", ".json")
-"""What ``intake.ingest.report_keys`` appends to an upload's name: a report's key hashes like its upload's."""
+"""What ``intake.publish.report_keys`` appends to an upload's name: a report's key hashes like its upload's."""
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 _PROGRAM = re.compile(r"[a-z0-9][a-z0-9_-]*/")
 # An S3 key of ours inside any text: up to its file extension, else up to "#" (the version in a correlation

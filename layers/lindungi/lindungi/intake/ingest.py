@@ -1,10 +1,8 @@
 """One uploaded object to stored coverages and a report beside it in the bucket: the upload use case.
 
-``incoming/<program>/<name>`` -> ``reports/<program>/<name>.json`` (the report
-of domain.md) and ``reports/<program>/<name>.perbaikan.xlsx`` (the rejected
-and warned rows, for staff to fix and upload again) and ``reports/<program>/<name>.html``
-(the page staff open, ``report_page``). The uploaded object is
-never changed or deleted.
+``incoming/<program>/<name>`` is read and validated (``check``), its accepted rows stored (``store``),
+and its report written beside it under ``reports/<program>/`` (``publish``: the JSON, the fix-up
+workbook, the page). The uploaded object is never changed or deleted.
 
 Idempotency is by content: the bytes are hashed first, then the store step
 (``_store_and_report``: parse, validate, store, report) runs through Powertools
@@ -20,8 +18,6 @@ copy's report: the file is not parsed again.
 from __future__ import annotations
 
 import hashlib
-import io
-import json
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -34,17 +30,12 @@ from botocore.exceptions import ClientError
 from lindungi.config import Programs
 from lindungi.config import programs as shipped_programs
 from lindungi.dynamo import Backoff
-from lindungi.intake import keys, report_page, store
+from lindungi.intake import keys, publish, store
 from lindungi.intake.check import check
-from lindungi.intake.report import ROW_LISTS, Report, fix_workbook, json_chunks
+from lindungi.intake.report import Report
 from lindungi.outcomes import DUPLICATE_NOTE, FileError
 from lindungi.settings import Limits
 
-INCOMING = "incoming/"
-REPORTS = "reports/"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-JSON_TYPE = "application/json; charset=utf-8"
-HTML_TYPE = "text/html; charset=utf-8"
 IDEMPOTENCY_KEY = "[program, sha256]"
 """What of the store step's payload is the idempotency key: not the object's name, so a copy is a duplicate."""
 KEY_PREFIX = "app.store_once"
@@ -60,30 +51,15 @@ def decode_key(raw: str) -> str:
 def program_from_key(key: str) -> str | None:
     """``incoming/pekerja-rentan/x.xlsx`` -> ``pekerja-rentan``; a file directly in incoming/ has none."""
     parts = key.split("/")
-    return parts[1] if len(parts) >= 3 and parts[0] + "/" == INCOMING and parts[1] else None
+    return parts[1] if len(parts) >= 3 and parts[0] + "/" == keys.INCOMING and parts[1] else None
 
 
-REPORT_SUFFIXES = (".json", ".perbaikan.xlsx")
 READ_MARGIN_SECONDS = 60.0
 READ_MARGIN_SHARE = 0.2
 """Of the Lambda's remaining time, reading a file may use all but 60 s and a fifth: the rest is for
 storing the rows and writing the report, so a file that takes too long still gets its report."""
 GONE_CODES = frozenset({"NoSuchKey", "NoSuchVersion", "404", "MethodNotAllowed"})
 """GetObject's answers for an object or version deleted since its event (405: the version is a delete marker)."""
-
-
-def page_key(key: str) -> str:
-    """``reports/<program>/<name>.html``: the report page beside the JSON (same stem: ``.html`` is shorter
-    than ``.perbaikan.xlsx``, so a stem that fits S3 for the workbook fits for the page)."""
-    return report_keys(key)[0].removesuffix(".json") + ".html"
-
-
-def report_keys(key: str) -> tuple[str, str]:
-    """The JSON report's key and the fix-up workbook's, shortened to fit S3 when needed (``keys.fit``)."""
-    rest = key[len(INCOMING) :] if key.startswith(INCOMING) else key
-    stem = keys.fit(REPORTS, rest, REPORT_SUFFIXES, source=key)
-    json_suffix, fix_suffix = REPORT_SUFFIXES
-    return stem + json_suffix, stem + fix_suffix
 
 
 def read_deadline(remaining_ms: int, now: float | None = None) -> float:
@@ -190,7 +166,8 @@ class Ingestor:
         if upload.size > self.limits.max_file_bytes:
             report = Report(file=upload.filename, program=upload.program, error=FileError.TOO_LARGE,
                             error_detail=f"{upload.size} bytes")
-            return _outcome(upload, None, report, self._put_report(upload.bucket, upload.key, report, None))
+            json_key = publish.put_report(self.s3, upload.bucket, upload.key, report, None)
+            return _outcome(upload, None, report, json_key)
         data = self._download(upload)
         if data is None:
             return _skipped(upload, "gone")
@@ -232,82 +209,25 @@ class Ingestor:
                 requests = store.write_items(self.dynamodb, self.table, items, backoff=self.backoff).requests
             except Exception:
                 failed = Report(file=report.file, program=report.program, error=FileError.STORE_FAILED)
-                self._put_report(upload.bucket, upload.key, failed, None)
+                publish.put_report(self.s3, upload.bucket, upload.key, failed, None)
                 raise
-        json_key = self._put_report(upload.bucket, upload.key, report, payload["sha256"])
+        json_key = publish.put_report(self.s3, upload.bucket, upload.key, report, payload["sha256"])
         return _outcome(upload, payload["sha256"], report, json_key, requests).to_dict()
 
     def _report_copy(self, upload: Upload, data: bytes, first: Outcome, deadline: float | None = None) -> Outcome:
         """The same bytes were processed under another name: a report of its own, nothing stored again."""
         extra = {"duplicate_of": first.key, "stored": False, "note": DUPLICATE_NOTE}
-        json_key = self._copy_report(upload, first, extra)
+        json_key = publish.copy_report(self.s3, upload.bucket, upload.key, first, extra)
         if json_key is None:  # the first copy's report is gone (expired) or now describes other content
             report = check(data, upload.filename, upload.program, limits=self.limits, programs=self.programs,
                            deadline=deadline)
-            json_key = self._put_report(upload.bucket, upload.key, report, first.sha256, extra)
+            json_key = publish.put_report(self.s3, upload.bucket, upload.key, report, first.sha256, extra)
         return Outcome(
             key=upload.key, version_id=upload.version_id, program=first.program, sha256=first.sha256,
             report_key=json_key, error=first.error, counts=first.counts, duplicate_of=first.key, replayed=True,
         )
 
-    def _copy_report(self, upload: Upload, first: Outcome, extra: dict[str, Any]) -> str | None:
-        """The first copy's report under this name (its rows, this file's name, ``extra``); None if unusable."""
-        json_key, fix_key = report_keys(upload.key)
-        stored = self._read(upload.bucket, first.report_key, first.sha256)
-        if stored is None:
-            return None
-        fix = None
-        if first.counts.get("rejected") or first.counts.get("warned"):
-            fix = self._read(upload.bucket, report_keys(first.key)[1], first.sha256)
-            if fix is None:
-                return None
-        fields = json.loads(stored["Body"].read()) | {"file": upload.filename, "source_key": upload.key} | extra
-        rows = ((key, iter(value) if key in ROW_LISTS else value) for key, value in fields.items())
-        self._put(upload.bucket, json_key, JSON_TYPE, _joined(json_chunks(rows)), first.sha256)
-        if fix is not None:
-            self._put(upload.bucket, fix_key, XLSX_TYPE, fix["Body"].read(), first.sha256)
-        page = report_page.render_copy(upload.filename, first.program, first.key)
-        self._put(upload.bucket, page_key(upload.key), HTML_TYPE, page.encode("utf-8"), first.sha256)
-        return json_key
-
-    def _read(self, bucket: str, key: str, sha256: str | None) -> dict[str, Any] | None:
-        """``get_object`` of a report object describing the content ``sha256``; None when it is not
-        there (any more) or describes other content (the first copy's name was reused since)."""
-        try:
-            found = dict(self.s3.get_object(Bucket=bucket, Key=key))
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-                return None
-            raise
-        return found if found.get("Metadata", {}).get("sha256") == sha256 else None
-
-    def _put_report(
-        self, bucket: str, key: str, report: Report, sha256: str | None, extra: dict[str, Any] | None = None
-    ) -> str:
-        """The report of the object ``key`` (JSON, and the fix-up workbook when rows need fixing)."""
-        json_key, fix_key = report_keys(key)
-        fields = {"source_key": key} | (extra or {})  # the upload answered, also when its key was shortened
-        self._put(bucket, json_key, JSON_TYPE, _joined(report.json_chunks(fields)), sha256)
-        fix = fix_workbook(report)
-        if fix is not None:
-            self._put(bucket, fix_key, XLSX_TYPE, fix, sha256)
-        page = report_page.render(report, fix_key.rsplit("/", 1)[-1] if fix is not None else None, extra)
-        self._put(bucket, page_key(key), HTML_TYPE, page.encode("utf-8"), sha256)
-        return json_key
-
-    def _put(self, bucket: str, key: str, content_type: str, body: bytes, sha256: str | None) -> None:
-        """One report object, with the SHA-256 of the content it describes (to tell a stale report)."""
-        metadata = {"sha256": sha256} if sha256 else {}
-        self.s3.put_object(Bucket=bucket, Key=key, ContentType=content_type, Body=body, Metadata=metadata)
-
 
 def _skipped(upload: Upload, why: str) -> Outcome:
     return Outcome(key=upload.key, version_id=upload.version_id, program=upload.program, sha256=None,
                    report_key="", error=None, skipped=why)
-
-
-def _joined(chunks: Any) -> bytes:
-    body = io.BytesIO()
-    for chunk in chunks:
-        body.write(chunk.encode("utf-8"))
-    return body.getvalue()

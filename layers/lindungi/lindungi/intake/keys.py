@@ -1,4 +1,5 @@
-"""Report keys that always fit S3's key limit, whatever the upload was called.
+"""The bucket's layout (uploads under ``incoming/<program>/``, reports under ``reports/<program>/``) and
+report keys that always fit S3's key limit, whatever the upload was called.
 
 S3 refuses a key over 1,024 bytes (UTF-8). An upload key can itself be 1,024 bytes, and its reports
 add ``reports/`` and ``.perbaikan.xlsx``. When the report key would not fit, the part after the
@@ -13,6 +14,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import PurePosixPath
 
+INCOMING = "incoming/"
+"""Where staff drop lists: ``incoming/<program>/<name>``."""
+REPORTS = "reports/"
+"""Where the reports go: ``reports/<program>/<name>.json`` and its siblings (``intake.publish``)."""
 S3_KEY_BYTES = 1024
 """The most bytes (UTF-8) S3 allows in an object key."""
 _DIGEST_CHARS = 16

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-REPORTS = "reports/"
-REKAP = "reports/rekap/"
+from lindungi.intake.keys import REPORTS
+
+REKAP = REPORTS + "rekap/"
 
 
 @dataclass(frozen=True, slots=True)
