@@ -1,6 +1,8 @@
 """Lindungi: enrollment lists in, renewal reminders out.
 
 The shared domain of every Lambda function. Plain, typed Python: no handler,
-no event shape, nothing that needs AWS to be tested except ``store`` and the
-modules named after an AWS service.
+no event shape. Its packages are the stages (``intake``, ``reminders``, and
+``rekap`` and ``ops``, which read what those two wrote); its plain modules are
+the ground they stand on (``nik``, ``phone``, ``config``, ``dynamo``, ...),
+which imports no stage (``tests/unit/test_import_plan.py``).
 """
