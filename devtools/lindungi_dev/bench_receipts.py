@@ -22,7 +22,8 @@ from typing import Any
 import boto3
 
 from lindungi.config import programs
-from lindungi.reminders.notices import notice_id, notice_pk, serialize, sms_pointer
+from lindungi.dynamo import serialize
+from lindungi.reminders.notices import notice_id, notice_pk, sms_pointer
 from lindungi.reminders.receipts import Receipts, parse
 from lindungi.settings import ReceiptsSettings
 

@@ -30,8 +30,9 @@ from typing import Any
 import boto3
 
 from lindungi.config import programs
+from lindungi.dynamo import deserialize
 from lindungi.intake.store import write_items
-from lindungi.reminders.notices import deserialize, parse_body
+from lindungi.reminders.notices import parse_body
 from lindungi.reminders.planner import Planner, run_time, stages_of
 from lindungi.reminders.sender import Delivery, RetryLater, Sender
 from lindungi.settings import PlannerSettings, SenderSettings

@@ -21,7 +21,7 @@ from typing import Any
 import time_machine
 
 from lindungi.config import programs
-from lindungi.reminders.notices import deserialize
+from lindungi.dynamo import deserialize
 from lindungi.reminders.planner import run_time
 
 from .emulator import ACCOUNT, ROOT, Emulator

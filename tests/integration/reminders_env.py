@@ -14,8 +14,9 @@ from botocore.exceptions import ClientError
 from moto.sns.models import sns_backends
 
 from lindungi.config import programs
+from lindungi.dynamo import deserialize, serialize
 from lindungi.intake.store import write_items
-from lindungi.reminders.notices import deserialize, notice_pk, serialize
+from lindungi.reminders.notices import notice_pk
 from lindungi.reminders.planner import Planner, PlanReport, run_time
 from lindungi.reminders.sender import Delivery, RetryLater, Sender
 from lindungi.settings import PlannerSettings, SenderSettings

@@ -17,8 +17,9 @@ import time_machine
 from moto.sns.models import sns_backends
 
 from lindungi.config import programs
+from lindungi.dynamo import deserialize, serialize
 from lindungi.intake.store import write_items
-from lindungi.reminders.notices import Status, deserialize, notice_pk, serialize, unreachable_pk
+from lindungi.reminders.notices import Status, notice_pk, unreachable_pk
 from lindungi.reminders.planner import Planner, run_time
 from lindungi.reminders.receipts import (
     CarrierClass,

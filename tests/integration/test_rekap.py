@@ -13,11 +13,11 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from lindungi.config import load_programs, programs
+from lindungi.dynamo import serialize
 from lindungi.intake import store
 from lindungi.rekap import read
 from lindungi.rekap.model import Cover, Rekap
 from lindungi.rekap.page import render
-from lindungi.reminders.notices import serialize
 from lindungi_dev import coverages
 from lindungi_dev.emulator import ROOT, LambdaRunner, Stack
 from lindungi_dev.grants import CallRecorder, missing_grants

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 import time_machine
 
+from lindungi.dynamo import serialize
 from lindungi.ops.optout import add_opt_out
-from lindungi.reminders.notices import OUTCOME_UNKNOWN, Status, serialize
+from lindungi.reminders.notices import OUTCOME_UNKNOWN, Status
 from lindungi.reminders.sender import Delivery, RetryLater
 from lindungi_dev.emulator import REGION, LambdaRunner
 from tests.integration.reminders_env import (

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 
+from lindungi.dynamo import serialize
 from lindungi.ops.cli import main
-from lindungi.reminders.notices import serialize, unreachable_pk
+from lindungi.reminders.notices import unreachable_pk
 from lindungi_dev.emulator import Stack
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from lindungi.reminders.notices import iso, optout_pk, serialize
+from lindungi.dynamo import serialize
+from lindungi.reminders.notices import iso, optout_pk
 
 
 def add_opt_out(dynamodb: Any, table: str, e164: str, *, reason: str = "", now: datetime | None = None) -> None:

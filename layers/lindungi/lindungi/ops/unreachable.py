@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from lindungi import nik, phone
-from lindungi.reminders.notices import UNREACHABLE_PREFIX, deserialize, serialize, unreachable_pk
+from lindungi.dynamo import deserialize, serialize
+from lindungi.reminders.notices import UNREACHABLE_PREFIX, unreachable_pk
 
 
 def remove_unreachable(dynamodb: Any, table: str, e164: str) -> bool:

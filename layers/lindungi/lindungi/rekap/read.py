@@ -20,9 +20,10 @@ from datetime import date
 from typing import Any
 
 from lindungi.config import Programs
+from lindungi.dynamo import deserialize
 from lindungi.rekap.listings import read_listings
 from lindungi.rekap.model import Cover, FailedNumber, Rekap
-from lindungi.reminders.notices import NOTICE_PREFIX, OPTOUT_PREFIX, UNREACHABLE_PREFIX, deserialize
+from lindungi.reminders.notices import NOTICE_PREFIX, OPTOUT_PREFIX, UNREACHABLE_PREFIX
 
 PAGE_SIZE = 1000
 COVERAGE_PREFIX = "COVERAGE#"

@@ -68,8 +68,6 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
 from lindungi import nik as nik_
 from lindungi.workers import coverage_sk, worker_pk
 
@@ -83,10 +81,6 @@ OUTBOX_PENDING = "pending"
 OUTCOME_UNKNOWN = "outcome_unknown"
 RETENTION = timedelta(days=400)
 """Notices are kept (TTL ``expires_at``) this long after the cover ended: a year of audit, then erased."""
-
-
-_ser = TypeSerializer()
-_de = TypeDeserializer()
 
 
 class Status(StrEnum):
@@ -152,14 +146,6 @@ def mask_id(notice: str) -> str:
     """A notice id safe for logs: the NIK masked, the rest (program, TMT, stage) kept."""
     head, _, rest = notice.partition("#")
     return f"{nik_.mask(head)}#{rest}"
-
-
-def serialize(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _ser.serialize(v) for k, v in item.items()}
-
-
-def deserialize(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _de.deserialize(v) for k, v in item.items()}
 
 
 def iso(moment: datetime) -> str:

@@ -34,26 +34,24 @@ stopped, with what is left of the ceiling.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
-from botocore.exceptions import ClientError
-
+from lindungi import dynamo
 from lindungi.config import Programs
+from lindungi.dynamo import deserialize, serialize
 from lindungi.reminders.notices import (
+    NOTICE_PREFIX,
     OUTBOX_INDEX,
     OUTBOX_PENDING,
-    deserialize,
     iso,
     message_body,
     new_notice,
     notice_id,
     notice_pk,
-    serialize,
 )
 from lindungi.reminders.schedule import Bucket, Stages, bucket, choose, edf
 from lindungi.reminders.window import Window
@@ -63,6 +61,8 @@ from lindungi.workers import END_DATE_INDEX, remind_key
 _T = TypeVar("_T")
 CHUNK = 50
 """Notices planned, then queued, at a time: the unit a run stops between when its time runs out."""
+EXISTING_BACKOFF = dynamo.Backoff(cap=1.0, attempts=6)
+"""Tries of the existence check's unprocessed keys: few, since a key left unread only costs a losing put."""
 FIELDS = ("pk", "sk", "nik", "name", "program", "coverage_start", "coverage_end")
 """What the planner reads of a coverage: what a notice needs, nothing more."""
 
@@ -238,22 +238,13 @@ class Planner:
         return notice_id(coverage["nik"], coverage["program"], coverage["coverage_start"], stage)
 
     def _existing(self, ids: Sequence[str]) -> set[str]:
-        """Which of these notices exist, by ``BatchGetItem`` (100 keys a request; unprocessed keys retried)."""
-        found: set[str] = set()
-        unique = list(dict.fromkeys(ids))
-        for start in range(0, len(unique), 100):
-            keys = [serialize({"pk": notice_pk(i)}) for i in unique[start : start + 100]]
-            request: dict[str, Any] = {self.settings.notices_table: {"Keys": keys, "ProjectionExpression": "pk"}}
-            for attempt in range(6):
-                response = self.dynamodb.batch_get_item(RequestItems=request)
-                for raw in response.get("Responses", {}).get(self.settings.notices_table, []):
-                    found.add(deserialize(raw)["pk"].removeprefix("NOTICE#"))
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-                time.sleep(min(0.05 * 2**attempt, 1.0))
-            # Keys still unprocessed count as due: the conditional put settles them.
-        return found
+        """Which of these notices exist, by ``BatchGetItem`` (100 keys a request, eventually consistent).
+
+        Keys DynamoDB still leaves unprocessed after the retries count as due: the conditional put settles them."""
+        table = self.settings.notices_table
+        got = dynamo.batch_get(self.dynamodb, {table: [{"pk": notice_pk(i)} for i in ids]}, fields={table: ["pk"]},
+                               consistent=False, backoff=EXISTING_BACKOFF, strict=False)
+        return {str(item["pk"]).removeprefix(NOTICE_PREFIX) for item in got[table]}
 
     # -- planning ------------------------------------------------------------------------------
     @staticmethod
@@ -271,15 +262,7 @@ class Planner:
 
     def plan_one(self, coverage: Mapping[str, Any], stage: int, today: date, now: datetime) -> bool:
         """Create the notice unless it exists; True if this call created it."""
-        notice = new_notice(coverage, stage, today, now)
-        try:
-            self.dynamodb.put_item(TableName=self.settings.notices_table, Item=serialize(notice),
-                                   ConditionExpression="attribute_not_exists(pk)")
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            return False
-        return True
+        return dynamo.put_new(self.dynamodb, self.settings.notices_table, new_notice(coverage, stage, today, now))
 
     def plan(self, chunk: Sequence[tuple[Bucket, dict[str, Any]]], today: date, now: datetime,
              report: PlanReport) -> list[str]:
@@ -331,7 +314,7 @@ class Planner:
         )
         for page in pages:
             report.items_read += int(page.get("ScannedCount", page.get("Count", 0)))
-            stale += [deserialize(i)["pk"].removeprefix("NOTICE#") for i in page.get("Items", [])]
+            stale += [deserialize(i)["pk"].removeprefix(NOTICE_PREFIX) for i in page.get("Items", [])]
         if stale:
             before = report.enqueued
             self.enqueue(stale[: self.settings.max_per_run], report)

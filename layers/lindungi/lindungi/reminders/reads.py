@@ -14,19 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from lindungi.reminders.notices import (
-    coverage_key,
-    deserialize,
-    notice_pk,
-    optout_pk,
-    serialize,
-    unreachable_pk,
-)
+from lindungi.dynamo import batch_get
+from lindungi.reminders.notices import coverage_key, notice_pk, optout_pk, unreachable_pk
 from lindungi.workers import coverage_sk, worker_pk
-
-
-class Unprocessed(Exception):
-    """DynamoDB left keys unprocessed after every retry."""
 
 
 @dataclass(frozen=True)
@@ -50,40 +40,6 @@ def _renewal_key(notice: Mapping[str, Any]) -> dict[str, str]:
     """The key of the cover that would continue this one without a gap: same program, TMT the day after the end."""
     start = date.fromisoformat(notice["coverage_end"]) + timedelta(days=1)
     return {"pk": worker_pk(notice["nik"]), "sk": coverage_sk(notice["program"], start.isoformat())}
-
-
-def batch_get(dynamodb: Any, wanted: Mapping[str, list[dict[str, Any]]],
-              fields: Mapping[str, Sequence[str]] | None = None) -> dict[str, list[dict[str, Any]]]:
-    """``BatchGetItem`` of these keys per table (100 a request, unprocessed keys retried), consistent.
-
-    ``fields``: per table, the attributes to read (all when a table is not named). ``Unprocessed`` when
-    DynamoDB still leaves keys after every retry."""
-    found: dict[str, list[dict[str, Any]]] = {table: [] for table in wanted}
-    keys = [(table, key) for table, ks in wanted.items() for key in ks]
-    unique = list({(t, tuple(sorted(k.items()))): (t, k) for t, k in keys}.values())
-    for start in range(0, len(unique), 100):
-        request: dict[str, Any] = {}
-        for table, key in unique[start : start + 100]:
-            request.setdefault(table, _table_request(table, fields))["Keys"].append(serialize(key))
-        for attempt in range(8):
-            response = dynamodb.batch_get_item(RequestItems=request)
-            for table, items in response.get("Responses", {}).items():
-                found[table] += [deserialize(i) for i in items]
-            request = response.get("UnprocessedKeys") or {}
-            if not request:
-                break
-            time.sleep(min(0.05 * 2**attempt, 1.0))
-        if request:
-            raise Unprocessed("DynamoDB left keys unprocessed")
-    return found
-
-
-def _table_request(table: str, fields: Mapping[str, Sequence[str]] | None) -> dict[str, Any]:
-    request: dict[str, Any] = {"Keys": [], "ConsistentRead": True}
-    if fields and table in fields:
-        names = {f"#{f}": f for f in dict.fromkeys(fields[table])}
-        request |= {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
-    return request
 
 
 class BatchReader:

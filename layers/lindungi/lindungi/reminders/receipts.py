@@ -41,21 +41,18 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from lindungi import dynamo
 from lindungi.config import Programs
+from lindungi.dynamo import deserialize, serialize
 from lindungi.reminders.notices import (
     MESSAGE_INDEX,
     OUTBOX_PENDING,
     SMS_PREFIX,
     Status,
-    deserialize,
     iso,
     notice_pk,
-    serialize,
     unreachable_pk,
 )
-from lindungi.reminders.reads import batch_get
 from lindungi.settings import ReceiptsSettings
 
 INDEXED = ("status", "notice_id", "nik", "program", "stage", "coverage_end", "phone", "carrier_retries")
@@ -214,10 +211,10 @@ class Receipts:
         return found
 
     def _get(self, pks: Sequence[str], fields: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """Items by ``pk`` (``reads.batch_get``: consistent, 100 a request; ``Unprocessed`` fails the batch,
+        """Items by ``pk`` (``dynamo.batch_get``: consistent, 100 a request; ``Unprocessed`` fails the batch,
         which CloudWatch Logs' invoke then retries whole)."""
-        got = batch_get(self.dynamodb, {self.notices_table: [{"pk": pk} for pk in pks]},
-                        {self.notices_table: fields})
+        got = dynamo.batch_get(self.dynamodb, {self.notices_table: [{"pk": pk} for pk in pks]},
+                               fields={self.notices_table: fields})
         return {item["pk"]: item for item in got[self.notices_table]}
 
     def _indexed(self, message_id: str) -> dict[str, Any] | None:
@@ -292,25 +289,11 @@ class Receipts:
             if receipt.price_usd is not None:
                 sets["price_usd"] = receipt.price_usd
         condition = "#status = :sent AND #sns_message_id = :message_id"
-        used = [*sets, "status", "sns_message_id"]
         if first_retry:
             condition += " AND attribute_not_exists(#carrier_retries)"
-            used.append("carrier_retries")
-        names = {f"#{k}": k for k in used}
-        values = {f":{k}": v for k, v in sets.items()} | {":sent": Status.SENT.value,
-                                                         ":message_id": receipt.message_id}
-        try:
-            self.dynamodb.update_item(
-                TableName=self.notices_table, Key=serialize({"pk": notice["pk"]}),
-                UpdateExpression="SET " + ", ".join(f"#{k} = :{k}" for k in sets),
-                ConditionExpression=condition, ExpressionAttributeNames=names,
-                ExpressionAttributeValues=serialize(values),
-            )
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return dynamo.update_if(self.dynamodb, self.notices_table, {"pk": notice["pk"]}, condition=condition,
+                                sets=sets, names={"#status": "status", "#sns_message_id": "sns_message_id"},
+                                values={":sent": Status.SENT.value, ":message_id": receipt.message_id})
 
     def mark_unreachable(self, notice: Mapping[str, Any], receipt: Receipt) -> bool:
         """Put the notice's number on the UNREACHABLE list (the first failure's reason and time are kept).
@@ -324,10 +307,5 @@ class Receipts:
         item = {"pk": unreachable_pk(e164), "type": "unreachable", "e164": e164, "nik": notice.get("nik"),
                 "reason": receipt.provider_response[:500], "added_at": iso(receipt.answered_at),
                 "notice_id": notice["notice_id"]}
-        try:
-            self.dynamodb.put_item(TableName=self.notices_table, Item=serialize(item),
-                                   ConditionExpression="attribute_not_exists(pk)")
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
+        dynamo.put_new(self.dynamodb, self.notices_table, item)  # False: marked already, which is as good
         return True

@@ -13,7 +13,6 @@ once per ``optout_list_ttl``, not once per number. A sent notice then costs its 
 from __future__ import annotations
 
 import contextlib
-import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,20 +21,19 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from lindungi import sms
+from lindungi import dynamo, sms
 from lindungi.config import Programs
+from lindungi.dynamo import Unprocessed, serialize
 from lindungi.reminders.notices import (
     OUTCOME_UNKNOWN,
     TERMINAL,
     Status,
-    deserialize,
     iso,
     message_body,
     notice_pk,
-    serialize,
     sms_pointer,
 )
-from lindungi.reminders.reads import BatchReader, Read, Unprocessed
+from lindungi.reminders.reads import BatchReader, Read
 from lindungi.reminders.window import Window
 from lindungi.settings import SenderSettings
 
@@ -43,6 +41,7 @@ from lindungi.settings import SenderSettings
 PERMANENT_ERRORS = frozenset({"InvalidParameter", "InvalidParameterValue", "ValidationError"})
 POINTED_PER_WRITE = 12
 """Sent notices per ``BatchWriteItem``: each is two items (the notice, its SMS pointer) of the 25 allowed."""
+FLUSH_BACKOFF = dynamo.Backoff(cap=1.0, attempts=8)
 
 
 @dataclass(frozen=True)
@@ -104,25 +103,8 @@ class Sender:
     def _update(self, notice: str, sets: Mapping[str, Any], removes: tuple[str, ...], condition: str,
                 condition_values: Mapping[str, Any]) -> bool:
         """A conditional update of the notice; False when the condition did not hold."""
-        names = {f"#{k}": k for k in [*sets, *removes]}
-        values = {f":{k}": v for k, v in sets.items()} | dict(condition_values)
-        expression = "SET " + ", ".join(f"#{k} = :{k}" for k in sets)
-        if removes:
-            expression += " REMOVE " + ", ".join(f"#{k}" for k in removes)
-        try:
-            self.dynamodb.update_item(
-                TableName=self.settings.notices_table,
-                Key=serialize({"pk": notice_pk(notice)}),
-                UpdateExpression=expression,
-                ConditionExpression=condition,
-                ExpressionAttributeNames=names | {"#status": "status"},
-                ExpressionAttributeValues=serialize(values),
-            )
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return dynamo.update_if(self.dynamodb, self.settings.notices_table, {"pk": notice_pk(notice)},
+                                condition=condition, sets=sets, remove=removes, values=condition_values)
 
     def finish(self, notice: Mapping[str, Any], status: Status, now: datetime, *, claim: str | None = None,
                **details: Any) -> bool:
@@ -180,18 +162,12 @@ class Sender:
         for start in range(0, len(pending), POINTED_PER_WRITE):
             chunk = pending[start : start + POINTED_PER_WRITE]
             items = [item for n in chunk for item in (n, sms_pointer(n["sns_message_id"], n))]
-            request = {self.settings.notices_table: [{"PutRequest": {"Item": serialize(i)}} for i in items]}
             try:
-                for attempt in range(8):
-                    request = self.dynamodb.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
-                    if not request:
-                        break
-                    time.sleep(min(0.05 * 2**attempt, 1.0))
+                dynamo.batch_write(self.dynamodb, self.settings.notices_table, items, backoff=FLUSH_BACKOFF)
+            except Unprocessed as error:
+                left += [str(i["notice_id"]) for i in error.items if i.get("type") != "sms"]
             except (ClientError, BotoCoreError):
                 left += [str(i["notice_id"]) for i in chunk]
-                continue
-            unprocessed = [deserialize(r["PutRequest"]["Item"]) for r in request.get(self.settings.notices_table, [])]
-            left += [str(i["notice_id"]) for i in unprocessed if i.get("type") != "sms"]
         return left
 
     # -- the decision --------------------------------------------------------------------------
