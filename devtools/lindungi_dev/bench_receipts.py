@@ -23,7 +23,7 @@ import boto3
 
 from lindungi.config import programs
 from lindungi.dynamo import serialize
-from lindungi.reminders.notices import notice_id, notice_pk, sms_pointer
+from lindungi.reminders.notices import Notice, notice_id, notice_pk, sms_pointer
 from lindungi.reminders.receipts import Receipts, parse
 from lindungi.settings import ReceiptsSettings
 
@@ -55,7 +55,8 @@ def measure(size: int, receipts_each: int = 40) -> dict[str, Any]:
         ids = [str(uuid.uuid4()) for _ in range(size)]
         unpointed = set(ids[-receipts_each:])  # the fallback's notices: written without their pointer
         notices = [(m, _notice(i, m)) for i, m in enumerate(ids)]
-        items = [item for m, n in notices for item in ([n] if m in unpointed else [n, sms_pointer(m, n)])]
+        items = [item for m, n in notices
+                 for item in ([n] if m in unpointed else [n, sms_pointer(m, Notice.from_item(n))])]
         for start in range(0, len(items), 25):
             dynamodb.batch_write_item(RequestItems={table: [{"PutRequest": {"Item": serialize(i)}}
                                                             for i in items[start : start + 25]]})

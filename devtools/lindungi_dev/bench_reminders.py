@@ -28,13 +28,13 @@ from datetime import date, timedelta
 from typing import Any
 
 import boto3
+from aws_lambda_powertools.utilities.batch import process_partial_response
 
 from lindungi.config import programs
 from lindungi.dynamo import deserialize
 from lindungi.intake.store import write_items
-from lindungi.reminders.notices import parse_body
 from lindungi.reminders.planner import Planner, run_time, stages_of
-from lindungi.reminders.sender import Delivery, RetryLater, Sender
+from lindungi.reminders.sender import Sender, SenderBatch
 from lindungi.settings import PlannerSettings, SenderSettings
 
 from . import coverages, samples
@@ -73,19 +73,18 @@ def stack() -> Iterator[tuple[boto3.Session, Stack]]:
 
 
 def _drain(sqs: Any, url: str, sender: Sender, day: date) -> None:
+    """Each batch on the queue through the sender as its function runs it (``SenderBatch``); a message it
+    reports failed is left on the queue (with no clock running here, the next day retries it)."""
     now = run_time(day, programs(), 9)
     while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
-        sender.begin([parse_body(m["Body"]) for m in messages])
-        done = []
+        event = {"Records": [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+                              "attributes": {"ApproximateReceiveCount": "1"}, "eventSource": "aws:sqs"}
+                             for m in messages]}
+        batch = SenderBatch(sender, now)
+        response = process_partial_response(event=event, record_handler=batch.handle_record, processor=batch)
+        failed = {f["itemIdentifier"] for f in response["batchItemFailures"]}
         for m in messages:
-            try:
-                sender.handle(Delivery(parse_body(m["Body"]), 1, m["ReceiptHandle"]), now)
-            except RetryLater:
-                continue  # left on the queue; with no clock running here, the next day retries it
-            done.append(m)
-        unrecorded = set(sender.flush())
-        for m in done:
-            if parse_body(m["Body"]) not in unrecorded:
+            if m["MessageId"] not in failed:
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
 
 

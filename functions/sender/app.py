@@ -1,37 +1,36 @@
 """Sender: a batch of queued notices -> one Transactional SMS each through SNS, at most once, outcome recorded.
 
-Each SQS record carries one notice id; ``lindungi.reminders.sender.Sender.handle`` does the rest (see the ordering in
-``lindungi.reminders.notices``). A record that must be tried again (SNS throttling, outside 08:00-20:00 WIB, a
-concurrent delivery) raises ``RetryLater`` and is reported in ``batchItemFailures``, so only it returns
-to the queue; after ``MAX_RECEIVE_COUNT`` receives SQS moves it to the DLQ, recorded "failed" first.
+Each SQS record carries one notice id. The invocation's batch is a ``lindungi.reminders.sender.SenderBatch``
+(a Powertools ``BatchProcessor``): it reads the batch's notices before the records, decides each, and
+records the batch's ``sent`` notices after them (see the ordering in ``lindungi.reminders.notices``). A
+record that must be tried again (SNS throttling, outside 08:00-20:00 WIB, a concurrent delivery, a ``sent``
+record that could not be written) is reported in ``batchItemFailures``, so only it returns to the queue;
+after ``MAX_RECEIVE_COUNT`` receives SQS moves it to the DLQ, recorded "failed" first.
 Logs carry masked notice ids and outcomes, never names or numbers.
 """
 
 from __future__ import annotations
 
-import contextlib
+from functools import partial
 from typing import Any
 
 import boto3
 from aws_lambda_powertools import Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch import process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.exceptions import BotoCoreError, ClientError
 
 from lindungi.config import programs
 from lindungi.logs import get_logger, masked_errors
 from lindungi.metrics import emit_single
-from lindungi.reminders.notices import Status, mask_id, parse_body, program_of
-from lindungi.reminders.sender import Delivery, RetryLater, Sender
+from lindungi.reminders.notices import Status, mask_id, program_of
+from lindungi.reminders.sender import Delivery, RetryLater, Sender, SenderBatch
 from lindungi.settings import SenderSettings
 
 logger = get_logger()
 metrics = Metrics()
 tracer = Tracer()
-# A batch whose every record failed is still a partial-batch answer (all ids), not a function error.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 sender = Sender(boto3.client("dynamodb"), boto3.client("sns"), boto3.client("sqs"), SenderSettings.from_env(),
                 programs())
@@ -42,16 +41,12 @@ NoticeNumberFailed (and NoticeDelivered, NoticeCarrierFailed, which the receipts
 
 
 @tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
-    delivery = Delivery(
-        notice_id=parse_body(record.body),
-        receive_count=int(record.attributes.approximate_receive_count or 1),
-        receipt_handle=record.receipt_handle,
-    )
+def record_handler(batch: SenderBatch, record: SQSRecord) -> None:
+    delivery = Delivery.of(record)
     notice = mask_id(delivery.notice_id)
     logger.set_correlation_id(notice)
     try:
-        result = sender.handle(delivery)
+        result = batch.handle(delivery)
     except RetryLater as retry:
         metrics.add_metric(name="NoticeRetried", unit=MetricUnit.Count, value=1)
         logger.warning("notice left for retry", extra={"notice": notice, "reason": str(retry),
@@ -76,18 +71,11 @@ def record_handler(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    # The batch's notices, coverages and opt-out marks in two BatchGetItem; if that fails, each record
-    # reads its own notice and the failure surfaces there (retried per record, not for the whole batch).
-    with contextlib.suppress(RetryLater, ClientError, BotoCoreError, ValueError, KeyError):
-        sender.begin([parse_body(r["body"]) for r in event.get("Records", [])])
-    response = dict(process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                             context=context))
-    # The batch's "sent" records in one BatchWriteItem; a message whose record failed goes back to the queue
-    # (its notice stays "sending" and its redelivery records outcome_unknown: never published twice).
-    unrecorded = set(sender.flush())
-    if unrecorded:
-        logger.error("sent but not recorded; left for outcome_unknown", extra={"notices": len(unrecorded)})
-        failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
-        failed |= {r["messageId"] for r in event.get("Records", []) if parse_body(r["body"]) in unrecorded}
-        response["batchItemFailures"] = [{"itemIdentifier": m} for m in sorted(failed)]
-    return response
+    batch = SenderBatch(sender)  # this invocation's: its reads, what it published, what it could not record
+    response = process_partial_response(event=event, record_handler=partial(record_handler, batch), processor=batch,
+                                        context=context)
+    if batch.read_error:
+        logger.warning("batch read failed; each notice was read alone", extra={"reason": batch.read_error})
+    if batch.unrecorded:
+        logger.error("sent but not recorded; left for outcome_unknown", extra={"notices": len(batch.unrecorded)})
+    return dict(response)

@@ -47,6 +47,7 @@ from lindungi.reminders.notices import (
     NOTICE_PREFIX,
     OUTBOX_INDEX,
     OUTBOX_PENDING,
+    NoticeStore,
     iso,
     message_body,
     new_notice,
@@ -154,6 +155,7 @@ class Planner:
         self.sqs = sqs
         self.settings = settings
         self.programs = programs
+        self.notices = NoticeStore(dynamodb, settings.notices_table)
         reminders = programs.reminders
         self.window = Window(programs.timezone, reminders.send_from_hour, reminders.send_until_hour)
 
@@ -262,7 +264,7 @@ class Planner:
 
     def plan_one(self, coverage: Mapping[str, Any], stage: int, today: date, now: datetime) -> bool:
         """Create the notice unless it exists; True if this call created it."""
-        return dynamo.put_new(self.dynamodb, self.settings.notices_table, new_notice(coverage, stage, today, now))
+        return self.notices.plan(new_notice(coverage, stage, today, now)) is not None
 
     def plan(self, chunk: Sequence[tuple[Bucket, dict[str, Any]]], today: date, now: datetime,
              report: PlanReport) -> list[str]:

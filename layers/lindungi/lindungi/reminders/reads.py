@@ -9,13 +9,13 @@ its paginator once per ``optout_list_ttl`` seconds and kept, not asked number by
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from lindungi.dynamo import batch_get
-from lindungi.reminders.notices import coverage_key, notice_pk, optout_pk, unreachable_pk
+from lindungi.reminders.notices import Notice, coverage_key, notice_pk, optout_pk, unreachable_pk
 from lindungi.workers import coverage_sk, worker_pk
 
 
@@ -28,18 +28,18 @@ class Contact:
 
 @dataclass(frozen=True)
 class Read:
-    """What ``Sender.begin`` read for one notice."""
+    """What ``BatchReader.read`` read for one notice."""
 
-    notice: dict[str, Any] | None
+    notice: Notice | None
     contact: Contact
     staff_opted_out: bool
     unreachable: bool
 
 
-def _renewal_key(notice: Mapping[str, Any]) -> dict[str, str]:
+def _renewal_key(notice: Notice) -> dict[str, str]:
     """The key of the cover that would continue this one without a gap: same program, TMT the day after the end."""
-    start = date.fromisoformat(notice["coverage_end"]) + timedelta(days=1)
-    return {"pk": worker_pk(notice["nik"]), "sk": coverage_sk(notice["program"], start.isoformat())}
+    start = notice.ends + timedelta(days=1)
+    return {"pk": worker_pk(notice.nik), "sk": coverage_sk(notice.program, start.isoformat())}
 
 
 class BatchReader:
@@ -55,12 +55,12 @@ class BatchReader:
     def read(self, notice_ids: Sequence[str]) -> dict[str, Read]:
         """Read what a batch of deliveries needs in two ``BatchGetItem`` (consistent): the notices and their
         coverages (plus the renewal that would supersede each), then the opt-out and unreachable marks of
-        their numbers. ``handle`` uses (and consumes) what was read; a notice not read here is read alone."""
+        their numbers. ``Unprocessed`` (``lindungi.dynamo``) when DynamoDB still leaves keys after the retries."""
         ids = list(dict.fromkeys(notice_ids))
         first = {self.notices_table: [{"pk": notice_pk(i)} for i in ids],
                  self.workers_table: [coverage_key(i) for i in ids]}
         got = batch_get(self.dynamodb, first)
-        notices = {str(n["notice_id"]): n for n in got[self.notices_table] if "notice_id" in n}
+        notices = {str(n["notice_id"]): Notice.from_item(n) for n in got[self.notices_table] if "notice_id" in n}
         coverages = {(c["pk"], c["sk"]): c for c in got[self.workers_table]}
         renewals = {i: _renewal_key(n) for i, n in notices.items()}
         phones = {str(c["phone"]) for c in coverages.values() if c.get("phone")}

@@ -34,9 +34,9 @@ is a duplicate: no later state of a notice is ever ``sent`` with the same id aga
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -46,8 +46,9 @@ from lindungi.config import Programs
 from lindungi.dynamo import deserialize, serialize
 from lindungi.reminders.notices import (
     MESSAGE_INDEX,
-    OUTBOX_PENDING,
     SMS_PREFIX,
+    Notice,
+    NoticeStore,
     Status,
     iso,
     notice_pk,
@@ -196,14 +197,15 @@ class Receipts:
     def __init__(self, dynamodb: Any, settings: ReceiptsSettings, programs: Programs) -> None:
         self.dynamodb = dynamodb
         self.notices_table = settings.notices_table
+        self.notices = NoticeStore(dynamodb, settings.notices_table)
         self.timezone = programs.timezone
         self.retry_hour = programs.reminders.send_from_hour
 
-    def find(self, message_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    def find(self, message_ids: Sequence[str]) -> dict[str, Notice]:
         """The notices sent as these message ids (``INDEXED`` and the message id), by message id."""
         pointers = self._get([SMS_PREFIX + m for m in message_ids], ("pk", "notice_id"))
         by_notice = {str(p["notice_id"]): p["pk"].removeprefix(SMS_PREFIX) for p in pointers.values()}
-        found = {by_notice[n["notice_id"]]: n
+        found = {by_notice[n["notice_id"]]: Notice.from_item(n)
                  for n in self._get([notice_pk(n) for n in by_notice], (*INDEXED, "pk", "sns_message_id")).values()}
         for message_id in dict.fromkeys(m for m in message_ids if m not in found):
             if (notice := self._indexed(message_id)) is not None:
@@ -217,14 +219,14 @@ class Receipts:
                                fields={self.notices_table: fields})
         return {item["pk"]: item for item in got[self.notices_table]}
 
-    def _indexed(self, message_id: str) -> dict[str, Any] | None:
+    def _indexed(self, message_id: str) -> Notice | None:
         """The fallback: the notice sent as ``message_id`` in the ``ByMessageId`` index."""
         response = self.dynamodb.query(
             TableName=self.notices_table, IndexName=MESSAGE_INDEX,
             KeyConditionExpression="sns_message_id = :id", ExpressionAttributeValues=serialize({":id": message_id}),
         )
         items = [deserialize(i) for i in response.get("Items", [])]
-        return items[0] if items else None
+        return Notice.from_item(items[0]) if items else None
 
     def apply_all(self, receipts: Sequence[Receipt]) -> list[Applied]:
         """Each receipt applied, in order, their notices read together first; a repeat in the batch is a duplicate."""
@@ -243,25 +245,26 @@ class Receipts:
     def apply(self, receipt: Receipt) -> Applied:
         return self.apply_all([receipt])[0]
 
-    def _decide(self, receipt: Receipt, notice: Mapping[str, Any] | None) -> Applied:
+    def _decide(self, receipt: Receipt, notice: Notice | None) -> Applied:
         if notice is None:
             return Applied(Outcome.UNKNOWN_MESSAGE)
-        about = {"notice_id": notice["notice_id"], "program": notice.get("program"),
-                 "stage": int(notice["stage"]) if "stage" in notice else None,
+        about: dict[str, Any] = {"notice_id": notice.notice_id, "program": notice.program, "stage": notice.stage,
                  "carrier_class": receipt.carrier_class}
-        if notice.get("status") != Status.SENT.value or notice.get("sns_message_id") != receipt.message_id:
+        if notice.status is not Status.SENT or notice.sns_message_id != receipt.message_id:
             return Applied(Outcome.DUPLICATE, **about)
         if receipt.delivered:
-            won = self._update(notice, receipt, {"status": Status.DELIVERED.value})
+            won = self.notices.record_receipt(notice, receipt.message_id, Status.DELIVERED, receipt.answered_at,
+                                              price_usd=receipt.price_usd)
             return Applied(Outcome.DELIVERED if won else Outcome.DUPLICATE, **about)
-        if receipt.carrier_class is CarrierClass.TEMPORARY and self._may_retry(notice, receipt):
-            won = self._update(notice, receipt, self._retry(receipt), first_retry=True)
-            if won:
-                return Applied(Outcome.RETRY_PLANNED, **about)
+        reason = receipt.provider_response[:500]
+        retry = receipt.carrier_class is CarrierClass.TEMPORARY and self._may_retry(notice, receipt)
+        if retry and self.notices.plan_retry(notice, receipt.message_id, self.retry_at(receipt), reason,
+                                             receipt.price_usd):
+            return Applied(Outcome.RETRY_PLANNED, **about)
         marked = receipt.carrier_class is CarrierClass.PERMANENT and self.mark_unreachable(notice, receipt)
-        failed = {"status": Status.CARRIER_FAILED.value, "carrier_reason": receipt.provider_response[:500],
-                  "carrier_class": str(receipt.carrier_class)}
-        won = self._update(notice, receipt, failed)
+        won = self.notices.record_receipt(notice, receipt.message_id, Status.CARRIER_FAILED, receipt.answered_at,
+                                          price_usd=receipt.price_usd, reason=reason,
+                                          carrier_class=str(receipt.carrier_class))
         return Applied(Outcome.CARRIER_FAILED if won else Outcome.DUPLICATE, number_marked=marked, **about)
 
     def retry_at(self, receipt: Receipt) -> datetime:
@@ -269,43 +272,20 @@ class Receipts:
         tomorrow = receipt.answered_at.astimezone(self.timezone).date() + timedelta(days=1)
         return datetime.combine(tomorrow, time(self.retry_hour), self.timezone)
 
-    def _may_retry(self, notice: Mapping[str, Any], receipt: Receipt) -> bool:
-        ends = date.fromisoformat(str(notice["coverage_end"]))
-        return "carrier_retries" not in notice and self.retry_at(receipt).date() <= ends
+    def _may_retry(self, notice: Notice, receipt: Receipt) -> bool:
+        return notice.carrier_retries is None and self.retry_at(receipt).date() <= notice.ends
 
-    def _retry(self, receipt: Receipt) -> dict[str, Any]:
-        sets: dict[str, Any] = {"status": Status.PLANNED.value, "outbox": OUTBOX_PENDING,
-                                "planned_at": iso(self.retry_at(receipt)), "carrier_retries": 1,
-                                "retry_reason": receipt.provider_response[:500]}
-        if receipt.price_usd is not None:
-            sets["retry_price_usd"] = receipt.price_usd
-        return sets
-
-    def _update(self, notice: Mapping[str, Any], receipt: Receipt, sets: dict[str, Any], *,
-                first_retry: bool = False) -> bool:
-        """Conditional on the notice still being ``sent`` as this message; False when it no longer is."""
-        if not first_retry:
-            sets = {**sets, "carrier_at": iso(receipt.answered_at)}
-            if receipt.price_usd is not None:
-                sets["price_usd"] = receipt.price_usd
-        condition = "#status = :sent AND #sns_message_id = :message_id"
-        if first_retry:
-            condition += " AND attribute_not_exists(#carrier_retries)"
-        return dynamo.update_if(self.dynamodb, self.notices_table, {"pk": notice["pk"]}, condition=condition,
-                                sets=sets, names={"#status": "status", "#sns_message_id": "sns_message_id"},
-                                values={":sent": Status.SENT.value, ":message_id": receipt.message_id})
-
-    def mark_unreachable(self, notice: Mapping[str, Any], receipt: Receipt) -> bool:
+    def mark_unreachable(self, notice: Notice, receipt: Receipt) -> bool:
         """Put the notice's number on the UNREACHABLE list (the first failure's reason and time are kept).
 
         Before the notice's own update: a crash in between leaves the notice ``sent``, and the retried
         batch marks (already there) and records it again.
         """
-        e164 = notice.get("phone")
+        e164 = notice.phone
         if not e164:
             return False
-        item = {"pk": unreachable_pk(e164), "type": "unreachable", "e164": e164, "nik": notice.get("nik"),
+        item = {"pk": unreachable_pk(e164), "type": "unreachable", "e164": e164, "nik": notice.nik,
                 "reason": receipt.provider_response[:500], "added_at": iso(receipt.answered_at),
-                "notice_id": notice["notice_id"]}
+                "notice_id": notice.notice_id}
         dynamo.put_new(self.dynamodb, self.notices_table, item)  # False: marked already, which is as good
         return True
