@@ -240,6 +240,20 @@ def test_a_batch_whose_sent_records_fail_is_retried_and_never_sent_twice(env: En
     assert again.status is Status.FAILED and len(env.sms()) == 3
 
 
+def test_a_batch_whose_read_fails_reads_each_notice_alone(env: Env, lambdas: LambdaRunner) -> None:
+    env.put(*[coverage(n) for n in niks(3)])
+    env.plan(END - timedelta(days=7), send=False)
+    event = _records(env, env.receive())
+    module = lambdas.module("SenderFunction")
+    failures = iter([True])
+    gets = fail_on(module.sender.dynamodb, "before-call.dynamodb.BatchGetItem", "InternalServerError",
+                   when=lambda p: next(failures, False))
+    with time_machine.travel(at(END - timedelta(days=7), 9, 5), tick=False):
+        assert lambdas.invoke("SenderFunction", event) == {"batchItemFailures": []}
+    assert len(gets) == 1 + 3 * 2 and len(env.sms()) == 3  # the batch's first read, then two per notice
+    assert {n["status"] for n in env.notices()} == {"sent"}
+
+
 def test_after_the_cover_ended_nothing_is_sent(env: Env) -> None:
     (ident,) = planned_notice(env, coverage(), days_left=1)
     result = env.sender().handle(Delivery(ident), at(END + timedelta(days=1), 9, 0))
