@@ -18,7 +18,10 @@ the sender writes an ``SMS#<message id>`` pointer to the notice in the same
 written (``lindungi.reminders.receipts``).
 
 Life of a notice (``status``). Each arrow is one ``NoticeStore`` method, one conditional write from the
-status it starts at (and the claim or the message it names), answering whether it won::
+status it starts at (and the claim or the message it names), answering the notice as it left it, or None
+when it lost; ``tests/unit/test_notices.py`` walks every arrow from every status. The one write without a
+condition is ``record_sent_all``, the batch form of ``record_sent`` (``BatchWriteItem`` has none; see there
+why it needs none)::
 
     (none) --plan--> planned --claim--> sending --record_sent--> sent
                         |                  +--release--> planned: SNS error, attempts+1, retried by SQS
