@@ -9,7 +9,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from lindungi_dev.emulator import REGION, LambdaRunner, Stack, provision
+from lindungi_dev.emulator.lambdas import LambdaRunner
+from lindungi_dev.emulator.provision import provision
+from lindungi_dev.emulator.template import REGION, Stack
 
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Lindungi")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .emulator import ROOT, TEMPLATE, load_template
+from .emulator.template import ROOT, TEMPLATE, load_template
 
 OUT = ROOT / ".aws-sam" / "build"
 LAMBDA_UNZIPPED_LIMIT = 250 * 2**20

@@ -32,7 +32,8 @@ from lindungi.config import programs
 from lindungi.outcomes import Reject, Warn, message
 
 from . import samples
-from .emulator import ROOT, Emulator
+from .emulator.server import Emulator
+from .emulator.template import ROOT
 
 OUT = ROOT / ".local" / "demo"
 
@@ -52,10 +53,10 @@ def make_lists(rentan: int, sawit: int) -> list[Upload]:
                       samples.write_xlsx(people, "pekerja-rentan", nik_as_number=2), rentan)]
     palm, _ = samples.plant_faults(samples.workers(sawit, "pekerja-sawit", seed=2, start_serial=50_000), every=53)
     try:
-        from . import pdfsamples
+        from .samples.pdf import write_ruled
 
         uploads.append(Upload("pekerja-sawit", "incoming/pekerja-sawit/Daftar BPU Sawit 2025.pdf",
-                              pdfsamples.write_ruled(palm, "pekerja-sawit"), sawit))
+                              write_ruled(palm, "pekerja-sawit"), sawit))
     except (ImportError, AttributeError):
         uploads.append(Upload("pekerja-sawit", "incoming/pekerja-sawit/Daftar BPU Sawit 2025.csv",
                               samples.write_csv(palm), sawit))
@@ -169,7 +170,7 @@ def _sns_opt_outs(emu: Emulator, reports: list[dict[str, Any]]) -> None:
     """Numbers ending in 99 stand for workers who opted out at SNS (moto's opt-out list, set as AWS keeps it)."""
     from moto.sns.models import sns_backends
 
-    from .emulator import ACCOUNT
+    from .emulator.template import ACCOUNT
 
     backend = sns_backends[ACCOUNT][emu.stack.region]
     backend.opt_out_numbers += [row["phone"] for report in reports for row in report.get("accepted", [])
@@ -229,8 +230,8 @@ def print_summary(summary: dict[str, Any]) -> None:
             span = f"{days[0]} .. {days[-1]}" if days else "-"
             print(f"Reminders over {len(days)} simulated days ({span}), at most {reminders['max_sms_per_run']} a run:")
             _print_stages(reminders.get("by_stage") or {})
-            print("   The emulated carrier (lindungi_dev.sms_receipts): a number ending 0 does not exist, 88 fails\n"
-                  "   for an unknown reason, 09 is always off, any other 9 is off the first day it is texted.")
+            print("   The emulated carrier (lindungi_dev.emulator.carrier): a number ending 0 does not exist, 88\n"
+                  "   fails for an unknown reason, 09 is always off, any other 9 is off the first day it is texted.")
             capped = sum(1 for d in reminders.get("per_day", []) if d.get("ceiling_reached"))
             if capped:
                 print(f"   The planner used its whole ceiling on {capped} of {len(days)} days; what did not fit went "

@@ -23,7 +23,8 @@ from lindungi.config import programs
 from lindungi.dates import coverage_end
 
 from . import browser, samples
-from .emulator import ROOT, Emulator
+from .emulator.server import Emulator
+from .emulator.template import ROOT
 
 RENEWAL_KEY = "incoming/pekerja-rentan/Daftar BPU Mandiri Juni 2025 (kantor cabang).xlsx"
 REKAP_DAY = date(2025, 8, 20)

@@ -20,7 +20,7 @@ from typing import Any
 
 from botocore.client import BaseClient
 
-from .emulator import Stack
+from .emulator.template import Stack
 
 # boto3 operation -> IAM action, for what Powertools and our code call. Operations missing here fail loudly.
 ACTIONS = {

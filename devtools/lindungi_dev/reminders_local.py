@@ -24,7 +24,8 @@ from lindungi.config import programs
 from lindungi.dynamo import deserialize
 from lindungi.reminders.planner import run_time
 
-from .emulator import ACCOUNT, ROOT, Emulator
+from .emulator.server import Emulator
+from .emulator.template import ACCOUNT, ROOT
 
 EVENT = ROOT / "events" / "planner-schedule.json"
 

@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from lindungi_dev import demo, emulator
-from lindungi_dev.emulator import Stack, load_template
+from lindungi_dev import demo
+from lindungi_dev.emulator import server
+from lindungi_dev.emulator.template import Stack, load_template
 from lindungi_dev.grants import CallRecorder
 
 RENTAN, SAWIT = 400, 80  # enough rows for the planted faults; the reminder days dominate the run time
@@ -64,14 +65,14 @@ def process_output(path: Path) -> Iterator[None]:
 def pipeline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("pipeline")
     recorder = CallRecorder(Stack(load_template()))
-    provision = emulator.provision
+    provision = server.provision
 
     def provision_and_remember(*args: Any, **kwargs: Any) -> Stack:
         recorder.stack = provision(*args, **kwargs)
         return recorder.stack
 
     mp = pytest.MonkeyPatch()
-    mp.setattr(emulator, "provision", provision_and_remember)
+    mp.setattr(server, "provision", provision_and_remember)
     output = out / "process-output.txt"
     try:
         with process_output(output), recorder.recording():

@@ -60,7 +60,7 @@ def test_every_due_reminder_reaches_an_outcome_before_its_cover_ends(pipeline: d
 
 
 def test_the_carriers_answers_are_recorded(pipeline: dict[str, Any]) -> None:
-    """lindungi_dev.sms_receipts: numbers ending 0 fail permanently, 88 for an unknown reason, 9 temporarily."""
+    """lindungi_dev.emulator.carrier: numbers ending 0 fail permanently, 88 for an unknown reason, 9 temporarily."""
     outcomes = pipeline["summary"]["reminders"]["outcomes"]
     assert outcomes.get("delivered", 0) > outcomes.get("carrier_failed", 0) > 0
     assert outcomes.get("sent", 0) == 0  # every SMS got its answer

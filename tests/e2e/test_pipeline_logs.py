@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 from lindungi_dev import demo
-from lindungi_dev.emulator import load_template
+from lindungi_dev.emulator.template import load_template
 from lindungi_dev.grants import missing_grants
 from tests.e2e.conftest import RENTAN, SAWIT, process_output
 

@@ -20,8 +20,8 @@ from lindungi.reminders.notices import notice_pk
 from lindungi.reminders.planner import Planner, PlanReport, run_time
 from lindungi.reminders.sender import Delivery, RetryLater, Sender
 from lindungi.settings import PlannerSettings, SenderSettings
-from lindungi_dev import coverages
-from lindungi_dev.emulator import ACCOUNT, REGION, Stack
+from lindungi_dev.emulator.template import ACCOUNT, REGION, Stack
+from lindungi_dev.samples import coverages
 
 PROGRAM = "pekerja-rentan"
 START = date(2025, 1, 1)

@@ -6,7 +6,8 @@ import contextlib
 import io
 import json
 
-from lindungi_dev.emulator import ROOT, LambdaRunner, Stack
+from lindungi_dev.emulator.lambdas import LambdaRunner
+from lindungi_dev.emulator.template import ROOT, Stack
 
 
 def test_each_invocation_logs_to_the_stdout_of_its_moment(aws: Stack, lambdas: LambdaRunner) -> None:

@@ -11,10 +11,11 @@ import time_machine
 from lindungi.config import programs
 from lindungi.intake.store import write_items
 from lindungi.reminders.planner import run_time
-from lindungi_dev import coverages
-from lindungi_dev.emulator import REGION, LambdaRunner, Stack
+from lindungi_dev.emulator.lambdas import LambdaRunner
+from lindungi_dev.emulator.template import REGION, Stack
 from lindungi_dev.grants import CallRecorder, missing_grants
 from lindungi_dev.reminders_local import scheduled_event_for
+from lindungi_dev.samples import coverages
 
 END = date(2025, 5, 31)
 

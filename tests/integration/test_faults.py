@@ -24,7 +24,8 @@ from botocore.exceptions import ClientError
 from lindungi import phone
 from lindungi.dynamo import Backoff
 from lindungi_dev import samples
-from lindungi_dev.emulator import LambdaRunner, Stack, s3_put_event
+from lindungi_dev.emulator.lambdas import LambdaRunner, s3_put_event
+from lindungi_dev.emulator.template import Stack
 
 FUNCTION = "IngestFunction"
 PROGRAM = "pekerja-rentan"

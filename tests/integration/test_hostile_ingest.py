@@ -23,8 +23,9 @@ from botocore.exceptions import ClientError
 
 from lindungi.settings import Limits
 from lindungi_dev import samples
-from lindungi_dev.emulator import ROOT, Context, LambdaRunner, Stack
-from lindungi_dev.hostile import CASES, PROGRAM, Case, pdf_many_pages
+from lindungi_dev.emulator.lambdas import Context, LambdaRunner
+from lindungi_dev.emulator.template import ROOT, Stack
+from lindungi_dev.samples.hostile import CASES, PROGRAM, Case, pdf_many_pages
 
 EVENT = ROOT / "events" / "ingest-s3-put-encoded-key.json"
 S3_KEY_LIMIT = 1024

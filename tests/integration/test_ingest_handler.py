@@ -20,7 +20,8 @@ from python_calamine import CalamineWorkbook
 
 from lindungi.intake import ingest
 from lindungi_dev import samples
-from lindungi_dev.emulator import ROOT, LambdaRunner, Stack
+from lindungi_dev.emulator.lambdas import LambdaRunner
+from lindungi_dev.emulator.template import ROOT, Stack
 
 EVENTS = ROOT / "events"
 

@@ -12,7 +12,8 @@ from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
 from lindungi.intake.ingest import Ingestor, Upload, idempotency_config
 from lindungi_dev import samples
-from lindungi_dev.emulator import Context, Stack
+from lindungi_dev.emulator.lambdas import Context
+from lindungi_dev.emulator.template import Stack
 
 KEY = "incoming/pekerja-rentan/daftar.csv"
 

@@ -7,7 +7,7 @@ import pytest
 
 from lindungi.ops.cli import main
 from lindungi.reminders.notices import optout_pk
-from lindungi_dev.emulator import Stack
+from lindungi_dev.emulator.template import Stack
 
 
 def _item(stack: Stack, e164: str) -> dict | None:

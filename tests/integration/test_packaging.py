@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from lindungi_dev import bench_artifacts, build
-from lindungi_dev.emulator import ROOT, Stack, load_template
+from lindungi_dev import build
+from lindungi_dev.bench import artifacts as bench_artifacts
+from lindungi_dev.emulator.template import ROOT, Stack, load_template
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,8 @@ import pytest
 
 from lindungi.outcomes import FileError, message, say
 from lindungi_dev import samples
-from lindungi_dev.emulator import LambdaRunner, Stack
+from lindungi_dev.emulator.lambdas import LambdaRunner
+from lindungi_dev.emulator.template import Stack
 from tests.integration.test_ingest_handler import _event, _upload
 
 

@@ -20,7 +20,8 @@ from lindungi.config import programs
 from lindungi.reminders.notices import Status, notice_id
 from lindungi.reminders.planner import Part, PlanReport, run_time
 from lindungi.reminders.sender import Delivery
-from lindungi_dev.emulator import ACCOUNT, LambdaRunner
+from lindungi_dev.emulator.lambdas import LambdaRunner
+from lindungi_dev.emulator.template import ACCOUNT
 from tests.integration.reminders_env import (
     END,
     PROGRAM,

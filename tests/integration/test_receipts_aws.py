@@ -30,8 +30,10 @@ from lindungi.reminders.receipts import (
 )
 from lindungi.reminders.sender import Delivery, Sender
 from lindungi.settings import PlannerSettings, ReceiptsSettings, SenderSettings
-from lindungi_dev import coverages, sms_receipts
-from lindungi_dev.emulator import ACCOUNT, REGION, LambdaRunner, Stack
+from lindungi_dev.emulator import carrier
+from lindungi_dev.emulator.lambdas import LambdaRunner
+from lindungi_dev.emulator.template import ACCOUNT, REGION, Stack
+from lindungi_dev.samples import coverages
 
 PROGRAM = "pekerja-rentan"
 END = date(2025, 5, 31)
@@ -91,7 +93,7 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 def receipt_for(message_id: str, response: str, *, delivered: bool = False, when: datetime | None = None,
                 number: str = PHONE) -> Receipt:
     when = when or at(END - timedelta(days=7), 9, 6)
-    record = sms_receipts.status_record(message_id, number, delivered, response, when.astimezone(UTC))
+    record = carrier.status_record(message_id, number, delivered, response, when.astimezone(UTC))
     return parse(json.dumps(record))
 
 
@@ -115,7 +117,7 @@ def sent_notice(env: Env, days_left: int = 7, **kwargs: Any) -> dict[str, Any]:
 
 def test_delivered_receipt_records_the_carrier_outcome_once(env: Env) -> None:
     notice = sent_notice(env)
-    receipt = receipt_for(notice["sns_message_id"], sms_receipts.ACCEPTED, delivered=True)
+    receipt = receipt_for(notice["sns_message_id"], carrier.ACCEPTED, delivered=True)
     first = env.receipts.apply(receipt)
     after = env.notice(notice["notice_id"])
     assert (first.outcome, first.program, first.stage) == (Outcome.DELIVERED, PROGRAM, 7)
@@ -127,7 +129,7 @@ def test_delivered_receipt_records_the_carrier_outcome_once(env: Env) -> None:
 
 def test_a_batch_of_receipts_costs_two_reads_and_a_write_each(env: Env) -> None:
     from lindungi.reminders.receipts import INDEXED
-    from lindungi_dev.emulator import load_template
+    from lindungi_dev.emulator.template import load_template
 
     (index,) = [i for i in load_template()["Resources"]["NoticesTable"]["Properties"]["GlobalSecondaryIndexes"]
                 if i["IndexName"] == "ByMessageId"]
@@ -135,8 +137,8 @@ def test_a_batch_of_receipts_costs_two_reads_and_a_write_each(env: Env) -> None:
     delivered, dead = sent_notice(env), sent_notice(env, nik="6172014509850004", phone="+6281234567810")
     calls: list[str] = []
     env.dynamodb.meta.events.register("before-call.dynamodb", lambda model, **_: calls.append(model.name))
-    env.receipts.apply_all([receipt_for(delivered["sns_message_id"], sms_receipts.ACCEPTED, delivered=True),
-                            receipt_for(dead["sns_message_id"], sms_receipts.INVALID, number="+6281234567810")])
+    env.receipts.apply_all([receipt_for(delivered["sns_message_id"], carrier.ACCEPTED, delivered=True),
+                            receipt_for(dead["sns_message_id"], carrier.INVALID, number="+6281234567810")])
     # The pointers, the notices (one BatchGetItem each for the whole batch), then one write per receipt and
     # the number's mark.
     assert calls == ["BatchGetItem", "BatchGetItem", "UpdateItem", "PutItem", "UpdateItem"]
@@ -148,13 +150,13 @@ def test_a_notice_whose_pointer_is_missing_is_found_in_the_index(env: Env) -> No
     env.dynamodb.delete_item(TableName=env.table, Key=serialize({"pk": "SMS#" + notice["sns_message_id"]}))
     calls: list[str] = []
     env.dynamodb.meta.events.register("before-call.dynamodb", lambda model, **_: calls.append(model.name))
-    applied = env.receipts.apply(receipt_for(notice["sns_message_id"], sms_receipts.ACCEPTED, delivered=True))
+    applied = env.receipts.apply(receipt_for(notice["sns_message_id"], carrier.ACCEPTED, delivered=True))
     assert applied.outcome is Outcome.DELIVERED and calls == ["BatchGetItem", "Query", "UpdateItem"]
 
 
 def test_the_same_record_twice_in_one_batch_is_applied_once(env: Env) -> None:
     notice = sent_notice(env)
-    receipt = receipt_for(notice["sns_message_id"], sms_receipts.INVALID)
+    receipt = receipt_for(notice["sns_message_id"], carrier.INVALID)
     first, second = env.receipts.apply_all([receipt, receipt])
     assert (first.outcome, first.number_marked) == (Outcome.CARRIER_FAILED, True)
     assert (second.outcome, second.number_marked, second.notice_id) == (Outcome.DUPLICATE, False,
@@ -163,7 +165,7 @@ def test_the_same_record_twice_in_one_batch_is_applied_once(env: Env) -> None:
 
 def test_receipt_for_an_unknown_message_changes_nothing(env: Env) -> None:
     notice = sent_notice(env)
-    applied = env.receipts.apply(receipt_for("00000000-0000-0000-0000-000000000000", sms_receipts.ACCEPTED,
+    applied = env.receipts.apply(receipt_for("00000000-0000-0000-0000-000000000000", carrier.ACCEPTED,
                                              delivered=True))
     assert applied.outcome is Outcome.UNKNOWN_MESSAGE and applied.notice_id is None
     assert env.notice(notice["notice_id"]) == notice
@@ -172,12 +174,12 @@ def test_receipt_for_an_unknown_message_changes_nothing(env: Env) -> None:
 def test_temporary_failure_is_sent_once_more_the_next_day_then_final(env: Env) -> None:
     notice = sent_notice(env)
     first_id = notice["sns_message_id"]
-    applied = env.receipts.apply(receipt_for(first_id, sms_receipts.UNREACHABLE))
+    applied = env.receipts.apply(receipt_for(first_id, carrier.UNREACHABLE))
     planned = env.notice(notice["notice_id"])
     assert applied.outcome is Outcome.RETRY_PLANNED and applied.carrier_class is CarrierClass.TEMPORARY
     assert (planned["status"], planned["outbox"], planned["carrier_retries"]) == ("planned", "pending", 1)
     assert planned["planned_at"] == "2025-05-25T01:00:00+00:00"  # the next day, 08:00 WIB
-    assert env.receipts.apply(receipt_for(first_id, sms_receipts.UNREACHABLE)).outcome is Outcome.DUPLICATE
+    assert env.receipts.apply(receipt_for(first_id, carrier.UNREACHABLE)).outcome is Outcome.DUPLICATE
 
     # The next day's planner run finds it in the outbox; the sender sends it again, once.
     resent = env.send_day(END - timedelta(days=6))
@@ -186,25 +188,25 @@ def test_temporary_failure_is_sent_once_more_the_next_day_then_final(env: Env) -
     assert second_id != first_id
     assert len(sns_backends[ACCOUNT][REGION].sms_messages) == 2
 
-    final = env.receipts.apply(receipt_for(second_id, sms_receipts.UNREACHABLE, when=at(END - timedelta(days=6), 9)))
+    final = env.receipts.apply(receipt_for(second_id, carrier.UNREACHABLE, when=at(END - timedelta(days=6), 9)))
     after = env.notice(notice["notice_id"])
     assert final.outcome is Outcome.CARRIER_FAILED
     assert (after["status"], after["carrier_class"]) == ("carrier_failed", "temporary")
-    assert after["carrier_reason"] == sms_receipts.UNREACHABLE and after["carrier_retries"] == 1
+    assert after["carrier_reason"] == carrier.UNREACHABLE and after["carrier_retries"] == 1
     assert env.send_day(END - timedelta(days=5)) == [] and len(sns_backends[ACCOUNT][REGION].sms_messages) == 2
     assert env.unreachable(PHONE) is None  # temporary: the number is not marked
 
 
 def test_temporary_failure_after_the_covers_last_day_is_final(env: Env) -> None:
     notice = sent_notice(env, days_left=1)
-    on_the_last_day = receipt_for(notice["sns_message_id"], sms_receipts.UNREACHABLE, when=at(END, 10))
+    on_the_last_day = receipt_for(notice["sns_message_id"], carrier.UNREACHABLE, when=at(END, 10))
     assert env.receipts.apply(on_the_last_day).outcome is Outcome.CARRIER_FAILED
     assert env.notice(notice["notice_id"])["status"] == "carrier_failed"
 
 
 def test_permanent_failure_marks_the_number_unreachable(env: Env) -> None:
     notice = sent_notice(env)
-    applied = env.receipts.apply(receipt_for(notice["sns_message_id"], sms_receipts.INVALID))
+    applied = env.receipts.apply(receipt_for(notice["sns_message_id"], carrier.INVALID))
     assert applied.outcome is Outcome.CARRIER_FAILED and applied.number_marked
     after = env.notice(notice["notice_id"])
     assert (after["status"], after["carrier_class"], after["carrier_reason"]) == (
@@ -214,7 +216,7 @@ def test_permanent_failure_marks_the_number_unreachable(env: Env) -> None:
     assert {k: marked[k] for k in ("type", "e164", "nik", "reason")} == {
         "type": "unreachable", "e164": PHONE, "nik": "6172014509850003", "reason": "Invalid phone number"}
     assert marked["added_at"].startswith("2025-05-24T")
-    later = receipt_for(notice["sns_message_id"], sms_receipts.INVALID, when=at(END - timedelta(days=6), 9))
+    later = receipt_for(notice["sns_message_id"], carrier.INVALID, when=at(END - timedelta(days=6), 9))
     assert env.receipts.apply(later).outcome is Outcome.DUPLICATE  # the same record again, replayed a day later
     assert env.unreachable(PHONE) == marked and env.notice(notice["notice_id"]) == after
 
@@ -223,7 +225,7 @@ def test_a_crash_between_marking_the_number_and_recording_the_notice_is_finished
     from botocore.exceptions import ClientError
 
     notice = sent_notice(env)
-    receipt = receipt_for(notice["sns_message_id"], sms_receipts.INVALID)
+    receipt = receipt_for(notice["sns_message_id"], carrier.INVALID)
 
     def unavailable(**_: Any) -> None:
         raise ClientError({"Error": {"Code": "InternalServerError", "Message": "injected"}}, "UpdateItem")
@@ -324,11 +326,11 @@ def test_the_function_calls_only_what_it_is_granted(env: Env, lambdas: LambdaRun
 @pytest.mark.parametrize("managed", ["true", "false"])
 def test_both_delivery_status_log_groups_feed_the_function(managed: str) -> None:
     """Whether the stack creates SNS's log groups or they were there before, both are subscribed."""
-    from lindungi_dev.emulator import load_template
+    from lindungi_dev.emulator.template import load_template
 
     stack = Stack(load_template(), overrides={"ManageSmsDeliveryLogGroups": managed})
-    groups = sms_receipts.log_groups(stack)
-    assert sms_receipts.subscriptions(stack) == {
+    groups = carrier.log_groups(stack)
+    assert carrier.subscriptions(stack) == {
         groups["success"]: [("SmsDeliveryReceipts", "ReceiptsFunction")],
         groups["failure"]: [("SmsDeliveryFailureReceipts", "ReceiptsFunction")],
     }

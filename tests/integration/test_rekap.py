@@ -18,9 +18,10 @@ from lindungi.intake import store
 from lindungi.rekap import read
 from lindungi.rekap.model import Cover, Rekap
 from lindungi.rekap.page import render
-from lindungi_dev import coverages
-from lindungi_dev.emulator import ROOT, LambdaRunner, Stack
+from lindungi_dev.emulator.lambdas import LambdaRunner
+from lindungi_dev.emulator.template import ROOT, Stack
 from lindungi_dev.grants import CallRecorder, missing_grants
+from lindungi_dev.samples import coverages
 
 TODAY = date(2025, 7, 1)
 SCRIPT_NAME = "<script>document.title='DIRETAS'</script>"

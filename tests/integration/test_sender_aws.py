@@ -16,7 +16,8 @@ from lindungi.dynamo import serialize
 from lindungi.ops.optout import add_opt_out
 from lindungi.reminders.notices import OUTCOME_UNKNOWN, Status
 from lindungi.reminders.sender import Delivery, RetryLater
-from lindungi_dev.emulator import REGION, LambdaRunner
+from lindungi_dev.emulator.lambdas import LambdaRunner
+from lindungi_dev.emulator.template import REGION
 from tests.integration.reminders_env import (
     END,
     PHONE,

@@ -24,7 +24,7 @@ from lindungi.settings import (
     SenderSettings,
     SettingsError,
 )
-from lindungi_dev.emulator import ROOT, load_template
+from lindungi_dev.emulator.template import ROOT, load_template
 
 TEMPLATE = load_template()
 RESOURCES = TEMPLATE["Resources"]

@@ -9,7 +9,7 @@ import pytest
 
 from lindungi.ops.cli import main
 from lindungi.ops.sms_settings import apply, sms_attributes
-from lindungi_dev.emulator import REGION, Stack
+from lindungi_dev.emulator.template import REGION, Stack
 
 ROLE = "arn:aws:iam::123456789012:role/lindungi-SmsDeliveryStatusRole-ABC"
 

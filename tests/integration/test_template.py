@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from lindungi_dev import samples
-from lindungi_dev.emulator import ROOT, LambdaRunner, Stack, load_template
+from lindungi_dev.emulator.lambdas import LambdaRunner
+from lindungi_dev.emulator.template import ROOT, Stack, load_template
 from lindungi_dev.grants import Call, CallRecorder, grants, missing_grants, policy_documents
 
 TEMPLATE = load_template()

@@ -10,7 +10,7 @@ import pytest
 from lindungi.dynamo import serialize
 from lindungi.ops.cli import main
 from lindungi.reminders.notices import unreachable_pk
-from lindungi_dev.emulator import Stack
+from lindungi_dev.emulator.template import Stack
 
 
 def _mark(stack: Stack, e164: str, nik: str, added_at: str) -> None:

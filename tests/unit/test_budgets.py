@@ -14,7 +14,7 @@ from lindungi.intake.readers.base import FileFailure
 from lindungi.intake.readers.extent import PartScan, column_number
 from lindungi.outcomes import FileError
 from lindungi.settings import Limits
-from lindungi_dev import hostile
+from lindungi_dev.samples import hostile
 
 PROGRAM = "pekerja-rentan"
 TODAY = date(2025, 6, 1)

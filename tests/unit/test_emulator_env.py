@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from lindungi_dev.emulator import environment
+from lindungi_dev.emulator.lambdas import environment
 
 VAR = "LINDUNGI_TEST_VAR"
 WAIT = 10  # seconds; only reached if the other thread is stuck

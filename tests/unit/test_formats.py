@@ -1,6 +1,6 @@
 """Workbook formats besides .xlsx, as real files: .ods, .xlsb, and password-protected .xlsx/.xls/.xlsb/.ods.
 
-The files are in tests/fixtures/formats/ (made by LibreOffice with ``python -m lindungi_dev.format_fixtures``,
+The files are in tests/fixtures/formats/ (made by LibreOffice with ``python -m lindungi_dev.samples.format_fixtures``,
 the .xlsb ones by Excel, from calamine's tests); password-protected .xlsx are encrypted here with
 msoffcrypto-tool, as Excel does it (ECMA-376 agile encryption).
 """
@@ -22,7 +22,8 @@ from lindungi.intake.readers import spreadsheet
 from lindungi.intake.readers.detect import Kind, detect
 from lindungi.outcomes import FileError, message
 from lindungi.settings import Limits
-from lindungi_dev import format_fixtures, samples
+from lindungi_dev import samples
+from lindungi_dev.samples import format_fixtures
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 PASSWORD = format_fixtures.PASSWORD

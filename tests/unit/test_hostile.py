@@ -22,7 +22,7 @@ from lindungi.intake.report import Report
 from lindungi.outcomes import FileError, Reject, Warn
 from lindungi.settings import Limits
 from lindungi_dev import samples
-from lindungi_dev.hostile import zip_bomb
+from lindungi_dev.samples.hostile import zip_bomb
 
 PROGRAM = "pekerja-rentan"
 TODAY = date(2025, 6, 1)

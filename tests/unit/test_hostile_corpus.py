@@ -15,9 +15,9 @@ import pytest
 
 from lindungi.intake.check import check
 from lindungi.outcomes import FileError, message
-from lindungi_dev.bench_hostile import measure
-from lindungi_dev.emulator import Stack, load_template
-from lindungi_dev.hostile import CASES, PROGRAM, Case
+from lindungi_dev.bench.hostile import measure
+from lindungi_dev.emulator.template import Stack, load_template
+from lindungi_dev.samples.hostile import CASES, PROGRAM, Case
 
 STACK = Stack(load_template())
 INGEST = STACK.function_properties("IngestFunction")

@@ -28,7 +28,8 @@ from lindungi.reminders.notices import (
     parse_body,
     unreachable_pk,
 )
-from lindungi_dev.emulator import REGION, environment
+from lindungi_dev.emulator.lambdas import environment
+from lindungi_dev.emulator.template import REGION
 
 
 def test_notice_ids_are_deterministic_and_masked_for_logs() -> None:

@@ -1,6 +1,6 @@
 """Lists as LibreOffice exports them read exactly like the workbook they were exported from.
 
-The files are committed in ``tests/fixtures/office/`` (made by ``python -m lindungi_dev.office_exports``,
+The files are committed in ``tests/fixtures/office/`` (made by ``python -m lindungi_dev.samples.office_exports``,
 which needs LibreOffice; CI only reads them). For every export the accepted rows (NIK, name, phone,
 program, coverage, warnings) and the rejected rows (NIK, name, reasons) equal the source's, in order,
 and there are no more of them; what a PDF reader cannot place surely it must say, never guess.

@@ -24,7 +24,8 @@ from lindungi.intake.readers.pdf.workers import WORKERS_ENV
 from lindungi.intake.report import Report
 from lindungi.outcomes import FileError, message
 from lindungi.settings import Limits
-from lindungi_dev import pdfsamples, samples
+from lindungi_dev import samples
+from lindungi_dev.samples import pdf as pdfsamples
 
 TODAY = date(2025, 6, 1)
 PROGRAM = "pekerja-rentan"

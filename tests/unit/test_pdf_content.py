@@ -10,7 +10,8 @@ from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdfpage import PDFPage
 
 from lindungi.intake.readers.pdf import glyphs, workers
-from lindungi_dev import pdfsamples, samples
+from lindungi_dev import samples
+from lindungi_dev.samples import pdf as pdfsamples
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "office"
 

@@ -9,7 +9,8 @@ import pytest
 
 from lindungi.intake.check import check
 from lindungi.intake.report import Report
-from lindungi_dev import pdfsamples, samples
+from lindungi_dev import samples
+from lindungi_dev.samples import pdf as pdfsamples
 
 TODAY = date(2025, 6, 1)
 PROGRAM = "pekerja-rentan"

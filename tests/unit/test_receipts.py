@@ -21,7 +21,7 @@ from lindungi.reminders.receipts import (
     parse,
 )
 from lindungi.settings import ReceiptsSettings
-from lindungi_dev import sms_receipts
+from lindungi_dev.emulator import carrier
 
 # The two records of SNS's documentation ("Viewing CloudWatch metrics and logs for SMS deliveries"), verbatim.
 DOC_SUCCESS = """{"notification": {"messageId": "34d9b400-c6dd-5444-820d-fbeb0f1f54cf",
@@ -54,7 +54,7 @@ def test_documented_failure_record() -> None:
 @pytest.mark.parametrize("delivered", [True, False])
 def test_the_emulators_records_are_read_back(delivered: bool) -> None:
     at = datetime(2025, 5, 24, 2, 5, 12, 558000, UTC)
-    record = sms_receipts.status_record("m-1", "+6281234567891", delivered, "whatever", at)
+    record = carrier.status_record("m-1", "+6281234567891", delivered, "whatever", at)
     receipt = parse(json.dumps(record))
     assert (receipt.message_id, receipt.delivered, receipt.published_at) == ("m-1", delivered, at)
 
@@ -152,17 +152,17 @@ def test_a_temporary_failure_is_planned_for_the_next_local_morning(answered_utc:
 
 
 @pytest.mark.parametrize("number, first_day, expected", [
-    ("+6281234567891", True, (True, sms_receipts.ACCEPTED)),
-    ("+6281234567890", True, (False, sms_receipts.INVALID)),
-    ("+6281234567888", True, (False, sms_receipts.UNKNOWN)),
-    ("+6281234567819", True, (False, sms_receipts.UNREACHABLE)),
-    ("+6281234567819", False, (True, sms_receipts.ACCEPTED)),
-    ("+6281234567809", False, (False, sms_receipts.UNREACHABLE)),
+    ("+6281234567891", True, (True, carrier.ACCEPTED)),
+    ("+6281234567890", True, (False, carrier.INVALID)),
+    ("+6281234567888", True, (False, carrier.UNKNOWN)),
+    ("+6281234567819", True, (False, carrier.UNREACHABLE)),
+    ("+6281234567819", False, (True, carrier.ACCEPTED)),
+    ("+6281234567809", False, (False, carrier.UNREACHABLE)),
 ])
 def test_the_emulated_carriers_rule(number: str, first_day: bool, expected: tuple[bool, str]) -> None:
     from datetime import date
 
-    carrier = sms_receipts.Carrier()
+    emulated = carrier.Carrier()
     if not first_day:
-        carrier.answer(number, date(2025, 5, 1))
-    assert carrier.answer(number, date(2025, 5, 2)) == expected
+        emulated.answer(number, date(2025, 5, 1))
+    assert emulated.answer(number, date(2025, 5, 2)) == expected

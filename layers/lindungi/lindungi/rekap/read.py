@@ -10,7 +10,7 @@ page (at most 1 MB, ``PAGE_SIZE`` items) and the read model's counters.
 Cost: a Scan is billed by the size of the items read, 0.5 read capacity
 unit per 4 KB (eventually consistent), whatever the projection. The workers
 table's coverage item is about 0.7 KB; ``make bench`` prints the units per
-10,000 workers (``lindungi_dev.bench_rekap``).
+10,000 workers (``lindungi_dev.bench.rekap``).
 """
 
 from __future__ import annotations

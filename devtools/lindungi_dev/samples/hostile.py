@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import xlsxwriter
 
-from . import samples
+from lindungi_dev import samples
 
 PROGRAM = "pekerja-rentan"
 MB = 2**20

@@ -6,15 +6,17 @@ TMT (the self-payers' list); the rekap then reads both tables with ``lindungi.re
 
 Read units are computed as DynamoDB bills a Scan (moto does not): per request, the size of the items read
 rounded up to 4 KB, 0.5 unit per 4 KB (eventually consistent), whatever the projection. Item sizes follow
-DynamoDB's rules (attribute names + values). ``python -m lindungi_dev.bench_rekap``.
+DynamoDB's rules (attribute names + values). ``python -m lindungi_dev.bench rekap``.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import time
 import tracemalloc
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -27,9 +29,11 @@ from lindungi.config import programs
 from lindungi.intake.store import write_items
 from lindungi.rekap import read
 from lindungi.rekap.model import Rekap
-
-from . import coverages, samples
-from .emulator import REGION, environment, provision
+from lindungi_dev import samples
+from lindungi_dev.emulator.lambdas import environment
+from lindungi_dev.emulator.provision import provision
+from lindungi_dev.emulator.template import REGION
+from lindungi_dev.samples import coverages
 
 TODAY = date(2025, 8, 20)
 
@@ -132,9 +136,8 @@ def run(n_workers: int = 10_000) -> dict[str, Any]:
     }
 
 
-def main() -> None:
+def main(argv: Sequence[str]) -> None:
+    argparse.ArgumentParser(prog="python -m lindungi_dev.bench rekap", description=__doc__,
+                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args(argv)
     print(json.dumps(run(), indent=1))
 
-
-if __name__ == "__main__":
-    main()

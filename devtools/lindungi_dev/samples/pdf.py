@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from fpdf import FPDF
 from fpdf.enums import EncryptionMethod
 
-from .samples import FLAT_HEADER, HEADER_BOTTOM, HEADER_TOP, Worker, row_values, title
+from lindungi_dev.samples import FLAT_HEADER, HEADER_BOTTOM, HEADER_TOP, Worker, row_values, title
 
 # Landscape A4 in mm. Column widths (mm) chosen so that longer names and addresses wrap.
 RULED_WIDTHS = (8.0, 30.0, 22.0, 17.0, 7.0, 31.0, 25.0, 20.0, 27.0, 23.0, 16.0)

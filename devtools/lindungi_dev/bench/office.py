@@ -7,25 +7,30 @@ read end to end by ``check`` (workers as configured, and in one process) and by 
 ``extract_tables()`` over every page, alternating, medians of the runs. "rows exact" is ours: every
 accepted and rejected row equal to the workbook's own report; "baseline NIK cells" is how many of the
 workbook's NIKs pdfplumber's tables hold as a cell of their own. Peak memory is measured for the
-reader in a fresh interpreter, as ``bench_pdf`` does. Without LibreOffice the committed fixtures of
+reader in a fresh interpreter, as ``bench.pdf`` does. Without LibreOffice the committed fixtures of
 ``tests/fixtures/office`` (a few dozen rows: figures too small to conclude from) are used instead.
 
-    .venv/bin/python -m lindungi_dev.bench_office [--quick]
+    .venv/bin/python -m lindungi_dev.bench office [--quick]
 """
 
 from __future__ import annotations
 
+import argparse
 import io
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from . import bench_pdf, office_exports, samples
+from lindungi_dev import samples
+from lindungi_dev.samples import office_exports
+
+from .common import pdf_pages, pdf_table, pdf_workers, timed
 
 CACHE = Path(tempfile.gettempdir()) / "lindungi-bench-office"
 PRINTS = {"lo-unruled": False, "lo-ruled": True}
@@ -42,7 +47,7 @@ def _case(rows: int) -> office_exports.Case:
 def exports(rows: int) -> tuple[Path, dict[str, Path]]:
     """The workbook and its two PDFs, made once per size (LibreOffice takes a while)."""
     if shutil.which("soffice") is None:
-        fixtures = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "office"
+        fixtures = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "office"
         return fixtures / "campuran.xlsx", {
             "lo-unruled": fixtures / "campuran.pdf", "lo-ruled": fixtures / "campuran-ruled.pdf"}
     case = _case(rows)
@@ -91,7 +96,7 @@ def _baseline_cells(data: bytes) -> set[str]:
 
 def speed(name: str, pdf: Path, expected: list[tuple[Any, ...]], runs: int) -> dict[str, Any]:
     data = pdf.read_bytes()
-    workers = bench_pdf._default_workers()
+    workers = pdf_workers()
     niks = {row[0] for row in expected if row[0]}
     ours: list[float] = []
     single: list[float] = []
@@ -99,18 +104,18 @@ def speed(name: str, pdf: Path, expected: list[tuple[Any, ...]], runs: int) -> d
     exact = True
     found = 0
     for _ in range(runs):
-        seconds, got = bench_pdf._timed(lambda: _outcomes(data, pdf.name, workers))
+        seconds, got = timed(lambda: _outcomes(data, pdf.name, workers))
         ours.append(seconds)
         exact = exact and got == expected
-        seconds, cells = bench_pdf._timed(lambda: _baseline_cells(data))
+        seconds, cells = timed(lambda: _baseline_cells(data))
         base.append(seconds)
         found = len(niks & cells)  # type: ignore[operator]
-        seconds, got = bench_pdf._timed(lambda: _outcomes(data, pdf.name, 1))
+        seconds, got = timed(lambda: _outcomes(data, pdf.name, 1))
         single.append(seconds)
         exact = exact and got == expected
     ours_median, base_median = statistics.median(ours), statistics.median(base)
     return {
-        "case": "speed", "layout": name, "rows": len(expected), "pages": bench_pdf._pages(data), "runs": runs,
+        "case": "speed", "layout": name, "rows": len(expected), "pages": pdf_pages(data), "runs": runs,
         "workers": workers, "ours_s": round(ours_median, 2), "ours_one_process_s": round(statistics.median(single), 2),
         "baseline_s": round(base_median, 2), "ratio": round(base_median / ours_median, 2), "niks_exact": exact,
         "baseline_nik_cells": f"{found}/{len(niks)}",
@@ -119,15 +124,15 @@ def speed(name: str, pdf: Path, expected: list[tuple[Any, ...]], runs: int) -> d
 
 def memory(name: str, pdf: Path, rows: int) -> dict[str, Any]:
     out = subprocess.run(
-        [sys.executable, "-m", "lindungi_dev.bench_pdf", "--memory-case", str(pdf), "0", "reader"],
+        [sys.executable, "-m", "lindungi_dev.bench", "pdf", "--memory-case", str(pdf), "0", "reader"],
         check=True, capture_output=True, text=True,
     )
     import json
 
     figures = json.loads(out.stdout.strip().splitlines()[-1])
-    workers = bench_pdf._default_workers()
+    workers = pdf_workers()
     return {
-        "case": "memory", "mode": "reader", "layout": name, "pages": bench_pdf._pages(pdf.read_bytes()),
+        "case": "memory", "mode": "reader", "layout": name, "pages": pdf_pages(pdf.read_bytes()),
         "rows": rows, "workers": workers, **figures, "error": None, "niks_exact": None,
         "total_mb": round(figures["parent_mb"] + (workers if workers > 1 else 0) * figures["worker_mb"], 1),
     }
@@ -143,9 +148,12 @@ def run(quick: bool) -> list[dict[str, Any]]:
     return results
 
 
-if __name__ == "__main__":
-    figures = run("--quick" in sys.argv[1:])
-    print(bench_pdf.table(figures))
+def main(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m lindungi_dev.bench office", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="300 rows, one run")
+    figures = run(parser.parse_args(argv).quick)
+    print(pdf_table(figures))
     for r in figures:
         if r["case"] == "speed":
             print(f"{r['layout']}: pdfplumber default tables hold {r['baseline_nik_cells']} NIKs as a cell")

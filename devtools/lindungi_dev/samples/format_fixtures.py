@@ -1,6 +1,6 @@
 """The workbook formats staff may upload besides .xlsx, as real files: tests/fixtures/formats/.
 
-    .venv/bin/python -m lindungi_dev.format_fixtures     # needs LibreOffice (libreoffice-calc-nogui, python3-uno)
+    .venv/bin/python -m lindungi_dev.samples.format_fixtures   # needs LibreOffice (libreoffice-calc-nogui, python3-uno)
 
 Writes a small worker list (``daftar.xlsx``, the project's own sample writer) and has LibreOffice save it as
 ``daftar.ods`` and, with the password ``rahasia``, as ``daftar-sandi.xls`` (Excel 97-2003, RC4 CryptoAPI) and
@@ -15,8 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import samples
-from .emulator import ROOT
+from lindungi_dev import samples
+from lindungi_dev.emulator.template import ROOT
 
 OUT = ROOT / "tests" / "fixtures" / "formats"
 PASSWORD = "rahasia"  # noqa: S105 - the fixtures' published password, not a secret

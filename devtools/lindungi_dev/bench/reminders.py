@@ -1,6 +1,6 @@
 """Reminders on moto: does every reachable worker get every stage, and what does a notice cost in requests.
 
-``python -m lindungi_dev.bench_reminders [--quick] [--scale 1000,10000,100000]``. In-process moto as
+``python -m lindungi_dev.bench reminders [--quick] [--scale 1000,10000,100000]``. In-process moto as
 released, with the tables and queues of template.yaml; the sample workers are stored as ingestion stores
 them. Each scenario runs the real planner at 09:00 WIB on every day some reminder window is open, under
 the template's default ceiling, and the real sender over the queue (batches of 10, as the event source
@@ -36,9 +36,11 @@ from lindungi.intake.store import write_items
 from lindungi.reminders.planner import Planner, run_time, stages_of
 from lindungi.reminders.sender import Sender, SenderBatch
 from lindungi.settings import PlannerSettings, SenderSettings
-
-from . import coverages, samples
-from .emulator import ACCOUNT, REGION, Stack, environment, provision
+from lindungi_dev import samples
+from lindungi_dev.emulator.lambdas import environment
+from lindungi_dev.emulator.provision import provision
+from lindungi_dev.emulator.template import ACCOUNT, REGION, Stack
+from lindungi_dev.samples import coverages
 
 BASELINE = {"requests_per_sms": 10.95, "commit": "7d16556", "workers": 400,
             "how": "the same planner+sender loop and call counting, run on the code before this change"}
@@ -210,7 +212,7 @@ def run(quick: bool = False, workers: int = 8504, sizes: Sequence[int] = (1000, 
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="bench_reminders", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m lindungi_dev.bench reminders", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true",
                         help="850 workers (or --workers), the ceiling scaled down, no scale runs")
@@ -222,6 +224,3 @@ def main(argv: Sequence[str] | None = None) -> None:
     only = [s for s in args.only.split(",") if s]
     print(json.dumps(run(args.quick, args.workers, sizes, only), indent=1))
 
-
-if __name__ == "__main__":
-    main()

@@ -1,6 +1,6 @@
-"""The hostile corpus (``lindungi_dev.hostile``) through ``python -m lindungi check``, one subprocess a case.
+"""The hostile corpus (``lindungi_dev.samples.hostile``) through ``python -m lindungi check``, one subprocess a case.
 
-    python -m lindungi_dev.bench_hostile     every case: time, peak memory, exit status, error code
+    python -m lindungi_dev.bench hostile     every case: time, peak memory, exit status, error code
 
 A case runs in a fresh process, so that a death (a Rust abort is exit 134, or -6) shows as such, and
 its peak memory is that process's and its workers' (``wait4`` gives the largest resident set among the
@@ -10,15 +10,17 @@ and assert each figure against the ingest function's memory and timeout in templ
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .hostile import CASES, PROGRAM, Case
+from lindungi_dev.samples.hostile import CASES, PROGRAM, Case
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,9 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         return [measure(case, Path(directory)).record() for case in CASES]
 
 
-def main() -> int:
+def main(argv: Sequence[str]) -> int:
+    argparse.ArgumentParser(prog="python -m lindungi_dev.bench hostile", description=__doc__,
+                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args(argv)
     records = run()
     head = list(records[0])
     widths = [max(len(h), *(len(str(r[h])) for r in records)) for h in head]
@@ -97,6 +101,3 @@ def main() -> int:
         print("  ".join(str(record[h]).ljust(w) for h, w in zip(head, widths, strict=True)))
     return 0 if all(r["ok"] == "yes" for r in records) else 1
 
-
-if __name__ == "__main__":
-    sys.exit(main())

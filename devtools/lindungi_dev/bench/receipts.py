@@ -6,7 +6,7 @@ message, and a notice whose pointer is missing) applied through ``Receipts.apply
 CloudWatch Logs delivers them. Requests are counted with botocore's own events. The pointers make a receipt
 two ``BatchGetItem`` shared by its batch and its own write; only the fallback (no pointer, or no notice:
 ``unknown_message``) queries the ``ByMessageId`` index, which moto answers by sorting the whole table, so
-its time grows with N there (DynamoDB's does not). ``python -m lindungi_dev.bench_receipts [--sizes 1000 5000 25000]``.
+its time grows with N there (DynamoDB's does not). ``python -m lindungi_dev.bench receipts [--sizes 1000 5000 25000]``.
 """
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ from lindungi.dynamo import serialize
 from lindungi.reminders.notices import Notice, notice_id, notice_pk, sms_pointer
 from lindungi.reminders.receipts import Receipts, parse
 from lindungi.settings import ReceiptsSettings
+from lindungi_dev.emulator import carrier
+from lindungi_dev.emulator.lambdas import environment
+from lindungi_dev.emulator.provision import provision
+from lindungi_dev.emulator.template import REGION
 
-from . import sms_receipts
-from .emulator import REGION, environment, provision
-
-REASONS = {"delivered": sms_receipts.ACCEPTED, "temporary": sms_receipts.UNREACHABLE,
-           "permanent": sms_receipts.INVALID, "unknown": sms_receipts.UNKNOWN}
+REASONS = {"delivered": carrier.ACCEPTED, "temporary": carrier.UNREACHABLE,
+           "permanent": carrier.INVALID, "unknown": carrier.UNKNOWN}
 
 
 def _notice(i: int, message_id: str) -> dict[str, Any]:
@@ -72,22 +73,22 @@ def measure(size: int, receipts_each: int = 40) -> dict[str, Any]:
             batch = []
             for _ in range(receipts_each):
                 message_id = str(uuid.uuid4()) if kind == "unknown_message" else next(picks)
-                record = sms_receipts.status_record(message_id, "+6281200000001", kind in ("delivered", "no_pointer"),
-                                                    REASONS.get(kind, sms_receipts.ACCEPTED), at)
+                record = carrier.status_record(message_id, "+6281200000001", kind in ("delivered", "no_pointer"),
+                                                    REASONS.get(kind, carrier.ACCEPTED), at)
                 batch.append(parse(json.dumps(record)))
             calls.clear()
             started = time.perf_counter()
-            for start in range(0, len(batch), sms_receipts.BATCH):
-                receipts.apply_all(batch[start : start + sms_receipts.BATCH])
+            for start in range(0, len(batch), carrier.BATCH):
+                receipts.apply_all(batch[start : start + carrier.BATCH])
             seconds = time.perf_counter() - started
             per_kind[kind] = {"requests_per_receipt": round(sum(calls.values()) / receipts_each, 2),
                               "requests": dict(calls), "ms_per_receipt": round(seconds * 1000 / receipts_each, 1)}
-        return {"notices_in_table": size, "receipts_per_batch": min(receipts_each, sms_receipts.BATCH),
+        return {"notices_in_table": size, "receipts_per_batch": min(receipts_each, carrier.BATCH),
                 "by_outcome": per_kind}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lindungi_dev.bench_receipts", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m lindungi_dev.bench receipts", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 25000])
     args = parser.parse_args(argv)
@@ -99,6 +100,3 @@ def main(argv: list[str] | None = None) -> int:
             for kind, v in result["by_outcome"].items()))
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

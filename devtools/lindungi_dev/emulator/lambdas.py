@@ -1,16 +1,7 @@
-"""The AWS of template.yaml, emulated on this machine: moto plus a small Lambda dispatcher.
+"""Lambda, played in this process: the template's functions invoked with their environment and context.
 
-``provision`` reads ``template.yaml`` itself (through cfn-lint's decoder, so
-``!Ref``/``!Sub``/``!GetAtt`` arrive as intrinsics) and creates every bucket,
-table (keys, indexes, TTL), queue (with its redrive policy) and topic it
-declares, in whatever AWS a boto3 session points at: moto's in-process mock
-in tests, moto's server for the local pipeline. There is no second copy of the
-resources anywhere.
-
-moto cannot run Lambda functions, so ``Emulator`` plays Lambda's part, the way
-AWS would: S3 notifications invoke the subscribed function asynchronously
-(retried ``MaximumRetryAttempts`` times, then the failure record goes to the
-``OnFailure`` destination), and SQS event source mappings deliver batches and
+S3 notifications invoke the subscribed function asynchronously (retried ``MaximumRetryAttempts`` times, then
+the failure record goes to the ``OnFailure`` destination); SQS event source mappings deliver batches and
 delete what the function did not report in ``batchItemFailures``.
 """
 
@@ -21,7 +12,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import socket
 import sys
 import threading
 import time
@@ -30,231 +20,14 @@ import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from types import ModuleType
 from typing import Any, ClassVar
 from urllib.parse import quote_plus
 
 import boto3
 
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = ROOT / "template.yaml"
-ACCOUNT = "123456789012"
-REGION = "ap-southeast-3"  # Jakarta
-STACK = "lindungi-local"
-
-
-def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
-    """template.yaml as a plain dict, intrinsic functions in their long form ({"Ref": ...})."""
-    from cfnlint.decode import decode_str
-
-    template, matches = decode_str(path.read_text(encoding="utf-8"))
-    if template is None:
-        raise ValueError(f"{path}: {matches}")
-    return json.loads(json.dumps(template))
-
-
-@dataclass
-class Stack:
-    """The template's resources as created locally: logical id -> physical name, ARN and attributes."""
-
-    template: dict[str, Any]
-    name: str = STACK
-    account: str = ACCOUNT
-    region: str = REGION
-    physical_ids: dict[str, str] = field(default_factory=dict)
-    arns: dict[str, str] = field(default_factory=dict)
-    overrides: dict[str, str] = field(default_factory=dict)
-    """Parameter values, as ``sam deploy --parameter-overrides`` gives them; the template's defaults otherwise."""
-
-    @property
-    def resources(self) -> dict[str, Any]:
-        return dict(self.template["Resources"])
-
-    def of_type(self, kind: str) -> dict[str, dict[str, Any]]:
-        return {k: v for k, v in self.resources.items() if v["Type"] == kind}
-
-    def physical(self, logical_id: str) -> str:
-        """Bucket or table name, queue URL, topic ARN: what ``!Ref`` gives for that resource."""
-        return self.physical_ids[logical_id]
-
-    def arn(self, logical_id: str) -> str:
-        return self.arns[logical_id]
-
-    def parameter(self, name: str) -> str:
-        declared = self.template.get("Parameters", {})[name]  # KeyError: not a parameter of the template
-        return self.overrides.get(name, str(declared.get("Default", "")))
-
-    # -- intrinsic functions -------------------------------------------------------------------
-    def _pseudo(self, name: str) -> str | None:
-        return {
-            "AWS::StackName": self.name, "AWS::AccountId": self.account, "AWS::Region": self.region,
-            "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com",
-        }.get(name)
-
-    def _ref(self, name: str) -> str:
-        pseudo = self._pseudo(name)
-        if pseudo is not None:
-            return pseudo
-        if name in self.template.get("Parameters", {}):
-            return self.parameter(name)
-        if name in self.physical_ids:
-            return self.physical_ids[name]
-        if self.resources.get(name, {}).get("Type") == "AWS::Logs::LogGroup":
-            return str(self.resolve(self.resources[name]["Properties"]["LogGroupName"]))
-        if name in self.resources:  # a function, layer or role: its local name
-            return f"{self.name}-{name}"
-        raise KeyError(f"!Ref {name}: not in template.yaml")
-
-    def _get_att(self, logical_id: str, attribute: str) -> str:
-        if attribute == "Arn":
-            if logical_id in self.arns:
-                return self.arns[logical_id]
-            kind = self.resources[logical_id]["Type"]
-            if kind == "AWS::Serverless::Function":
-                return f"arn:aws:lambda:{self.region}:{self.account}:function:{self._ref(logical_id)}"
-        if attribute == "QueueName":
-            return self.physical_ids[logical_id].rsplit("/", 1)[-1]
-        if attribute == "TopicName":
-            return self.physical_ids[logical_id].rsplit(":", 1)[-1]
-        raise KeyError(f"!GetAtt {logical_id}.{attribute}: not emulated")
-
-    def condition(self, name: str) -> bool:
-        """The template's condition ``name``, evaluated with the stack's parameters."""
-        return self._holds(self.template.get("Conditions", {})[name])
-
-    def _holds(self, expression: Any) -> bool:
-        (key, arg), = expression.items()
-        if key == "Condition":
-            return self.condition(arg)
-        if key == "Fn::Equals":
-            return bool(str(self.resolve(arg[0])) == str(self.resolve(arg[1])))
-        if key == "Fn::Not":
-            return not self._holds(arg[0])
-        if key in {"Fn::And", "Fn::Or"}:
-            return (all if key == "Fn::And" else any)(self._holds(a) for a in arg)
-        raise KeyError(f"condition {key}: not emulated")
-
-    def resolve(self, value: Any) -> Any:
-        """Evaluate the intrinsic functions in ``value`` against the local stack."""
-        if isinstance(value, list):
-            return [self.resolve(v) for v in value]
-        if not isinstance(value, dict):
-            return value
-        if len(value) == 1:
-            (key, arg), = value.items()
-            if key == "Fn::If":
-                return self.resolve(arg[1] if self.condition(arg[0]) else arg[2])
-            if key == "Ref":
-                return self._ref(arg)
-            if key == "Fn::GetAtt":
-                logical, attribute = arg.split(".", 1) if isinstance(arg, str) else arg
-                return self._get_att(logical, attribute)
-            if key == "Fn::Sub":
-                text, variables = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1])
-                return self._sub(text, {k: self.resolve(v) for k, v in variables.items()})
-            if key == "Fn::Join":
-                return str(arg[0]).join(str(self.resolve(v)) for v in arg[1])
-        return {k: self.resolve(v) for k, v in value.items()}
-
-    def _sub(self, text: str, variables: dict[str, Any]) -> str:
-        out, rest = [], text
-        while "${" in rest:
-            before, _, after = rest.partition("${")
-            name, _, rest = after.partition("}")
-            out.append(before)
-            if name in variables:
-                out.append(str(variables[name]))
-            elif "." in name and not name.startswith("AWS::"):
-                out.append(self._get_att(*name.split(".", 1)))
-            else:
-                out.append(self._ref(name))
-        return "".join(out) + rest
-
-    # -- functions -----------------------------------------------------------------------------
-    def function_properties(self, logical_id: str) -> dict[str, Any]:
-        globals_ = self.template.get("Globals", {}).get("Function", {})
-        return {**globals_, **self.resources[logical_id]["Properties"]}
-
-    def function_env(self, logical_id: str) -> dict[str, str]:
-        """The Environment.Variables the template sets for a function, Globals merged, intrinsics resolved."""
-        globals_ = self.template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
-        own = self.resources[logical_id]["Properties"].get("Environment", {}).get("Variables", {})
-        return {k: str(self.resolve(v)) for k, v in {**globals_, **own}.items()}
-
-    def functions(self) -> dict[str, dict[str, Any]]:
-        return self.of_type("AWS::Serverless::Function")
-
-
-def _create_queue(sqs: Any, stack: Stack, logical_id: str, props: dict[str, Any]) -> None:
-    name = stack.resolve(props.get("QueueName")) or f"{stack.name}-{logical_id}"
-    attributes: dict[str, str] = {}
-    for key in ("MessageRetentionPeriod", "VisibilityTimeout", "DelaySeconds", "ReceiveMessageWaitTimeSeconds"):
-        if key in props:
-            attributes[key] = str(stack.resolve(props[key]))
-    if "RedrivePolicy" in props:
-        attributes["RedrivePolicy"] = json.dumps(stack.resolve(props["RedrivePolicy"]))
-    url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
-    stack.physical_ids[logical_id] = url
-    stack.arns[logical_id] = f"arn:aws:sqs:{stack.region}:{stack.account}:{name}"
-
-
-def _create_table(dynamodb: Any, stack: Stack, logical_id: str, props: dict[str, Any]) -> None:
-    name = stack.resolve(props.get("TableName")) or f"{stack.name}-{logical_id}"
-    args: dict[str, Any] = {
-        "TableName": name,
-        "KeySchema": props["KeySchema"],
-        "AttributeDefinitions": props["AttributeDefinitions"],
-        "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
-    }
-    if props.get("GlobalSecondaryIndexes"):
-        args["GlobalSecondaryIndexes"] = [
-            {k: v for k, v in index.items() if k in {"IndexName", "KeySchema", "Projection"}}
-            for index in props["GlobalSecondaryIndexes"]
-        ]
-    dynamodb.create_table(**args)
-    ttl = props.get("TimeToLiveSpecification")
-    if ttl and ttl.get("Enabled"):
-        dynamodb.update_time_to_live(
-            TableName=name, TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True}
-        )
-    stack.physical_ids[logical_id] = name
-    stack.arns[logical_id] = f"arn:aws:dynamodb:{stack.region}:{stack.account}:table/{name}"
-
-
-def provision(session: boto3.Session, stack_name: str = STACK, parameters: dict[str, str] | None = None) -> Stack:
-    """Create every bucket, table, queue and topic of template.yaml through ``session``."""
-    stack = Stack(load_template(), name=stack_name, region=session.region_name or REGION,
-                  overrides=dict(parameters or {}))
-    for name in stack.overrides:
-        stack.parameter(name)  # an override must name a declared parameter
-    s3: Any = session.client("s3")
-    dynamodb: Any = session.client("dynamodb")
-    sqs: Any = session.client("sqs")
-    sns: Any = session.client("sns")
-    for logical_id, resource in stack.of_type("AWS::S3::Bucket").items():
-        props = resource.get("Properties", {})
-        name = stack.resolve(props.get("BucketName")) or f"{stack_name}-{logical_id.lower()}"
-        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": stack.region})
-        if props.get("VersioningConfiguration", {}).get("Status") == "Enabled":
-            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
-        stack.physical_ids[logical_id] = name
-        stack.arns[logical_id] = f"arn:aws:s3:::{name}"
-    for logical_id, resource in stack.of_type("AWS::SNS::Topic").items():
-        props = resource.get("Properties", {})
-        name = stack.resolve(props.get("TopicName")) or f"{stack_name}-{logical_id}"
-        arn = sns.create_topic(Name=name)["TopicArn"]
-        stack.physical_ids[logical_id] = stack.arns[logical_id] = arn
-    queues = stack.of_type("AWS::SQS::Queue")
-    # Dead-letter queues first: a redrive policy names its DLQ's ARN.
-    for logical_id in sorted(queues, key=lambda q: "RedrivePolicy" in queues[q].get("Properties", {})):
-        _create_queue(sqs, stack, logical_id, queues[logical_id].get("Properties", {}))
-    for logical_id, resource in stack.of_type("AWS::DynamoDB::Table").items():
-        _create_table(dynamodb, stack, logical_id, resource["Properties"])
-    return stack
-
-
-# ---------------------------------------------------------------------------------------- Lambda
+from . import carrier
+from .template import REGION, ROOT, Stack
 
 
 @dataclass
@@ -401,7 +174,7 @@ class LambdaRunner:
         self.stack = stack
         self.session = session
         self._modules: dict[str, ModuleType] = {}
-        self._carrier: Any = None
+        self._carrier = carrier.Carrier()
         self._local = threading.local()
 
     def env(self, function: str) -> dict[str, str]:
@@ -482,12 +255,8 @@ class LambdaRunner:
 
     def deliver_receipts(self) -> dict[str, int]:
         """SNS's delivery-status records for each SMS published since the last call, delivered to the functions
-        subscribed to their log groups as CloudWatch Logs does (see ``lindungi_dev.sms_receipts``)."""
-        from . import sms_receipts
-
-        if self._carrier is None:
-            self._carrier = sms_receipts.Carrier()
-        return sms_receipts.deliver(self, self._carrier)
+        subscribed to their log groups as CloudWatch Logs does (see ``lindungi_dev.emulator.carrier``)."""
+        return carrier.deliver(self, self._carrier)
 
     def s3_subscriber(self, bucket_logical_id: str) -> str:
         for function, resource in self.stack.functions().items():
@@ -582,52 +351,3 @@ class LambdaRunner:
                 else:
                     sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
         return stats
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Emulator(LambdaRunner):
-    """moto's server on 127.0.0.1, provisioned from template.yaml, with the Lambda dispatcher on top.
-
-    While it runs, anyone can look inside with the AWS CLI or boto3:
-    ``aws --endpoint-url http://127.0.0.1:PORT s3 ls``.
-    """
-
-    def __init__(self, port: int | None = None, stack_name: str = STACK,
-                 parameters: dict[str, str] | None = None) -> None:
-        import logging
-
-        from moto.server import ThreadedMotoServer
-
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
-        from werkzeug.serving import WSGIRequestHandler
-
-        # Keep-alive: botocore reuses connections, werkzeug's HTTP/1.0 default closes each one.
-        WSGIRequestHandler.protocol_version = "HTTP/1.1"
-
-        self.port = port or _free_port()
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
-        self._server.start()
-        os.environ.update({
-            "AWS_ENDPOINT_URL": self.endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
-        })
-        session = boto3.Session(region_name=REGION)
-        super().__init__(provision(session, stack_name, parameters), session)
-
-    def client(self, service: str) -> Any:
-        return self.session.client(service)  # type: ignore[call-overload]
-
-    def stop(self) -> None:
-        self._server.stop()
-
-    def __enter__(self) -> Emulator:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

@@ -16,8 +16,7 @@ from lindungi import dates, phone
 from lindungi.config import programs
 from lindungi.intake.store import Source, coverage_item
 from lindungi.rows import Accepted, RowRef
-
-from .samples import Worker
+from lindungi_dev.samples import Worker
 
 PROGRAM = "pekerja-rentan"
 START = date(2025, 1, 1)

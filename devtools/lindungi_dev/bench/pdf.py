@@ -10,13 +10,14 @@ ours once more with a single process, to show what the worker processes bring.
 Peak memory is measured for 200 and 1,000 pages, each case in a fresh interpreter:
 the parent's peak RSS and the largest worker's, so growth with page count shows.
 
-    uv run python -m lindungi_dev.bench_pdf            # full figures (several minutes)
-    uv run python -m lindungi_dev.bench_pdf --quick    # small, for a smoke run
-    uv run python -m lindungi_dev.bench_pdf --memory-only
+    uv run python -m lindungi_dev.bench pdf            # full figures (several minutes)
+    uv run python -m lindungi_dev.bench pdf --quick    # small, for a smoke run
+    uv run python -m lindungi_dev.bench pdf --memory-only
 """
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import os
@@ -25,12 +26,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import samples
+from lindungi_dev import samples
+
+from .common import pdf_pages, pdf_table, pdf_workers, peak_mb, timed
 
 ROWS = 8_504
 ROWS_PER_PAGE = {"ruled": 35, "unruled": 39}
@@ -57,9 +59,9 @@ def sample_pdf(layout: str, rows: int) -> Path:
 
 def _writer(layout: str) -> Callable[[Sequence[samples.Worker], str], bytes]:
     """Imported only here: fpdf2 and Pillow must not count in a memory case's process."""
-    from . import pdfsamples
+    from lindungi_dev.samples.pdf import write_ruled, write_unruled
 
-    return {"ruled": pdfsamples.write_ruled, "unruled": pdfsamples.write_unruled}[layout]
+    return {"ruled": write_ruled, "unruled": write_unruled}[layout]
 
 
 def expected_niks(rows: int) -> list[str]:
@@ -95,19 +97,6 @@ def _baseline(data: bytes) -> int:
     return rows
 
 
-def _timed(action: Callable[[], object]) -> tuple[float, object]:
-    start = time.perf_counter()
-    result = action()
-    return time.perf_counter() - start, result
-
-
-def _pages(data: bytes) -> int:
-    import pdfplumber
-
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        return len(pdf.pages)
-
-
 def speed(layout: str, rows: int, runs: int) -> dict[str, Any]:
     data = sample_pdf(layout, rows).read_bytes()
     expected = expected_niks(rows)
@@ -119,12 +108,12 @@ def speed(layout: str, rows: int, runs: int) -> dict[str, Any]:
     base: list[float] = []
     exact = True
     for _ in range(runs):
-        seconds, niks = _timed(lambda: _ours(data, _default_workers()))
+        seconds, niks = timed(lambda: _ours(data, pdf_workers()))
         ours.append(seconds)
         exact = exact and niks == expected
-        seconds, _ = _timed(lambda: _baseline(data))
+        seconds, _ = timed(lambda: _baseline(data))
         base.append(seconds)
-        seconds, niks = _timed(lambda: _ours(data, 1))
+        seconds, niks = timed(lambda: _ours(data, 1))
         single.append(seconds)
         exact = exact and niks == expected
     ours_median, base_median = statistics.median(ours), statistics.median(base)
@@ -132,21 +121,15 @@ def speed(layout: str, rows: int, runs: int) -> dict[str, Any]:
         "case": "speed",
         "layout": layout,
         "rows": rows,
-        "pages": _pages(data),
+        "pages": pdf_pages(data),
         "runs": runs,
-        "workers": _default_workers(),
+        "workers": pdf_workers(),
         "ours_s": round(ours_median, 2),
         "ours_one_process_s": round(statistics.median(single), 2),
         "baseline_s": round(base_median, 2),
         "ratio": round(base_median / ours_median, 2),
         "niks_exact": exact,
     }
-
-
-def _default_workers() -> int:
-    from lindungi.intake.readers.pdf.workers import worker_count
-
-    return worker_count()
 
 
 def memory_case(path: str, rows: int, mode: str) -> dict[str, Any]:
@@ -170,38 +153,25 @@ def memory_case(path: str, rows: int, mode: str) -> dict[str, Any]:
         count = sum(1 for _ in table.rows)
         error, exact = (None if count > rows else "rows missing"), None
     scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss is bytes on macOS, KiB on Linux
-    parent = _own_peak_mb() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
+    parent = peak_mb()
     worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale / 2**20
     return {"error": error, "niks_exact": exact, "parent_mb": round(parent, 1), "worker_mb": round(worker, 1)}
-
-
-def _own_peak_mb() -> float | None:
-    """This process's peak RSS. Not ``ru_maxrss``: Linux carries that over ``execve``, so a fresh
-    interpreter would report the bench's own peak (fpdf2 writing thousands of rows) instead."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
 
 
 def memory(layout: str, pages: int, mode: str) -> dict[str, Any]:
     rows = pages * ROWS_PER_PAGE[layout]
     path = sample_pdf(layout, rows)
     out = subprocess.run(
-        [sys.executable, "-m", "lindungi_dev.bench_pdf", "--memory-case", str(path), str(rows), mode],
+        [sys.executable, "-m", "lindungi_dev.bench", "pdf", "--memory-case", str(path), str(rows), mode],
         check=True, capture_output=True, text=True,
     )
     figures = json.loads(out.stdout.strip().splitlines()[-1])
-    workers = _default_workers()
+    workers = pdf_workers()
     return {
         "case": "memory",
         "mode": mode,
         "layout": layout,
-        "pages": _pages(path.read_bytes()),
+        "pages": pdf_pages(path.read_bytes()),
         "rows": rows,
         "workers": workers,
         **figures,
@@ -219,52 +189,20 @@ def run(quick: bool, speed_cases: bool = True) -> list[dict[str, Any]]:
         for mode in ("check", "reader"):
             for pages in page_counts:
                 results.append(memory(layout, pages, mode))
-    if speed_cases:  # the same figures on lists as LibreOffice prints them
-        from . import bench_office
-
-        results.extend(bench_office.run(quick))
     return results
 
 
-def table(results: Sequence[dict[str, Any]]) -> str:
-    lines = [
-        f"{'layout':<10} {'rows':>6} {'pages':>5} {'runs':>4} {'ours s':>7} {'1-proc s':>8} {'baseline s':>10} "
-        f"{'ratio':>6}  NIKs exact",
-    ] if any(r["case"] == "speed" for r in results) else []
-    for r in results:
-        if r["case"] == "speed":
-            lines.append(
-                f"{r['layout']:<10} {r['rows']:>6} {r['pages']:>5} {r['runs']:>4} {r['ours_s']:>7.2f} "
-                f"{r['ours_one_process_s']:>8.2f} {r['baseline_s']:>10.2f} {r['ratio']:>5.2f}x  "
-                f"{'yes' if r['niks_exact'] else 'NO'}"
-            )
-    lines += ["", f"{'memory':<18} {'pages':>5} {'rows':>6} {'parent MB':>9} {'worker MB':>9} {'total MB':>8}  "
-              "NIKs exact"]
-    for r in results:
-        if r["case"] == "memory":
-            exact = "-" if r["niks_exact"] is None else "yes" if r["niks_exact"] else "NO"
-            lines.append(
-                f"{r['layout'] + ' ' + r['mode']:<18} {r['pages']:>5} {r['rows']:>6} {r['parent_mb']:>9.1f} "
-                f"{r['worker_mb']:>9.1f} {r['total_mb']:>8.1f}  {exact if not r['error'] else r['error']}"
-            )
-    lines.append("")
-    lines.append(
-        "ours = lindungi.intake.check.check end to end (read, headers, validation); baseline = default "
-        "page.extract_tables() on every page, extraction only.\nmemory: check = the whole report (it keeps "
-        "every accepted row); reader = rows streamed and dropped. total MB = parent + workers x worker peak "
-        "(an upper bound: forked workers share pages with the parent)."
-    )
-    return "\n".join(lines)
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["--memory-case"]:
-        print(json.dumps(memory_case(args[1], int(args[2]), args[3])))
+def main(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m lindungi_dev.bench pdf", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small, for a smoke run")
+    parser.add_argument("--memory-only", action="store_true", help="the memory cases only")
+    parser.add_argument("--memory-case", nargs=3, metavar=("FILE", "ROWS", "MODE"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.memory_case:
+        path, rows, mode = args.memory_case
+        print(json.dumps(memory_case(path, int(rows), mode)))
         return
-    print(f"CPUs available: {_default_workers()}  (PDF worker processes)", flush=True)
-    print(table(run(quick="--quick" in args, speed_cases="--memory-only" not in args)))
+    print(f"CPUs available: {pdf_workers()}  (PDF worker processes)", flush=True)
+    print(pdf_table(run(quick=args.quick, speed_cases=not args.memory_only)))
 
-
-if __name__ == "__main__":
-    main()

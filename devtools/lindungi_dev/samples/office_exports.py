@@ -20,7 +20,7 @@ read where it is sure (``unsure``). CI has no LibreOffice: tests read only the c
 
 Refresh (LibreOffice from Debian: ``apt-get install libreoffice-calc-nogui``), then commit the folder:
 
-    .venv/bin/python -m lindungi_dev.office_exports [--out tests/fixtures/office]
+    .venv/bin/python -m lindungi_dev.samples.office_exports [--out tests/fixtures/office]
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ from pathlib import Path
 
 import xlsxwriter
 
-from . import samples
+from lindungi_dev import samples
 
-OUT = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "office"
+OUT = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "office"
 CSV_FILTER = "Text - txt - csv (StarCalc)"
 """LibreOffice's CSV filter; options: separator, quote, charset (1 = Windows-1252), first line,
 cell formats, language, quoted as text, detect numbers, as shown, formulas, trim, sheet (-1 = every sheet)."""

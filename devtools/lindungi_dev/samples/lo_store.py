@@ -2,7 +2,7 @@
 
 Run by the system Python that has LibreOffice's UNO bridge (Debian: python3-uno), not the project's venv:
 
-    /usr/bin/python3 devtools/lindungi_dev/lo_store.py SOURCE 'OUT|FILTER|PASSWORD' ...
+    /usr/bin/python3 devtools/lindungi_dev/samples/lo_store.py SOURCE 'OUT|FILTER|PASSWORD' ...
 
 ``soffice --convert-to`` cannot set a password, so this starts a headless soffice with its own throwaway
 profile, opens SOURCE hidden and calls ``storeToURL`` once per target. ``format_fixtures`` calls it.

@@ -1,6 +1,6 @@
 """The deployable artifacts, measured: unzipped size of each, and each handler's cold-start import time.
 
-    python -m lindungi_dev.bench_artifacts [--runs 7]
+    python -m lindungi_dev.bench artifacts [--runs 7]
 
 Sizes are those of ``make build`` (Lambda's python3.12 wheels, in ``.aws-sam/build``; built if missing).
 Import times need an interpreter that can load the wheels, so the layer is built once more for this
@@ -21,8 +21,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import build
-from .emulator import REGION, ROOT, Stack, load_template
+from lindungi_dev import build
+from lindungi_dev.emulator.template import REGION, ROOT, Stack, load_template
 
 LOCAL = ROOT / ".local" / "artifacts"
 LOCAL_VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
@@ -128,13 +128,10 @@ def print_table(rows: list[dict[str, Any]]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lindungi_dev.bench_artifacts", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m lindungi_dev.bench artifacts", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7, help="fresh processes per handler (at least 5)")
     args = parser.parse_args(argv)
     print_table(run(args.runs))
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -27,12 +27,11 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from lindungi.config import programs
 
-if TYPE_CHECKING:
-    from .emulator import LambdaRunner, Stack
+from .template import Stack
 
 ACCEPTED = "Message has been accepted by phone carrier"
 INVALID = "Invalid phone number"
@@ -40,6 +39,15 @@ UNKNOWN = "Unknown error attempting to reach phone"
 UNREACHABLE = "Phone is currently unreachable/unavailable"
 PRICE_USD = 0.0339  # what an SMS to Indonesia costs, give or take; carriers charge failed ones too
 BATCH = 500  # log events per invocation (CloudWatch Logs batches up to about 1 MB)
+
+
+class Invoker(Protocol):
+    """What the carrier's records are delivered through: Lambda's asynchronous invoke of the stack's functions."""
+
+    @property
+    def stack(self) -> Stack: ...
+
+    def invoke_async(self, function: str, event: dict[str, Any]) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -105,7 +113,7 @@ def subscriptions(stack: Stack) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def deliver(runner: LambdaRunner, carrier: Carrier) -> dict[str, int]:
+def deliver(runner: Invoker, carrier: Carrier) -> dict[str, int]:
     """Answer every SMS published since the last call and deliver the records.
 
     Counts: SMS the carrier answered ``sms_delivered`` / ``sms_failed``, ``invocations`` (``_failed``), and

@@ -1,0 +1,135 @@
+"""What the benchmarks share: the cached sample lists, timing and peak memory, PDF page and worker counts,
+and the tables they print."""
+
+from __future__ import annotations
+
+import io
+import resource
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from lindungi_dev import samples
+
+PROGRAM = "pekerja-rentan"
+CACHE = Path(__file__).resolve().parents[3] / ".local" / "bench"
+
+
+def sample_list(size: int, kind: str) -> Path:
+    """The sample list of ``size`` workers (planted faults included), written once and cached."""
+    path = CACHE / f"workers-{size}.{kind}"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        people, _ = samples.plant_faults(samples.workers(size, PROGRAM))
+        writer: dict[str, Callable[[], bytes]] = {
+            "xlsx": lambda: samples.write_xlsx(people, PROGRAM),
+            "xls": lambda: samples.write_xls(people),
+            "csv": lambda: samples.write_csv(people),
+        }
+        path.with_suffix(".tmp").write_bytes(writer[kind]())
+        path.with_suffix(".tmp").rename(path)
+    return path
+
+
+# ------------------------------------------------------------------------------------- measuring
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory. On Linux ``ru_maxrss`` survives ``exec`` (a fresh interpreter
+    would report its parent's peak), so the kernel's per-image high-water mark ``VmHWM`` is read instead."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / 2**20 if sys.platform == "darwin" else rss / 1024  # bytes on macOS, KiB on Linux
+
+
+def timed(action: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+def pdf_pages(data: bytes) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
+def pdf_workers() -> int:
+    """The worker processes the PDF reader uses on this machine."""
+    from lindungi.intake.readers.pdf.workers import worker_count
+
+    return worker_count()
+
+
+# -------------------------------------------------------------------------------------- printing
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "GAP"
+
+
+def print_table(title: str, head: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(head)]
+    print(f"\n{title}")
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in cells:
+        print("  ".join(c.rjust(w) if c[:1].isdigit() else c.ljust(w) for c, w in zip(row, widths, strict=True)))
+
+
+def print_records(title: str, records: Sequence[dict[str, Any]]) -> None:
+    """Records (dicts) as a table, one column per key any of them has."""
+    if not records:
+        print(f"\n{title}\n(no figures)")
+        return
+    head = list(dict.fromkeys(k for r in records for k in r))
+    print_table(title, head, [[fmt(r.get(k, "")) for k in head] for r in records])
+
+
+def fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.3f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def pdf_table(results: Sequence[dict[str, Any]]) -> str:
+    """The PDF figures (``pdf.run``, ``office.run``): speed beside the baseline, then memory."""
+    lines = [
+        f"{'layout':<10} {'rows':>6} {'pages':>5} {'runs':>4} {'ours s':>7} {'1-proc s':>8} {'baseline s':>10} "
+        f"{'ratio':>6}  NIKs exact",
+    ] if any(r["case"] == "speed" for r in results) else []
+    for r in results:
+        if r["case"] == "speed":
+            lines.append(
+                f"{r['layout']:<10} {r['rows']:>6} {r['pages']:>5} {r['runs']:>4} {r['ours_s']:>7.2f} "
+                f"{r['ours_one_process_s']:>8.2f} {r['baseline_s']:>10.2f} {r['ratio']:>5.2f}x  "
+                f"{'yes' if r['niks_exact'] else 'NO'}"
+            )
+    lines += ["", f"{'memory':<18} {'pages':>5} {'rows':>6} {'parent MB':>9} {'worker MB':>9} {'total MB':>8}  "
+              "NIKs exact"]
+    for r in results:
+        if r["case"] == "memory":
+            exact = "-" if r["niks_exact"] is None else "yes" if r["niks_exact"] else "NO"
+            lines.append(
+                f"{r['layout'] + ' ' + r['mode']:<18} {r['pages']:>5} {r['rows']:>6} {r['parent_mb']:>9.1f} "
+                f"{r['worker_mb']:>9.1f} {r['total_mb']:>8.1f}  {exact if not r['error'] else r['error']}"
+            )
+    lines.append("")
+    lines.append(
+        "ours = lindungi.intake.check.check end to end (read, headers, validation); baseline = default "
+        "page.extract_tables() on every page, extraction only.\nmemory: check = the whole report (it keeps "
+        "every accepted row); reader = rows streamed and dropped. total MB = parent + workers x worker peak "
+        "(an upper bound: forked workers share pages with the parent)."
+    )
+    return "\n".join(lines)

@@ -1,0 +1,49 @@
+"""DynamoDB writes of ingestion: BatchWriteItem requests per stored row (``store.write_items`` on moto)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from .common import PROGRAM, print_table, sample_list, verdict
+
+TARGET_WRITES_PER_ROW = 0.05
+
+
+def run(size: int) -> None:
+    """BatchWriteItem requests per stored row, against moto in this process."""
+    import boto3
+    from moto import mock_aws
+
+    from lindungi.config import programs
+    from lindungi.intake import store
+    from lindungi.intake.check import check
+    from lindungi_dev.emulator.provision import provision
+    from lindungi_dev.emulator.template import REGION
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        os.environ[name] = "testing"
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    report = check(sample_list(size, "csv").read_bytes(), "workers.csv", PROGRAM)
+    source = store.Source(bucket="b", key=f"incoming/{PROGRAM}/workers.csv", version_id=None, sha256="0" * 64,
+                          listed_at="2025-01-02T00:00:00Z")
+    with mock_aws():
+        session = boto3.Session(region_name=REGION)
+        stack = provision(session)
+        client = session.client("dynamodb")
+        calls = {"BatchWriteItem": 0}
+
+        def count(**_: Any) -> None:
+            calls["BatchWriteItem"] += 1
+
+        client.meta.events.register("before-call.dynamodb.BatchWriteItem", count)
+        table = stack.physical("WorkersTable")
+        stats = store.write_items(client, table, (store.coverage_item(a, source, programs()) for a in report.accepted))
+        stored = sum(page["Count"] for page in client.get_paginator("scan").paginate(TableName=table, Select="COUNT"))
+    per_row = calls["BatchWriteItem"] / stored
+    print_table(
+        f"DynamoDB writes (store.write_items on moto); target <= {TARGET_WRITES_PER_ROW} requests per stored row",
+        ["list", "stored rows", "BatchWriteItem calls", "WriteStats.requests", "requests/row", "verdict"],
+        [[f"{size:,}", f"{stored:,}", calls["BatchWriteItem"], stats.requests, f"{per_row:.4f}",
+          verdict(per_row <= TARGET_WRITES_PER_ROW)]],
+    )

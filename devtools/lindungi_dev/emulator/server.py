@@ -1,0 +1,62 @@
+"""moto's server on 127.0.0.1, provisioned from template.yaml, with the Lambda dispatcher on top."""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import Any
+
+import boto3
+
+from .lambdas import LambdaRunner
+from .provision import provision
+from .template import REGION, STACK
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Emulator(LambdaRunner):
+    """moto's server on 127.0.0.1, provisioned from template.yaml, with the Lambda dispatcher on top.
+
+    While it runs, anyone can look inside with the AWS CLI or boto3:
+    ``aws --endpoint-url http://127.0.0.1:PORT s3 ls``.
+    """
+
+    def __init__(self, port: int | None = None, stack_name: str = STACK,
+                 parameters: dict[str, str] | None = None) -> None:
+        import logging
+
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+        from werkzeug.serving import WSGIRequestHandler
+
+        # Keep-alive: botocore reuses connections, werkzeug's HTTP/1.0 default closes each one.
+        WSGIRequestHandler.protocol_version = "HTTP/1.1"
+
+        self.port = port or _free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self._server.start()
+        os.environ.update({
+            "AWS_ENDPOINT_URL": self.endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
+        })
+        session = boto3.Session(region_name=REGION)
+        super().__init__(provision(session, stack_name, parameters), session)
+
+    def client(self, service: str) -> Any:
+        return self.session.client(service)  # type: ignore[call-overload]
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    def __enter__(self) -> Emulator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
