@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 from lindungi_dev import samples
-from lindungi_dev.emulator.template import ROOT
 
+ROOT = Path(__file__).resolve().parents[3]
 OUT = ROOT / "tests" / "fixtures" / "formats"
 PASSWORD = "rahasia"  # noqa: S105 - the fixtures' published password, not a secret
 PEOPLE = 12
