@@ -1,4 +1,4 @@
-"""``make bench``: the figures that keep ingestion honest, with the targets of issue 6.
+"""``make bench``: the figures that keep ingestion honest, beside their targets.
 
     python -m lindungi_dev.bench            8,504 and 100,000-row lists, 5 runs each
     python -m lindungi_dev.bench --quick    8,504 rows only, 3 runs (a fast pass)

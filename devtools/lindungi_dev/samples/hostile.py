@@ -1,4 +1,4 @@
-"""The hostile corpus: small files that once killed, hung or silenced ingestion (issue 10), made in code.
+"""The hostile corpus: small files that once killed, hung or silenced ingestion, made in code.
 
 Each case is a few KB to a few hundred KB, built in well under a second, and names the outcome
 ingestion must come to: a file-level error code (or ``None``: the file is read, its rows end as
