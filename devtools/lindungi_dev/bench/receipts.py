@@ -74,7 +74,7 @@ def measure(size: int, receipts_each: int = 40) -> dict[str, Any]:
             for _ in range(receipts_each):
                 message_id = str(uuid.uuid4()) if kind == "unknown_message" else next(picks)
                 record = carrier.status_record(message_id, "+6281200000001", kind in ("delivered", "no_pointer"),
-                                                    REASONS.get(kind, carrier.ACCEPTED), at)
+                                               REASONS.get(kind, carrier.ACCEPTED), at)
                 batch.append(parse(json.dumps(record)))
             calls.clear()
             started = time.perf_counter()
