@@ -30,16 +30,18 @@ _SEP = rf"\s?[./{_DASHES}]?\s?"
 _START = r"(?<![\d*])(?<!\d\.)"
 # 16 digits (a NIK) in 4-4-4-4 or run together.
 _NIK = re.compile(rf"{_START}(\d{{4}}){_SEP}(\d{{4}}{_SEP}\d{{4}}){_SEP}(\d{{4}})(?!\d)")
-# Indonesian mobiles in any usual spelling: +62 812..., 62812..., 0812-..., (0812) ..., +62 (812) ...
+# Indonesian mobiles in any usual spelling: +62 812..., 62812..., 0812-..., (0812) ..., +62 (812) ..., and
+# (812) ... with neither (the operator in parentheses, closed, says what the digits are).
 # No dot right after the country code or the 0, so the decimals of a number are never read as a phone.
 _PHONE = re.compile(
-    rf"{_START}\(?((?:\+|%2B)?62|0)[\s{_DASHES}]?\(?(8\d{{1,2}})\)?{_SEP}(\d{{2,4}}{_SEP}\d{{0,4}}?){_SEP}(\d{{4}})(?!\d)"
+    rf"{_START}(?:\(?((?:\+|%2B)?62|0)[\s{_DASHES}]?\(?|\((?=8\d{{1,2}}\)))"
+    rf"(8\d{{1,2}})\)?{_SEP}(\d{{2,4}}{_SEP}\d{{0,4}}?){_SEP}(\d{{4}})(?!\d)"
 )
 
 
 def redact(text: str) -> str:
     """Mask every NIK and Indonesian phone number in ``text``."""
-    text = _PHONE.sub(lambda m: f"{m[1]}{m[2]}****{m[4]}", text)
+    text = _PHONE.sub(lambda m: f"{m[1] or ''}{m[2]}****{m[4]}", text)
     return _NIK.sub(lambda m: f"{m[1]}********{m[3]}", text)
 
 
