@@ -17,11 +17,12 @@ CHECKOV_VENV ?= .tools/checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
 RUN := $(UV) run --frozen --no-dev --group dev
 
-.PHONY: help demo test lint bench build requirements clean browser
+.PHONY: help demo test unit lint bench build requirements clean browser
 
 help:
 	@echo "make demo    the whole pipeline on a local AWS emulator (upload, parse, store, report, remind, SMS)"
 	@echo "make test    lint, type-check, template lint and every test"
+	@echo "make unit    the fast loop: the unit tests but the slow and hostile-corpus cases (under a minute)"
 	@echo "make bench   the benchmarks (figures, not pass/fail)"
 	@echo "make build   sam build: the deployable Lambda artifacts in .aws-sam/build (no Docker), and their sizes"
 
@@ -64,6 +65,11 @@ browser:
 
 test: lint browser
 	$(RUN) pytest -n 2 --dist loadfile
+
+# The loop while changing code: the unit tests but those marked slow or hostile (the hostile-file corpus, a
+# process per case), which make test runs. No lint, no browser. ARGS go to pytest (e.g. ARGS="-n 2").
+unit: .venv/.synced
+	$(RUN) pytest tests/unit -m "not slow and not hostile" $(ARGS)
 
 bench: .venv/.synced
 	$(RUN) python -m lindungi_dev.bench $(ARGS)

@@ -10,6 +10,7 @@ tests/integration/test_hostile_ingest.py; ``make bench`` prints their figures.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -19,19 +20,34 @@ from lindungi_dev.bench.hostile import measure
 from lindungi_dev.emulator.template import Stack, load_template
 from lindungi_dev.samples.hostile import CASES, PROGRAM, Case
 
-STACK = Stack(load_template())
-INGEST = STACK.function_properties("IngestFunction")
-MEMORY_MB = int(STACK.resolve(INGEST["MemorySize"]))
-TIMEOUT_S = int(STACK.resolve(INGEST["Timeout"]))
+pytestmark = pytest.mark.hostile
 
 
-def test_the_limits_come_from_the_template() -> None:
-    assert (int(STACK.parameter("IngestMemoryMB")), 900) == (MEMORY_MB, TIMEOUT_S)
+class IngestLimits(NamedTuple):
+    memory_mb: int
+    timeout_s: int
+    parameter_mb: int
+    """The template's IngestMemoryMB parameter, which MemorySize refers to."""
+
+
+@pytest.fixture(scope="module")
+def limits() -> IngestLimits:
+    """The ingest function's memory and timeout, read from template.yaml once for this module when a test asks:
+    reading the template imports cfn-lint (seconds), which a run that deselects these cases need not pay."""
+    stack = Stack(load_template())
+    ingest = stack.function_properties("IngestFunction")
+    return IngestLimits(int(stack.resolve(ingest["MemorySize"])), int(stack.resolve(ingest["Timeout"])),
+                        int(stack.parameter("IngestMemoryMB")))
+
+
+def test_the_limits_come_from_the_template(limits: IngestLimits) -> None:
+    assert (limits.parameter_mb, 900) == (limits.memory_mb, limits.timeout_s)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_hostile_file_ends_in_a_report_within_the_lambda_limits(case: Case, tmp_path: Path) -> None:
-    measured = measure(case, tmp_path, timeout=TIMEOUT_S)
+def test_hostile_file_ends_in_a_report_within_the_lambda_limits(case: Case, tmp_path: Path,
+                                                                limits: IngestLimits) -> None:
+    measured = measure(case, tmp_path, timeout=limits.timeout_s)
     assert measured.report is not None, f"no report: exit {measured.exit_code} after {measured.seconds:.1f} s"
     assert measured.exit_code == (0 if case.error is None else 1)  # not 134 (abort), not -9 (killed)
     assert measured.error == case.error
@@ -39,8 +55,8 @@ def test_hostile_file_ends_in_a_report_within_the_lambda_limits(case: Case, tmp_
         error = measured.report["error"]
         assert error["message"] == message(FileError(case.error))  # the Indonesian sentence staff read
         assert measured.report["rows_read"] == 0 and not measured.report["accepted"]  # nothing half-read
-    assert measured.peak_mb < MEMORY_MB
-    assert measured.seconds < TIMEOUT_S
+    assert measured.peak_mb < limits.memory_mb
+    assert measured.seconds < limits.timeout_s
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.detail], ids=[c.name for c in CASES if c.detail])
