@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import MAX_SMS_PER_RUN, RENTAN, SAWIT
+from tests.builders import MAX_SMS_PER_RUN, RENTAN, SAWIT
 
 pytestmark = pytest.mark.e2e
 

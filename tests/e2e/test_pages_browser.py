@@ -24,9 +24,7 @@ from lindungi.rekap.model import WEEKS, Cover, Rekap
 from lindungi.rekap.page import render as render_rekap
 from lindungi_dev import browser
 from lindungi_dev.browser import Dom
-from tests.integration.test_rekap import SCENARIO, SCRIPT_NAME
-from tests.integration.test_rekap import TODAY as REKAP_DAY
-from tests.unit.test_check_spreadsheets import BUDI, HEADER, SITI, TODAY, xlsx
+from tests.builders import BUDI, HEADER, REKAP_DAY, SCENARIO, SCRIPT_NAME, SITI, TODAY, xlsx
 
 pytestmark = pytest.mark.slow
 

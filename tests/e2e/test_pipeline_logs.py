@@ -29,7 +29,7 @@ import pytest
 from lindungi_dev import demo
 from lindungi_dev.emulator.template import load_template
 from lindungi_dev.grants import missing_grants
-from tests.e2e.conftest import RENTAN, SAWIT, process_output
+from tests.builders import RENTAN, SAWIT, process_output
 
 pytestmark = pytest.mark.e2e
 

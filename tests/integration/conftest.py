@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from moto.core.botocore_stubber import BotocoreStubber
 
-from tests.integration.reminders_env import env  # noqa: F401 - the reminder tests' fixture
+from lindungi_dev.emulator.template import Stack
+from tests.builders import Env
 
 
 @pytest.fixture
@@ -23,3 +24,9 @@ def serialised_moto(monkeypatch: pytest.MonkeyPatch) -> None:
             return handle(self, *args, **kwargs)
 
     monkeypatch.setattr(BotocoreStubber, "__call__", serialised)
+
+
+@pytest.fixture
+def env(aws: Stack) -> Env:
+    """The reminder pieces (planner, sender, tables, queue) wired to moto's stack."""
+    return Env(aws)

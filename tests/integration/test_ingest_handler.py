@@ -22,26 +22,13 @@ from lindungi.intake import ingest
 from lindungi_dev import samples
 from lindungi_dev.emulator.lambdas import LambdaRunner
 from lindungi_dev.emulator.template import ROOT, Stack
-
-EVENTS = ROOT / "events"
+from tests.builders import EVENTS, ingest_event, upload
 
 
 def _items(stack: Stack) -> list[dict[str, Any]]:
     client = boto3.client("dynamodb")
     pages = client.get_paginator("scan").paginate(TableName=stack.physical("WorkersTable"))
     return [item for page in pages for item in page["Items"]]
-
-
-def _event(stack: Stack, key: str, version: str | None, size: int) -> dict[str, Any]:
-    event = json.loads((EVENTS / "ingest-s3-put-encoded-key.json").read_text())
-    record = event["Records"][0]
-    record["s3"]["bucket"]["name"] = stack.physical("UploadBucket")
-    record["s3"]["object"].update({"key": quote_plus(key, safe="/"), "versionId": version, "size": size})
-    return event
-
-
-def _upload(stack: Stack, key: str, data: bytes) -> str:
-    return boto3.client("s3").put_object(Bucket=stack.physical("UploadBucket"), Key=key, Body=data)["VersionId"]
 
 
 def _report(stack: Stack, key: str) -> dict[str, Any]:
@@ -57,8 +44,8 @@ def people() -> list[samples.Worker]:
 def test_sample_events_decode_to_the_uploaded_key(aws: Stack, lambdas: LambdaRunner, people: list[Any]) -> None:
     key = "incoming/pekerja-sawit/Daftar Peserta (2).xlsx"  # what events/ingest-s3-put-encoded-key.json encodes
     data = samples.write_xlsx(people, "pekerja-sawit")
-    version = _upload(aws, key, data)
-    event = _event(aws, key, version, len(data))
+    version = upload(aws, key, data)
+    event = ingest_event(aws, key, version, len(data))
     assert event["Records"][0]["s3"]["object"]["key"] == "incoming/pekerja-sawit/Daftar+Peserta+%282%29.xlsx"
     result = lambdas.invoke("IngestFunction", event)
     (outcome,) = result["files"]
@@ -75,8 +62,8 @@ def test_sample_events_decode_to_the_uploaded_key(aws: Stack, lambdas: LambdaRun
 def test_duplicate_event_stores_and_counts_nothing_twice(aws: Stack, lambdas: LambdaRunner, people: list[Any]) -> None:
     key = "incoming/pekerja-rentan/daftar.xlsx"
     data = samples.write_xlsx(people, "pekerja-rentan")
-    version = _upload(aws, key, data)
-    event = _event(aws, key, version, len(data))
+    version = upload(aws, key, data)
+    event = ingest_event(aws, key, version, len(data))
     first = lambdas.invoke("IngestFunction", event)["files"][0]
     before = _items(aws)
     with _table_writes(lambdas, aws.physical("WorkersTable")) as writes, time_machine.travel(timedelta(hours=1)):
@@ -124,7 +111,7 @@ def test_reupload_of_same_bytes_under_another_name(
     aws: Stack, lambdas: LambdaRunner, people: list[Any], parses: list[str]
 ) -> None:
     data = samples.write_xlsx(people, "pekerja-rentan")
-    outcomes = [lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))["files"][0]
+    outcomes = [lambdas.invoke("IngestFunction", ingest_event(aws, key, upload(aws, key, data), len(data)))["files"][0]
                 for key in ("incoming/pekerja-rentan/a.xlsx", "incoming/pekerja-rentan/salinan a.xlsx")]
     assert parses == ["a.xlsx"]  # hashed, found in the idempotency store: the copy is not parsed again
     first, copy_outcome = outcomes
@@ -154,14 +141,14 @@ def test_a_copy_whose_first_report_no_longer_fits_is_parsed_for_its_report(
 ) -> None:
     data = samples.write_xlsx(people, "pekerja-rentan")
     first = "incoming/pekerja-rentan/a.xlsx"
-    lambdas.invoke("IngestFunction", _event(aws, first, _upload(aws, first, data), len(data)))
+    lambdas.invoke("IngestFunction", ingest_event(aws, first, upload(aws, first, data), len(data)))
     if what == "report-expired":
         boto3.client("s3").delete_object(Bucket=aws.physical("UploadBucket"), Key="reports/pekerja-rentan/a.xlsx.json")
     else:
         other = samples.write_csv(samples.workers(7, seed=99))
-        lambdas.invoke("IngestFunction", _event(aws, first, _upload(aws, first, other), len(other)))
+        lambdas.invoke("IngestFunction", ingest_event(aws, first, upload(aws, first, other), len(other)))
     key = "incoming/pekerja-rentan/b.xlsx"
-    lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))
+    lambdas.invoke("IngestFunction", ingest_event(aws, key, upload(aws, key, data), len(data)))
     assert parses[0] == "a.xlsx" and parses[-1] == "b.xlsx"
     copy = _report(aws, "reports/pekerja-rentan/b.xlsx.json")
     assert copy["duplicate_of"] == first and copy["rows_read"] == 120 and copy["file"] == "b.xlsx"
@@ -173,7 +160,7 @@ def test_content_is_remembered_for_idempotency_days_then_processed_again(
     days = int(lambdas.env("IngestFunction")["IDEMPOTENCY_DAYS"])
     key = "incoming/pekerja-rentan/daftar.xlsx"
     data = samples.write_xlsx(people, "pekerja-rentan")
-    event = _event(aws, key, _upload(aws, key, data), len(data))
+    event = ingest_event(aws, key, upload(aws, key, data), len(data))
     assert lambdas.invoke("IngestFunction", event)["files"][0]["replayed"] is False
     with time_machine.travel(timedelta(days=days) - timedelta(hours=1), tick=True):
         assert lambdas.invoke("IngestFunction", event)["files"][0]["replayed"] is True
@@ -194,11 +181,11 @@ def test_same_bytes_for_another_program_are_processed(
     aws: Stack, lambdas: LambdaRunner, people: list[Any], first_key: str, first_error: str | None
 ) -> None:
     data = samples.write_xlsx(people, "pekerja-rentan")
-    first = lambdas.invoke("IngestFunction", _event(aws, first_key, _upload(aws, first_key, data), len(data)))
+    first = lambdas.invoke("IngestFunction", ingest_event(aws, first_key, upload(aws, first_key, data), len(data)))
     assert first["files"][0]["error"] == first_error
     before = len(_items(aws))
     key = "incoming/pekerja-rentan/daftar.xlsx"
-    second = lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))["files"][0]
+    second = lambdas.invoke("IngestFunction", ingest_event(aws, key, upload(aws, key, data), len(data)))["files"][0]
     assert (second["replayed"], second["duplicate_of"], second["error"]) == (False, None, None)
     assert len(_items(aws)) == before + second["counts"]["accepted"]
 
@@ -208,10 +195,10 @@ def test_a_list_whose_rows_were_all_rejected_is_processed_once_corrected(
 ) -> None:
     key = "incoming/pekerja-rentan/daftar.csv"
     broken = samples.write_csv([samples.Worker(**{**w.__dict__, "nik": w.nik[:12]}) for w in people])
-    first = lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, broken), len(broken)))["files"][0]
+    first = lambdas.invoke("IngestFunction", ingest_event(aws, key, upload(aws, key, broken), len(broken)))["files"][0]
     assert first["counts"]["accepted"] == 0 and first["counts"]["rejected"] == len(people)
     fixed = samples.write_csv(people)
-    second = lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, fixed), len(fixed)))["files"][0]
+    second = lambdas.invoke("IngestFunction", ingest_event(aws, key, upload(aws, key, fixed), len(fixed)))["files"][0]
     assert second["replayed"] is False and second["counts"]["accepted"] > 0
     assert len(_items(aws)) == second["counts"]["accepted"]
     assert len(_report(aws, "reports/pekerja-rentan/daftar.csv.json")["accepted"]) == second["counts"]["accepted"]
@@ -222,10 +209,10 @@ def test_the_uploaded_object_is_never_changed(aws: Stack, lambdas: LambdaRunner,
     bucket = aws.physical("UploadBucket")
     data = samples.write_xlsx(people, "pekerja-rentan")
     for key in ("incoming/pekerja-rentan/a.xlsx", "incoming/pekerja-rentan/b.xlsx"):  # the second, a copy
-        version = _upload(aws, key, data)
+        version = upload(aws, key, data)
         before = s3.head_object(Bucket=bucket, Key=key)
-        lambdas.invoke("IngestFunction", _event(aws, key, version, len(data)))
-        lambdas.invoke("IngestFunction", _event(aws, key, version, len(data)))  # delivered twice
+        lambdas.invoke("IngestFunction", ingest_event(aws, key, version, len(data)))
+        lambdas.invoke("IngestFunction", ingest_event(aws, key, version, len(data)))  # delivered twice
         versions = s3.list_object_versions(Bucket=bucket, Prefix=key)
         assert [v["VersionId"] for v in versions["Versions"]] == [version] and not versions.get("DeleteMarkers")
         after = s3.get_object(Bucket=bucket, Key=key)
@@ -241,7 +228,7 @@ def test_new_tmt_adds_a_period_and_new_phone_updates_contact(aws: Stack, lambdas
     new_phone = samples.write_csv([samples.Worker(**{**worker.__dict__, "phone": "0813-9999-8888"})])
     for n, data in enumerate((first, renewed, new_phone)):
         key = f"incoming/pekerja-rentan/list-{n}.csv"
-        lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))
+        lambdas.invoke("IngestFunction", ingest_event(aws, key, upload(aws, key, data), len(data)))
     items = {i["sk"]["S"]: i for i in _items(aws)}
     assert len(items) == 2  # the first TMT and the new one
     assert items[f"COVERAGE#pekerja-rentan#{_iso(worker.tmt)}"]["phone"]["S"] == "+6281399998888"
@@ -265,8 +252,8 @@ def _iso(ddmmyyyy: str) -> str:
 def test_bad_files_end_in_a_report_not_a_crash(aws: Stack, lambdas: LambdaRunner, key: str, data: bytes | None,
                                                code: str) -> None:
     body = data if data is not None else samples.write_xlsx(samples.workers(3), "pekerja-rentan")
-    version = _upload(aws, key, body)
-    outcome = lambdas.invoke("IngestFunction", _event(aws, key, version, len(body)))["files"][0]
+    version = upload(aws, key, body)
+    outcome = lambdas.invoke("IngestFunction", ingest_event(aws, key, version, len(body)))["files"][0]
     assert outcome["error"] == code
     report = _report(aws, outcome["report_key"])
     assert report["error"]["code"] == code and report["error"]["message"]
@@ -277,16 +264,16 @@ def test_bad_files_end_in_a_report_not_a_crash(aws: Stack, lambdas: LambdaRunner
 
 def test_too_large_is_judged_from_the_event_before_downloading(aws: Stack, lambdas: LambdaRunner) -> None:
     key = "incoming/pekerja-rentan/besar.csv"
-    version = _upload(aws, key, b"NIK;Nama\n")
+    version = upload(aws, key, b"NIK;Nama\n")
     huge = 10 * 2**30
-    outcome = lambdas.invoke("IngestFunction", _event(aws, key, version, huge))["files"][0]
+    outcome = lambdas.invoke("IngestFunction", ingest_event(aws, key, version, huge))["files"][0]
     assert outcome["error"] == "file_too_large" and outcome["sha256"] is None
 
 
 def test_rejected_rows_file_is_written_for_staff(aws: Stack, lambdas: LambdaRunner, people: list[Any]) -> None:
     key = "incoming/pekerja-rentan/daftar.xlsx"
     data = samples.write_xlsx(people, "pekerja-rentan")
-    lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))
+    lambdas.invoke("IngestFunction", ingest_event(aws, key, upload(aws, key, data), len(data)))
     fix = boto3.client("s3").get_object(Bucket=aws.physical("UploadBucket"),
                                         Key="reports/pekerja-rentan/daftar.xlsx.perbaikan.xlsx")
     assert fix["ContentType"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -305,7 +292,7 @@ def test_rejected_rows_file_is_written_for_staff(aws: Stack, lambdas: LambdaRunn
 def test_async_failure_goes_to_the_failure_destination_with_the_event(aws: Stack, lambdas: LambdaRunner) -> None:
     key = "incoming/pekerja-rentan/daftar.csv"
     data = samples.write_csv(samples.workers(3))
-    event = _event(aws, key, _upload(aws, key, data), len(data))
+    event = ingest_event(aws, key, upload(aws, key, data), len(data))
 
     def s3_down(**_: Any) -> None:  # S3 failing (500) on every attempt: a failure to retry, unlike a gone object
         raise ClientError({"Error": {"Code": "InternalError", "Message": "We encountered an internal error"}},

@@ -13,7 +13,7 @@ from lindungi.outcomes import FileError, message, say
 from lindungi_dev import samples
 from lindungi_dev.emulator.lambdas import LambdaRunner
 from lindungi_dev.emulator.template import Stack
-from tests.integration.test_ingest_handler import _event, _upload
+from tests.builders import ingest_event, upload
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ def test_ingest_writes_the_page_beside_the_json(aws: Stack, lambdas: LambdaRunne
     key = f"incoming/pekerja-rentan/{name}"
     people, _ = samples.plant_faults(samples.workers(120, "pekerja-rentan"), every=40)
     body = data if data is not None else samples.write_xlsx(people, "pekerja-rentan")
-    outcome = lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, body), len(body)))["files"][0]
+    outcome = lambdas.invoke("IngestFunction", ingest_event(aws, key, upload(aws, key, body), len(body)))["files"][0]
     assert outcome["report_key"] == f"reports/pekerja-rentan/{name}.json", "the JSON contract is unchanged"
     page = boto3.client("s3").get_object(Bucket=aws.physical("UploadBucket"), Key=f"reports/pekerja-rentan/{name}.html")
     assert page["ContentType"] == "text/html; charset=utf-8"

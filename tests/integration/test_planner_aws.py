@@ -22,7 +22,7 @@ from lindungi.reminders.planner import Part, PlanReport, run_time
 from lindungi.reminders.sender import Delivery
 from lindungi_dev.emulator.lambdas import LambdaRunner
 from lindungi_dev.emulator.template import ACCOUNT
-from tests.integration.reminders_env import (
+from tests.builders import (
     END,
     PROGRAM,
     Env,

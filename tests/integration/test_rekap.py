@@ -21,44 +21,9 @@ from lindungi.rekap.page import render
 from lindungi_dev.emulator.lambdas import LambdaRunner
 from lindungi_dev.emulator.template import ROOT, Stack
 from lindungi_dev.grants import CallRecorder, missing_grants
-from lindungi_dev.samples import coverages
+from tests.builders import FAILED_PHONE, SCENARIO, A, B, C, D, E, F, G, ingest_event, upload
+from tests.builders import REKAP_DAY as TODAY
 
-TODAY = date(2025, 7, 1)
-SCRIPT_NAME = "<script>document.title='DIRETAS'</script>"
-# Valid NIKs of Kota Singkawang (6172), one per worker of the scenario.
-A, B, C, D, E, F, G = (f"617201{d:02d}0190{n:04d}" for n, d in zip(range(1, 8), range(11, 18), strict=True))
-FAILED_PHONE = "+6281200000006"
-
-
-def cover(nik: str, program: str, start: str, end: str, key: str, *, kec: str = "Singkawang Barat",
-          kel: str = "Melayu", phone: str | None = "+6281200000001", name: str = "SITI",
-          listed_at: str = "2025-01-05T02:00:00+00:00") -> dict[str, Any]:
-    return coverages.coverage(nik, program=program, start=date.fromisoformat(start), end=date.fromisoformat(end),
-                              phone=phone, name=name, key=key, listed_at=listed_at, bucket="b",
-                              kecamatan=kec, kelurahan=kel)
-
-
-SCENARIO = [
-    # A: ended in May, renewed from the branch's list of BPU self-payers.
-    cover(A, "pekerja-rentan", "2025-01-01", "2025-05-31", "Kec Barat.xlsx"),
-    cover(A, "pekerja-rentan", "2025-06-01", "2025-10-31", "BPU mandiri.xlsx", listed_at="2025-06-02T02:00:00+00:00"),
-    # B: ended, not renewed.
-    cover(B, "pekerja-rentan", "2025-01-01", "2025-05-31", "Kec Barat.xlsx", kec="Singkawang Timur", kel="Bagak"),
-    # C: listed by two kecamatan offices with overlapping covers: maybe paid twice.
-    cover(C, "pekerja-rentan", "2025-03-01", "2025-07-31", "Kec Barat.xlsx"),
-    cover(C, "pekerja-rentan", "2025-04-01", "2025-08-31", "Kec Timur.xlsx", kec="Singkawang Timur", kel="Bagak",
-          listed_at="2025-04-02T02:00:00+00:00"),
-    # D: in both programs; the rentan cover ended yesterday and was not renewed.
-    cover(D, "pekerja-rentan", "2025-02-01", "2025-06-30", "Kec Barat.xlsx"),
-    cover(D, "pekerja-sawit", "2025-01-01", "2025-12-31", "Sawit.pdf"),
-    # E: covered, no phone.
-    cover(E, "pekerja-sawit", "2025-01-01", "2025-12-31", "Sawit.pdf", phone=None),
-    # F: covered, the number failed for good.
-    cover(F, "pekerja-rentan", "2025-06-01", "2025-10-31", "Kec Barat.xlsx", phone=FAILED_PHONE),
-    # G: a hostile name and place, in both programs (so the page names the worker).
-    cover(G, "pekerja-rentan", "2025-06-01", "2025-10-31", "Kec Barat.xlsx", name=SCRIPT_NAME, kec="<b>Kec</b>"),
-    cover(G, "pekerja-sawit", "2025-06-01", "2026-05-31", "Sawit.pdf", name=SCRIPT_NAME, kec="<b>Kec</b>"),
-]
 NOTICES = [
     {"pk": f"NOTICE#{A}#pekerja-rentan#2025-01-01#30", "program": "pekerja-rentan", "stage": 30, "status": "delivered"},
     {"pk": f"NOTICE#{A}#pekerja-rentan#2025-01-01#7", "program": "pekerja-rentan", "stage": 7, "status": "superseded"},
@@ -157,9 +122,7 @@ def test_the_function_writes_page_and_workbook_with_only_its_grants(aws: Stack, 
 
 
 def _ingest(aws: Stack, lambdas: LambdaRunner, key: str, data: bytes) -> None:
-    from tests.integration.test_ingest_handler import _event, _upload
-
-    outcome = lambdas.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))["files"][0]
+    outcome = lambdas.invoke("IngestFunction", ingest_event(aws, key, upload(aws, key, data), len(data)))["files"][0]
     assert outcome["error"] is None
 
 

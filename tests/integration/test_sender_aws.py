@@ -18,7 +18,7 @@ from lindungi.reminders.notices import OUTCOME_UNKNOWN, Status
 from lindungi.reminders.sender import Delivery, RetryLater
 from lindungi_dev.emulator.lambdas import LambdaRunner
 from lindungi_dev.emulator.template import REGION
-from tests.integration.reminders_env import (
+from tests.builders import (
     END,
     PHONE,
     Env,

@@ -11,36 +11,12 @@ from datetime import date
 from typing import Any
 
 import pytest
-import xlsxwriter
 
 from lindungi.config import programs
 from lindungi.intake.check import check
 from lindungi.settings import Limits
 from lindungi_dev import samples
-
-SITI = "6172014509850003"  # woman, born 05-09-1985, Singkawang Barat
-BUDI = "6172051203900007"  # man, born 12-03-1990, Singkawang Selatan
-TODAY = date(2025, 6, 1)
-HEADER = ["No", "NIK", "Nama Lengkap", "No. HP", "Tanggal Lahir", "L/P", "TMT"]
-
-
-def xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
-    """A workbook whose cells keep their Python types: str as text, float as a number cell, date as a date."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
-    date_format = book.add_format({"num_format": "dd/mm/yyyy"})
-    for name, rows in sheets.items():
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if isinstance(value, date):
-                    sheet.write_datetime(r, c, value, date_format)
-                elif isinstance(value, float | int):
-                    sheet.write_number(r, c, value)
-                elif value is not None:
-                    sheet.write_string(r, c, value)
-    book.close()
-    return buffer.getvalue()
+from tests.builders import BUDI, HEADER, SITI, TODAY, xlsx
 
 
 def one_row(**overrides: Any) -> bytes:

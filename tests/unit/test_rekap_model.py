@@ -92,7 +92,7 @@ def test_a_failed_number_counts_only_while_it_is_still_the_workers_number() -> N
 
 def _report_json(layout: str, duplicate: bool) -> bytes:
     from lindungi.intake.check import check
-    from tests.unit.test_check_spreadsheets import HEADER, SITI, xlsx
+    from tests.builders import HEADER, SITI, xlsx
 
     report = check(xlsx({"Kec. Barat": [HEADER, ["1", SITI, "SITI", "", "", "", "01-01-2025"],
                                          ["2", "123", "BUDI", "", "", "", "01-01-2025"]]}),

@@ -14,7 +14,7 @@ from python_calamine import CalamineWorkbook
 from lindungi.intake.check import check
 from lindungi.intake.report import fix_workbook
 from lindungi.xlsx import defuse
-from tests.unit.test_check_spreadsheets import HEADER, SITI, TODAY, xlsx
+from tests.builders import HEADER, SITI, TODAY, xlsx
 
 
 @pytest.mark.parametrize(

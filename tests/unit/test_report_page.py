@@ -11,7 +11,7 @@ from lindungi.intake.check import check
 from lindungi.intake.report import Report
 from lindungi.intake.report_page import render
 from lindungi.outcomes import LABELS, MESSAGES, PAGE, FileError, Reject, message, say
-from tests.unit.test_check_spreadsheets import HEADER, SITI, TODAY, xlsx
+from tests.builders import HEADER, SITI, TODAY, xlsx
 
 HOSTILE = [
     pytest.param("<script>alert(1)</script>", id="script"),

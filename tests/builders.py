@@ -1,0 +1,274 @@
+"""What tests build and share: lists as offices make them, S3 upload events, the rekap's scenario, the reminder
+pieces wired to moto, the end-to-end run. A test imports shared builders from here and takes fixtures from the
+conftests, never from another test module (tests/unit/test_test_imports.py holds that).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import os
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus
+
+import boto3
+import xlsxwriter
+from botocore.exceptions import ClientError
+
+from lindungi.config import programs
+from lindungi.dynamo import deserialize, serialize
+from lindungi.intake.store import write_items
+from lindungi.reminders.notices import notice_pk
+from lindungi.reminders.planner import Planner, PlanReport, run_time
+from lindungi.reminders.sender import Delivery, RetryLater, Sender
+from lindungi.settings import PlannerSettings, SenderSettings
+from lindungi_dev.emulator.template import ACCOUNT, REGION, ROOT, Stack
+from lindungi_dev.samples import coverages
+
+# ------------------------------------------------------------------------------------ lists as offices make them
+SITI = "6172014509850003"  # woman, born 05-09-1985, Singkawang Barat
+BUDI = "6172051203900007"  # man, born 12-03-1990, Singkawang Selatan
+TODAY = date(2025, 6, 1)
+HEADER = ["No", "NIK", "Nama Lengkap", "No. HP", "Tanggal Lahir", "L/P", "TMT"]
+
+
+def xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
+    """A workbook whose cells keep their Python types: str as text, float as a number cell, date as a date."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    date_format = book.add_format({"num_format": "dd/mm/yyyy"})
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, date):
+                    sheet.write_datetime(r, c, value, date_format)
+                elif isinstance(value, float | int):
+                    sheet.write_number(r, c, value)
+                elif value is not None:
+                    sheet.write_string(r, c, value)
+    book.close()
+    return buffer.getvalue()
+
+
+# ------------------------------------------------------------------------------------------------------- uploads
+EVENTS = ROOT / "events"
+
+
+def ingest_event(stack: Stack, key: str, version: str | None, size: int) -> dict[str, Any]:
+    """The S3 put event AWS sends the ingest function for ``key`` (events/ingest-s3-put-encoded-key.json)."""
+    event = json.loads((EVENTS / "ingest-s3-put-encoded-key.json").read_text())
+    record = event["Records"][0]
+    record["s3"]["bucket"]["name"] = stack.physical("UploadBucket")
+    record["s3"]["object"].update({"key": quote_plus(key, safe="/"), "versionId": version, "size": size})
+    return event
+
+
+def upload(stack: Stack, key: str, data: bytes) -> str:
+    """Put ``data`` in the stack's upload bucket; returns the version id the event carries."""
+    return boto3.client("s3").put_object(Bucket=stack.physical("UploadBucket"), Key=key, Body=data)["VersionId"]
+
+
+# ------------------------------------------------------------------------------------------ the rekap's scenario
+REKAP_DAY = date(2025, 7, 1)
+SCRIPT_NAME = "<script>document.title='DIRETAS'</script>"
+# Valid NIKs of Kota Singkawang (6172), one per worker of the scenario.
+A, B, C, D, E, F, G = (f"617201{d:02d}0190{n:04d}" for n, d in zip(range(1, 8), range(11, 18), strict=True))
+FAILED_PHONE = "+6281200000006"
+
+
+def cover(nik: str, program: str, start: str, end: str, key: str, *, kec: str = "Singkawang Barat",
+          kel: str = "Melayu", phone: str | None = "+6281200000001", name: str = "SITI",
+          listed_at: str = "2025-01-05T02:00:00+00:00") -> dict[str, Any]:
+    return coverages.coverage(nik, program=program, start=date.fromisoformat(start), end=date.fromisoformat(end),
+                              phone=phone, name=name, key=key, listed_at=listed_at, bucket="b",
+                              kecamatan=kec, kelurahan=kel)
+
+
+SCENARIO = [
+    # A: ended in May, renewed from the branch's list of BPU self-payers.
+    cover(A, "pekerja-rentan", "2025-01-01", "2025-05-31", "Kec Barat.xlsx"),
+    cover(A, "pekerja-rentan", "2025-06-01", "2025-10-31", "BPU mandiri.xlsx", listed_at="2025-06-02T02:00:00+00:00"),
+    # B: ended, not renewed.
+    cover(B, "pekerja-rentan", "2025-01-01", "2025-05-31", "Kec Barat.xlsx", kec="Singkawang Timur", kel="Bagak"),
+    # C: listed by two kecamatan offices with overlapping covers: maybe paid twice.
+    cover(C, "pekerja-rentan", "2025-03-01", "2025-07-31", "Kec Barat.xlsx"),
+    cover(C, "pekerja-rentan", "2025-04-01", "2025-08-31", "Kec Timur.xlsx", kec="Singkawang Timur", kel="Bagak",
+          listed_at="2025-04-02T02:00:00+00:00"),
+    # D: in both programs; the rentan cover ended yesterday and was not renewed.
+    cover(D, "pekerja-rentan", "2025-02-01", "2025-06-30", "Kec Barat.xlsx"),
+    cover(D, "pekerja-sawit", "2025-01-01", "2025-12-31", "Sawit.pdf"),
+    # E: covered, no phone.
+    cover(E, "pekerja-sawit", "2025-01-01", "2025-12-31", "Sawit.pdf", phone=None),
+    # F: covered, the number failed for good.
+    cover(F, "pekerja-rentan", "2025-06-01", "2025-10-31", "Kec Barat.xlsx", phone=FAILED_PHONE),
+    # G: a hostile name and place, in both programs (so the page names the worker).
+    cover(G, "pekerja-rentan", "2025-06-01", "2025-10-31", "Kec Barat.xlsx", name=SCRIPT_NAME, kec="<b>Kec</b>"),
+    cover(G, "pekerja-sawit", "2025-06-01", "2026-05-31", "Sawit.pdf", name=SCRIPT_NAME, kec="<b>Kec</b>"),
+]
+
+
+# --------------------------------------------------------------------------------------------- reminders on moto
+PROGRAM = "pekerja-rentan"
+START = date(2025, 1, 1)
+END = date(2025, 5, 31)
+PHONE = "+6281234567890"
+
+
+def coverage(nik: str = "6172014509850003", *, end: date = END, start: date = START, phone: str | None = PHONE,
+             sms_capable: bool = True, listed_at: str = "2025-01-05T03:00:00+00:00", name: str = "SITI AMINAH",
+             program: str = PROGRAM) -> dict[str, Any]:
+    return coverages.coverage(nik, program=program, start=start, end=end, phone=phone, sms_capable=sms_capable,
+                              name=name, listed_at=listed_at)
+
+
+def niks(n: int) -> list[str]:
+    return [f"61720145098{i:05d}"[:12] + f"{i + 1:04d}" for i in range(n)]
+
+
+class Env:
+    """The reminder pieces wired to the moto stack."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.dynamodb: Any = boto3.client("dynamodb", region_name=REGION)
+        self.sqs: Any = boto3.client("sqs", region_name=REGION)
+        self.sns: Any = boto3.client("sns", region_name=REGION)
+        self.workers = stack.physical("WorkersTable")
+        self.notices_table = stack.physical("NoticesTable")
+        self.queue = stack.physical("ReminderQueue")
+        self.dlq = stack.physical("ReminderDLQ")
+
+    def put(self, *items: dict[str, Any]) -> None:
+        write_items(self.dynamodb, self.workers, items)
+
+    def planner(self, **overrides: Any) -> Planner:
+        """A planner with clients of its own, so faults injected into it stay in it."""
+        settings = PlannerSettings(**{**PlannerSettings.from_env().__dict__, **overrides})
+        return Planner(boto3.client("dynamodb", region_name=REGION), boto3.client("sqs", region_name=REGION),
+                       settings, programs())
+
+    def sender(self, **overrides: Any) -> Sender:
+        settings = SenderSettings(**{**SenderSettings.from_env().__dict__, **overrides})
+        return Sender(boto3.client("dynamodb", region_name=REGION), boto3.client("sns", region_name=REGION),
+                      boto3.client("sqs", region_name=REGION), settings, programs())
+
+    def plan(self, day: date, hour: int = 9, *, send: bool = True, **overrides: Any) -> PlanReport:
+        """A planner run at ``hour``:00 WIB on ``day``; then (``send``) the sender acts on what it queued, as the
+        queue's consumer would within minutes (which takes each notice out of the outbox)."""
+        now = run_time(day, programs(), hour)
+        report = self.planner(**overrides).run(now)
+        if send:
+            sender = self.sender()
+            for ident in report.notice_ids:
+                with contextlib.suppress(RetryLater):
+                    sender.handle(Delivery(ident), now)
+        return report
+
+    def receive(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        while batch := self.sqs.receive_message(QueueUrl=self.queue, MaxNumberOfMessages=10,
+                                                AttributeNames=["All"]).get("Messages", []):
+            out += batch
+        return out
+
+    def queued_ids(self) -> list[str]:
+        return [json.loads(m["Body"])["notice_id"] for m in self.receive()]
+
+    def notice(self, ident: str) -> dict[str, Any]:
+        item = self.dynamodb.get_item(TableName=self.notices_table, Key=serialize({"pk": notice_pk(ident)}))
+        return deserialize(item["Item"])
+
+    def notices(self) -> list[dict[str, Any]]:
+        items = self.dynamodb.scan(TableName=self.notices_table)["Items"]  # tests only: the code never scans
+        return [deserialize(i) for i in items if i["pk"]["S"].startswith("NOTICE#")]
+
+    def remind_key(self, item: dict[str, Any]) -> str | None:
+        got = self.dynamodb.get_item(TableName=self.workers, Key=serialize({"pk": item["pk"], "sk": item["sk"]}))
+        return deserialize(got["Item"]).get("remind_key")
+
+    @staticmethod
+    def sns_opt_out(e164: str) -> None:
+        """Put a number on the account's SNS opt-out list (moto keeps it in its backend)."""
+        from moto.sns.models import sns_backends
+
+        sns_backends[ACCOUNT][REGION].opt_out_numbers.append(e164)
+
+    @staticmethod
+    def sms() -> list[tuple[str, str]]:
+        from moto.sns.models import sns_backends
+
+        return list(sns_backends[ACCOUNT][REGION].sms_messages.values())
+
+
+def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=programs().timezone)
+
+
+def fail_on(client: Any, event: str, error: str = "Throttling",
+            when: Callable[[dict[str, Any]], bool] = lambda params: True) -> list[dict[str, Any]]:
+    """Make ``client`` raise ``error`` on ``event`` (e.g. "before-call.sns.Publish"); returns the calls seen."""
+    calls: list[dict[str, Any]] = []
+
+    def hook(params: dict[str, Any], **_: Any) -> None:
+        calls.append(params)
+        if when(params):
+            raise ClientError({"Error": {"Code": error, "Message": "injected"}}, event.rsplit(".", 1)[-1])
+
+    client.meta.events.register(f"before-parameter-build.{event.split('.', 1)[1]}", hook)
+    return calls
+
+
+def count_calls(client: Any, operation: str) -> list[dict[str, Any]]:
+    calls: list[dict[str, Any]] = []
+    client.meta.events.register(f"before-parameter-build.{operation}", lambda params, **_: calls.append(params))
+    return calls
+
+
+# -------------------------------------------------------------------------------------------- the end-to-end run
+RENTAN, SAWIT = 400, 80  # enough rows for the planted faults; the reminder days dominate the run time
+MAX_SMS_PER_RUN = round(3000 * (RENTAN + SAWIT) / 8504)  # the template's ceiling, scaled to the sample
+
+
+@contextlib.contextmanager
+def process_output(path: Path) -> Iterator[None]:
+    """Everything this process writes in the block, appended to ``path``, as Lambda would send it to CloudWatch.
+
+    Both ways out are caught: Python's ``sys.stdout``/``sys.stderr`` (which pytest replaces with its own
+    capture, so a test's ``capfd`` never sees a session fixture's output) and file descriptors 1 and 2
+    themselves (C code, child processes). Log records of any logger at WARNING and above (Lambda's own root
+    handler and level) and warnings go there too. What the demo sends elsewhere on purpose (the functions'
+    stdout, into logs.jsonl) is not here: the tests read that file as well.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    root = logging.getLogger()
+    with path.open("ab", buffering=0) as raw, path.open("a", encoding="utf-8", errors="backslashreplace",
+                                                          buffering=1) as text:
+        handler = logging.StreamHandler(text)
+        handler.setLevel(logging.WARNING)
+        os.dup2(raw.fileno(), 1)
+        os.dup2(raw.fileno(), 2)
+        root.addHandler(handler)
+        try:
+            with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(text), \
+                    contextlib.redirect_stderr(text):
+                yield
+            for warning in caught:
+                text.write(warnings.formatwarning(warning.message, warning.category, warning.filename,
+                                                  warning.lineno, warning.line))
+        finally:
+            root.removeHandler(handler)
+            text.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
