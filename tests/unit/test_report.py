@@ -13,6 +13,7 @@ from python_calamine import CalamineWorkbook
 
 from lindungi.intake.check import check
 from lindungi.intake.report import fix_workbook
+from lindungi.ops.cli import main
 from lindungi.xlsx import defuse
 from tests.builders import HEADER, SITI, TODAY, xlsx
 
@@ -63,24 +64,33 @@ def test_no_fix_workbook_when_everything_is_clean() -> None:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m lindungi ARGS`` in a process of its own, as staff run it."""
     return subprocess.run([sys.executable, "-m", "lindungi", *args], capture_output=True, text=True, check=False,
                           timeout=120)
 
 
-def test_cli_check_json_prints_the_report(tmp_path: Path) -> None:
+def _main(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The command ``python -m lindungi ARGS`` runs (``sys.exit(main(ARGS))``) in this process, without starting
+    an interpreter for each case; ``test_cli_check_file_error_exits_nonzero`` runs the real process."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(["python", "-m", "lindungi", *args], code, out, err)
+
+
+def test_cli_check_json_prints_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "daftar.xlsx"
     path.write_bytes(xlsx({"Daftar": [HEADER, ["1", SITI, "SITI", "081234567890", "", "", ""],
                                       ["2", "123", "BUDI", "", "", "", ""]]}))
-    result = _cli("check", str(path), "--program", "pekerja-rentan", "--json")
+    result = _main(capsys, "check", str(path), "--program", "pekerja-rentan", "--json")
     report = json.loads(result.stdout)
     assert result.returncode == 0
     assert (report["rows_read"], len(report["accepted"]), report["rejected"][0]["reasons"]) == (2, 1, ["nik_invalid"])
 
 
-def test_cli_check_table_for_people(tmp_path: Path) -> None:
+def test_cli_check_table_for_people(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "daftar.csv"
     path.write_text(f"NIK;Nama;No HP\n{SITI};SITI;12345\n123;BUDI;\n", encoding="utf-8")
-    result = _cli("check", str(path), "--program", "pekerja-sawit")
+    result = _main(capsys, "check", str(path), "--program", "pekerja-sawit")
     assert result.returncode == 0
     assert "DITOLAK" in result.stdout and "nik_invalid" in result.stdout
     assert "PERINGATAN" in result.stdout and "phone_invalid" in result.stdout
