@@ -18,6 +18,10 @@ through the ingest handler; ``make bench`` prints each one's time and peak memor
     billion-laughs          nested entities in sharedStrings.xml
     xxe                     an external entity reading /etc/passwd
     pdf-nested-arrays       a page holding 100,000 nested arrays (read; the page has no list on it)
+    pdf-digit-runs          a list page whose content stream then holds 1 MB of digit runs ending in a letter
+                            (a backtracking tokenizer tried every split of each: minutes for a 2 KB file)
+    pdf-unclosed-hex        the same with 1 MB of unclosed "<" hex strings (each once scanned to the end)
+    pdf-dict-key-not-name   a marked-content dictionary ``<< [1] 2 >>`` before the list (pdfminer reads it)
     xls-far-cell            an .xls with a value at IV65536 (read in a child under RLIMIT_AS, which dies)
     ods-far-cell            an .ods whose repeated cells put a value 96 million cells away (same)
 """
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -270,6 +275,36 @@ def pdf_nested_arrays(depth: int = 100_000) -> bytes:
                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /X " + b"[" * depth + b"]" * depth + b" >>"])
 
 
+_LIST_PAGE = (b"BT /F1 10 Tf 40 800 Td (No) Tj 40 0 Td (NIK) Tj 120 0 Td (Nama) Tj 200 0 Td (TMT) Tj ET"
+              b" BT /F1 10 Tf 40 780 Td (1) Tj 40 0 Td (%s) Tj 120 0 Td (%s) Tj 200 0 Td (01-01-2025) Tj ET")
+
+
+def pdf_list_page(before: bytes = b"", after: bytes = b"") -> bytes:
+    """One page with a list header and one worker row, ``before`` and ``after`` it in the same content
+    stream, compressed (a megabyte of repeated bytes is a few KB of file)."""
+    worker = samples.workers(1, PROGRAM, seed=23)[0]
+    text = before + b"\n" + _LIST_PAGE % (worker.nik.encode(), worker.name.encode("latin-1", "replace")) + b"\n" + after
+    packed = zlib.compress(text, 9)
+    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R"
+            b" /Resources << /Font << /F1 4 0 R >> >> >>")
+    return pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>", stream, font,
+                page])
+
+
+def pdf_digit_runs() -> bytes:
+    return pdf_list_page(after=(b"1" * 4_000 + b"x ") * 250)
+
+
+def pdf_unclosed_hex() -> bytes:
+    return pdf_list_page(after=b"< a" * 330_000)
+
+
+def pdf_dict_key_not_name() -> bytes:
+    return pdf_list_page(before=b"/Span << [1] 2 /MCID 0 >> BDC", after=b"EMC")
+
+
 # ----------------------------------------------------------------------------------------- cases
 
 TOO_LARGE, UNREADABLE = "file_too_large", "file_unreadable"
@@ -287,6 +322,9 @@ CASES: tuple[Case, ...] = (
     Case("pdf-ignored-flood", "daftar.pdf", pdf_ignored_flood, TOO_LARGE, "set aside"),
     Case("pdf-deep-tree", "daftar.pdf", pdf_deep_tree, UNREADABLE),
     Case("pdf-nested-arrays", "daftar.pdf", pdf_nested_arrays, "header_not_found"),
+    Case("pdf-digit-runs", "daftar.pdf", pdf_digit_runs, None),
+    Case("pdf-unclosed-hex", "daftar.pdf", pdf_unclosed_hex, None),
+    Case("pdf-dict-key-not-name", "daftar.pdf", pdf_dict_key_not_name, None),
     Case("zip-bomb", "daftar.xlsx", zip_bomb, TOO_LARGE, "unzipped"),
     Case("billion-laughs", "daftar.xlsx", billion_laughs, UNREADABLE),
     Case("xxe", "daftar.xlsx", xxe, UNREADABLE),

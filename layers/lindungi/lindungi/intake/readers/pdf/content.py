@@ -6,13 +6,13 @@ byte by byte (pdfplumber's default ``extract_tables()`` pays the same, which is 
 us fell under 3x there). ``Interpreter`` is pdfminer's page interpreter with only ``execute``
 replaced: the same objects (numbers, ``PSLiteral`` names, strings, arrays, dictionaries,
 ``PSKeyword`` operators) reach the same ``do_*`` methods, so the device sees exactly what
-pdfminer's parser would give it (a test holds the two equal on every fixture). A stream with an
+pdfminer's parser would give it (tests hold the two equal on every fixture and on generated hostile
+streams), in time linear in the stream where a backtracking expression once took minutes. A stream with an
 inline image (``BI ... ID <binary> EI``) is left to pdfminer's own parser.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -20,38 +20,41 @@ from typing import Any
 
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import PDFStream, stream_value
-from pdfminer.psparser import KWD, LIT, PSKeyword
+from pdfminer.psparser import KWD, LIT, literal_name
 
 log = logging.getLogger(__name__)
 
-_DELIMS = rb"\x00\t\n\x0c\r ()<>\[\]{}/%"
+_END = rb"#/%\[\]()<>{}\t\n\x0b\x0c\r "  # what ends a name or an operator (pdfminer's END_KEYWORD)
 _TOKEN = re.compile(
-    rb"(?:[\x00\t\n\x0c\r ]|%[^\r\n]*)*"  # blanks and comments before the token
-    rb"(?:(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))(?![^" + _DELIMS + rb"])"
-    rb"|(?P<word>[^" + _DELIMS + rb"]+)"
-    rb"|(?P<name>/[^" + _DELIMS + rb"]*)"
-    rb"|(?P<plain>\([^()\\]*\))"  # a string without escapes or nested parentheses: most of them
+    # pdfminer's tokenizer as one expression: each token starts on one byte and runs as far as its
+    # class allows, every repetition possessive, so nothing is ever re-split when what follows does not
+    # fit (a backtracking number once tried every split of a 100,000-digit run, and every unclosed "<"
+    # scanned to the end of the stream): linear in the stream.
+    rb"(?:[\x00\t\n\x0b\x0c\r ]|%[^\r\n]*+)*+"  # blanks, NULs and comments before the token
+    rb"(?:(?P<number>[+-]\d*+(?:\.\d*+)?+|\d++(?:\.\d*+)?+|\.\d*+)"  # "12x" is 12 then x; "1.2.3" 1.2, .3
+    rb"|(?P<word>[A-Za-z][^" + _END + rb"]*+)"
+    rb"|(?P<name>/[^" + _END.replace(b"#", b"") + rb"]*+)"
+    rb"|(?P<plain>\([^()\\]*+\))"  # a string without escapes or nested parentheses: most of them
     rb"|(?P<string>\()"
-    rb"|(?P<open>\[|<<)"
-    rb"|(?P<hex><[^>]*>)"
-    rb"|(?P<close>\]|>>)"
-    rb"|(?P<brace>[{}])"
+    rb"|(?P<open>\[|<<|\{)"
+    rb"|(?P<hex><[0-9A-Fa-f\t\n\x0b\x0c\r ]*+)"  # ends where pdfminer ends it: at the first other byte
+    rb"|(?P<close>\]|>>|\})"
     rb"|(?P<end>$)"
-    rb"|(?P<stray>.))",
+    rb"|(?P<gt>>)"  # a lone ">" (the one after a hex string among them) is skipped, as pdfminer does
+    rb"|(?P<stray>.))",  # any other byte is an operator of its own ("'", '"', a stray ")")
     re.DOTALL,
 )
 _INLINE_IMAGE = re.compile(rb"(?:^|[\x00\t\n\x0c\r \]>)])BI[\x00\t\n\x0c\r /]")
-_NAME_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
+_NAME_HEX = re.compile(rb"#([0-9A-Fa-f]{1,2})?")
 _HEX_PAIR = re.compile(rb"[0-9a-fA-F]{2}|.")
-_SPACE = re.compile(rb"[\x00\t\n\x0c\r ]")
+_SPACE = re.compile(rb"\s")
 _STRING_STOP = re.compile(rb"[()\\]")
 _ESCAPES = {ord(k): v for k, v in {"n": b"\n", "r": b"\r", "t": b"\t", "b": b"\b", "f": b"\f", "(": b"(",
                                      ")": b")", "\\": b"\\"}.items()}
-_NUMBER_START = frozenset(b"+-.0123456789")
 
 
 def _name(token: bytes) -> Any:
-    raw = _NAME_HEX.sub(lambda m: bytes((int(m.group(1), 16),)), token[1:]) if b"#" in token else token[1:]
+    raw = _NAME_HEX.sub(_name_byte, token[1:]) if b"#" in token else token[1:]
     try:
         return LIT(str(raw, "utf-8"))
     except UnicodeDecodeError:
@@ -97,22 +100,23 @@ def _escape(data: bytes, pos: int, out: bytearray) -> int:
         return end
     if ch == 0x0D:  # a line continuation
         return pos + 2 if data[pos + 1 : pos + 2] == b"\n" else pos + 1
-    if ch == 0x0A:
-        return pos + 1
-    out.append(ch)
-    return pos + 1
+    return pos + 1  # a line continuation, or an escape pdfminer does not know: the byte is dropped, as it does
 
 
-def _word(token: bytes) -> Any:
-    """A run of regular characters that is not a plain number: "5." or "+.5e" the way pdfminer reads them."""
-    if token[0] in _NUMBER_START:
-        with contextlib.suppress(ValueError):
-            return float(token)
-    if token == b"true":
-        return True
-    if token == b"false":
-        return False
-    return KWD(token)
+def _name_byte(m: re.Match[bytes]) -> bytes:
+    """``#41`` in a name is ``A``; pdfminer takes one hex digit too, and drops a ``#`` with none."""
+    return bytes((int(m.group(1), 16),)) if m.group(1) else b""
+
+
+def _number(token: bytes) -> int | float | None:
+    """A number as pdfminer reads it, None where it reads nothing ("+", ".")."""
+    try:
+        return float(token) if b"." in token else int(token)
+    except ValueError:
+        return None
+
+
+_CLOSES = {b"]": b"[", b">>": b"<<", b"}": b"{"}
 
 
 class Interpreter(PDFPageInterpreter):
@@ -137,7 +141,7 @@ class Interpreter(PDFPageInterpreter):
     def _operator(self, name: bytes, cache: dict[bytes, tuple[Callable[..., None], int] | None]) -> None:
         entry = cache.get(name, False)
         if entry is False:
-            text = name.decode("latin-1").replace("*", "_a").replace('"', "_w").replace("'", "_q")
+            text = str(name, "utf-8", "ignore").replace("*", "_a").replace('"', "_w").replace("'", "_q")
             func = getattr(self, f"do_{text}", None)
             entry = cache[name] = None if func is None else (func, func.__code__.co_argcount - 1)
         if entry is None:
@@ -166,37 +170,38 @@ class Interpreter(PDFPageInterpreter):
         for m in _TOKEN.finditer(data, pos):
             kind = m.lastgroup
             if kind == "number":
+                value = _number(m.group(kind))
+                if value is None:
+                    continue
+            elif kind == "word" or kind == "stray":
                 token = m.group(kind)
-                value = float(token) if b"." in token else int(token)
-            elif kind == "word":
-                token = m.group(kind)
-                value = _word(token)
-                if isinstance(value, PSKeyword):
-                    if stack:
-                        stack[-1].append(value)  # an operator inside an array: pdfminer keeps it as an operand
-                    else:
-                        self._operator(token, cache)
+                if token == b"true" or token == b"false":
+                    value = token == b"true"
+                elif stack:
+                    value = KWD(token)  # an operator inside an array: pdfminer keeps it as an operand
+                else:
+                    self._operator(token, cache)
                     continue
             elif kind == "plain":
                 value = m.group(kind)[1:-1]
             elif kind == "name":
                 value = _name(m.group(kind))
             elif kind == "hex":
-                value = _hex(m.group(kind)[1:-1])
+                value = _hex(m.group(kind)[1:])
             elif kind == "open":
                 stack.append([m.group(kind)])
                 continue
             elif kind == "close":
-                if not stack:
-                    continue
+                if not stack or stack[-1][0] != _CLOSES[m.group(kind)]:
+                    continue  # closes nothing open, or not what is innermost: pdfminer drops it
                 items = stack.pop()
-                value = items[1:] if items[0] == b"[" else _dict(items[1:])
+                value = _dict(items[1:]) if items[0] == b"<<" else items[1:]
             elif kind == "string":
                 value, after = _string(data, m.end())
                 self._operand(value, stack)
                 return after
             else:
-                continue  # braces, the end, a stray byte
+                continue  # the end, a lone ">"
             if stack:
                 stack[-1].append(value)
             else:
@@ -218,5 +223,7 @@ def _hex(digits: bytes) -> bytes:
 
 
 def _dict(items: list[Any]) -> dict[Any, Any]:
+    """pdfminer's reading: keys by ``literal_name`` (a key that is not a name, ``<< [1] 2 >>``, becomes its
+    text rather than failing the page), entries whose value is None dropped."""
     pairs = items[: len(items) // 2 * 2]
-    return {getattr(k, "name", k): v for k, v in zip(pairs[::2], pairs[1::2], strict=True)}
+    return {literal_name(k): v for k, v in zip(pairs[::2], pairs[1::2], strict=True) if v is not None}
