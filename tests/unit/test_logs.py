@@ -111,6 +111,69 @@ def phones(draw: st.DrawFn) -> tuple[str, str]:
     return "0" + operator + rest, prefix.replace("{op}", operator) + body
 
 
+FULL_WIDTH = str.maketrans("0123456789", "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19")
+ASCII = str.maketrans("\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19", "0123456789")
+ANY_SEPARATOR = [*SEPARATORS, "_", "+", " _ "]
+
+
+def _grouped(draw: st.DrawFn, digits: str) -> str:
+    """``digits`` cut anywhere (4-4-3, pairs, one run...), each cut spelled with any separator."""
+    cuts = sorted(draw(st.sets(st.integers(1, len(digits) - 1), max_size=len(digits) - 1)))
+    groups = [digits[i:j] for i, j in zip([0, *cuts], [*cuts, len(digits)], strict=True)]
+    return groups[0] + "".join(draw(st.sampled_from(ANY_SEPARATOR)) + g for g in groups[1:])
+
+
+@st.composite
+def niks_any_grouping(draw: st.DrawFn) -> tuple[str, str]:
+    digits = draw(st.from_regex(r"[1-9]\d{15}", fullmatch=True).filter(str.isascii))
+    spelled = _grouped(draw, digits)
+    return digits, spelled.translate(FULL_WIDTH) if draw(st.booleans()) else spelled
+
+
+@st.composite
+def phones_any_grouping(draw: st.DrawFn) -> tuple[str, str]:
+    """9 to 12 national digits (0812 345 678 to 0812 3456 78901), any prefix, any grouping, ASCII or full-width."""
+    national = "8" + draw(st.from_regex(r"[1-9]\d{7,10}", fullmatch=True).filter(str.isascii))
+    prefix = draw(st.sampled_from(["0", "62", "+62", "+62 ", "(+62) ", "(+62)", "0062", "0062 ", "%2B62", "+62-",
+                                   "0 ", "(0"]))
+    body = _grouped(draw, national)
+    if prefix == "(0":
+        body = body[:3] + ") " + body[3:] if body[1:3].isdigit() else body
+    spelled = prefix + body
+    return "0" + national, spelled.translate(FULL_WIDTH) if draw(st.booleans()) else spelled
+
+
+@given(before=TEXT, number=st.one_of(niks_any_grouping(), phones_any_grouping()), after=TEXT)
+def test_any_grouping_of_a_nik_or_phone_even_in_full_width_digits_is_redacted(
+    before: str, number: tuple[str, str], after: str
+) -> None:
+    digits, spelled = number
+    out = redact(f"{before} {spelled} {after}")
+    left = re.sub(r"\D", "", out).translate(ASCII)  # a full-width digit left in clear counts too
+    national = digits.lstrip("0")
+    assert national not in left, f"{spelled!r} -> {out!r}"
+    assert "****" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        pytest.param("0812 3456 789", "0812****6789", id="eleven-digits-4-4-3"),
+        pytest.param("08 12 34 56 78 90", "0812****7890", id="pairs"),
+        pytest.param("(+62) 812 3456 7890", "+62812****7890", id="country-code-in-parentheses"),
+        pytest.param("0062 812 3456 7890", "0062812****7890", id="international-00"),
+        pytest.param("0812_3456_7890", "0812****7890", id="underscores"),
+        pytest.param("0812+3456+7890", "0812****7890", id="plus-signs"),
+        pytest.param("\uff10\uff18\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff10", "0812****7890",
+                     id="full-width-digits"),
+        pytest.param("61 72 01 45 09 85 00 03", "6172********0003", id="nik-in-pairs"),
+        pytest.param("6172_0145_0985_0003", "6172********0003", id="nik-underscores"),
+    ],
+)
+def test_redact_masks_the_spellings_people_use(text: str, masked: str) -> None:
+    assert redact(text) == masked
+
+
 @given(before=TEXT, number=st.one_of(niks(), phones()), after=TEXT)
 def test_any_nik_or_phone_in_any_spelling_inside_any_text_is_redacted(
     before: str, number: tuple[str, str], after: str
@@ -196,6 +259,82 @@ def test_an_outcome_logged_whole_carries_only_masked_keys() -> None:
     assert line["outcome"]["key"] == mask_key(key)
     assert line["correlation_id"] == f"{mask_key(key)}#3HL4kqtJlcpXroDTDmJ"
     assert line["outcome"]["report_key"].split("#")[1] == mask_key(key).split("#")[1] + ".json"
+
+
+# Indonesian names as staff type them into file and folder names: apostrophes (Nur'aini, Ma'ruf), quotes, "#".
+SYLLABLES = ["Nur", "Siti", "Ami", "Rahma", "Wati", "Ruf", "Aini", "Sa", "Adah", "Dewi", "Budi", "Yanto", "Putri",
+             "Agus", "Wahyu", "Qur", "Ani", "Lukman", "Hakim", "Yusuf", "Zul", "Kifli"]
+VERSION = "3HL4kqtJlcpXroDTDmJ"
+
+
+@st.composite
+def person(draw: st.DrawFn) -> str:
+    words = []
+    for _ in range(draw(st.integers(1, 3))):
+        first, second = draw(st.sampled_from(SYLLABLES)), draw(st.sampled_from(SYLLABLES))
+        joint = draw(st.sampled_from(["", "'", "\u2019", "`"]))
+        words.append(first + joint + second.lower())
+    name = " ".join(words)
+    return draw(st.sampled_from(["{}", '"{}"', "'{}'", "{} #2", "Daftar {}", "{} (ahli waris)", '{} "Ucok"']))\
+        .format(name)
+
+
+@st.composite
+def upload_keys(draw: st.DrawFn) -> str:
+    name = draw(person())
+    extension = draw(st.sampled_from([".xlsx", ".csv", ".pdf", ".XLS", ".ods"]))
+    program = draw(st.sampled_from(["pekerja-rentan", "pekerja-sawit"]))
+    shape = draw(st.sampled_from(["program", "person-folder", "both"]))
+    folder = "-".join(name.lower().replace("'", "").replace('"', "").split())
+    return {"program": f"incoming/{program}/{name}{extension}",
+            "person-folder": f"incoming/{folder}/daftar{extension}",
+            "both": f"incoming/{program}/{name}/{name}{extension}"}[shape]
+
+
+def _name_words(key: str) -> set[str]:
+    """Runs of 3 letters or more of the key's name and folders that a hex digest could not spell."""
+    rest = key.split("/", 2)[-1] if key.count("/") >= 2 else key
+    words = re.findall(r"[A-Za-z]{3,}", rest.rsplit(".", 1)[0])
+    return {w for w in words if re.search(r"[g-zG-Z]", w) and w.lower() not in {"daftar", "ahli", "waris", "incoming"}}
+
+
+@given(key=upload_keys())
+def test_keys_named_after_people_never_show_a_name_in_a_log_line(key: str) -> None:
+    """The ingest function's correlation id, its outcome, an error message quoting the key and a plain message."""
+    logger, stream = _capture()
+    logger.set_correlation_id(f"{key}#{VERSION}")
+    report_key = "reports/" + key.removeprefix("incoming/") + ".json"
+    logger.info("file processed", extra={"outcome": {"key": key, "report_key": report_key}})
+    logger.info(f"reading {key} took 2 s")
+    try:
+        raise KeyError(f"no such key {key!r}")
+    except KeyError:
+        logger.exception("read failed")
+    output = stream.getvalue().replace(VERSION, "")
+    leaked = sorted(w for w in _name_words(key) if w in output or w.lower() in output.lower())
+    assert leaked == [], f"{key!r}: {leaked} in {output}"
+    line = json.loads(output.splitlines()[0])
+    assert line["correlation_id"] == f"{mask_key(key)}#"
+    assert line["outcome"]["key"] == mask_key(key)
+    assert line["outcome"]["report_key"].split("#")[1] == mask_key(key).split("#")[1] + ".json"
+
+
+@pytest.mark.parametrize(
+    ("key", "shape"),
+    [
+        pytest.param("incoming/pekerja-rentan/Daftar Nur'aini Rahmawati.xlsx", r"incoming/pekerja-rentan/#\w{6}\.xlsx",
+                     id="apostrophe"),
+        pytest.param("incoming/siti-aminah/daftar.xlsx", r"incoming/#\w{6}\.xlsx", id="folder-named-after-a-person"),
+        pytest.param('incoming/pekerja-rentan/"SITI AMINAH".csv', r"incoming/pekerja-rentan/#\w{6}\.csv",
+                     id="starts-with-a-quote"),
+        pytest.param("incoming/pekerja-rentan/Ma'ruf #2.pdf", r"incoming/pekerja-rentan/#\w{6}\.pdf", id="hash-sign"),
+        pytest.param("reports/rekap/2025-08-20.html", r"reports/rekap/#\w{6}\.html", id="rekap-folder-kept"),
+    ],
+)
+def test_a_key_is_masked_whole_in_a_field_and_in_text(key: str, shape: str) -> None:
+    assert re.fullmatch(shape, mask_key(key)), mask_key(key)
+    in_text = mask_keys(f"cannot read {key!r}: gone")
+    assert mask_key(key) in in_text and in_text.endswith(": gone") and not _name_words(key) & set(in_text.split())
 
 
 def _capture(service: str = "test") -> tuple[Any, io.StringIO]:
