@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -51,11 +53,64 @@ def test_fix_workbook_is_safe_and_reuploadable() -> None:
     assert [(by_status[s][4], type(by_status[s][4])) for s in ("DITOLAK", "PERINGATAN")] == [
         (LEADING_ZERO_NIK, str), (SITI, str)]
     assert "NIK tidak valid" in by_status["DITOLAK"][1]
-    assert by_status["PERINGATAN"][5].startswith("'=HYPERLINK")  # the name cell cannot run
-    assert by_status["DITOLAK"][6].startswith("'@SUM")
+    # The name cell cannot run: it carries the quote prefix, and its value is exactly what was typed.
+    assert by_status["PERINGATAN"][5] == "=HYPERLINK(\"http://evil\",\"x\")"
+    assert by_status["DITOLAK"][6] == "@SUM(A1)"
+    quoted = _quote_prefixed(fix)
+    assert quoted == {(2, 6), (3, 5)}  # DITOLAK is row 2: its phone; PERINGATAN row 3: its name
     # The file goes back through the same parser: its headers are recognised.
     again = check(fix, "perbaikan.xlsx", "pekerja-rentan", today=TODAY)
     assert again.error is None and again.rows_read == 2
+
+
+def _quote_prefixed(book: bytes) -> set[tuple[int, int]]:
+    """(row, column), 1-based row as Excel shows it, of every cell whose format carries the quote prefix."""
+    with zipfile.ZipFile(io.BytesIO(book)) as archive:
+        styles = archive.read("xl/styles.xml").decode()
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    xfs = re.findall(r"<xf [^>]*?/?>", styles.split("<cellXfs", 1)[1].split("</cellXfs>", 1)[0])
+    marked = {i for i, xf in enumerate(xfs) if 'quotePrefix="1"' in xf}
+    found = set()
+    for ref, style in re.findall(r'<c r="([A-Z]+\d+)"[^>]*? s="(\d+)"', sheet):
+        col, row = re.match(r"([A-Z]+)(\d+)", ref).groups()  # type: ignore[union-attr]
+        if int(style) in marked:
+            found.add((int(row), ord(col) - ord("A")))
+    return found
+
+
+TYPED = ["=WARGA 9", "@SUM(A1)", "+cmd|' /C calc'!A0", "-2+3", "%0A", "|x"]
+
+
+@pytest.mark.parametrize("typed", TYPED)
+def test_the_fix_up_round_trip_returns_exactly_what_staff_typed(typed: str) -> None:
+    """Staff correct the rejected row and upload the workbook again: the name is stored as typed, not with a
+    defusing apostrophe (which would go into the SMS)."""
+    data = xlsx({"Daftar": [HEADER, ["1", "123", typed, "081234567890", "", "", "01-01-2025"]]})
+    fix = fix_workbook(check(data, "d.xlsx", "pekerja-rentan", today=TODAY))
+    assert fix is not None
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(fix)).get_sheet_by_name("Perbaikan").to_python()
+    assert rows[1][5] == typed and (2, 5) in _quote_prefixed(fix)
+    corrected = _replace_cell(fix, "123", SITI)
+    again = check(corrected, "d.xlsx.perbaikan.xlsx", "pekerja-rentan", today=TODAY)
+    assert [a.name for a in again.accepted] == [typed]
+
+
+def test_a_fix_up_workbook_of_the_old_kind_loses_its_literal_apostrophe() -> None:
+    data = xlsx({"Daftar": [HEADER, ["1", SITI, "'=WARGA 9", "081234567890", "", "", "01-01-2025"]]})
+    assert [a.name for a in check(data, "d.xlsx", "pekerja-rentan", today=TODAY).accepted] == ["=WARGA 9"]
+
+
+def _replace_cell(book: bytes, old: str, new: str) -> bytes:
+    """The workbook with a shared string changed, as staff correcting a cell would."""
+    source = zipfile.ZipFile(io.BytesIO(book))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "xl/sharedStrings.xml":
+                body = body.replace(f"<t>{old}</t>".encode(), f"<t>{new}</t>".encode())
+            target.writestr(info.filename, body)
+    return out.getvalue()
 
 
 def test_no_fix_workbook_when_everything_is_clean() -> None:

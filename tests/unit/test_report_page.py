@@ -32,6 +32,23 @@ def test_list_content_is_text_wherever_it_appears(hostile: str) -> None:
     assert body.count(escape(hostile)) >= 3, "the file name, and the name on both rows, as text"
 
 
+@pytest.mark.parametrize("upload", ["javascript:alert(document.domain)//.csv", "JaVaScRiPt:alert(1).csv",
+                                    " javascript:alert(1).csv", "java\tscript:alert(1).csv",
+                                    "data:text/html,<script>x</script>.csv", "//evil.example/x.csv",
+                                    "daftar?x#y%20.csv"])
+def test_the_fix_up_link_is_a_file_beside_the_page_whatever_the_upload_is_named(upload: str) -> None:
+    from html import unescape
+    from urllib.parse import unquote, urlsplit
+
+    data = xlsx({"D": [HEADER, ["1", "123", "BUDI", "", "", "", ""]]})
+    html = render(check(data, upload, "pekerja-rentan", today=TODAY), f"{upload}.perbaikan.xlsx")
+    href = unescape(re.search(r'id="fix-workbook" href="([^"]*)"', html)[1])  # type: ignore[index]
+    cleaned = href.strip().replace("\t", "").replace("\n", "")  # what a browser does before parsing a URL
+    parts = urlsplit(cleaned)
+    assert (parts.scheme, parts.netloc, parts.query, parts.fragment) == ("", "", "", "")
+    assert "/" not in parts.path and unquote(cleaned) == unquote(href) == f"{upload}.perbaikan.xlsx"
+
+
 def test_nothing_is_loaded_from_elsewhere() -> None:
     html = render(check(xlsx({"D": [HEADER, ["1", "123", "BUDI", "", "", "", ""]]}), "d.xlsx", "pekerja-rentan",
                         today=TODAY))

@@ -3,7 +3,7 @@
 The fix-up workbook lists the rejected and warned rows with the reason in
 Indonesian, under headers this very parser recognises, so staff can correct
 it and upload it again. Every cell is written as text (a NIK stays 16
-digits), and text that a spreadsheet would run as a formula is defused (``lindungi.xlsx``).
+digits), and text that a spreadsheet would run as a formula carries the quote prefix (``lindungi.xlsx``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from lindungi.outcomes import FileError, message
 from lindungi.rows import Accepted, Ignored, Rejected
-from lindungi.xlsx import Book, defuse
+from lindungi.xlsx import Book
 
 
 @dataclass
@@ -137,7 +137,7 @@ def fix_workbook(report: Report) -> bytes | None:
         where = row.row.sheet or (f"hal. {row.row.page}" if row.row.page else "")
         values = [status, why, where, str(row.row.line)] + [row.raw.get(key, "") for key, _ in FIX_COLUMNS]
         for col, value in enumerate(values):
-            sheet.write_string(line, col, defuse(value), book.text if col >= 4 else None)
+            book.write_text(sheet, line, col, value, as_text=col >= 4)
         line += 1
     return book.close()
 

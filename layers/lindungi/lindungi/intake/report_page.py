@@ -9,10 +9,12 @@ words come from ``lindungi.outcomes``; every value from the list is escaped.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from lindungi.config import Programs
 from lindungi.config import programs as shipped_programs
@@ -82,13 +84,22 @@ def _group(code: Code, rows: Sequence[Rejected | Accepted], ident: str) -> str:
     )
 
 
+def relative_href(name: str) -> str:
+    """A file beside the page as a relative link, whatever its name: ``:`` (so no name is a scheme, not even
+    ``javascript:``, however browsers strip and case it), ``/``, ``?``, ``#``, ``%``, control characters and
+    spaces at either end percent-encoded."""
+    href = quote(name, safe=" !$&'()*+,;=@~[]")
+    return re.sub(r"^ +| +$", lambda m: "%20" * len(m[0]), href)  # browsers strip spaces at either end
+
+
 def _rows_to_fix(report: Report, fix_name: str | None) -> str:
     if not report.rejected and not any(a.warnings for a in report.accepted):
         return ""
     out: list[str] = []
     link = ""
     if fix_name:
-        link = (f'<p><a id="fix-workbook" href="{escape(fix_name)}" download>{escape(say("report.fix_workbook"))}</a>'
+        href = escape(relative_href(fix_name))
+        link = (f'<p><a id="fix-workbook" href="{href}" download>{escape(say("report.fix_workbook"))}</a>'
                 f' <span class="small">{escape(say("report.fix_workbook_where", name=fix_name))}</span></p>')
     if report.rejected:
         by_reason: dict[Reject, list[Rejected | Accepted]] = defaultdict(list)

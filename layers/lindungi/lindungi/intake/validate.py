@@ -31,12 +31,18 @@ def clean(value: str) -> str:
     return " ".join(value.split())
 
 
+_DEFUSED = ("'=", "'+", "'-", "'@", "'%", "'|")
+
+
 def text(cell: Cell) -> str:
-    """A cell as staff typed it: numbers without ``.0``, whitespace collapsed, format characters removed."""
+    """A cell as staff typed it: numbers without ``.0``, whitespace collapsed, format characters removed,
+    and the ``'`` that fix-up workbooks before the quote-prefix format wrote before a formula-like value
+    dropped (staff typed ``=WARGA 9``; the SMS must not say ``'=WARGA 9``)."""
     if cell is None or isinstance(cell, bool):
         return ""
     if isinstance(cell, str):
-        return clean(cell)
+        value = clean(cell)
+        return value[1:] if value.startswith(_DEFUSED) else value
     if isinstance(cell, float):
         return str(int(cell)) if cell.is_integer() else str(cell)
     if isinstance(cell, datetime):

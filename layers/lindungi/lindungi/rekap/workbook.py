@@ -2,8 +2,8 @@
 
 The same figures as the page, and the full lists behind them with the NIK
 in full (as text, 16 digits), so an office can follow up worker by worker.
-Written like the fix-up workbook: every text cell as a string, defused
-against formula injection.
+Written like the fix-up workbook: every text cell as a string, marked with
+the quote prefix where a spreadsheet would run it as a formula.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from lindungi.outcomes import NOTICE_LABELS, say
 from lindungi.rekap.model import Listing, Rekap
-from lindungi.xlsx import Book, defuse
+from lindungi.xlsx import Book
 
 
 class _Book(Book):
@@ -25,7 +25,7 @@ class _Book(Book):
                 if isinstance(value, (int, float)):
                     sheet.write_number(line, col, value)
                 else:
-                    sheet.write_string(line, col, defuse(value), self.text)
+                    self.write_text(sheet, line, col, value)
 
 
 def _people(rows: Sequence[Listing]) -> Iterable[list[str]]:
