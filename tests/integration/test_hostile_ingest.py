@@ -178,3 +178,15 @@ def test_an_object_gone_since_its_event_is_logged_and_returned_not_failed(
     assert outcome["skipped"] == "gone"
     assert outcome["error"] is None
     assert _keys(aws, "reports/") == [] and _items(aws) == []
+
+
+def test_an_upload_named_like_the_rekap_cannot_replace_its_page(aws: Stack, ingest: LambdaRunner) -> None:
+    """``incoming/rekap/<date>`` once wrote its report page at ``reports/rekap/<date>.html``, the rekap's."""
+    s3, bucket = boto3.client("s3"), aws.physical("UploadBucket")
+    s3.put_object(Bucket=bucket, Key="reports/rekap/2025-08-20.html", Body=b"<p>rekap</p>")
+    key = "incoming/rekap/2025-08-20"
+    data = samples.write_csv(samples.workers(3))
+    (outcome,) = ingest.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))["files"]
+    assert outcome["report_key"] == "reports/~rekap/2025-08-20.json"
+    assert s3.get_object(Bucket=bucket, Key="reports/rekap/2025-08-20.html")["Body"].read() == b"<p>rekap</p>"
+    assert [k for k in _keys(aws, "reports/") if k.startswith("reports/rekap/")] == ["reports/rekap/2025-08-20.html"]

@@ -53,3 +53,47 @@ def test_any_upload_key_gets_report_keys_that_fit_and_are_its_own(name: str, oth
                                              ("incoming/pekerja-rentan/a.xlsx", False)])
 def test_folders(key: str, folder: bool) -> None:
     assert is_folder(key) is folder
+
+
+# ------------------------------------------------------------------------------- no collision
+
+
+def _written(upload: str) -> set[str]:
+    from lindungi.intake.publish import page_key, report_keys
+
+    return {*report_keys(upload), page_key(upload)}
+
+
+def _rekap(day: str) -> set[str]:
+    from lindungi.intake.keys import REKAP
+
+    return {f"{REKAP}{day}.html", f"{REKAP}{day}.xlsx", f"{REKAP}{day}.json"}
+
+
+@pytest.mark.parametrize("upload", ["incoming/rekap/2025-08-20", "incoming/rekap/2025-08-20.xlsx",
+                                    "incoming/rekap/2025-08-20.", "incoming/~rekap/2025-08-20"])
+def test_no_upload_reports_onto_the_rekap(upload: str) -> None:
+    assert not _written(upload) & _rekap("2025-08-20")
+    assert not any(k.startswith("reports/rekap/") for k in _written(upload))
+
+
+def test_an_upload_named_like_a_shortened_report_gets_its_own() -> None:
+    long_upload = "incoming/pekerja-rentan/" + "a" * 1_000 + ".xlsx"
+    from lindungi.intake.publish import report_keys
+
+    stem = report_keys(long_upload)[0].removesuffix(".json").removeprefix("reports/")
+    assert "~" in stem
+    twin = "incoming/" + stem  # fits S3, and would have reported under the same stem
+    assert not _written(twin) & _written(long_upload)
+
+
+SEGMENT = st.sampled_from(["rekap", "~rekap", "~~rekap", "pekerja-rentan", "a", "2025-08-20", "x.xlsx", "~", ""])
+
+
+@given(st.lists(st.lists(SEGMENT, min_size=1, max_size=3).map("/".join), min_size=2, max_size=6, unique=True))
+def test_distinct_uploads_write_distinct_objects_and_none_of_the_rekaps(rests: list[str]) -> None:
+    uploads = ["incoming/" + r for r in rests if r and not r.endswith("/")]
+    written = [_written(u) for u in uploads]
+    everything = set().union(*written) if written else set()
+    assert len(everything) == 3 * len(uploads)
+    assert not everything & _rekap("2025-08-20")

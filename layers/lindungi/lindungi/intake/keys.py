@@ -7,11 +7,17 @@ prefix is cut (at a character, never inside one) and ended with ``~`` and 16 hex
 SHA-256 of the whole upload key, then the upload's own extension: distinct uploads keep distinct
 reports, and both reports of one upload share one stem. The report's JSON carries the upload key
 (``source_key``), so a shortened report still says which upload it answers.
+
+No upload's report can land on an object Lindungi generates: the daily rekap's folder under
+``reports/`` is reserved (an upload under ``incoming/rekap/`` reports under ``reports/~rekap/``), and an
+upload already named like a shortened stem (``...~<16 hex digits>.xlsx``) is shortened itself, so its
+stem carries the hash of its own key and cannot be another upload's.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import PurePosixPath
 
 INCOMING = "incoming/"
@@ -20,14 +26,28 @@ REPORTS = "reports/"
 """Where the reports go: ``reports/<program>/<name>.json`` and its siblings (``intake.publish``)."""
 S3_KEY_BYTES = 1024
 """The most bytes (UTF-8) S3 allows in an object key."""
+GENERATED_FOLDERS = ("rekap",)
+"""Folders under ``reports/`` that Lindungi writes itself (``reports/rekap/<date>.html`` and ``.xlsx``)."""
+REKAP = REPORTS + "rekap/"
 _DIGEST_CHARS = 16
 _MAX_EXTENSION_BYTES = 10
+_SHORTENED = re.compile(rf"~[0-9a-f]{{{_DIGEST_CHARS}}}(\.[^/]{{0,{_MAX_EXTENSION_BYTES}}})?$")
+
+
+def report_rest(rest: str) -> str:
+    """An upload's path after ``incoming/`` as its reports' path after ``reports/``: a first folder named
+    like a generated one (``rekap``, ``~rekap``, ``~~rekap``...) gets one ``~`` more, so no report lands in
+    ``reports/rekap/`` and two uploads never share a report path."""
+    first, slash, tail = rest.partition("/")
+    if slash and first.lstrip("~") in GENERATED_FOLDERS:
+        return f"~{first}/{tail}"
+    return rest
 
 
 def fit(prefix: str, rest: str, suffixes: tuple[str, ...], source: str) -> str:
     """``prefix + rest``, shortened so that ``prefix + stem + suffix`` fits in S3 for every suffix given."""
     room = S3_KEY_BYTES - len(prefix.encode()) - max(len(s.encode()) for s in suffixes)
-    if len(rest.encode()) <= room:
+    if len(rest.encode()) <= room and not _SHORTENED.search(rest):
         return prefix + rest
     extension = PurePosixPath(rest).suffix
     if len(extension.encode()) > _MAX_EXTENSION_BYTES:

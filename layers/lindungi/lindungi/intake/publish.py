@@ -28,7 +28,7 @@ HTML_TYPE = "text/html; charset=utf-8"
 
 def report_keys(key: str) -> tuple[str, str]:
     """The JSON report's key and the fix-up workbook's, shortened to fit S3 when needed (``keys.fit``)."""
-    stem = keys.fit(keys.REPORTS, key.removeprefix(keys.INCOMING), REPORT_SUFFIXES, source=key)
+    stem = keys.fit(keys.REPORTS, keys.report_rest(key.removeprefix(keys.INCOMING)), REPORT_SUFFIXES, source=key)
     json_suffix, fix_suffix = REPORT_SUFFIXES
     return stem + json_suffix, stem + fix_suffix
 

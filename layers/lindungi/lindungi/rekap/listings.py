@@ -22,9 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from lindungi.intake.keys import REPORTS
-
-REKAP = REPORTS + "rekap/"
+from lindungi.intake.keys import REKAP, REPORTS
 
 
 @dataclass(frozen=True, slots=True)

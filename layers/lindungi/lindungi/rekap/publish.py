@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from lindungi.config import Programs
+from lindungi.intake.keys import REKAP
 from lindungi.rekap import page, read
 from lindungi.rekap.model import Rekap
 from lindungi.rekap.workbook import summary, workbook
 
-PREFIX = "reports/rekap/"
+PREFIX = REKAP
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
