@@ -25,7 +25,7 @@ from lindungi.settings import Limits
 from lindungi_dev import samples
 from lindungi_dev.emulator.lambdas import Context, LambdaRunner
 from lindungi_dev.emulator.template import ROOT, Stack
-from lindungi_dev.samples.hostile import CASES, PROGRAM, Case, pdf_many_pages
+from lindungi_dev.samples.hostile import CASES, PROGRAM, Case, csv_huge_cell, pdf_many_pages
 
 EVENT = ROOT / "events" / "ingest-s3-put-encoded-key.json"
 S3_KEY_LIMIT = 1024
@@ -190,3 +190,35 @@ def test_an_upload_named_like_the_rekap_cannot_replace_its_page(aws: Stack, inge
     assert outcome["report_key"] == "reports/~rekap/2025-08-20.json"
     assert s3.get_object(Bucket=bucket, Key="reports/rekap/2025-08-20.html")["Body"].read() == b"<p>rekap</p>"
     assert [k for k in _keys(aws, "reports/") if k.startswith("reports/rekap/")] == ["reports/rekap/2025-08-20.html"]
+
+
+def test_a_cell_too_long_for_the_table_is_a_named_row_rejection(aws: Stack, ingest: LambdaRunner) -> None:
+    """A 450 KB cell once made an item over DynamoDB's 400 KB: its batch failed, the file was store_failed
+    on every retry. Now every row ends stored or rejected with a reason."""
+    key = f"incoming/{PROGRAM}/alamat-panjang.csv"
+    data = csv_huge_cell()
+    (outcome,) = ingest.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))["files"]
+    assert outcome["error"] is None
+    report = _report(aws, outcome["report_key"])
+    assert [r["reasons"] for r in report["rejected"]] == [["cell_too_long"]]
+    assert len(json.dumps(report)) < 100_000  # the cell is not carried into the report again
+    assert len(_items(aws)) == len(report["accepted"]) == report["rows_read"] - 1
+
+
+def test_a_row_whose_item_dynamodb_would_refuse_is_rejected_not_the_file(
+    aws: Stack, ingest: LambdaRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defence behind the cell cap: the item is size-checked before it is written."""
+    from lindungi.intake import store
+
+    people = samples.workers(10, PROGRAM, seed=5)
+    people[4] = dataclasses.replace(people[4], address="Jl. " + "B" * 900)  # under the cell cap
+    monkeypatch.setattr(store, "ITEM_MAX_BYTES", 1_500)  # a table whose items are small, as 400 KB is to a cell
+    key = f"incoming/{PROGRAM}/besar.csv"
+    data = samples.write_csv(people)
+    (outcome,) = ingest.invoke("IngestFunction", _event(aws, key, _upload(aws, key, data), len(data)))["files"]
+    assert outcome["error"] is None
+    report = _report(aws, outcome["report_key"])
+    assert [(r["nik"], r["reasons"]) for r in report["rejected"]] == [(people[4].nik, ["row_too_large"])]
+    assert len(_items(aws)) == 9 == len(report["accepted"])
+    assert outcome["counts"]["rejected_by_reason"] == {"row_too_large": 1}

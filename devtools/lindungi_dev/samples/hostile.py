@@ -22,12 +22,15 @@ through the ingest handler; ``make bench`` prints each one's time and peak memor
                             (a backtracking tokenizer tried every split of each: minutes for a 2 KB file)
     pdf-unclosed-hex        the same with 1 MB of unclosed "<" hex strings (each once scanned to the end)
     pdf-dict-key-not-name   a marked-content dictionary ``<< [1] 2 >>`` before the list (pdfminer reads it)
+    csv-cell-450k           a CSV list with one address of 450 KB (an item over DynamoDB's 400 KB once failed
+                            the file on every retry); read, that row rejected ``cell_too_long``
     xls-far-cell            an .xls with a value at IV65536 (read in a child under RLIMIT_AS, which dies)
     ods-far-cell            an .ods whose repeated cells put a value 96 million cells away (same)
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import zipfile
 import zlib
@@ -305,6 +308,16 @@ def pdf_dict_key_not_name() -> bytes:
     return pdf_list_page(before=b"/Span << [1] 2 /MCID 0 >> BDC", after=b"EMC")
 
 
+# ------------------------------------------------------------------------------------------ CSV
+
+
+def csv_huge_cell(size: int = 450 * 1024, rows: int = 60) -> bytes:
+    """A list of ``rows`` workers whose 30th has an address of ``size`` characters (under the 1 MB line limit)."""
+    people = list(samples.workers(rows, PROGRAM, seed=23))
+    people[29] = dataclasses.replace(people[29], address="Jl. " + "A" * size)
+    return samples.write_csv(people)
+
+
 # ----------------------------------------------------------------------------------------- cases
 
 TOO_LARGE, UNREADABLE = "file_too_large", "file_unreadable"
@@ -325,6 +338,7 @@ CASES: tuple[Case, ...] = (
     Case("pdf-digit-runs", "daftar.pdf", pdf_digit_runs, None),
     Case("pdf-unclosed-hex", "daftar.pdf", pdf_unclosed_hex, None),
     Case("pdf-dict-key-not-name", "daftar.pdf", pdf_dict_key_not_name, None),
+    Case("csv-cell-450k", "daftar.csv", csv_huge_cell, None),
     Case("zip-bomb", "daftar.xlsx", zip_bomb, TOO_LARGE, "unzipped"),
     Case("billion-laughs", "daftar.xlsx", billion_laughs, UNREADABLE),
     Case("xxe", "daftar.xlsx", xxe, UNREADABLE),

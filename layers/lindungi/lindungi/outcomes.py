@@ -37,6 +37,8 @@ class Reject(StrEnum):
     START_DATE_INVALID = "start_date_invalid"
     START_DATE_MISSING = "start_date_missing"
     PROGRAM_UNKNOWN = "program_unknown"
+    CELL_TOO_LONG = "cell_too_long"
+    ROW_TOO_LARGE = "row_too_large"
 
 
 class Warn(StrEnum):
@@ -103,6 +105,14 @@ MESSAGES: dict[Code, str] = {
     Reject.START_DATE_INVALID: "TMT (tanggal mulai) bukan tanggal yang valid. Gunakan format 01-01-2025.",
     Reject.START_DATE_MISSING: "TMT (tanggal mulai) kosong dan program tidak memiliki TMT bawaan.",
     Reject.PROGRAM_UNKNOWN: "Isi kolom Program tidak dikenali (contoh yang benar: Rentan atau Sawit).",
+    Reject.CELL_TOO_LONG: (
+        "Ada sel yang terlalu panjang (lebih dari 1.000 huruf), biasanya karena teks lain tertempel ke dalamnya. "
+        "Periksa sel-sel baris ini, hapus isi yang bukan data peserta, lalu unggah ulang."
+    ),
+    Reject.ROW_TOO_LARGE: (
+        "Baris ini terlalu besar untuk disimpan. Periksa sel-sel baris ini, hapus isi yang bukan data peserta "
+        "(teks tertempel, catatan panjang), lalu unggah ulang."
+    ),
     Warn.PHONE_MISSING: "Nomor HP kosong: peserta tetap terdaftar tetapi tidak bisa diingatkan lewat SMS.",
     Warn.PHONE_INVALID: "Nomor HP tidak valid untuk Indonesia: peserta tetap terdaftar tetapi tidak bisa diingatkan.",
     Warn.PHONE_NOT_MOBILE: "Nomor ini telepon rumah/kantor, tidak bisa menerima SMS.",
@@ -146,6 +156,8 @@ LABELS: dict[Code, str] = {
     Reject.START_DATE_INVALID: "TMT tidak valid",
     Reject.START_DATE_MISSING: "TMT kosong",
     Reject.PROGRAM_UNKNOWN: "Program tidak dikenali",
+    Reject.CELL_TOO_LONG: "Sel terlalu panjang",
+    Reject.ROW_TOO_LARGE: "Baris terlalu besar",
     Warn.PHONE_MISSING: "Nomor HP kosong",
     Warn.PHONE_INVALID: "Nomor HP tidak valid",
     Warn.PHONE_NOT_MOBILE: "Bukan nomor HP",

@@ -33,7 +33,9 @@ from lindungi.dynamo import Backoff
 from lindungi.intake import keys, publish, store
 from lindungi.intake.check import check
 from lindungi.intake.report import Report
-from lindungi.outcomes import DUPLICATE_NOTE, FileError
+from lindungi.intake.validate import shown
+from lindungi.outcomes import DUPLICATE_NOTE, FileError, Reject
+from lindungi.rows import Rejected
 from lindungi.settings import Limits
 
 IDEMPOTENCY_KEY = "[program, sha256]"
@@ -204,7 +206,7 @@ class Ingestor:
         )
         requests = 0
         if report.error is None and report.accepted:
-            items = (store.coverage_item(row, source, self.programs) for row in report.accepted)
+            items = _fitting_items(report, source, self.programs)
             try:
                 requests = store.write_items(self.dynamodb, self.table, items, backoff=self.backoff).requests
             except Exception:
@@ -226,6 +228,24 @@ class Ingestor:
             key=upload.key, version_id=upload.version_id, program=first.program, sha256=first.sha256,
             report_key=json_key, error=first.error, counts=first.counts, duplicate_of=first.key, replayed=True,
         )
+
+
+def _fitting_items(report: Report, source: store.Source, programs: Programs) -> list[dict[str, Any]]:
+    """The accepted rows' items; a row whose item DynamoDB would refuse is moved to the rejected rows as
+    ``row_too_large`` (named in the report) rather than failing its batch, and the file, on every retry."""
+    items, kept, too_large = [], [], []
+    for row in report.accepted:
+        item = store.coverage_item(row, source, programs)
+        if store.fits(item):
+            items.append(item)
+            kept.append(row)
+        else:
+            raw = row.raw or {"nik": row.nik, "name": shown(row.name)}
+            too_large.append(Rejected(row.row, row.nik, shown(row.name), [Reject.ROW_TOO_LARGE], raw))
+    if too_large:
+        report.accepted = kept
+        report.rejected = [*report.rejected, *too_large]
+    return items
 
 
 def _skipped(upload: Upload, why: str) -> Outcome:

@@ -82,6 +82,32 @@ def coverage_item(row: Accepted, source: Source, programs: Programs) -> dict[str
     return item
 
 
+ITEM_MAX_BYTES = 400 * 1024
+"""DynamoDB's largest item: one over it fails its whole BatchWriteItem, and would on every retry."""
+
+
+def item_bytes(value: Any, name: str = "") -> int:
+    """An item's size as DynamoDB counts it, rounded up: attribute names and values in UTF-8, a number
+    at most 21 bytes, 3 bytes more per list or map and 1 per element."""
+    size = len(name.encode())
+    if isinstance(value, dict):
+        return size + 3 + sum(item_bytes(v, str(k)) + 1 for k, v in value.items())
+    if isinstance(value, list | tuple | set):
+        return size + 3 + sum(item_bytes(v) + 1 for v in value)
+    if isinstance(value, bool) or value is None:
+        return size + 1
+    if isinstance(value, int | float):
+        return size + 21
+    if isinstance(value, bytes):
+        return size + len(value)
+    return size + len(str(value).encode())
+
+
+def fits(item: dict[str, Any]) -> bool:
+    """Whether DynamoDB will take ``item`` (checked before writing: a row too large is rejected, named)."""
+    return item_bytes(item) <= ITEM_MAX_BYTES
+
+
 class StoreError(Exception):
     """Rows could not be stored after every retry; the file is reported ``store_failed`` and retried."""
 

@@ -31,6 +31,12 @@ def clean(value: str) -> str:
     return " ".join(value.split())
 
 
+CELL_MAX_CHARS = 1_000
+"""The longest cell a worker row may hold (after cleaning): an address is a few hundred characters; a cell
+over this is text pasted by mistake, and a row of such cells would not fit DynamoDB's 400 KB item."""
+_SHOWN_CHARS = 200
+"""How much of an over-long cell a report and the fix-up workbook show."""
+
 _DEFUSED = ("'=", "'+", "'-", "'@", "'%", "'|")
 
 
@@ -105,13 +111,16 @@ class RowValidator:
         checked = self._check(values)
         checked.warnings.extend(noted)
         if checked.reasons or checked.program is None or checked.start is None or checked.nik is None:
-            return Rejected(ref, checked.nik, checked.name or None, checked.reasons, _raw(values, columns))
+            return Rejected(ref, checked.nik, shown(checked.name) or None, checked.reasons, _raw(values, columns))
         return self._accepted(ref, values, columns, checked, checked.nik, checked.program, checked.start)
 
     def _check(self, values: dict[Field, Cell]) -> _Checked:
         """The reasons to reject the row, in the order domain.md lists them; duplicates among clean rows only."""
         cell = values.get  # a column the row is too short for reads as an empty cell
         reasons: list[Reject] = []
+        if any(isinstance(v, str) and len(v) > CELL_MAX_CHARS and len(text(v)) > CELL_MAX_CHARS
+               for v in values.values()):
+            reasons.append(Reject.CELL_TOO_LONG)
         nik_result = nik.normalize(cell(Field.NIK))
         if nik_result.reject:
             reasons.append(nik_result.reject)
@@ -188,4 +197,9 @@ def _start(start_cell: Cell, program: Program | None, reasons: list[Reject]) -> 
 
 def _raw(values: dict[Field, Cell], columns: dict[Field, int]) -> dict[str, str]:
     """The row's cells as typed, by field (for the fix-up workbook)."""
-    return {f.value: text(values.get(f)) for f in columns}
+    return {f.value: shown(text(values.get(f))) for f in columns}
+
+
+def shown(value: str) -> str:
+    """A cell as a report shows it: an over-long one cut, with an ellipsis."""
+    return value if len(value) <= CELL_MAX_CHARS else value[:_SHOWN_CHARS] + "…"
