@@ -20,7 +20,15 @@ from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from lindungi.intake.ingest import Ingestor, Outcome, Upload, decode_key, idempotency_config, read_deadline
+from lindungi.intake.ingest import (
+    Ingestor,
+    Outcome,
+    Upload,
+    decode_key,
+    idempotency_config,
+    read_deadline,
+    twin_wait_until,
+)
 from lindungi.logs import get_logger, masked_errors
 from lindungi.metrics import emit_single
 from lindungi.settings import IngestSettings
@@ -81,13 +89,14 @@ def handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
     for record in event.records:
         upload = upload_of(record)
         logger.set_correlation_id(f"{upload.key}#{upload.version_id or '-'}")
+        remaining = context.get_remaining_time_in_millis()
         try:
-            outcome = ingestor.process(upload, deadline=read_deadline(context.get_remaining_time_in_millis()))
+            outcome = ingestor.process(upload, deadline=read_deadline(remaining), wait_until=twin_wait_until(remaining))
         except IdempotencyAlreadyInProgressError:
-            # Another invocation holds this content, or held it and was stopped (timeout, crash) before
-            # its lock expired. Fail, so Lambda delivers this event again later (then the content is
-            # done, or the lock has expired and this run does it), or the event lands in the failure
-            # destination for `python -m lindungi replay`: never silently dropped.
+            # Another invocation still holds this content after this one waited half its time for it, or held
+            # it and was stopped (timeout, crash) before its lock expired. Fail, so Lambda delivers this event
+            # again later (then the content is done, or the lock has expired and this run does it), or the
+            # event lands in the failure destination for `python -m lindungi replay`: never silently dropped.
             logger.warning("same content in progress elsewhere; failing so this delivery is retried")
             raise
         if outcome.skipped:

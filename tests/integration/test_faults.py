@@ -23,6 +23,7 @@ from botocore.exceptions import ClientError
 
 from lindungi import phone
 from lindungi.dynamo import Backoff
+from lindungi.intake import ingest as intake_ingest
 from lindungi_dev import samples
 from lindungi_dev.emulator.lambdas import LambdaRunner, s3_put_event
 from lindungi_dev.emulator.template import Stack
@@ -226,7 +227,9 @@ def test_stopped_halfway_then_retried_stores_each_row_once_with_one_report(
 def test_a_delivery_while_the_same_content_is_in_progress_is_retried_not_dropped(
     aws: Stack, lambdas: LambdaRunner, ingest: Any, people: list[samples.Worker], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A second delivery that finds the first still running fails, so Lambda delivers it again later."""
+    """A second delivery that finds the first still running (after waiting for it: not at all here) fails, so
+    Lambda delivers it again later."""
+    monkeypatch.setattr(intake_ingest, "TWIN_WAIT_SHARE", 0.0)
     real = ingest.ingestor.dynamodb
 
     def timeout(RequestItems: dict[str, Any]) -> dict[str, Any]:
@@ -244,6 +247,50 @@ def test_a_delivery_while_the_same_content_is_in_progress_is_retried_not_dropped
     with time_machine.travel(timedelta(minutes=16), tick=True):
         assert lambdas.invoke_async(FUNCTION, record["requestPayload"])["ok"]  # the replay
     assert_stored_once(aws, people)
+
+
+@pytest.mark.parametrize("twin", ["same-event", "copy-under-another-name"])
+def test_a_twin_of_a_list_that_takes_minutes_to_read_waits_for_it_and_ends_in_one_report(
+    aws: Stack, lambdas: LambdaRunner, ingest: Any, people: list[samples.Worker], monkeypatch: pytest.MonkeyPatch,
+    twin: str,
+) -> None:
+    """S3 delivers an event twice, or staff upload the same list under two names, while the first invocation
+    is still reading it. The twin used to fail at once: Lambda's two retries come within about 3 minutes, so
+    for a file that takes longer the event ended in the failure queue. Now the twin waits for the first."""
+    monkeypatch.setattr(intake_ingest, "TWIN_POLL_SECONDS", 0.05)
+    real = ingest.ingestor.dynamodb
+    reading, release = threading.Event(), threading.Event()
+
+    def slow_first(RequestItems: dict[str, Any]) -> dict[str, Any]:
+        reading.set()
+        assert release.wait(60)  # "reading" for as long as the test says
+        return real.batch_write_item(RequestItems=RequestItems)
+
+    monkeypatch.setattr(ingest.ingestor, "dynamodb", Proxy(real, batch_write_item=slow_first))
+    first_event = upload(aws, people)
+    twin_event = first_event if twin == "same-event" else upload(aws, people, f"incoming/{PROGRAM}/salinan.csv")
+    results: dict[str, Any] = {}
+    first = threading.Thread(target=lambda: results.setdefault("first", lambdas.invoke_async(FUNCTION, first_event)))
+    first.start()
+    assert reading.wait(30)
+    second = threading.Thread(target=lambda: results.setdefault("twin", lambdas.invoke_async(FUNCTION, twin_event)))
+    second.start()
+    time.sleep(1.0)  # the twin finds the content in progress, and keeps asking
+    assert "twin" not in results
+    release.set()
+    first.join(60)
+    second.join(60)
+    assert results["first"]["ok"] and results["twin"]["ok"], results
+    assert results["twin"]["attempts"] == 1  # no failed attempt, nothing for Lambda to retry
+    (outcome,) = results["twin"]["result"]["files"]
+    assert outcome["replayed"] and outcome["error"] is None
+    assert_stored_once(aws, people)
+    assert idempotency_status(aws) == ["COMPLETED"]
+    assert failures(aws) == []
+    if twin == "same-event":
+        assert report(aws)["error"] is None
+    else:
+        assert report(aws, f"incoming/{PROGRAM}/salinan.csv")["duplicate_of"] == KEY
 
 
 def test_two_overlapping_lists_processed_at_once_leave_consistent_records(

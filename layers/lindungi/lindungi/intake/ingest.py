@@ -13,6 +13,17 @@ handler builds them from its environment, tests on moto. A stored response
 comes back through the config's ``response_hook``, which marks it replayed.
 A copy under another name gets a report of its own, made from the first
 copy's report: the file is not parsed again.
+
+A second delivery of content another invocation is still reading (S3's
+at-least-once twin of an upload, or a copy under another name) waits for it,
+polling the idempotency record, for up to half its own time (``twin_wait_until``):
+Lambda's two retries of a failed asynchronous event come within about three
+minutes, so a twin that failed at once lost the event to the failure queue
+whenever the first took longer to read. When the first finishes, the twin's
+call returns its stored response (one report; a copy gets its own from it);
+when the first died and its in-progress lock expired (Powertools sets it to the
+first invocation's remaining time), the twin does the work itself; still
+locked after the wait, it fails as before and Lambda delivers it again later.
 """
 
 from __future__ import annotations
@@ -24,6 +35,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer, IdempotencyConfig, idempotent_function
+from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
 from botocore.exceptions import ClientError
 
@@ -62,6 +74,19 @@ READ_MARGIN_SHARE = 0.2
 storing the rows and writing the report, so a file that takes too long still gets its report."""
 GONE_CODES = frozenset({"NoSuchKey", "NoSuchVersion", "404", "MethodNotAllowed"})
 """GetObject's answers for an object or version deleted since its event (405: the version is a delete marker)."""
+
+
+TWIN_WAIT_SHARE = 0.5
+"""Of the Lambda's remaining time, how much a delivery may spend waiting for another invocation holding the
+same content: the rest is enough to do the work itself when that one died and its lock expired."""
+TWIN_POLL_SECONDS = 5.0
+"""How often a waiting delivery asks the idempotency record again (one conditional PutItem each time)."""
+
+
+def twin_wait_until(remaining_ms: int, now: float | None = None) -> float:
+    """Until when (``time.monotonic()``) a delivery waits for a twin holding the same content."""
+    now = time.monotonic() if now is None else now
+    return now + TWIN_WAIT_SHARE * remaining_ms / 1000
 
 
 def read_deadline(remaining_ms: int, now: float | None = None) -> float:
@@ -155,10 +180,12 @@ class Ingestor:
             config=self.idempotency, key_prefix=KEY_PREFIX,
         )
 
-    def process(self, upload: Upload, deadline: float | None = None) -> Outcome:
+    def process(self, upload: Upload, deadline: float | None = None, wait_until: float | None = None) -> Outcome:
         """Read, validate, store and report one object. Raises only when storing failed (to be retried).
 
-        ``deadline`` (``time.monotonic()``, see ``read_deadline``) is when reading the file must end.
+        ``deadline`` (``time.monotonic()``, see ``read_deadline``) is when reading the file must end;
+        ``wait_until`` (``twin_wait_until``) how long to wait for another invocation holding the same content
+        (None: fail at once with ``IdempotencyAlreadyInProgressError``).
         A folder (key ending in ``/``) and an object gone since its event are skipped, not failed.
         """
         if keys.is_folder(upload.key):
@@ -175,10 +202,23 @@ class Ingestor:
             return _skipped(upload, "gone")
         sha256 = hashlib.sha256(data).hexdigest()
         payload = {"program": upload.program, "sha256": sha256, "key": upload.key}
-        outcome = Outcome(**self._store_once(payload=payload, data=data, upload=upload, deadline=deadline))
+        outcome = Outcome(**self._store_after_twin(payload, data, upload, deadline, wait_until))
         if outcome.replayed and outcome.key != upload.key:
             return self._report_copy(upload, data, outcome, deadline)
         return outcome
+
+    def _store_after_twin(
+        self, payload: dict[str, Any], data: bytes, upload: Upload, deadline: float | None, wait_until: float | None
+    ) -> dict[str, Any]:
+        """The store step, once another invocation holding the same content has finished or lost its lock."""
+        while True:
+            try:
+                result: dict[str, Any] = self._store_once(payload=payload, data=data, upload=upload, deadline=deadline)
+                return result
+            except IdempotencyAlreadyInProgressError:
+                if wait_until is None or time.monotonic() + TWIN_POLL_SECONDS > wait_until:
+                    raise
+                time.sleep(TWIN_POLL_SECONDS)
 
     def _download(self, upload: Upload) -> bytes | None:
         """The object's bytes (up to one byte over the limit), or None when it is gone since its event."""
