@@ -485,3 +485,16 @@ def test_every_handler_masks_what_lambda_itself_would_log(app: Path) -> None:
     text = app.read_text(encoding="utf-8")
     decorators = re.findall(r"^@.*$", text.split("def handler(", 1)[0].rsplit("\n\n\n", 1)[-1], flags=re.M)
     assert decorators and decorators[0] == "@masked_errors(logger)", f"{app}: outermost decorator {decorators[:1]}"
+
+
+@pytest.mark.parametrize("unit", ["1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 x ", "6 2 8 1 2 3 4 5 6 7 8 9 0 1 2 x ",
+                                  "0 8 1 2 - 3 4 . 5 6 _ 7 8 x ", "1 - 2 . 3 _ 4 + "])
+def test_redaction_is_linear_in_a_line_of_spaced_digits(unit: str) -> None:
+    """Digits one space apart that never make a NIK or a phone: a separator that could match a space two ways
+    made every failed start try 2^15 splits (8 s for a 6 KB line), on every log line that carried them."""
+    import time
+
+    text = unit * (20_000 // len(unit))
+    started = time.perf_counter()
+    redact(text)
+    assert time.perf_counter() - started < 1.0

@@ -32,7 +32,7 @@ from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 # non-breaking hyphen, en dash, minus...), with a space either side. \s is Unicode: no-break and narrow spaces
 # too. Any two digits, not only between groups of four: "0812 3456 789", "08 12 34 56 78 90", a NIK in pairs.
 _DASHES = "\\-\u2010-\u2015\u2212\ufe63\uff0d"
-_SEP = rf"\s?[./_+{_DASHES}]?\s?"
+_SEP = rf"(?>\s?[./_+{_DASHES}]?\s?)"  # atomic: " " is one separator, never tried as two ways to split
 # Not inside a longer number, not already masked, not the decimals of a float ("0.8123456789").
 _START = r"(?<![\d*])(?<!\d\.)"
 # 16 digits (a NIK), any of them apart.
