@@ -180,3 +180,18 @@ def test_gsm7_segments_match_the_formula_for_basic_text(text: str) -> None:
     n = len(text)
     expected = 1 if n <= 160 else -(-n // 153)
     assert sms.length(text).segments == expected
+
+
+@pytest.mark.parametrize("name", ["BUDI. Info: bit.ly/x", "SITI hub 0812-9999-0000", "www.bpjs-palsu.com",
+                                  "AMINAH @promo", "Transfer ke rek 123", "BUDI https://x.co"])
+def test_a_name_cell_carrying_a_link_or_a_number_never_reaches_the_sms(name: str) -> None:
+    """A list could put a link or a number to call into an official reminder through the name cell."""
+    rendered = sms.render(sms.DEFAULT_TEMPLATE, name=name, end_date=date(2025, 5, 31))
+    assert rendered.text.startswith(f"Yth. {sms.NAME_FALLBACK},")
+    assert not any(part in rendered.text for part in ("bit.ly", "0812", "www", "@", "123", "https"))
+
+
+@pytest.mark.parametrize("name", ["SITI NUR'AINI", "A. RAHMAN", "MARIA-ULFA", "BUDI, S.PD", "ABDUL (ALM)", "林美华"])
+def test_names_as_people_write_them_are_used(name: str) -> None:
+    rendered = sms.render(sms.DEFAULT_TEMPLATE, name=name, end_date=date(2025, 5, 31))
+    assert not rendered.text.startswith(f"Yth. {sms.NAME_FALLBACK},")

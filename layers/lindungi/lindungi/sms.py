@@ -49,6 +49,12 @@ SINGLE_UCS2, MULTI_UCS2 = 70, 67
 _NAME_SAFE = frozenset(ch for ch in GSM7_BASIC if " " <= ch <= "~")
 _INVISIBLE = {"Cf", "Cc", "Mn", "Me"}  # format (zero-width, BOM), control, combining marks
 _SPACES = re.compile(r"\s+")
+# A name as people write one: letters, with spaces, dots, apostrophes, hyphens, commas and parentheses between.
+# Anything else in the name cell (digits, "/", ":", "@": a link, a number to call) is not a name but text a
+# list could smuggle into an official SMS to a worker ("BUDI. Info: bit.ly/x"): the fallback is used instead.
+_NAME_LIKE = re.compile(r"[A-Za-z][A-Za-z .'(),-]*")
+_LINK_LIKE = re.compile(r"\b(?:www|https?)\b|\w\.(?:com|net|org|info|id|co|ly|me|io|xyz|site|link|app)\b",
+                        re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 
@@ -208,6 +214,8 @@ def render(
 ) -> Rendered:
     """The reminder for one worker, in one GSM-7 segment where possible, never cut mid-word."""
     clean = transliterate(name)
+    if not _NAME_LIKE.fullmatch(clean) or _LINK_LIKE.search(clean):
+        clean = ""
     values = {"end_date": format_date(end_date), "program": program}
     forms = variants(template)
     primary = clean or fallback_name  # a name with nothing readable in GSM-7 (only emoji, say)
