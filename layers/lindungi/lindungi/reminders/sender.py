@@ -92,6 +92,14 @@ class Published:
         return SendResult(self.sent.notice_id, Status.SENT, message_id=self.message_id, segments=self.segments)
 
 
+VISIBILITY_MAX_SECONDS = 12 * 3600 - 15 * 60
+"""The longest a deferred delivery asks SQS to hide its message. SQS refuses a visibility timeout that would
+end more than 12 hours after the message was received, and the message has been in hand since it was
+received (the batch, the reads): at 20:00:00 WIB the wait until 08:00 is exactly 12 hours, which SQS would
+refuse, the message would come back at once, and on its last receive the notice would end ``failed``. So a
+wait ends 15 minutes short of 12 hours, and the message, back before 08:00, is deferred once more."""
+
+
 class RetryLater(Exception):
     """Leave the message on the queue: Lambda reports it as a batch item failure and SQS redelivers it."""
 
@@ -195,7 +203,7 @@ class Sender:
     def _defer(self, notice: Notice, delivery: Delivery, now: datetime) -> SendResult:
         """Outside the window: the message waits, invisible, until the window opens."""
         opens = self.window.next_open(now)
-        wait = min(int((opens - now).total_seconds()) + 1, 12 * 3600)  # SQS caps visibility at 12 h
+        wait = min(int((opens - now).total_seconds()) + 1, VISIBILITY_MAX_SECONDS)
         queue, handle = self.settings.queue_url, delivery.receipt_handle
         if queue and delivery.receive_count >= self.settings.max_receive_count - 1:
             # One more failure and SQS would move it to the DLQ: hand it over to a fresh message instead.
