@@ -16,7 +16,10 @@ import boto3
 from aws_lambda_powertools import Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import CloudWatchLogsEvent, event_source
-from aws_lambda_powertools.utilities.data_classes.cloud_watch_logs_event import CloudWatchLogsLogEvent
+from aws_lambda_powertools.utilities.data_classes.cloud_watch_logs_event import (
+    CloudWatchLogsDecodedData,
+    CloudWatchLogsLogEvent,
+)
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lindungi import phone
@@ -24,7 +27,16 @@ from lindungi.config import programs
 from lindungi.logs import get_logger, masked_errors
 from lindungi.metrics import emit_single
 from lindungi.reminders.notices import mask_id
-from lindungi.reminders.receipts import Applied, NotAReceipt, Outcome, Receipt, Receipts, parse
+from lindungi.reminders.receipts import (
+    Applied,
+    NotAReceipt,
+    Outcome,
+    PayloadUnreadable,
+    Receipt,
+    Receipts,
+    decode_payload,
+    parse,
+)
 from lindungi.settings import ReceiptsSettings
 
 logger = get_logger()
@@ -39,7 +51,8 @@ PER_NOTICE = {
     Outcome.CARRIER_FAILED: ("NoticeCarrierFailed",),
     Outcome.RETRY_PLANNED: ("NoticeCarrierFailed", "NoticeCarrierRetried"),
 }
-PER_SERVICE = {Outcome.DUPLICATE: "ReceiptDuplicate", Outcome.UNKNOWN_MESSAGE: "ReceiptUnknownMessage"}
+PER_SERVICE = {Outcome.DUPLICATE: "ReceiptDuplicate", Outcome.UNKNOWN_MESSAGE: "ReceiptUnknownMessage",
+               Outcome.WRONG_NUMBER: "ReceiptWrongNumber"}
 
 
 def count(applied: Applied) -> None:
@@ -63,6 +76,8 @@ def log(receipt: Receipt, applied: Applied) -> None:
                "price_usd": str(receipt.price_usd) if receipt.price_usd is not None else None}
     if applied.outcome is Outcome.UNKNOWN_MESSAGE:
         logger.warning("receipt for a message no notice was sent as; dropped", extra=details)
+    elif applied.outcome is Outcome.WRONG_NUMBER:
+        logger.warning("receipt names another number than its notice was sent to; dropped", extra=details)
     else:
         logger.info("receipt recorded", extra=details)
 
@@ -96,7 +111,12 @@ def record(events: list[CloudWatchLogsLogEvent]) -> Counter[str]:
 @metrics.log_metrics(capture_cold_start_metric=True)
 @event_source(data_class=CloudWatchLogsEvent)
 def handler(event: CloudWatchLogsEvent, context: LambdaContext) -> dict[str, Any]:
-    data = event.parse_logs_data()
+    try:
+        data = CloudWatchLogsDecodedData(decode_payload(event.raw_logs_data))
+    except PayloadUnreadable as error:
+        metrics.add_metric(name="ReceiptUnreadable", unit=MetricUnit.Count, value=1)
+        logger.warning("delivery-status payload unreadable; set aside", extra={"reason": str(error)})
+        return {"log_group": None, "outcomes": {"payload_unreadable": 1}}
     if data.message_type != "DATA_MESSAGE":  # CONTROL_MESSAGE: CloudWatch Logs checking it can reach us
         return {"log_group": data.log_group, "outcomes": {}}
     logger.set_correlation_id(data.log_stream)

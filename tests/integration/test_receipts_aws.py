@@ -381,3 +381,78 @@ def test_dashboard_and_alarm_read_the_metrics_the_function_emits(env: Env, lambd
     watched = {(m["MetricStat"]["Metric"]["MetricName"],
                 tuple(d["Name"] for d in m["MetricStat"]["Metric"]["Dimensions"])) for m in alarm if "MetricStat" in m}
     assert watched == {("NoticeDelivered", ("service",)), ("NoticeCarrierFailed", ("service",))}
+
+
+# ------------------------------------------------------------------------------------------ hostile records
+
+FORGED = "SITI AMINAH"
+
+
+def _forged(record: dict[str, Any], what: str) -> dict[str, Any]:
+    delivery, notification = record["delivery"], record["notification"]
+    if what == "dwell-not-a-number":
+        delivery["dwellTimeMsUntilDeviceAck"] = FORGED
+    elif what == "price-not-a-number":
+        delivery["priceInUSD"] = FORGED
+    elif what == "price-nan":
+        delivery["priceInUSD"] = "NaN"
+    elif what == "delivery-not-an-object":
+        record["delivery"] = [FORGED]
+    elif what == "timestamp-out-of-range":
+        notification["timestamp"] = "9999-12-31 23:59:59.999"
+    elif what == "message-id-not-a-string":
+        notification["messageId"] = {"x": FORGED}
+    elif what == "destination-not-a-string":
+        delivery["destination"] = [FORGED]
+    return record
+
+
+FORGERIES = ["dwell-not-a-number", "price-not-a-number", "price-nan", "delivery-not-an-object",
+             "timestamp-out-of-range", "message-id-not-a-string", "destination-not-a-string"]
+
+
+@pytest.mark.parametrize("what", FORGERIES)
+def test_an_odd_record_is_set_aside_alone_and_the_batch_is_applied(
+    env: Env, lambdas: LambdaRunner, capsys: pytest.CaptureFixture[str], what: str
+) -> None:
+    """Once, a non-numeric dwell time (and the rest) raised outside the parse guard: the whole batch of up to
+    500 failed three times, then again on every replay, with ``int(): 'SITI AMINAH'`` in its traceback."""
+    good, other = sent_notice(env), sent_notice(env, nik="6172014509850004", phone="+6281234567810")
+    when = at(END - timedelta(days=7), 9, 6).astimezone(UTC)
+    records = [sms_receipts.status_record(good["sns_message_id"], PHONE, True, sms_receipts.ACCEPTED, when),
+               _forged(sms_receipts.status_record(other["sns_message_id"], "+6281234567810", True,
+                                                  sms_receipts.ACCEPTED, when), what)]
+    groups = sms_receipts.log_groups(env.stack)
+    event = sms_receipts.awslogs_event(env.stack, groups["success"], "f", [(1, json.dumps(r)) for r in records])
+    capsys.readouterr()
+    result = lambdas.invoke("ReceiptsFunction", event)
+    assert result["outcomes"] == {"delivered": 1, "unreadable": 1}
+    assert env.notice(good["notice_id"])["status"] == "delivered"
+    assert env.notice(other["notice_id"])["status"] == "sent"  # set aside: not guessed
+    assert FORGED not in capsys.readouterr().out  # no forged value in a log line or a traceback
+
+
+def test_a_payload_inflating_past_its_bound_is_set_aside_without_inflating_it(env: Env,
+                                                                               lambdas: LambdaRunner) -> None:
+    import base64
+    import gzip
+    import resource
+
+    from lindungi.reminders.receipts import PAYLOAD_MAX_BYTES
+
+    bomb = gzip.compress(b'{"messageType": "DATA_MESSAGE", "logEvents": [' + b" " * (4 * PAYLOAD_MAX_BYTES) + b"]}")
+    assert len(bomb) < PAYLOAD_MAX_BYTES // 100
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result = lambdas.invoke("ReceiptsFunction", {"awslogs": {"data": base64.b64encode(bomb).decode()}})
+    assert result["outcomes"] == {"payload_unreadable": 1}
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 3 * PAYLOAD_MAX_BYTES / 2**20  # never the 64 MB it would inflate to
+
+
+def test_a_receipt_naming_another_number_than_its_notice_changes_nothing(env: Env) -> None:
+    """A receipt's destination is checked against the number the notice was sent to."""
+    notice = sent_notice(env)
+    applied = env.receipts.apply(receipt_for(notice["sns_message_id"], sms_receipts.INVALID, number="+6281299999999"))
+    assert applied.outcome is Outcome.WRONG_NUMBER and not applied.number_marked
+    assert env.notice(notice["notice_id"]) == notice
+    assert env.receipts.apply(receipt_for(notice["sns_message_id"], sms_receipts.INVALID)).number_marked

@@ -33,7 +33,9 @@ is a duplicate: no later state of a notice is ever ``sent`` with the same id aga
 
 from __future__ import annotations
 
+import base64
 import json
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
@@ -141,28 +143,92 @@ def _moment(text: Any) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+_UNREADABLE = (ValueError, KeyError, TypeError, AttributeError, ArithmeticError, RecursionError)
+"""Whatever a forged or broken record makes parsing raise (a ``delivery`` that is no object, a non-numeric
+dwell time or price, a timestamp out of range, JSON nested too deep): each is ``NotAReceipt``."""
+_MAX_DWELL_MS = 7 * 24 * 3600 * 1000
+"""SNS reports within 72 hours; a dwell time beyond a week is not a carrier's answer."""
+
+
 def parse(message: str) -> Receipt:
-    """The receipt in one log event's message (SNS's JSON), or ``NotAReceipt``."""
+    """The receipt in one log event's message (SNS's JSON), or ``NotAReceipt``: never another exception, and
+    never a value of the record in the error (it may be forged, a name, a number), only the kind of fault."""
     try:
-        record = json.loads(message, parse_float=Decimal)
-        notification, delivery = record["notification"], record.get("delivery") or {}
-        message_id, status = str(notification["messageId"]), record["status"]
-        published = _moment(notification["timestamp"])
-    except (ValueError, KeyError, TypeError) as error:
+        return _parse(message)
+    except _UNREADABLE as error:
         raise NotAReceipt(f"not an SMS delivery-status record: {type(error).__name__}") from None
-    if status not in {"SUCCESS", "FAILURE"} or not message_id:
-        raise NotAReceipt(f"unexpected delivery status {status!r}")
-    dwell = delivery.get("dwellTimeMsUntilDeviceAck") or delivery.get("dwellTimeMs") or 0
+
+
+def _parse(message: str) -> Receipt:
+    record = json.loads(message, parse_float=Decimal)
+    notification, delivery = record["notification"], record.get("delivery") or {}
+    if not isinstance(delivery, dict):
+        raise TypeError("delivery is not an object")
+    message_id, status = notification["messageId"], record["status"]
+    if not isinstance(message_id, str) or not message_id or status not in {"SUCCESS", "FAILURE"}:
+        raise ValueError("no message id, or an unexpected delivery status")
+    published = _moment(notification["timestamp"])
+    dwell = int(delivery.get("dwellTimeMsUntilDeviceAck") or delivery.get("dwellTimeMs") or 0)
+    if not 0 <= dwell <= _MAX_DWELL_MS:
+        raise ValueError("dwell time out of range")
     price = delivery.get("priceInUSD")
+    price_usd = Decimal(str(price)) if price is not None else None
+    if price_usd is not None and not (price_usd.is_finite() and price_usd >= 0):
+        raise ValueError("price is not a finite amount")  # DynamoDB refuses NaN and Infinity
+    destination = delivery.get("destination")
+    if destination is not None and not isinstance(destination, str):
+        raise TypeError("destination is not a string")
     return Receipt(
         message_id=message_id,
         delivered=status == "SUCCESS",
-        provider_response=str(delivery.get("providerResponse") or ""),
+        provider_response=str(delivery.get("providerResponse") or "")[:1_000],
         published_at=published,
-        answered_at=published + timedelta(milliseconds=int(dwell)),
-        price_usd=Decimal(str(price)) if price is not None else None,
-        destination=delivery.get("destination"),
+        answered_at=published + timedelta(milliseconds=dwell),
+        price_usd=price_usd,
+        destination=destination,
     )
+
+
+PAYLOAD_MAX_BYTES = 16 * 2**20
+"""The most a delivery-status batch may inflate to. CloudWatch Logs sends a subscription at most about 1 MB
+of log events a batch; a payload inflating past this is not one of its batches (a gzip bomb would exhaust the
+function's memory) and is set aside whole."""
+
+
+class PayloadUnreadable(ValueError):
+    """A subscription payload that is not base64 of gzip of a JSON object, or inflates past ``PAYLOAD_MAX_BYTES``:
+    set aside whole (retrying it would fail the same way every time)."""
+
+
+def decode_payload(data: str, limit: int = PAYLOAD_MAX_BYTES) -> dict[str, Any]:
+    """``awslogs.data`` (base64 of gzip of JSON) decoded, inflating at most ``limit`` bytes."""
+    try:
+        packed = base64.b64decode(data)
+    except ValueError as error:
+        raise PayloadUnreadable("not base64") from error
+    inflater = zlib.decompressobj(wbits=zlib.MAX_WBITS | 32)  # gzip or zlib, as Powertools reads it
+    try:
+        raw = inflater.decompress(packed, limit + 1)
+    except zlib.error as error:
+        raise PayloadUnreadable("not gzip") from error
+    if len(raw) > limit or inflater.unconsumed_tail:
+        raise PayloadUnreadable(f"inflates past {limit} bytes")
+    try:
+        decoded = json.loads(raw)
+    except (ValueError, RecursionError) as error:
+        raise PayloadUnreadable("not JSON") from error
+    if not isinstance(decoded, dict):
+        raise PayloadUnreadable("not a JSON object")
+    return decoded
+
+
+def same_number(receipt: Receipt, notice: Notice) -> bool:
+    """Whether the receipt's destination is the number the notice was sent to (digits compared; a receipt or
+    notice without a number is not contradicted)."""
+    if not receipt.destination or not notice.phone:
+        return True
+    digits = lambda text: "".join(ch for ch in text if ch.isdigit())  # noqa: E731
+    return digits(receipt.destination) == digits(notice.phone)
 
 
 class Outcome(StrEnum):
@@ -174,6 +240,8 @@ class Outcome(StrEnum):
     """The notice already has this receipt's outcome (or was sent again since): nothing changed."""
     UNKNOWN_MESSAGE = "unknown_message"
     """No notice was sent with this message id: nothing changed."""
+    WRONG_NUMBER = "wrong_number"
+    """The receipt names another destination than the number the notice was sent to: nothing changed."""
 
 
 @dataclass(frozen=True)
@@ -250,6 +318,8 @@ class Receipts:
             return Applied(Outcome.UNKNOWN_MESSAGE)
         about: dict[str, Any] = {"notice_id": notice.notice_id, "program": notice.program, "stage": notice.stage,
                  "carrier_class": receipt.carrier_class}
+        if not same_number(receipt, notice):
+            return Applied(Outcome.WRONG_NUMBER, **about)
         if notice.status is not Status.SENT or notice.sns_message_id != receipt.message_id:
             return Applied(Outcome.DUPLICATE, **about)
         if receipt.delivered:
