@@ -186,6 +186,56 @@ def test_a_run_near_its_timeout_hands_the_rest_to_a_continuation(env: Env) -> No
     assert len(ids) == len(set(ids)) == 110
 
 
+@pytest.mark.parametrize("how", ["delivered-twice", "failed-after-queueing-and-redelivered", "twins-at-once"])
+def test_the_ceiling_holds_when_a_continuation_runs_twice(env: Env, how: str) -> None:
+    """Each copy of a part used to plan with the ceiling less what its own message said was queued: 300 due,
+    a ceiling of 200, the day planned 300. The day's ledger holds it whatever is delivered again."""
+    env.put(*[coverage(n) for n in niks(300)])
+    now = run_time(END - timedelta(days=30), programs())
+    clock = iter([300.0, 300.0, 30.0])
+    first = env.planner(max_per_run=200).run(now, time_left=lambda: next(clock, 30.0))
+    assert (first.planned, first.continued) == (100, True)
+    queue = env.stack.physical("PlannerContinuationQueue")
+    (message,) = env.sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    when, part = Part.from_message(message["Body"])
+    if how == "twins-at-once":
+        import threading
+
+        reports: list[Any] = []
+        together = threading.Barrier(2)
+
+        def run() -> None:
+            together.wait(10)
+            reports.append(env.planner(max_per_run=200).run(when, part, time_left=lambda: 300.0))
+
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sum(r.planned for r in reports) == 100
+    elif how == "failed-after-queueing-and-redelivered":
+        failing = env.planner(max_per_run=200)
+        real_enqueue = failing.enqueue
+
+        def enqueue_then_fail(notice_ids: Any, report: Any) -> None:
+            real_enqueue(notice_ids, report)
+            raise RuntimeError("the part fails after queueing its first chunk")
+
+        failing.enqueue = enqueue_then_fail  # type: ignore[method-assign]
+        with pytest.raises(RuntimeError):
+            failing.run(when, part, time_left=lambda: 300.0)
+        redelivered = env.planner(max_per_run=200).run(when, part, time_left=lambda: 300.0)
+        assert redelivered.planned == 50 and redelivered.ceiling_reached
+    else:
+        again = env.planner(max_per_run=200).run(when, part, time_left=lambda: 300.0)
+        assert again.planned == 100
+        twice = env.planner(max_per_run=200).run(when, part, time_left=lambda: 300.0)
+        assert (twice.planned, twice.ceiling_reached) == (0, True)
+    ids = env.queued_ids()
+    assert len(ids) == len(set(ids)) == 200 == len(env.notices())
+
+
 # ---------------------------------------------------------------- planner: once, even twice at once
 
 def test_second_run_the_same_day_plans_nothing(env: Env) -> None:

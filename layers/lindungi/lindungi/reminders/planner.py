@@ -40,6 +40,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
+from botocore.exceptions import ClientError
+
 from lindungi import dynamo
 from lindungi.config import Programs
 from lindungi.dynamo import deserialize, serialize
@@ -171,7 +173,9 @@ class Planner:
             return report
         if part.number == 0:
             self.requeue_outbox(now, report)
-        budget = self.settings.max_per_run - part.queued - report.requeued
+            self._count_against_the_day(today, report.requeued)
+        used = max(self._used_today(today), part.queued + report.requeued)
+        budget = self.settings.max_per_run - used
         due = self.find_due(today, report)
         taken = choose([d.bucket for d in due.values()], today, budget, self.settings.max_per_run,
                        self.programs.reminders.missed_runs_tolerated)
@@ -179,9 +183,54 @@ class Planner:
             if time_left is not None and time_left() < self.settings.reserve.total_seconds():
                 self._continue(now, Part(part.number + 1, part.queued + report.requeued + report.enqueued), report)
                 return report
-            self.enqueue(self.plan(chunk, today, now, report), report)
-        report.ceiling_reached = sum(taken.values()) >= budget and report.due > budget
+            granted = self._reserve(today, len(chunk))
+            if granted < len(chunk):
+                report.ceiling_reached = True  # another part of today's run (a twin, a retry) took the rest
+            planned = self.plan(chunk[:granted], today, now, report)
+            self._count_against_the_day(today, len(planned) - granted)  # created by a twin: its reservation
+            self.enqueue(planned, report)
+            if granted < len(chunk):
+                return report
+        report.ceiling_reached = report.ceiling_reached or (sum(taken.values()) >= budget and report.due > budget)
         return report
+
+    # -- the day's ledger: the ceiling held across parts, twins and retries ----------------------
+    # Each chunk reserves its notices on one item per day (``RUN#<date>``, ADD under a condition) before it
+    # plans them: a continuation delivered twice, or a part that failed after queueing and was delivered
+    # again, plans only what the ledger has left, never the ceiling less what its own message says was queued.
+    def _ledger_key(self, today: date) -> dict[str, Any]:
+        return serialize({"pk": f"{RUN_PREFIX}{today.isoformat()}"})
+
+    def _used_today(self, today: date) -> int:
+        item = self.dynamodb.get_item(TableName=self.settings.notices_table, Key=self._ledger_key(today),
+                                      ConsistentRead=True).get("Item")
+        return int(deserialize(item).get("queued", 0)) if item else 0
+
+    def _count_against_the_day(self, today: date, count: int) -> None:
+        if count:
+            self.dynamodb.update_item(
+                TableName=self.settings.notices_table, Key=self._ledger_key(today),
+                UpdateExpression="ADD queued :n SET expires_at = if_not_exists(expires_at, :expires)",
+                ExpressionAttributeValues=serialize({":n": count, ":expires": _ledger_expiry(today)}))
+
+    def _reserve(self, today: date, wanted: int) -> int:
+        """Up to ``wanted`` of what is left of the day's ceiling, taken atomically; how many were taken."""
+        ceiling = self.settings.max_per_run
+        wanted = min(wanted, ceiling)
+        while wanted > 0:
+            try:
+                self.dynamodb.update_item(
+                    TableName=self.settings.notices_table, Key=self._ledger_key(today),
+                    UpdateExpression="ADD queued :n SET expires_at = if_not_exists(expires_at, :expires)",
+                    ConditionExpression="attribute_not_exists(queued) OR queued <= :room",
+                    ExpressionAttributeValues=serialize({":n": wanted, ":room": ceiling - wanted,
+                                                         ":expires": _ledger_expiry(today)}))
+                return wanted
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                    raise
+            wanted = min(wanted - 1, ceiling - self._used_today(today))
+        return 0
 
     def preview(self, now: datetime) -> PlanReport:
         """What ``run`` would plan at ``now``, by stage, writing and queueing nothing (reads only)."""
@@ -321,6 +370,16 @@ class Planner:
             before = report.enqueued
             self.enqueue(stale[: self.settings.max_per_run], report)
             report.requeued = report.enqueued - before
+
+
+RUN_PREFIX = "RUN#"
+"""The day's ledger item in NoticesTable: ``RUN#<local date>``, ``queued`` = notices the day's run reserved."""
+LEDGER_DAYS = 40
+
+
+def _ledger_expiry(today: date) -> int:
+    """The ledger's TTL (``expires_at``, epoch seconds): gone some weeks after its day."""
+    return int(datetime.combine(today + timedelta(days=LEDGER_DAYS), datetime.min.time(), UTC).timestamp())
 
 
 def summary(report: PlanReport) -> str:
