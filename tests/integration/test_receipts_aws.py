@@ -419,11 +419,11 @@ def test_an_odd_record_is_set_aside_alone_and_the_batch_is_applied(
     500 failed three times, then again on every replay, with ``int(): 'SITI AMINAH'`` in its traceback."""
     good, other = sent_notice(env), sent_notice(env, nik="6172014509850004", phone="+6281234567810")
     when = at(END - timedelta(days=7), 9, 6).astimezone(UTC)
-    records = [sms_receipts.status_record(good["sns_message_id"], PHONE, True, sms_receipts.ACCEPTED, when),
-               _forged(sms_receipts.status_record(other["sns_message_id"], "+6281234567810", True,
-                                                  sms_receipts.ACCEPTED, when), what)]
-    groups = sms_receipts.log_groups(env.stack)
-    event = sms_receipts.awslogs_event(env.stack, groups["success"], "f", [(1, json.dumps(r)) for r in records])
+    records = [carrier.status_record(good["sns_message_id"], PHONE, True, carrier.ACCEPTED, when),
+               _forged(carrier.status_record(other["sns_message_id"], "+6281234567810", True,
+                                                  carrier.ACCEPTED, when), what)]
+    groups = carrier.log_groups(env.stack)
+    event = carrier.awslogs_event(env.stack, groups["success"], "f", [(1, json.dumps(r)) for r in records])
     capsys.readouterr()
     result = lambdas.invoke("ReceiptsFunction", event)
     assert result["outcomes"] == {"delivered": 1, "unreadable": 1}
@@ -452,7 +452,7 @@ def test_a_payload_inflating_past_its_bound_is_set_aside_without_inflating_it(en
 def test_a_receipt_naming_another_number_than_its_notice_changes_nothing(env: Env) -> None:
     """A receipt's destination is checked against the number the notice was sent to."""
     notice = sent_notice(env)
-    applied = env.receipts.apply(receipt_for(notice["sns_message_id"], sms_receipts.INVALID, number="+6281299999999"))
+    applied = env.receipts.apply(receipt_for(notice["sns_message_id"], carrier.INVALID, number="+6281299999999"))
     assert applied.outcome is Outcome.WRONG_NUMBER and not applied.number_marked
     assert env.notice(notice["notice_id"]) == notice
-    assert env.receipts.apply(receipt_for(notice["sns_message_id"], sms_receipts.INVALID)).number_marked
+    assert env.receipts.apply(receipt_for(notice["sns_message_id"], carrier.INVALID)).number_marked
