@@ -65,53 +65,85 @@ Code = FileError | Reject | Warn
 
 MESSAGES: dict[Code, str] = {
     FileError.UNSUPPORTED: (
-        "Jenis berkas tidak didukung. Unggah daftar sebagai .xlsx, .xls, .csv, atau .pdf yang berisi teks."
+        "Jenis berkas ini tidak dapat dibaca. Simpan daftar sebagai .xlsx, .xls, .ods, .csv, atau PDF yang "
+        "berisi teks, lalu unggah kembali."
     ),
-    FileError.UNREADABLE: "Berkas rusak atau terpotong sehingga tidak dapat dibaca. Simpan ulang lalu unggah kembali.",
-    FileError.ENCRYPTED: "Berkas dilindungi kata sandi. Hapus kata sandinya, simpan, lalu unggah kembali.",
+    FileError.UNREADABLE: (
+        "Berkas rusak atau terpotong sehingga tidak dapat dibaca. Buka berkas di komputer, simpan ulang, "
+        "lalu unggah kembali."
+    ),
+    FileError.ENCRYPTED: "Berkas dikunci kata sandi. Buka berkas, hapus kata sandinya, simpan, lalu unggah kembali.",
     FileError.SCANNED: (
-        "PDF ini hasil pindaian (gambar) tanpa teks. Unggah berkas Excel aslinya atau PDF yang dicetak dari Excel."
+        "PDF ini hasil scan (gambar) tanpa teks, sehingga isinya tidak dapat dibaca. Unggah berkas Excel aslinya "
+        "atau PDF yang dicetak langsung dari Excel."
     ),
     FileError.TOO_LARGE: (
         "Berkas terlalu besar atau terlalu lama dibaca (ukuran, jumlah baris atau halaman, atau ada sel terisi "
-        "jauh di luar daftar). Bagi menjadi beberapa berkas, atau hapus isi sel di luar daftar lalu simpan ulang."
+        "jauh di luar daftar). Bagi daftar menjadi beberapa berkas, atau hapus isi sel di luar daftar, simpan "
+        "ulang, lalu unggah kembali."
     ),
     FileError.PDF_LAYOUT_UNCLEAR: (
         "Kolom atau baris di PDF ini tidak dapat dipisahkan dengan pasti, sehingga data bisa masuk ke kolom "
         "atau baris yang salah. Kirim daftar dalam bentuk spreadsheet aslinya (.xlsx, .xls, .ods, atau .csv)."
     ),
     FileError.HEADER_NOT_FOUND: (
-        "Baris judul kolom tidak ditemukan. Daftar harus memiliki kolom NIK dan Nama di baris judul."
+        "Baris judul kolom tidak ditemukan. Pastikan di atas daftar ada satu baris judul yang memuat kolom NIK "
+        "dan Nama (nama kolom yang dikenali tercantum di bawah), atau salin daftar ke contoh lembar kerja."
     ),
     FileError.PROGRAM_UNKNOWN: (
-        "Program tidak diketahui. Unggah ke folder incoming/pekerja-rentan/ atau incoming/pekerja-sawit/, "
-        "atau isi kolom Program."
+        "Program daftar ini tidak diketahui. Unggah berkas ke folder incoming/pekerja-rentan/ (Pekerja Rentan) "
+        "atau incoming/pekerja-sawit/ (Pekerja Sawit), atau tambahkan kolom Program."
     ),
-    FileError.STORE_FAILED: "Data belum tersimpan karena gangguan sistem. Sistem akan mencoba lagi secara otomatis.",
-    Reject.NIK_MISSING: "NIK kosong.",
+    FileError.STORE_FAILED: (
+        "Data belum tersimpan karena gangguan sistem. Sistem akan mencoba lagi secara otomatis; berkas tidak "
+        "perlu diunggah ulang."
+    ),
+    Reject.NIK_MISSING: "Isi NIK 16 angka sesuai KTP/KK.",
     Reject.NIK_INVALID: (
-        "NIK tidak valid: harus 16 angka dengan kode wilayah, tanggal lahir, dan nomor urut yang benar."
+        "Cocokkan NIK dengan KTP/KK lalu ketik ulang: NIK terdiri atas 16 angka dengan kode wilayah, tanggal "
+        "lahir, dan nomor urut yang benar."
     ),
     Reject.NIK_PRECISION_LOST: (
-        "NIK tersimpan sebagai angka sehingga digit terakhir hilang (menjadi 0). "
-        "Ubah format sel menjadi Teks lalu ketik ulang NIK."
+        "Excel menyimpan NIK sebagai angka sehingga angka terakhirnya hilang (menjadi 0). Ubah format sel "
+        "menjadi Teks, lalu ketik ulang NIK sesuai KTP/KK."
     ),
-    Reject.NAME_MISSING: "Nama kosong.",
+    Reject.NAME_MISSING: "Isi nama lengkap pekerja sesuai KTP.",
     Reject.DUPLICATE_IN_FILE: (
-        "NIK ini sudah ada di baris sebelumnya dalam berkas yang sama; baris pertama yang dipakai."
+        "NIK ini sudah tercantum di baris lain dalam berkas yang sama, dan baris itulah yang dipakai. Hapus baris "
+        "ini, atau perbaiki NIK-nya bila salah ketik."
     ),
-    Reject.START_DATE_INVALID: "TMT (tanggal mulai) bukan tanggal yang valid. Gunakan format 01-01-2025.",
-    Reject.START_DATE_MISSING: "TMT (tanggal mulai) kosong dan program tidak memiliki TMT bawaan.",
-    Reject.PROGRAM_UNKNOWN: "Isi kolom Program tidak dikenali (contoh yang benar: Rentan atau Sawit).",
-    Warn.PHONE_MISSING: "Nomor HP kosong: peserta tetap terdaftar tetapi tidak bisa diingatkan lewat SMS.",
-    Warn.PHONE_INVALID: "Nomor HP tidak valid untuk Indonesia: peserta tetap terdaftar tetapi tidak bisa diingatkan.",
-    Warn.PHONE_NOT_MOBILE: "Nomor ini telepon rumah/kantor, tidak bisa menerima SMS.",
-    Warn.PHONE_MULTIPLE: "Ada lebih dari satu nomor dalam sel; nomor pertama yang dipakai.",
-    Warn.NIK_FROM_NUMBER: "NIK tersimpan sebagai angka di Excel; mohon periksa kembali dan ubah sel menjadi Teks.",
-    Warn.BIRTH_DATE_MISMATCH: "Tanggal lahir atau jenis kelamin tidak sesuai dengan NIK; mohon periksa.",
-    Warn.NIK_OUTSIDE_REGION: "NIK bukan terbitan Kota Singkawang (6172); mohon periksa domisili peserta.",
+    Reject.START_DATE_INVALID: "Isi TMT (tanggal mulai kepesertaan) dengan tanggal yang benar, misalnya 01-01-2025.",
+    Reject.START_DATE_MISSING: (
+        "Isi TMT (tanggal mulai kepesertaan), misalnya 01-01-2025: program ini tidak memiliki TMT bawaan."
+    ),
+    Reject.PROGRAM_UNKNOWN: "Isi kolom Program dengan nama program yang dikenali, misalnya Rentan atau Sawit.",
+    Warn.PHONE_MISSING: (
+        "Pekerja tetap terdaftar, tetapi tidak dapat diingatkan lewat SMS. Isi nomor HP pekerja bila ada."
+    ),
+    Warn.PHONE_INVALID: (
+        "Nomor HP ini bukan nomor Indonesia yang valid. Pekerja tetap terdaftar; perbaiki nomornya "
+        "(misalnya 0812-3456-7890) agar pengingat SMS dapat dikirim."
+    ),
+    Warn.PHONE_NOT_MOBILE: (
+        "Nomor ini telepon rumah atau kantor yang tidak dapat menerima SMS. Pekerja tetap terdaftar; isi nomor HP "
+        "bila ada."
+    ),
+    Warn.PHONE_MULTIPLE: (
+        "Sel berisi lebih dari satu nomor dan nomor pertama yang dipakai. Sisakan satu nomor HP milik pekerja."
+    ),
+    Warn.NIK_FROM_NUMBER: (
+        "NIK tersimpan sebagai angka di Excel. Pekerja tetap terdaftar; cocokkan NIK dengan KTP/KK dan ubah "
+        "format sel menjadi Teks."
+    ),
+    Warn.BIRTH_DATE_MISMATCH: (
+        "Tanggal lahir atau jenis kelamin tidak sesuai dengan NIK. Pekerja tetap terdaftar; cocokkan keduanya "
+        "dengan KTP/KK."
+    ),
+    Warn.NIK_OUTSIDE_REGION: (
+        "NIK ini bukan terbitan Kota Singkawang (kode 6172). Pekerja tetap terdaftar; periksa domisili pekerja."
+    ),
     Warn.PDF_LAYOUT_UNSURE: (
-        "Letak sebagian teks baris ini di PDF tidak pasti (batas kolom atau baris lanjutan): periksa nama, alamat, "
+        "Letak sebagian teks baris ini di PDF tidak pasti (batas kolom atau baris lanjutan). Periksa nama, alamat, "
         "dan kolom lain, atau kirim daftar dalam bentuk spreadsheet aslinya (.xlsx, .xls, .ods, atau .csv)."
     ),
 }
@@ -124,6 +156,59 @@ DUPLICATE_NOTE = "Isi berkas ini sama dengan berkas yang sudah diproses; tidak a
 def message(code: Code) -> str:
     """The Indonesian sentence a staff member reads for ``code``."""
     return MESSAGES[code]
+
+
+FIELD_NAMES: dict[str, str] = {
+    "nik": "NIK",
+    "name": "Nama",
+    "phone": "Nomor HP",
+    "birth_date": "Tanggal lahir",
+    "gender": "Jenis kelamin",
+    "address": "Alamat",
+    "kelurahan": "Kelurahan",
+    "kecamatan": "Kecamatan",
+    "occupation": "Pekerjaan",
+    "coverage_start": "TMT",
+    "program": "Program",
+}
+"""The fields of a worker list (``intake.fields.Field`` values) as staff name them."""
+
+AT_FAULT: dict[Reject | Warn, tuple[str, ...]] = {
+    Reject.NIK_MISSING: ("nik",),
+    Reject.NIK_INVALID: ("nik",),
+    Reject.NIK_PRECISION_LOST: ("nik",),
+    Reject.NAME_MISSING: ("name",),
+    Reject.DUPLICATE_IN_FILE: ("nik",),
+    Reject.START_DATE_INVALID: ("coverage_start",),
+    Reject.START_DATE_MISSING: ("coverage_start",),
+    Reject.PROGRAM_UNKNOWN: ("program",),
+    Warn.PHONE_MISSING: ("phone",),
+    Warn.PHONE_INVALID: ("phone",),
+    Warn.PHONE_NOT_MOBILE: ("phone",),
+    Warn.PHONE_MULTIPLE: ("phone",),
+    Warn.NIK_FROM_NUMBER: ("nik",),
+    Warn.BIRTH_DATE_MISMATCH: ("birth_date", "gender"),
+    Warn.NIK_OUTSIDE_REGION: ("nik",),
+    Warn.PDF_LAYOUT_UNSURE: (),
+}
+"""The fields whose value, as written, a row's code is about: what the page and the fix-up workbook show."""
+
+EMPTY = "(kosong)"
+"""A cell at fault that was left empty."""
+
+NIK_FAULTS: dict[str, str] = {
+    "length": "{count} angka, bukan 16",
+    "characters": "berisi huruf atau tanda selain angka",
+    "serial": "4 angka terakhir 0000",
+    "birth_date": "angka ke-7 s.d. ke-12 bukan tanggal lahir yang mungkin",
+    "region": "kode wilayah (4 angka pertama) tidak terdaftar",
+}
+"""Why a NIK is invalid (``nik.fault``), said beside the NIK as written."""
+
+
+def nik_fault(kind: str, count: int = 0) -> str:
+    """What is wrong with an invalid NIK, e.g. "15 angka, bukan 16"."""
+    return NIK_FAULTS[kind].format(count=count)
 
 
 # --- what staff read on the pages (report per list, rekap) ----------------------------------------------
@@ -174,6 +259,8 @@ NOTICE_LABELS: dict[str, str] = {
 """Reminder notice statuses (``reminders.notices.Status`` and the carrier's outcomes) as staff read them."""
 
 PAGE: dict[str, str] = {
+    # any page
+    "page.none": "Tidak ada.",
     # the report of one list
     "report.title": "Laporan daftar peserta",
     "report.file": "Berkas",
@@ -195,8 +282,11 @@ PAGE: dict[str, str] = {
     "report.rows": "{count} baris",
     "report.where": "Lembar / halaman",
     "report.line": "Baris",
-    "report.nik": "NIK (seperti tertulis)",
     "report.name": "Nama",
+    "report.written": "Isi yang bermasalah (seperti tertulis)",
+    "report.same_as": "sama dengan baris {line}",
+    "report.same_as_sheet": "sama dengan baris {line} di lembar {sheet}",
+    "report.same_as_page": "sama dengan baris {line} di hal. {page}",
     "report.other": "Alasan lain",
     "report.fix_workbook": "Unduh lembar perbaikan (Excel) berisi semua baris ini",
     "report.fix_workbook_where": "Berkas {name} ada di folder yang sama di S3.",

@@ -7,11 +7,12 @@ the store read them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from lindungi.outcomes import Reject, Skip, Warn
+from lindungi.outcomes import AT_FAULT, Reject, Skip, Warn
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,7 @@ class Accepted:
             "coverage_start": self.coverage_start.isoformat(),
             "coverage_end": self.coverage_end.isoformat(),
             "warnings": [w.value for w in self.warnings],
-        }
+        } | ({"as_written": as_written(self.warnings, self.raw)} if self.warnings else {})
 
 
 @dataclass(slots=True)
@@ -73,14 +74,27 @@ class Rejected:
     name: str | None
     reasons: list[Reject]
     raw: dict[str, str] = field(default_factory=dict)
+    first: RowRef | None = None
+    """For a ``duplicate_in_file``: the row whose NIK this one repeats (the one kept)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "row": self.row.to_dict(),
             "nik": self.nik,
             "name": self.name,
             "reasons": [r.value for r in self.reasons],
+            "as_written": as_written(self.reasons, self.raw),
         }
+        if self.first is not None:
+            out["first_row"] = self.first.to_dict()
+        return out
+
+
+def as_written(codes: Sequence[Reject | Warn], raw: dict[str, str]) -> dict[str, str]:
+    """The cells the codes are about (``outcomes.AT_FAULT``), as typed, by field: "" for an empty cell.
+    A field the list has no column for is left out."""
+    fields = dict.fromkeys(f for code in codes for f in AT_FAULT[code])
+    return {f: raw[f] for f in fields if f in raw}
 
 
 @dataclass(frozen=True, slots=True)

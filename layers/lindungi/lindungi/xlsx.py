@@ -19,6 +19,7 @@ OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_n
 """xlsxwriter's workbook options: strings stay strings."""
 HEADER = {"bold": True, "bg_color": "#DDEBF7", "text_wrap": True}
 TEXT = {"num_format": "@"}
+WRAP = {"text_wrap": True, "valign": "top"}
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 _PLAIN_NUMBER = re.compile(r"^[+-]?[\d\s().-]+$")
@@ -42,6 +43,7 @@ class Book:
         self.book = xlsxwriter.Workbook(self.buffer, OPTIONS)
         self.header = self.book.add_format(HEADER)
         self.text = self.book.add_format(TEXT)
+        self.wrap = self.book.add_format(WRAP)
 
     def worksheet(self, name: str, head: Sequence[str]) -> Any:
         """A new sheet (its name cut to Excel's 31 characters) with ``head`` as its frozen first row."""

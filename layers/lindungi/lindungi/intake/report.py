@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lindungi.outcomes import FileError, message
-from lindungi.rows import Accepted, Ignored, Rejected
+from lindungi import nik
+from lindungi.outcomes import EMPTY, FIELD_NAMES, LABELS, FileError, Reject, Warn, message, nik_fault, say
+from lindungi.rows import Accepted, Ignored, Rejected, RowRef, as_written
 from lindungi.xlsx import Book, defuse
 
 
@@ -101,6 +102,29 @@ def json_chunks(fields: Iterable[tuple[str, Any]]) -> Iterator[str]:
     yield "\n}\n"
 
 
+def written(row: Rejected | Accepted, codes: Sequence[Reject | Warn]) -> list[tuple[str, str, str]]:
+    """The cells ``codes`` are about, as written: (field name, value or "(kosong)", what is wrong with it)."""
+    out: list[tuple[str, str, str]] = []
+    for name, value in as_written(codes, row.raw).items():
+        note = ""
+        if name == "nik" and Reject.NIK_INVALID in codes and row.nik:
+            kind = nik.fault(row.nik)  # the NIK as read, cleaned of spaces, dots and dashes
+            note = nik_fault(kind, len(row.nik)) if kind else ""
+        if name == "nik" and isinstance(row, Rejected) and row.first is not None:
+            note = same_as(row.row, row.first)
+        out.append((FIELD_NAMES[name], value or EMPTY, note))
+    return out
+
+
+def same_as(row: RowRef, first: RowRef) -> str:
+    """"sama dengan baris 5", naming the sheet or page when it is another one."""
+    if first.sheet != row.sheet and first.sheet:
+        return say("report.same_as_sheet", line=first.line, sheet=first.sheet)
+    if first.page != row.page and first.page:
+        return say("report.same_as_page", line=first.line, page=first.page)
+    return say("report.same_as", line=first.line)
+
+
 # --- the fix-up workbook -------------------------------------------------------------------
 
 FIX_COLUMNS: list[tuple[str, str]] = [
@@ -118,6 +142,19 @@ FIX_COLUMNS: list[tuple[str, str]] = [
 ]
 
 
+def why(row: Rejected | Accepted, codes: Sequence[Reject | Warn]) -> str:
+    """Each code of a row as the fix-up workbook says it: its name, the value at fault as written, what to do.
+
+    "NIK tidak valid (NIK: 617201450985, 12 angka, bukan 16). Cocokkan NIK dengan KTP/KK ..."
+    """
+    out: list[str] = []
+    for code in codes:
+        bad = "; ".join(f"{name}: {value}" + (f", {note}" if note else "")
+                        for name, value, note in written(row, [code]))
+        out.append(f"{LABELS[code]}" + (f" ({bad})" if bad else "") + f". {message(code)}")
+    return "\n".join(out)
+
+
 def fix_workbook(report: Report) -> bytes | None:
     """The rejected and warned rows as an .xlsx staff can correct and upload again; None if none."""
     warned = [a for a in report.accepted if a.warnings]
@@ -126,18 +163,18 @@ def fix_workbook(report: Report) -> bytes | None:
     book = Book()
     heading = ["Status", "Alasan", "Lembar", "Baris"] + [label for _, label in FIX_COLUMNS]
     sheet = book.worksheet("Perbaikan", heading)
-    sheet.set_column(0, 0, 11)
-    sheet.set_column(1, 1, 60)
+    sheet.set_column(0, 0, 12)
+    sheet.set_column(1, 1, 70, book.wrap)
     sheet.set_column(4, len(heading), 18, book.text)
     line = 1
-    rows: list[tuple[str, str, Rejected | Accepted]] = [
-        ("DITOLAK", " ".join(message(r) for r in row.reasons), row) for row in report.rejected
-    ] + [("PERINGATAN", " ".join(message(w) for w in row.warnings), row) for row in warned]
-    for status, why, row in rows:
-        where = row.row.sheet or (f"hal. {row.row.page}" if row.row.page else "")
-        values = [status, why, where, str(row.row.line)] + [row.raw.get(key, "") for key, _ in FIX_COLUMNS]
+    rows: list[tuple[str, Sequence[Reject | Warn], Rejected | Accepted]] = [
+        ("DITOLAK", row.reasons, row) for row in report.rejected
+    ] + [("PERINGATAN", row.warnings, row) for row in warned]
+    for status, codes, row in rows:
+        where = row.row.sheet or (say("report.page", page=row.row.page) if row.row.page else "")
+        values = [status, why(row, codes), where, str(row.row.line)] + [row.raw.get(key, "") for key, _ in FIX_COLUMNS]
         for col, value in enumerate(values):
-            sheet.write_string(line, col, defuse(value), book.text if col >= 4 else None)
+            sheet.write_string(line, col, defuse(value), book.text if col >= 4 else book.wrap if col == 1 else None)
         line += 1
     return book.close()
 

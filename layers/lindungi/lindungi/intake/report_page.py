@@ -16,9 +16,9 @@ from typing import Any
 
 from lindungi.config import Programs
 from lindungi.config import programs as shipped_programs
-from lindungi.intake.report import Report
-from lindungi.outcomes import LABELS, Code, Reject, Warn, message, say
-from lindungi.page import bar_chart, cards, document, table
+from lindungi.intake.report import Report, written
+from lindungi.outcomes import EMPTY, LABELS, Code, Reject, Warn, message, say
+from lindungi.page import Html, bar_chart, cards, document, table
 from lindungi.rows import Accepted, Rejected, RowRef
 
 
@@ -68,13 +68,19 @@ def _chart(report: Report) -> str:
     return head + f'<div class="box">{chart}{legend}</div>'
 
 
+def _written_cell(row: Rejected | Accepted, codes: Sequence[Reject | Warn]) -> Html:
+    parts = [f'{escape(name)}: <span class="bad-value">{escape(value)}</span>' + (f" ({escape(note)})" if note else "")
+             for name, value, note in written(row, codes)]
+    return Html("<br>".join(parts) if parts else "-")
+
+
 def _group(code: Code, rows: Sequence[Rejected | Accepted], ident: str) -> str:
     body: list[list[str | int]] = []
     for row in rows:
-        codes: Sequence[Code] = row.reasons if isinstance(row, Rejected) else row.warnings
+        codes: Sequence[Reject | Warn] = row.reasons if isinstance(row, Rejected) else row.warnings
         others = ", ".join(LABELS[c] for c in codes if c != code)
-        body.append([where(row.row), row.row.line, row.nik or "", row.name or "", others])
-    head = [say("report.where"), say("report.line"), say("report.nik"), say("report.name"), say("report.other")]
+        body.append([where(row.row), row.row.line, row.name or EMPTY, _written_cell(row, codes), others or "-"])
+    head = [say("report.where"), say("report.line"), say("report.name"), say("report.written"), say("report.other")]
     return (
         f'<section class="group" id="{escape(ident)}" data-code="{escape(code.value)}">'
         f'<h3>{escape(LABELS[code])} <span class="small">({escape(say("report.rows", count=len(rows)))})</span></h3>'
