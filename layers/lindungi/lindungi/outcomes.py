@@ -296,6 +296,20 @@ PAGE: dict[str, str] = {
     "report.page": "hal. {page}",
     "report.duplicate": DUPLICATE_NOTE,
     "report.duplicate_of": "Laporan lengkapnya ada pada berkas yang diproses lebih dulu: {first}",
+    "report.columns_seen": "Nama kolom yang terbaca di berkas ini",
+    "report.columns_seen_none": "Tidak ada baris yang tampak seperti baris judul kolom.",
+    "report.columns_wanted": "Nama kolom yang dikenali",
+    "report.columns_wanted_lead": (
+        "Huruf besar/kecil, titik, dan garis miring tidak berpengaruh. Kolom NIK dan Nama wajib ada; "
+        "kolom lainnya boleh tidak ada."
+    ),
+    "report.example": "Unduh contoh daftar (Excel) dengan judul kolom yang benar",
+    "report.example_where": "Berkas {name} ada di folder yang sama di S3.",
+    "example.column": "Kolom",
+    "example.required": "Wajib",
+    "example.names": "Judul kolom yang dikenali",
+    "example.yes": "Ya",
+    "example.no": "Tidak",
     # the rekap of every list
     "rekap.title": "Rekap program Lindungi",
     "rekap.as_of": "Keadaan per {date} (WIB), dari semua daftar yang sudah diunggah.",

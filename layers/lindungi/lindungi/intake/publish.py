@@ -3,9 +3,11 @@
 ``incoming/<program>/<name>`` -> ``reports/<program>/<name>.json`` (the report of domain.md),
 ``reports/<program>/<name>.perbaikan.xlsx`` (the rejected and warned rows, for staff to fix and upload
 again; only when there are such rows) and ``reports/<program>/<name>.html`` (the page staff open,
-``report_page``). Each object carries, as S3 metadata ``sha256``, the SHA-256 of the content it
-describes, so a report left from other content under the same name is told apart. A copy of content
-already processed under another name gets the first copy's report under its own name (``copy_report``).
+``report_page``); when the header was not found, the example list the page links to beside it
+(``reports/<program>/contoh-daftar-peserta.xlsx``). Each object carries, as S3 metadata ``sha256``,
+the SHA-256 of the content it describes, so a report left from other content under the same name is
+told apart. A copy of content already processed under another name gets the first copy's report under
+its own name (``copy_report``).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
-from lindungi.intake import keys, report_page
+from lindungi.intake import example, keys, report_page
 from lindungi.intake.report import ROW_LISTS, Report, fix_workbook, json_chunks
+from lindungi.outcomes import FileError
 
 REPORT_SUFFIXES = (".json", ".perbaikan.xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,7 +54,14 @@ def put_report(
         _put(s3, bucket, fix_key, XLSX_TYPE, fix, sha256)
     page = report_page.render(report, fix_key.rsplit("/", 1)[-1] if fix is not None else None, extra)
     _put(s3, bucket, page_key(key), HTML_TYPE, page.encode("utf-8"), sha256)
+    if report.error is FileError.HEADER_NOT_FOUND:  # the page links to it, beside itself
+        _put(s3, bucket, example_key(key), XLSX_TYPE, example.workbook(), None)
     return json_key
+
+
+def example_key(key: str) -> str:
+    """``reports/<program>/contoh-daftar-peserta.xlsx``: the example list beside the page of ``key``."""
+    return page_key(key).rsplit("/", 1)[0] + "/" + example.NAME
 
 
 class FirstCopy(Protocol):

@@ -41,6 +41,8 @@ class Report:
     rejected: list[Rejected] = field(default_factory=list)
     ignored: list[Ignored] = field(default_factory=list)
     sheets: list[SheetSummary] = field(default_factory=list)
+    columns_seen: list[str] = field(default_factory=list)
+    """For ``header_not_found``: the column names the reader saw (the row most like a header)."""
 
     @property
     def rows_read(self) -> int:
@@ -59,11 +61,19 @@ class Report:
             "warnings_by_code": dict(Counter(w.value for row in self.accepted for w in row.warnings)),
         }
 
+    def _error(self) -> dict[str, Any] | None:
+        if self.error is None:
+            return None
+        error: dict[str, Any] = {"code": self.error.value, "message": message(self.error)}
+        if self.error is FileError.HEADER_NOT_FOUND:
+            error["columns_seen"] = self.columns_seen
+        return error
+
     def _fields(self) -> Iterator[tuple[str, Any]]:
         """The report's keys in domain.md's order; the row lists as iterators of small dicts."""
         yield "file", self.file
         yield "program", self.program
-        yield "error", {"code": self.error.value, "message": message(self.error)} if self.error else None
+        yield "error", self._error()
         yield "rows_read", self.rows_read
         yield "accepted", (a.to_dict() for a in self.accepted)
         yield "rejected", (r.to_dict() for r in self.rejected)

@@ -16,8 +16,10 @@ from typing import Any
 
 from lindungi.config import Programs
 from lindungi.config import programs as shipped_programs
+from lindungi.intake import example
+from lindungi.intake.fields import REQUIRED, Field
 from lindungi.intake.report import Report, written
-from lindungi.outcomes import EMPTY, LABELS, Code, Reject, Warn, message, say
+from lindungi.outcomes import EMPTY, FIELD_NAMES, LABELS, Code, FileError, Reject, Warn, message, say
 from lindungi.page import Html, bar_chart, cards, document, table
 from lindungi.rows import Accepted, Rejected, RowRef
 
@@ -31,9 +33,8 @@ def where(ref: RowRef) -> str:
 
 def _status(report: Report, extra: dict[str, Any] | None) -> str:
     if report.error:
-        detail = f' <span class="small">({escape(report.error_detail)})</span>' if report.error_detail else ""
         return (f'<div class="status bad" id="status"><p><strong>{escape(say("report.failed"))}</strong></p>'
-                f'<p>{escape(say("report.what_to_do"))}: {escape(message(report.error))}{detail}</p></div>')
+                f'<p>{escape(say("report.what_to_do"))}: {escape(message(report.error))}</p></div>')
     notes = f'<p>{escape(say("report.duplicate"))}</p>' if extra and extra.get("duplicate_of") else ""
     if report.rejected:
         text = say("report.ok_fix", rejected=len(report.rejected))
@@ -115,6 +116,22 @@ def _rows_to_fix(report: Report, fix_name: str | None) -> str:
     return "".join(out)
 
 
+def _header_help(report: Report, example_name: str | None) -> str:
+    """For ``header_not_found``: the column names seen, the names looked for, the example workbook."""
+    seen = (f'<ul id="columns-seen">{"".join(f"<li>{escape(c)}</li>" for c in report.columns_seen)}</ul>'
+            if report.columns_seen else f'<p id="columns-seen">{escape(say("report.columns_seen_none"))}</p>')
+    rows: list[list[str | int]] = [
+        [FIELD_NAMES[f.value] + (" *" if f in REQUIRED else ""), ", ".join(example.recognised(f))] for f in Field]
+    link = ""
+    if example_name:
+        link = (f'<p><a id="example-workbook" href="{escape(example_name)}" download>{escape(say("report.example"))}'
+                f'</a> <span class="small">{escape(say("report.example_where", name=example_name))}</span></p>')
+    return (f'<h2>{escape(say("report.columns_seen"))}</h2>{seen}{link}'
+            f'<h2>{escape(say("report.columns_wanted"))}</h2><p class="small">'
+            f'{escape(say("report.columns_wanted_lead"))}</p>'
+            + table([say("example.column"), say("example.names")], rows, ident="columns-wanted"))
+
+
 def _sheets(report: Report) -> str:
     if len(report.sheets) < 2:
         return ""
@@ -139,14 +156,17 @@ def render_copy(file: str, program_id: str | None, first_key: str, programs: Pro
 
 
 def render(report: Report, fix_name: str | None = None, extra: dict[str, Any] | None = None,
-           programs: Programs | None = None) -> str:
-    """The whole page. ``fix_name`` is the fix-up workbook's file name beside the page (a relative link)."""
+           programs: Programs | None = None, example_name: str | None = example.NAME) -> str:
+    """The whole page. ``fix_name`` is the fix-up workbook's file name beside the page (a relative link);
+    ``example_name`` the example list's, linked when the header was not found."""
     programs = programs or shipped_programs()
     program = programs.get(report.program)
     meta = (f'<p class="meta">{escape(say("report.file"))}: <strong id="file-name">{escape(report.file)}</strong>'
             f' &middot; {escape(say("report.program"))}: {escape(program.name if program else report.program or "-")}'
             "</p>")
     body = [f'<h1>{escape(say("report.title"))}</h1>', meta, _status(report, extra)]
+    if report.error is FileError.HEADER_NOT_FOUND:
+        body.append(_header_help(report, example_name))
     if not report.error:
         body += [_summary(report), _chart(report), _rows_to_fix(report, fix_name), _sheets(report)]
     return document(f'{say("report.title")}: {report.file}', "\n".join(body))

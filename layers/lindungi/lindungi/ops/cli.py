@@ -28,8 +28,10 @@ def _check(args: argparse.Namespace) -> int:
     path = Path(args.file)
     report = check(path.read_bytes(), path.name, args.program)
     if args.html:
+        from lindungi.intake import example
         from lindungi.intake.report import fix_workbook
         from lindungi.intake.report_page import render
+        from lindungi.outcomes import FileError
 
         fix = fix_workbook(report)
         out = Path(args.html)
@@ -37,6 +39,8 @@ def _check(args: argparse.Namespace) -> int:
         if fix is not None and fix_path is not None:
             fix_path.write_bytes(fix)
         out.write_text(render(report, fix_path.name if fix_path else None), encoding="utf-8")
+        if report.error is FileError.HEADER_NOT_FOUND:
+            out.with_name(example.NAME).write_bytes(example.workbook())
         print(f"{out}" + (f" (+ {fix_path})" if fix_path else ""), file=sys.stderr)
     if args.json:
         sys.stdout.writelines(report.json_chunks())
