@@ -63,3 +63,30 @@ def test_a_response_stored_with_the_old_nonce_replays(aws: Stack, ingestor: Inge
     )
     replay = ingestor.process(upload)
     assert replay.replayed and replay.to_dict() == first.to_dict() | {"replayed": True}
+
+
+def _put(aws: Stack, key: str, data: bytes) -> Upload:
+    bucket = aws.physical("UploadBucket")
+    version = boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=data)["VersionId"]
+    return Upload(bucket=bucket, key=key, version_id=version, size=len(data), event_time="2025-01-02T03:04:05Z")
+
+
+def _report(aws: Stack, key: str) -> dict[str, Any]:
+    body = boto3.client("s3").get_object(Bucket=aws.physical("UploadBucket"), Key=key)["Body"].read()
+    return dict(json.loads(body))
+
+
+def test_a_list_names_its_workers_already_covered_by_an_earlier_list(aws: Stack, ingestor: Ingestor) -> None:
+    """Ten workers of the first list again in a second one (other bytes, other name): the second's report
+    names each with the first list's cover; the first's report names none, also when it is stored again."""
+    everyone = samples.workers(20)
+    first = ingestor.process(_put(aws, KEY, samples.write_csv(everyone)))
+    again = ingestor.process(_put(aws, "incoming/pekerja-rentan/susulan.csv", samples.write_csv(everyone[5:15])))
+    assert _report(aws, first.report_key)["already_covered"] == []
+    covered = _report(aws, again.report_key)["already_covered"]
+    assert sorted(c["nik"] for c in covered) == sorted(w.nik for w in everyone[5:15])
+    assert {c["source_key"] for c in covered} == {KEY} and {c["program"] for c in covered} == {"pekerja-rentan"}
+    assert _report(aws, again.report_key)["processed_at"].endswith("+00:00")
+    page = boto3.client("s3").get_object(Bucket=aws.physical("UploadBucket"),
+                                         Key=again.report_key.removesuffix(".json") + ".html")["Body"].read().decode()
+    assert 'id="earlier"' in page and "daftar.csv" in page

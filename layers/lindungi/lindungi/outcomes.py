@@ -261,13 +261,44 @@ NOTICE_LABELS: dict[str, str] = {
 PAGE: dict[str, str] = {
     # any page
     "page.none": "Tidak ada.",
+    "page.moment": "{day} pukul {time} WIB",
     # the report of one list
-    "report.title": "Laporan daftar peserta",
+    "report.title": "Laporan daftar pekerja",
     "report.file": "Berkas",
     "report.program": "Program",
-    "report.ok": "Berkas berhasil dibaca dan peserta yang diterima sudah tersimpan.",
-    "report.ok_fix": "Berkas berhasil dibaca. {rejected} baris ditolak: perbaiki baris di bawah lalu unggah kembali.",
-    "report.failed": "Berkas tidak dapat dibaca. Tidak ada peserta yang disimpan dari berkas ini.",
+    "report.ok": "Berkas berhasil dibaca dan pekerja yang diterima sudah tersimpan.",
+    "report.ok_fix": (
+        "Berkas berhasil dibaca. {rejected} baris ditolak: perbaiki baris tersebut (daftarnya di bawah), lalu "
+        "unggah kembali hanya baris yang sudah diperbaiki."
+    ),
+    "report.failed": "Berkas tidak dapat dibaca. Tidak ada pekerja yang disimpan dari berkas ini.",
+    "report.processed": "Diproses",
+    "report.covers": "Masa kepesertaan dan jadwal pengingat SMS",
+    "report.covers_lead": (
+        "Pekerja yang diterima dari daftar ini, per TMT. Pengingat SMS dikirim pukul 08.00-20.00 WIB kepada "
+        "pekerja yang memiliki nomor HP."
+    ),
+    "report.cover_start": "TMT",
+    "report.cover_end": "Berakhir",
+    "report.workers": "Jumlah pekerja",
+    "report.reminders": "Pengingat SMS",
+    "report.stage_on": "H-{days}: {day}",
+    "report.stage_between": "H-{days}: {first} s.d. {day}",
+    "report.earlier": "Pekerja yang sudah tercakup sebelumnya",
+    "report.earlier_lead": (
+        "{count} pekerja dalam daftar ini sudah memiliki kepesertaan pada waktu yang sama dari daftar lain: "
+        "{same} dalam program yang sama (kemungkinan dibayar dua kali; periksa sebelum mengajukan pembayaran) "
+        "dan {other} dalam program lain."
+    ),
+    "report.earlier_none": (
+        "Tidak ada pekerja dalam daftar ini yang sudah tercakup oleh daftar lain pada waktu yang sama."
+    ),
+    "report.earlier_unchecked": (
+        "Daftar ini terlalu panjang untuk diperiksa saat diunggah; pekerja yang terdaftar ganda akan tampil "
+        "di rekap besok."
+    ),
+    "report.earlier_by": "Sudah tercakup oleh",
+    "report.earlier_cover": "{program}, {start} s.d. {end}, daftar {file}",
     "report.what_to_do": "Yang harus dilakukan",
     "report.rows_read": "Baris dibaca",
     "report.accepted": "Diterima",

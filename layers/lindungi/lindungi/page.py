@@ -12,7 +12,9 @@ off the side of the screen), and an empty table says "Tidak ada.".
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 from lindungi.outcomes import say
 
@@ -72,6 +74,24 @@ def document(title: str, body: str, lang: str = "id") -> str:
         f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n{body}\n</main>\n"
         "</body>\n</html>\n"
     )
+
+
+WIB = ZoneInfo("Asia/Pontianak")
+"""Kota Singkawang's time zone: every time on a page is in WIB."""
+
+
+def day(value: date) -> str:
+    """The one date format of the pages: 20-08-2025."""
+    return value.strftime("%d-%m-%Y")
+
+
+def moment(value: str | datetime) -> str:
+    """An ISO 8601 time (UTC or any offset) as staff read it: "20-08-2025 pukul 10.15 WIB"."""
+    when = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo("UTC"))
+    local = when.astimezone(WIB)
+    return say("page.moment", day=day(local.date()), time=local.strftime("%H.%M"))
 
 
 def number(value: int) -> str:

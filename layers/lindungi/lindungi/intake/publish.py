@@ -48,7 +48,7 @@ def put_report(
     """The report of the object ``key`` (JSON, the fix-up workbook when rows need fixing, the page); its JSON key."""
     json_key, fix_key = report_keys(key)
     fields = {"source_key": key} | (extra or {})  # the upload answered, also when its key was shortened
-    _put(s3, bucket, json_key, JSON_TYPE, _joined(report.json_chunks(fields)), sha256)
+    _put(s3, bucket, json_key, JSON_TYPE, _joined(report.json_chunks(_lines(fields))), sha256)
     fix = fix_workbook(report)
     if fix is not None:
         _put(s3, bucket, fix_key, XLSX_TYPE, fix, sha256)
@@ -88,13 +88,18 @@ def copy_report(s3: Any, bucket: str, key: str, first: FirstCopy, extra: dict[st
             return None
     filename = key.rsplit("/", 1)[-1]
     fields = json.loads(stored["Body"].read()) | {"file": filename, "source_key": key} | extra
-    rows = ((name, iter(value) if name in ROW_LISTS else value) for name, value in fields.items())
-    _put(s3, bucket, json_key, JSON_TYPE, _joined(json_chunks(rows)), first.sha256)
+    _put(s3, bucket, json_key, JSON_TYPE, _joined(json_chunks(_lines(fields).items())), first.sha256)
     if fix is not None:
         _put(s3, bucket, fix_key, XLSX_TYPE, fix["Body"].read(), first.sha256)
     page = report_page.render_copy(filename, first.program, first.key)
     _put(s3, bucket, page_key(key), HTML_TYPE, page.encode("utf-8"), first.sha256)
     return json_key
+
+
+def _lines(fields: dict[str, Any]) -> dict[str, Any]:
+    """The lists of rows among a report's fields as iterators: written one row a line."""
+    return {name: iter(value) if name in ROW_LISTS and isinstance(value, list) else value
+            for name, value in fields.items()}
 
 
 def _read(s3: Any, bucket: str, key: str, sha256: str | None) -> dict[str, Any] | None:

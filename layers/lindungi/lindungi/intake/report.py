@@ -93,7 +93,7 @@ class Report:
         return "".join(self.json_chunks())
 
 
-ROW_LISTS = ("accepted", "rejected", "ignored")
+ROW_LISTS = ("accepted", "rejected", "ignored", "already_covered")
 """The report's keys that list rows: written one row a line."""
 
 

@@ -11,17 +11,22 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from datetime import timedelta
 from html import escape
 from typing import Any
 
 from lindungi.config import Programs
 from lindungi.config import programs as shipped_programs
 from lindungi.intake import example
+from lindungi.intake.earlier import Earlier
 from lindungi.intake.fields import REQUIRED, Field
 from lindungi.intake.report import Report, written
 from lindungi.outcomes import EMPTY, FIELD_NAMES, LABELS, Code, FileError, Reject, Warn, message, say
-from lindungi.page import Html, bar_chart, cards, document, table
+from lindungi.page import Html, bar_chart, cards, day, document, moment, table
 from lindungi.rows import Accepted, Rejected, RowRef
+
+MAX_ROWS = 500
+"""Rows of one table shown on the page; all of them are in the JSON report."""
 
 
 def where(ref: RowRef) -> str:
@@ -132,6 +137,54 @@ def _header_help(report: Report, example_name: str | None) -> str:
             + table([say("example.column"), say("example.names")], rows, ident="columns-wanted"))
 
 
+def _covers(report: Report, programs: Programs) -> str:
+    """Per program and TMT: the period, how many workers, and when each reminder stage goes out."""
+    groups = Counter((row.program, row.coverage_start, row.coverage_end) for row in report.accepted)
+    if not groups:
+        return ""
+    rows: list[list[str | int]] = []
+    for (program_id, start, end), count in sorted(groups.items()):
+        program = programs.get(program_id)
+        stages: list[str] = []
+        for days in program.reminder_days if program else ():
+            due = end - timedelta(days=days)
+            first = end - timedelta(days=program.window_opens(days))  # type: ignore[union-attr]
+            stages.append(say("report.stage_on", days=days, day=day(due)) if first == due else
+                          say("report.stage_between", days=days, first=day(first), day=day(due)))
+        rows.append([program.name if program else program_id, day(start), day(end), count, "; ".join(stages) or "-"])
+    head = [say("report.program"), say("report.cover_start"), say("report.cover_end"), say("report.workers"),
+            say("report.reminders")]
+    return (f'<h2 id="covers-head">{escape(say("report.covers"))}</h2>'
+            f'<p class="small">{escape(say("report.covers_lead"))}</p>'
+            + table(head, rows, ident="covers", numeric=(3,)))
+
+
+def _earlier(report: Report, extra: dict[str, Any] | None, programs: Programs) -> str:
+    """The workers of this list already covered at the same time by another list (when that was looked up)."""
+    if not extra or "already_covered" not in extra or not report.accepted:
+        return ""
+    head = f'<h2 id="earlier-head">{escape(say("report.earlier"))}</h2>'
+    found = extra["already_covered"]
+    if found is None:
+        return head + f'<p id="earlier-status">{escape(say("report.earlier_unchecked"))}</p>'
+    covered = [Earlier.from_dict(e) for e in found]
+    if not covered:
+        return head + f'<p id="earlier-status">{escape(say("report.earlier_none"))}</p>'
+    own = {row.program for row in report.accepted}
+    same = {e.nik for e in covered if e.program in own}
+    lead = say("report.earlier_lead", count=len({e.nik for e in covered}), same=len(same),
+               other=len({e.nik for e in covered if e.program not in own} - same))
+    rows: list[list[str | int]] = []
+    for e in covered[:MAX_ROWS]:
+        program = programs.get(e.program)
+        by = say("report.earlier_cover", program=program.name if program else e.program, start=day(e.start),
+                 end=day(e.end), file=e.file)
+        rows.append([where(e.row), e.row.line, e.name, by])
+    head_row = [say("report.where"), say("report.line"), say("report.name"), say("report.earlier_by")]
+    return (head + f'<div class="status warn" id="earlier-status"><p>{escape(lead)}</p></div>'
+            + table(head_row, rows, ident="earlier", numeric=(1,)))
+
+
 def _sheets(report: Report) -> str:
     if len(report.sheets) < 2:
         return ""
@@ -161,12 +214,15 @@ def render(report: Report, fix_name: str | None = None, extra: dict[str, Any] | 
     ``example_name`` the example list's, linked when the header was not found."""
     programs = programs or shipped_programs()
     program = programs.get(report.program)
+    processed = (f' &middot; {escape(say("report.processed"))}: <span id="processed">'
+                 f'{escape(moment(extra["processed_at"]))}</span>') if extra and extra.get("processed_at") else ""
     meta = (f'<p class="meta">{escape(say("report.file"))}: <strong id="file-name">{escape(report.file)}</strong>'
             f' &middot; {escape(say("report.program"))}: {escape(program.name if program else report.program or "-")}'
-            "</p>")
+            f"{processed}</p>")
     body = [f'<h1>{escape(say("report.title"))}</h1>', meta, _status(report, extra)]
     if report.error is FileError.HEADER_NOT_FOUND:
         body.append(_header_help(report, example_name))
     if not report.error:
-        body += [_summary(report), _chart(report), _rows_to_fix(report, fix_name), _sheets(report)]
+        body += [_summary(report), _covers(report, programs), _earlier(report, extra, programs), _chart(report),
+                 _rows_to_fix(report, fix_name), _sheets(report)]
     return document(f'{say("report.title")}: {report.file}', "\n".join(body))

@@ -28,6 +28,8 @@ def _check(args: argparse.Namespace) -> int:
     path = Path(args.file)
     report = check(path.read_bytes(), path.name, args.program)
     if args.html:
+        from datetime import UTC, datetime
+
         from lindungi.intake import example
         from lindungi.intake.report import fix_workbook
         from lindungi.intake.report_page import render
@@ -38,7 +40,8 @@ def _check(args: argparse.Namespace) -> int:
         fix_path = out.with_name(f"{path.name}.perbaikan.xlsx") if fix is not None else None
         if fix is not None and fix_path is not None:
             fix_path.write_bytes(fix)
-        out.write_text(render(report, fix_path.name if fix_path else None), encoding="utf-8")
+        processed = {"processed_at": datetime.now(UTC).isoformat(timespec="seconds")}
+        out.write_text(render(report, fix_path.name if fix_path else None, processed), encoding="utf-8")
         if report.error is FileError.HEADER_NOT_FOUND:
             out.with_name(example.NAME).write_bytes(example.workbook())
         print(f"{out}" + (f" (+ {fix_path})" if fix_path else ""), file=sys.stderr)
