@@ -11,6 +11,7 @@ import pytest
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
 from lindungi.intake.ingest import Ingestor, Upload, idempotency_config
+from lindungi.page import moment
 from lindungi_dev import samples
 from lindungi_dev.emulator.lambdas import Context
 from lindungi_dev.emulator.template import Stack
@@ -90,3 +91,21 @@ def test_a_list_names_its_workers_already_covered_by_an_earlier_list(aws: Stack,
     page = boto3.client("s3").get_object(Bucket=aws.physical("UploadBucket"),
                                          Key=again.report_key.removesuffix(".json") + ".html")["Body"].read().decode()
     assert 'id="earlier"' in page and "daftar.csv" in page
+
+
+def test_a_copy_of_a_list_shows_the_first_uploads_results_in_full(aws: Stack, ingestor: Ingestor) -> None:
+    """Same bytes under another name: its page names the first upload and when it was processed, and shows
+    the first's counts and rows to fix, with the fix-up workbook under the copy's own name."""
+    data = (b"NIK;Nama;No HP;TMT\n6172014509850003;SITI AMINAH;081234567890;01-01-2025\n"
+            b"6172011234;BUDI KECIL;081234567891;01-01-2025\n")
+    ingestor.process(_put(aws, KEY, data))
+    copy = ingestor.process(_put(aws, "incoming/pekerja-rentan/salinan.csv", data))
+    assert copy.duplicate_of == KEY and copy.counts["rejected"] == 1
+    first = _report(aws, "reports/pekerja-rentan/daftar.csv.json")
+    page = boto3.client("s3").get_object(Bucket=aws.physical("UploadBucket"),
+                                         Key="reports/pekerja-rentan/salinan.csv.html")["Body"].read().decode()
+    duplicate = page.split('id="duplicate"', 1)[1].split("</div>", 1)[0]
+    assert "daftar.csv" in duplicate and moment(first["processed_at"]) in duplicate
+    assert 'id="reject-nik_invalid"' in page and "BUDI KECIL" in page and "10 angka, bukan 16" in page
+    assert 'href="salinan.csv.perbaikan.xlsx"' in page
+    assert '<span class="n">1</span><span class="l">Ditolak' in page

@@ -149,7 +149,9 @@ MESSAGES: dict[Code, str] = {
 }
 
 
-DUPLICATE_NOTE = "Isi berkas ini sama dengan berkas yang sudah diproses; tidak ada data yang disimpan ulang."
+DUPLICATE_NOTE = (
+    "Isi berkas ini sama persis dengan berkas yang sudah diproses sebelumnya; tidak ada data yang disimpan ulang."
+)
 """Said in the report of an upload whose bytes were already processed under another name."""
 
 
@@ -326,7 +328,16 @@ PAGE: dict[str, str] = {
     "report.sheet_ignored": "dilewati: tidak ada baris judul NIK dan Nama",
     "report.page": "hal. {page}",
     "report.duplicate": DUPLICATE_NOTE,
-    "report.duplicate_of": "Laporan lengkapnya ada pada berkas yang diproses lebih dulu: {first}",
+    "report.duplicate_of": (
+        "Isi berkas ini sama persis dengan berkas {first} yang diproses pada {time}, sehingga tidak ada data yang "
+        "disimpan ulang. Hasil pemeriksaan berkas tersebut ditampilkan lengkap di bawah; baris yang ditolak "
+        "masih perlu diperbaiki."
+    ),
+    "report.duplicate_of_undated": (
+        "Isi berkas ini sama persis dengan berkas {first} yang sudah diproses sebelumnya, sehingga tidak ada data "
+        "yang disimpan ulang. Hasil pemeriksaan berkas tersebut ditampilkan lengkap di bawah; baris yang ditolak "
+        "masih perlu diperbaiki."
+    ),
     "report.columns_seen": "Nama kolom yang terbaca di berkas ini",
     "report.columns_seen_none": "Tidak ada baris yang tampak seperti baris judul kolom.",
     "report.columns_wanted": "Nama kolom yang dikenali",

@@ -32,6 +32,10 @@ class RowRef:
         out["line"] = self.line
         return out
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RowRef:
+        return cls(int(data["line"]), data.get("sheet"), data.get("page"))
+
 
 @dataclass(slots=True)
 class Accepted:
@@ -66,6 +70,15 @@ class Accepted:
             "warnings": [w.value for w in self.warnings],
         } | ({"as_written": as_written(self.warnings, self.raw)} if self.warnings else {})
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Accepted:
+        """An accepted row back from its report line (what the report says of it: the cells at fault only)."""
+        warnings = [Warn(w) for w in data.get("warnings", [])]
+        return cls(RowRef.from_dict(data["row"]), data["nik"], data["name"], data.get("phone"), data["program"],
+                   date.fromisoformat(data["coverage_start"]), date.fromisoformat(data["coverage_end"]), warnings,
+                   sms_capable=bool(data.get("phone")) and Warn.PHONE_NOT_MOBILE not in warnings,
+                   raw=dict(data.get("as_written") or {}))
+
 
 @dataclass(slots=True)
 class Rejected:
@@ -88,6 +101,14 @@ class Rejected:
         if self.first is not None:
             out["first_row"] = self.first.to_dict()
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Rejected:
+        """A rejected row back from its report line."""
+        first = data.get("first_row")
+        return cls(RowRef.from_dict(data["row"]), data.get("nik"), data.get("name"),
+                   [Reject(r) for r in data.get("reasons", [])], dict(data.get("as_written") or {}),
+                   RowRef.from_dict(first) if first else None)
 
 
 def as_written(codes: Sequence[Reject | Warn], raw: dict[str, str]) -> dict[str, str]:

@@ -91,7 +91,8 @@ def copy_report(s3: Any, bucket: str, key: str, first: FirstCopy, extra: dict[st
     _put(s3, bucket, json_key, JSON_TYPE, _joined(json_chunks(_lines(fields).items())), first.sha256)
     if fix is not None:
         _put(s3, bucket, fix_key, XLSX_TYPE, fix["Body"].read(), first.sha256)
-    page = report_page.render_copy(filename, first.program, first.key)
+    page = report_page.render(Report.from_dict(fields), fix_key.rsplit("/", 1)[-1] if fix is not None else None,
+                              fields)
     _put(s3, bucket, page_key(key), HTML_TYPE, page.encode("utf-8"), first.sha256)
     return json_key
 

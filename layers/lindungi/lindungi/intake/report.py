@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lindungi import nik
-from lindungi.outcomes import EMPTY, FIELD_NAMES, LABELS, FileError, Reject, Warn, message, nik_fault, say
+from lindungi.outcomes import EMPTY, FIELD_NAMES, LABELS, FileError, Reject, Skip, Warn, message, nik_fault, say
 from lindungi.rows import Accepted, Ignored, Rejected, RowRef, as_written
 from lindungi.xlsx import Book, defuse
 
@@ -84,6 +84,20 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return {key: list(value) if isinstance(value, Iterator) else value for key, value in self._fields()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """A report back from its JSON, as far as the page needs it: for the page of a copy of its file."""
+        error = data.get("error") or {}
+        return cls(
+            file=data["file"], program=data.get("program"),
+            error=FileError(error["code"]) if error else None, kind=data.get("kind"),
+            accepted=[Accepted.from_dict(a) for a in data.get("accepted", [])],
+            rejected=[Rejected.from_dict(r) for r in data.get("rejected", [])],
+            ignored=[Ignored(RowRef.from_dict(i["row"]), Skip(i["reason"])) for i in data.get("ignored", [])],
+            sheets=[SheetSummary(s.get("name"), s.get("header_line")) for s in data.get("sheets", [])],
+            columns_seen=list(error.get("columns_seen", [])),
+        )
 
     def json_chunks(self, extra: dict[str, Any] | None = None) -> Iterator[str]:
         """The JSON report, piece by piece and one row a line: a 100,000-row report is never one big dict."""

@@ -40,11 +40,10 @@ def _status(report: Report, extra: dict[str, Any] | None) -> str:
     if report.error:
         return (f'<div class="status bad" id="status"><p><strong>{escape(say("report.failed"))}</strong></p>'
                 f'<p>{escape(say("report.what_to_do"))}: {escape(message(report.error))}</p></div>')
-    notes = f'<p>{escape(say("report.duplicate"))}</p>' if extra and extra.get("duplicate_of") else ""
     if report.rejected:
         text = say("report.ok_fix", rejected=len(report.rejected))
-        return f'<div class="status warn" id="status"><p><strong>{escape(text)}</strong></p>{notes}</div>'
-    return f'<div class="status ok" id="status"><p><strong>{escape(say("report.ok"))}</strong></p>{notes}</div>'
+        return f'<div class="status warn" id="status"><p><strong>{escape(text)}</strong></p></div>'
+    return f'<div class="status ok" id="status"><p><strong>{escape(say("report.ok"))}</strong></p></div>'
 
 
 def _summary(report: Report) -> str:
@@ -196,16 +195,15 @@ def _sheets(report: Report) -> str:
     return f'<h2>{escape(say("report.sheets"))}</h2>' + table([say("report.where"), ""], rows, ident="sheets")
 
 
-def render_copy(file: str, program_id: str | None, first_key: str, programs: Programs | None = None) -> str:
-    """The page of an upload whose bytes were already processed under another name: nothing stored again."""
-    programs = programs or shipped_programs()
-    program = programs.get(program_id)
-    first = first_key.rsplit("/", 1)[-1]
-    meta = (f'<p class="meta">{escape(say("report.file"))}: <strong id="file-name">{escape(file)}</strong>'
-            f' &middot; {escape(say("report.program"))}: {escape(program.name if program else program_id or "-")}</p>')
-    status = (f'<div class="status ok" id="status"><p><strong>{escape(say("report.duplicate"))}</strong></p>'
-              f'<p>{escape(say("report.duplicate_of", first=first))}</p></div>')
-    return document(f'{say("report.title")}: {file}', f'<h1>{escape(say("report.title"))}</h1>{meta}{status}')
+def _duplicate(extra: dict[str, Any] | None) -> str:
+    """For a copy of a file already processed under another name: which file, when; its results follow."""
+    first = (extra or {}).get("duplicate_of")
+    if not first or extra is None:
+        return ""
+    name = str(first).rsplit("/", 1)[-1]
+    text = (say("report.duplicate_of", first=name, time=moment(extra["processed_at"])) if extra.get("processed_at")
+            else say("report.duplicate_of_undated", first=name))
+    return f'<div class="status warn" id="duplicate"><p><strong>{escape(text)}</strong></p></div>'
 
 
 def render(report: Report, fix_name: str | None = None, extra: dict[str, Any] | None = None,
@@ -219,7 +217,7 @@ def render(report: Report, fix_name: str | None = None, extra: dict[str, Any] | 
     meta = (f'<p class="meta">{escape(say("report.file"))}: <strong id="file-name">{escape(report.file)}</strong>'
             f' &middot; {escape(say("report.program"))}: {escape(program.name if program else report.program or "-")}'
             f"{processed}</p>")
-    body = [f'<h1>{escape(say("report.title"))}</h1>', meta, _status(report, extra)]
+    body = [f'<h1>{escape(say("report.title"))}</h1>', meta, _duplicate(extra), _status(report, extra)]
     if report.error is FileError.HEADER_NOT_FOUND:
         body.append(_header_help(report, example_name))
     if not report.error:
