@@ -96,7 +96,7 @@ def test_a_read_list_states_its_cover_periods_reminder_days_and_when_it_was_proc
     html = render(report, extra={"processed_at": "2025-08-20T03:15:00+00:00", "already_covered": []})
     covers = html.split('id="covers"', 1)[1].split("</table>", 1)[0]
     assert "<td" in covers and "01-01-2025" in covers and "31-05-2025" in covers and "30-06-2025" in covers
-    assert ">2</td>" in covers, "two workers with TMT 01-02-2025"
+    assert "<span>2</span>" in covers, "two workers with TMT 01-02-2025"
     # Each stage from its window's first day to its own day (30 days before the end, etc.).
     assert "H-30: 25-04-2025 s.d. 01-05-2025" in covers and "H-1: 27-05-2025 s.d. 30-05-2025" in covers
     assert "20-08-2025 pukul 10.15 WIB" in html, "processed at 03:15 UTC is 10.15 WIB"

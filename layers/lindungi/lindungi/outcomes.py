@@ -247,18 +247,51 @@ LABELS: dict[Code, str] = {
 NOTICE_LABELS: dict[str, str] = {
     "planned": "Menunggu dikirim",
     "sending": "Sedang dikirim",
-    "sent": "Terkirim ke operator",
+    "sent": "Terkirim ke operator seluler",
     "delivered": "Diterima di HP",
-    "carrier_failed": "Gagal di operator (sementara)",
-    "number_failed": "Nomor gagal permanen",
+    "carrier_failed": "Tidak sampai (ditolak operator seluler)",
+    "number_failed": "Tidak dikirim: nomor gagal permanen",
     "failed": "Gagal dikirim",
-    "opted_out": "Menolak SMS",
-    "no_phone": "Tanpa nomor HP",
-    "not_mobile": "Bukan nomor HP",
-    "superseded": "Sudah diperpanjang",
-    "expired": "Terlambat (kepesertaan sudah berakhir)",
+    "opted_out": "Tidak dikirim: menolak SMS",
+    "no_phone": "Tidak dikirim: tanpa nomor HP",
+    "not_mobile": "Tidak dikirim: bukan nomor HP",
+    "superseded": "Tidak perlu: sudah diperpanjang",
+    "expired": "Terlambat: kepesertaan sudah berakhir",
 }
 """Reminder notice statuses (``reminders.notices.Status`` and the carrier's outcomes) as staff read them."""
+
+CARRIER_REASONS: dict[str, str] = {
+    "phone carrier is currently unreachable/unavailable": "Jaringan operator seluler sedang tidak dapat dihubungi",
+    "phone is currently unreachable/unavailable": "HP sedang tidak aktif atau di luar jangkauan",
+    "phone number is opted out": "Pemilik nomor menolak menerima SMS",
+    "invalid phone number": "Nomor HP tidak terdaftar atau tidak valid",
+    "phone has blocked sms": "HP memblokir SMS",
+    "phone is on a blocked list": "Nomor HP masuk daftar blokir",
+    "destination is on a blocked list": "Nomor tujuan masuk daftar blokir",
+    "phone carrier has blocked this message": "Operator seluler memblokir pesan ini",
+    "blocked as spam by phone carrier": "Pesan dianggap spam oleh operator seluler",
+    "message body is invalid": "Isi pesan ditolak",
+    "this delivery would exceed max price": "Melebihi batas biaya SMS",
+    "unknown error attempting to reach phone": "HP tidak dapat dihubungi (sebab tidak diketahui)",
+}
+"""The carrier's answers (SNS ``providerResponse``, as ``reminders.receipts.PROVIDER_RESPONSES`` classifies them,
+lower case without the final full stop) in Indonesian; a test holds the two tables to the same answers."""
+
+CARRIER_PHRASES: tuple[tuple[str, str], ...] = (
+    ("is opted out", "Pemilik nomor menolak menerima SMS"),
+    ("invalid phone number", "Nomor HP tidak terdaftar atau tidak valid"),
+    ("currently unreachable", "HP sedang tidak aktif atau di luar jangkauan"),
+)
+CARRIER_OTHER = "Ditolak operator seluler (sebab lain)"
+
+
+def carrier_reason(answer: str) -> str:
+    """The carrier's answer on a failed SMS as staff read it: never the English text itself."""
+    normal = " ".join(answer.casefold().split()).rstrip(".")
+    if normal in CARRIER_REASONS:
+        return CARRIER_REASONS[normal]
+    return next((text for phrase, text in CARRIER_PHRASES if phrase in normal), CARRIER_OTHER)
+
 
 PAGE: dict[str, str] = {
     # any page
@@ -316,7 +349,7 @@ PAGE: dict[str, str] = {
     "report.where": "Lembar / halaman",
     "report.line": "Baris",
     "report.name": "Nama",
-    "report.written": "Isi yang bermasalah (seperti tertulis)",
+    "report.written": "Isi yang bermasalah",
     "report.same_as": "sama dengan baris {line}",
     "report.same_as_sheet": "sama dengan baris {line} di lembar {sheet}",
     "report.same_as_page": "sama dengan baris {line} di hal. {page}",
@@ -354,60 +387,73 @@ PAGE: dict[str, str] = {
     "example.no": "Tidak",
     # the rekap of every list
     "rekap.title": "Rekap program Lindungi",
-    "rekap.as_of": "Keadaan per {date} (WIB), dari semua daftar yang sudah diunggah.",
+    "rekap.as_of": "Keadaan per {date}, dari semua daftar yang sudah diunggah.",
     "rekap.renewal": "Perpanjangan kepesertaan",
     "rekap.renewal_lead": (
         "Dari {ended} kepesertaan yang sudah berakhir, {renewed} ({rate}) diperpanjang: pekerjanya terdaftar "
-        "lagi dengan TMT yang lebih baru. Angka kota saat ini {baseline}; target {target}."
+        "lagi dengan TMT yang lebih baru. Angka kepesertaan kota saat ini {baseline}; targetnya {target}."
     ),
     "rekap.renewal_none": "Belum ada kepesertaan yang berakhir.",
-    "rekap.cohort": "Angkatan (program, TMT)",
     "rekap.ended": "Sudah berakhir",
     "rekap.renewed": "Diperpanjang",
     "rekap.rate": "Persentase",
-    "rekap.quota": "Peserta aktif dibanding kuota",
+    "rekap.quota": "Pekerja aktif dibanding kuota",
     "rekap.program": "Program",
     "rekap.covered": "Aktif sekarang",
     "rekap.quota_col": "Kuota",
     "rekap.filled": "Terisi",
-    "rekap.over_quota": "MELEBIHI KUOTA sebanyak {over} orang: periksa daftar ganda di bawah.",
-    "rekap.places": "Per kecamatan dan kelurahan (peserta aktif)",
+    "rekap.over_quota": (
+        "MELEBIHI KUOTA sebanyak {over} pekerja: periksa NIK yang didaftarkan lebih dari satu kali di bawah."
+    ),
+    "rekap.places": "Per kecamatan dan kelurahan (pekerja aktif)",
     "rekap.kecamatan": "Kecamatan",
+    "rekap.renewal_places": "Perpanjangan per kecamatan",
+    "rekap.workers": "Jumlah pekerja",
     "rekap.kelurahan": "Kelurahan",
     "rekap.unknown_place": "(tidak diisi)",
     "rekap.by_kelurahan": "Rincian per kelurahan",
-    "rekap.no_sms": "Tanpa nomor HP yang bisa di-SMS",
-    "rekap.number_failed": "Nomor gagal permanen",
+    "rekap.number_failed": "Nomor HP yang gagal permanen ({count} nomor)",
     "rekap.duplicates": "NIK yang didaftarkan lebih dari satu kali",
     "rekap.duplicates_lead": (
-        "Pekerja dengan dua kepesertaan yang waktunya tumpang tindih dalam satu program (kemungkinan dibayar "
-        "dua kali), dari berkas yang berbeda."
+        "Pekerja dengan dua kepesertaan yang waktunya tumpang tindih dalam satu program, dari daftar yang "
+        "berbeda: kemungkinan dibayar dua kali. Periksa sebelum mengajukan pembayaran."
     ),
     "rekap.both_programs": "NIK yang terdaftar di kedua program",
     "rekap.none": "Tidak ada.",
-    "rekap.files": "Berkas",
+    "rekap.files": "Daftar (berkas)",
     "rekap.offices": "Kecamatan",
     "rekap.nik_masked": "NIK (disamarkan)",
     "rekap.name": "Nama",
     "rekap.programs": "Program",
     "rekap.unreachable": "Pekerja yang tidak bisa diingatkan lewat SMS",
     "rekap.unreachable_lead": (
-        "{no_sms} peserta aktif tanpa nomor HP yang bisa menerima SMS, dan {failed} nomor yang gagal permanen. "
-        "Mintalah nomor HP baru lewat kantor kelurahan; daftar lengkap ada di lembar kerja Excel."
+        "{no_sms} pekerja aktif tidak memiliki nomor HP yang dapat menerima SMS, dan {failed} nomor HP gagal "
+        "permanen. Mintalah nomor HP baru melalui kantor kelurahan; daftar lengkapnya ada di lembar kerja Excel."
     ),
-    "rekap.failed_reason": "Alasan",
+    "rekap.failed_reason": "Jawaban operator seluler",
     "rekap.failed_since": "Sejak",
     "rekap.ending": "Kepesertaan yang berakhir, 12 minggu ke depan",
     "rekap.week": "Minggu mulai",
     "rekap.count": "Jumlah",
     "rekap.reminders": "Pengingat SMS per tahap",
+    "rekap.reminders_lead": (
+        "Angka di tabel ini adalah jumlah pengingat (SMS), bukan jumlah pekerja atau nomor. Satu pekerja "
+        "menerima satu pengingat per tahap."
+    ),
+    "rekap.status": "Keadaan pengingat",
+    "rekap.reminder_count": "Jumlah pengingat",
     "rekap.stage": "Tahap",
     "rekap.stage_days": "H-{days}",
+    "rekap.program_stage": "{program} H-{days}",
     "rekap.total": "Jumlah",
-    "rekap.workbook": "Lembar kerja lengkap (dengan NIK utuh, hanya untuk petugas): {name}",
+    "rekap.workbook": "Unduh lembar kerja lengkap (Excel, dengan NIK lengkap, hanya untuk petugas)",
+    "rekap.workbook_where": "Berkas {name} ada di folder yang sama di S3.",
     "rekap.more": "... dan {more} lainnya: lihat lembar kerja Excel.",
-    "rekap.opt_outs": "Nomor dalam daftar tolak SMS dari petugas: {count}.",
-    "rekap.masked_note": "NIK di halaman ini disamarkan seperti di log; NIK utuh hanya ada di lembar kerja Excel.",
+    "rekap.opt_outs": "Nomor dalam daftar tolak SMS yang dicatat petugas: {count} nomor.",
+    "rekap.masked_note": (
+        "NIK di halaman ini disamarkan (hanya 4 angka awal dan 4 angka akhir yang tampil); NIK lengkap hanya ada "
+        "di lembar kerja Excel."
+    ),
 }
 """Headings and sentences of the staff pages. Placeholders are ``str.format`` fields."""
 

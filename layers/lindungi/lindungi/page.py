@@ -43,7 +43,9 @@ h3{font-size:1.05rem;margin:1.2em 0 .3em}
 table{border-collapse:collapse;width:100%;font-size:.92rem;background:#fff}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e1e4e8;vertical-align:top}
 th{background:#eef2f6;font-weight:600}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num{white-space:nowrap}
+td{overflow-wrap:anywhere}
 .over{color:#b71c1c;font-weight:700}
 .fix{color:#333;margin:.2em 0 .6em}
 svg{display:block;width:100%;height:auto;font-size:13px}
@@ -52,12 +54,13 @@ a{color:#0b57d0}
 details summary{cursor:pointer;font-weight:600;margin:.6em 0}
 .small{font-size:.85rem;color:#555}
 td.none{color:#555;font-style:italic}
-.bad-value{font-weight:600;color:#8a1c1c;word-break:break-all}
+.bad-value{font-weight:600;color:#8a1c1c;overflow-wrap:anywhere}
+td.nw,th.nw{white-space:nowrap}
 @media (max-width:640px){
 table.stack thead{position:absolute;left:-9999px;top:auto}
 table.stack,table.stack tbody,table.stack tr{display:block;width:100%}
 table.stack tr{border-bottom:2px solid #d0d7de;padding:4px 0}
-table.stack td{display:flex;gap:10px;border:0;padding:2px 8px;text-align:left;white-space:normal}
+table.stack td{display:flex;gap:10px;border:0;padding:2px 8px;text-align:left;white-space:normal;min-width:0}
 table.stack td::before{content:attr(data-label);flex:0 0 40%;color:#555;font-weight:600}
 table.stack td:first-child{font-weight:700}
 table.stack td.none::before{content:none}
@@ -85,13 +88,18 @@ def day(value: date) -> str:
     return value.strftime("%d-%m-%Y")
 
 
-def moment(value: str | datetime) -> str:
-    """An ISO 8601 time (UTC or any offset) as staff read it: "20-08-2025 pukul 10.15 WIB"."""
+def local(value: str | datetime) -> datetime:
+    """An ISO 8601 time (UTC when it names no offset) in WIB."""
     when = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
     if when.tzinfo is None:
         when = when.replace(tzinfo=ZoneInfo("UTC"))
-    local = when.astimezone(WIB)
-    return say("page.moment", day=day(local.date()), time=local.strftime("%H.%M"))
+    return when.astimezone(WIB)
+
+
+def moment(value: str | datetime) -> str:
+    """An ISO 8601 time (UTC or any offset) as staff read it: "20-08-2025 pukul 10.15 WIB"."""
+    when = local(value)
+    return say("page.moment", day=day(when.date()), time=when.strftime("%H.%M"))
 
 
 def number(value: int) -> str:
@@ -121,16 +129,19 @@ class Html(str):
 
 
 def table(head: Sequence[str], rows: Iterable[Sequence[str | int]], ident: str = "",
-          numeric: Sequence[int] = (), stack: bool | None = None) -> str:
+          numeric: Sequence[int] = (), stack: bool | None = None, dates: Sequence[int] = ()) -> str:
     """A table of escaped cells; ints are grouped numbers. ``numeric`` columns are right-aligned.
 
     ``stack`` (default: more than three columns): on a narrow screen each row is a block, each cell under
     its column's name, instead of a table wider than the screen. No rows: one cell saying "Tidak ada.".
+    ``dates`` columns are never broken across lines (a date is read whole).
     """
     def cell(tag: str, col: int, value: str | int) -> str:
         text = number(value) if isinstance(value, int) else value if isinstance(value, Html) else escape(value)
-        klass = ' class="num"' if col in numeric else ""
+        klass = ' class="num"' if col in numeric else ' class="nw"' if col in dates else ""
         label = f' data-label="{escape(head[col])}"' if tag == "td" and col < len(head) else ""
+        if tag == "td":  # one box beside its label when the row is stacked, whatever HTML the cell holds
+            text = f"<span>{text}</span>"
         return f"<{tag}{klass}{label}>{text}</{tag}>"
 
     head_html = "".join(cell("th", c, h) for c, h in enumerate(head))

@@ -3,7 +3,7 @@
 xlsxwriter is told never to turn a string into a formula, a link or a number (a NIK stays 16 digits),
 and ``defuse`` puts a ``'`` before text that a spreadsheet would still evaluate once a person edits the
 cell (OWASP's CSV-injection rule). ``Book`` is an in-memory workbook with the header and text formats
-both staff workbooks use.
+both staff workbooks use, and a date (dd-mm-yyyy) and a percentage format for real date and number cells.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_n
 HEADER = {"bold": True, "bg_color": "#DDEBF7", "text_wrap": True}
 TEXT = {"num_format": "@"}
 WRAP = {"text_wrap": True, "valign": "top"}
+DATE = {"num_format": "dd-mm-yyyy", "align": "left"}
+PERCENT = {"num_format": "0.0%"}
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 _PLAIN_NUMBER = re.compile(r"^[+-]?[\d\s().-]+$")
@@ -44,6 +46,8 @@ class Book:
         self.header = self.book.add_format(HEADER)
         self.text = self.book.add_format(TEXT)
         self.wrap = self.book.add_format(WRAP)
+        self.date = self.book.add_format(DATE)
+        self.percent = self.book.add_format(PERCENT)
 
     def worksheet(self, name: str, head: Sequence[str]) -> Any:
         """A new sheet (its name cut to Excel's 31 characters) with ``head`` as its frozen first row."""

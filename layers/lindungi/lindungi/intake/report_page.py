@@ -150,12 +150,13 @@ def _covers(report: Report, programs: Programs) -> str:
             first = end - timedelta(days=program.window_opens(days))  # type: ignore[union-attr]
             stages.append(say("report.stage_on", days=days, day=day(due)) if first == due else
                           say("report.stage_between", days=days, first=day(first), day=day(due)))
-        rows.append([program.name if program else program_id, day(start), day(end), count, "; ".join(stages) or "-"])
+        rows.append([program.name if program else program_id, day(start), day(end), count,
+                     Html("<br>".join(escape(stage) for stage in stages) or "-")])
     head = [say("report.program"), say("report.cover_start"), say("report.cover_end"), say("report.workers"),
             say("report.reminders")]
     return (f'<h2 id="covers-head">{escape(say("report.covers"))}</h2>'
             f'<p class="small">{escape(say("report.covers_lead"))}</p>'
-            + table(head, rows, ident="covers", numeric=(3,)))
+            + table(head, rows, ident="covers", numeric=(3,), dates=(1, 2)))
 
 
 def _earlier(report: Report, extra: dict[str, Any] | None, programs: Programs) -> str:
