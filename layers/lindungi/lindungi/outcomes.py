@@ -250,13 +250,13 @@ NOTICE_LABELS: dict[str, str] = {
     "sent": "Terkirim ke operator seluler",
     "delivered": "Diterima di HP",
     "carrier_failed": "Tidak sampai (ditolak operator seluler)",
-    "number_failed": "Tidak dikirim: nomor gagal permanen",
+    "number_failed": "Nomor gagal permanen (tidak dikirim)",
     "failed": "Gagal dikirim",
-    "opted_out": "Tidak dikirim: menolak SMS",
-    "no_phone": "Tidak dikirim: tanpa nomor HP",
-    "not_mobile": "Tidak dikirim: bukan nomor HP",
-    "superseded": "Tidak perlu: sudah diperpanjang",
-    "expired": "Terlambat: kepesertaan sudah berakhir",
+    "opted_out": "Menolak SMS (tidak dikirim)",
+    "no_phone": "Tanpa nomor HP (tidak dikirim)",
+    "not_mobile": "Bukan nomor HP (tidak dikirim)",
+    "superseded": "Sudah diperpanjang (tidak perlu dikirim)",
+    "expired": "Terlambat (kepesertaan sudah berakhir)",
 }
 """Reminder notice statuses (``reminders.notices.Status`` and the carrier's outcomes) as staff read them."""
 
