@@ -76,14 +76,16 @@ addEventListener("load", () => {
 </script>"""
 
 
-def _in_window(page: Path, size: tuple[int, int], folder: Path) -> tuple[Path, tuple[int, int]]:
-    """The page to open and the window to open it in: the page itself, or a frame of ``size`` around it."""
+def _in_window(page: Path, size: tuple[int, int], folder: Path, anchor: str = "") -> tuple[str, tuple[int, int]]:
+    """The address to open and the window to open it in: the page itself, or a frame of ``size`` around it
+    (narrower than Chromium lays out, or scrolled to an anchor, which a window's screenshot does not show)."""
     width, height = size
-    if width >= MIN_WIDTH:
-        return page, size
+    if width >= MIN_WIDTH and not anchor:
+        return page.resolve().as_uri(), size
     frame = folder / "frame.html"
-    frame.write_text(_FRAME.format(src=page.resolve().as_uri(), width=width, height=height), encoding="utf-8")
-    return frame, (MIN_WIDTH, height)
+    frame.write_text(_FRAME.format(src=page.resolve().as_uri() + anchor, width=width, height=height),
+                     encoding="utf-8")
+    return frame.resolve().as_uri(), (max(width, MIN_WIDTH), height)
 
 
 def layout(page: Path, size: tuple[int, int]) -> dict[str, Any]:
@@ -97,20 +99,21 @@ def layout(page: Path, size: tuple[int, int]) -> dict[str, Any]:
         copy = Path(folder) / "page.html"
         copy.write_text(html, encoding="utf-8")
         opened, (width, height) = _in_window(copy, size, Path(folder))
-        dom = _run([f"--window-size={width},{height}", "--virtual-time-budget=3000", "--dump-dom",
-                    opened.resolve().as_uri()]).stdout
+        dom = _run([f"--window-size={width},{height}", "--virtual-time-budget=3000", "--dump-dom", opened]).stdout
     found: dict[str, Any] = json.loads(Dom.of(dom).text_by_id["lindungi-layout"])
     return found
 
 
-def screenshot(page: Path, png: Path, size: tuple[int, int] = LAPTOP, full_height: int | None = None) -> Path:
-    """A PNG of the page at ``size`` (width, height); ``full_height`` makes the window that tall instead."""
+def screenshot(page: Path, png: Path, size: tuple[int, int] = LAPTOP, full_height: int | None = None,
+               anchor: str = "") -> Path:
+    """A PNG of the page at ``size`` (width, height); ``full_height`` makes the window that tall instead;
+    ``anchor`` ("#to-fix") scrolls the page to that element first."""
     png.parent.mkdir(parents=True, exist_ok=True)
     width, height = size[0], full_height or size[1]
     with tempfile.TemporaryDirectory(prefix="lindungi-frame-") as folder:
-        opened, (window_width, window_height) = _in_window(page, (width, height), Path(folder))
+        opened, (window_width, window_height) = _in_window(page, (width, height), Path(folder), anchor)
         _run([f"--window-size={window_width},{window_height}", "--virtual-time-budget=3000",
-              f"--screenshot={png.resolve()}", opened.resolve().as_uri()])
+              f"--screenshot={png.resolve()}", opened])
     if window_width != width:
         from PIL import Image  # pdfplumber's dependency: only a framed (phone) screenshot needs it
 
