@@ -83,7 +83,7 @@ MESSAGES: dict[Code, str] = {
         "ulang, lalu unggah kembali."
     ),
     FileError.PDF_LAYOUT_UNCLEAR: (
-        "Kolom atau baris di PDF ini tidak dapat dipisahkan dengan pasti, sehingga data bisa masuk ke kolom "
+        "Kolom atau baris di PDF ini tidak dapat dipisahkan dengan pasti, sehingga data dapat masuk ke kolom "
         "atau baris yang salah. Kirim daftar dalam bentuk spreadsheet aslinya (.xlsx, .xls, .ods, atau .csv)."
     ),
     FileError.HEADER_NOT_FOUND: (
@@ -118,7 +118,7 @@ MESSAGES: dict[Code, str] = {
     ),
     Reject.PROGRAM_UNKNOWN: "Isi kolom Program dengan nama program yang dikenali, misalnya Rentan atau Sawit.",
     Warn.PHONE_MISSING: (
-        "Pekerja tetap terdaftar, tetapi tidak dapat diingatkan lewat SMS. Isi nomor HP pekerja bila ada."
+        "Pekerja tetap terdaftar, tetapi tidak dapat diingatkan melalui SMS. Isi nomor HP pekerja bila ada."
     ),
     Warn.PHONE_INVALID: (
         "Nomor HP ini bukan nomor Indonesia yang valid. Pekerja tetap terdaftar; perbaiki nomornya "
@@ -218,8 +218,8 @@ def nik_fault(kind: str, count: int = 0) -> str:
 LABELS: dict[Code, str] = {
     FileError.UNSUPPORTED: "Jenis berkas tidak didukung",
     FileError.UNREADABLE: "Berkas rusak",
-    FileError.ENCRYPTED: "Berkas berkata sandi",
-    FileError.SCANNED: "PDF hasil pindaian",
+    FileError.ENCRYPTED: "Berkas dikunci kata sandi",
+    FileError.SCANNED: "PDF hasil scan",
     FileError.TOO_LARGE: "Berkas terlalu besar",
     FileError.HEADER_NOT_FOUND: "Baris judul tidak ditemukan",
     FileError.PROGRAM_UNKNOWN: "Program tidak diketahui",
@@ -236,10 +236,10 @@ LABELS: dict[Code, str] = {
     Warn.PHONE_MISSING: "Nomor HP kosong",
     Warn.PHONE_INVALID: "Nomor HP tidak valid",
     Warn.PHONE_NOT_MOBILE: "Bukan nomor HP",
-    Warn.PHONE_MULTIPLE: "Lebih dari satu nomor",
+    Warn.PHONE_MULTIPLE: "Lebih dari satu nomor HP",
     Warn.NIK_FROM_NUMBER: "NIK dari sel angka",
-    Warn.BIRTH_DATE_MISMATCH: "Tanggal lahir tidak cocok",
-    Warn.NIK_OUTSIDE_REGION: "NIK luar Singkawang",
+    Warn.BIRTH_DATE_MISMATCH: "Tidak cocok dengan NIK",
+    Warn.NIK_OUTSIDE_REGION: "NIK dari luar Singkawang",
     Warn.PDF_LAYOUT_UNSURE: "Kolom PDF perlu diperiksa",
 }
 """Short names of the codes, for chart bars and headings; the sentence to act on is ``MESSAGES``."""
@@ -339,7 +339,7 @@ PAGE: dict[str, str] = {
     "report.accepted": "Diterima",
     "report.rejected": "Ditolak",
     "report.warned": "Dengan peringatan",
-    "report.sms_capable": "Bisa dihubungi lewat SMS",
+    "report.sms_capable": "Dapat dihubungi melalui SMS",
     "report.ignored": "{ignored} baris lain dilewati (judul, baris kosong, catatan kaki, tanda tangan).",
     "report.chart": "Alasan penolakan dan peringatan",
     "report.chart_none": "Tidak ada baris yang ditolak atau diberi peringatan.",
@@ -354,11 +354,11 @@ PAGE: dict[str, str] = {
     "report.same_as_sheet": "sama dengan baris {line} di lembar {sheet}",
     "report.same_as_page": "sama dengan baris {line} di hal. {page}",
     "report.other": "Alasan lain",
-    "report.fix_workbook": "Unduh lembar perbaikan (Excel) berisi semua baris ini",
+    "report.fix_workbook": "Unduh lembar perbaikan (Excel) yang memuat semua baris ini",
     "report.fix_workbook_where": "Berkas {name} ada di folder yang sama di S3.",
     "report.sheets": "Lembar dalam berkas",
     "report.sheet_read": "dibaca (judul kolom di baris {line})",
-    "report.sheet_ignored": "dilewati: tidak ada baris judul NIK dan Nama",
+    "report.sheet_ignored": "dilewati: tidak ada baris judul dengan kolom NIK dan Nama",
     "report.page": "hal. {page}",
     "report.duplicate": DUPLICATE_NOTE,
     "report.duplicate_of": (
@@ -425,7 +425,7 @@ PAGE: dict[str, str] = {
     "rekap.nik_masked": "NIK (disamarkan)",
     "rekap.name": "Nama",
     "rekap.programs": "Program",
-    "rekap.unreachable": "Pekerja yang tidak bisa diingatkan lewat SMS",
+    "rekap.unreachable": "Pekerja yang tidak dapat diingatkan melalui SMS",
     "rekap.unreachable_lead": (
         "{no_sms} pekerja aktif tidak memiliki nomor HP yang dapat menerima SMS, dan {failed} nomor HP gagal "
         "permanen. Mintalah nomor HP baru melalui kantor kelurahan; daftar lengkapnya ada di lembar kerja Excel."
