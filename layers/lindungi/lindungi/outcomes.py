@@ -326,11 +326,11 @@ PAGE: dict[str, str] = {
         "dan {other} dalam program lain."
     ),
     "report.earlier_none": (
-        "Tidak ada pekerja dalam daftar ini yang sudah tercakup oleh daftar lain pada waktu yang sama."
+        "Tidak ada pekerja dalam daftar ini yang sudah tercakup oleh daftar lain dengan TMT yang sama. "
+        "Kepesertaan dengan TMT lain diperiksa di rekap harian."
     ),
     "report.earlier_unchecked": (
-        "Daftar ini terlalu panjang untuk diperiksa saat diunggah; pekerja yang terdaftar ganda akan tampil "
-        "di rekap besok."
+        "Daftar ini tidak dapat diperiksa saat diunggah; pekerja yang terdaftar ganda akan tampil di rekap besok."
     ),
     "report.earlier_by": "Sudah tercakup oleh",
     "report.earlier_cover": "{program}, {start} s.d. {end}, daftar {file}",

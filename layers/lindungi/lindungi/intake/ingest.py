@@ -206,7 +206,7 @@ class Ingestor:
         requests = 0
         extra: dict[str, Any] = {"processed_at": datetime.now(UTC).isoformat(timespec="seconds")}
         if report.error is None and report.accepted:
-            covered = earlier.find(self.dynamodb, self.table, report.accepted, upload.key)
+            covered = earlier.find(self.dynamodb, self.table, report.accepted, upload.key, self.programs)
             extra["already_covered"] = None if covered is None else [e.to_dict() for e in covered]
             items = (store.coverage_item(row, source, self.programs) for row in report.accepted)
             try:
