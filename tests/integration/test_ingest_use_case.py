@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from typing import Any
@@ -9,7 +10,9 @@ from typing import Any
 import boto3
 import pytest
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+from python_calamine import CalamineWorkbook
 
+from lindungi.intake import example
 from lindungi.intake.ingest import Ingestor, Upload, idempotency_config
 from lindungi.page import moment
 from lindungi_dev import samples
@@ -109,3 +112,16 @@ def test_a_copy_of_a_list_shows_the_first_uploads_results_in_full(aws: Stack, in
     assert 'id="reject-nik_invalid"' in page and "BUDI KECIL" in page and "10 angka, bukan 16" in page
     assert 'href="salinan.csv.perbaikan.xlsx"' in page
     assert '<span class="n">1</span><span class="l">Ditolak' in page
+
+
+def test_a_list_without_a_header_gets_the_example_list_beside_its_page(aws: Stack, ingestor: Ingestor) -> None:
+    data = b"No;Nama Ibu Kandung;No. KK\n1;SITI;6172010101010001\n"
+    outcome = ingestor.process(_put(aws, "incoming/pekerja-rentan/tanpa judul.csv", data))
+    assert outcome.error == "header_not_found"
+    s3, bucket = boto3.client("s3"), aws.physical("UploadBucket")
+    page = s3.get_object(Bucket=bucket, Key="reports/pekerja-rentan/tanpa judul.csv.html")["Body"].read().decode()
+    assert f'href="{example.NAME}"' in page and "<li>Nama Ibu Kandung</li>" in page
+    beside = s3.get_object(Bucket=bucket, Key=f"reports/pekerja-rentan/{example.NAME}")["Body"].read()
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(beside)).get_sheet_by_name("Daftar").to_python()
+    assert rows[0] == [label for _, label in example.COLUMNS] and len(rows) == 1 + len(example.ROWS)
+    assert _report(aws, outcome.report_key)["error"]["columns_seen"] == ["No", "Nama Ibu Kandung", "No. KK"]
