@@ -360,7 +360,6 @@ PAGE: dict[str, str] = {
     "report.sheet_read": "dibaca (judul kolom di baris {line})",
     "report.sheet_ignored": "dilewati: tidak ada baris judul dengan kolom NIK dan Nama",
     "report.page": "hal. {page}",
-    "report.duplicate": DUPLICATE_NOTE,
     "report.duplicate_of": (
         "Isi berkas ini sama persis dengan berkas {first} yang diproses pada {time}, sehingga tidak ada data yang "
         "disimpan ulang. Hasil pemeriksaan berkas tersebut ditampilkan lengkap di bawah; baris yang ditolak "
