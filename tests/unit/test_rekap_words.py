@@ -16,7 +16,8 @@ from lindungi.rekap.model import Cover, FailedNumber, Rekap
 from lindungi.rekap.page import render
 from lindungi.rekap.workbook import workbook
 from lindungi.reminders.receipts import PROVIDER_PHRASES, PROVIDER_RESPONSES
-from tests.integration.test_rekap import SCENARIO, TODAY
+from tests.builders import REKAP_DAY as TODAY
+from tests.builders import SCENARIO
 
 ENGLISH = ("invalid", "phone", "number", "carrier", "unreachable", "blocked", "opted", "message", "delivery",
            "error", "unknown", "status", "sent", "failed", "delivered", "pending", "true", "false", "none")
