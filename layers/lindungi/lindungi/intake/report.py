@@ -174,7 +174,7 @@ def why(row: Rejected | Accepted, codes: Sequence[Reject | Warn]) -> str:
     out: list[str] = []
     for code in codes:
         bad = "; ".join(f"{name}: {value}" + (f", {note}" if note else "")
-                        for name, value, note in written(row, [code]))
+                        for name, value, note in written(row, [code]) if value != EMPTY)  # "NIK kosong" says it
         out.append(f"{LABELS[code]}" + (f" ({bad})" if bad else "") + f". {message(code)}")
     return "\n".join(out)
 
