@@ -12,6 +12,12 @@
     mask-key [KEY ...]                   each S3 key as the logs show it (keys from stdin if none given), so a
                                          masked key in a log line can be found in a bucket listing
     unreachable list|remove [NUMBER]     numbers the carrier reported dead (lindungi.ops.unreachable)
+    replay-receipts [--dry-run]          record again the receipts kept in ReceiptsFailedQueue (numbers masked)
+    reminder-dlq list|clear              reminders that failed every delivery: see why, then empty the DLQ
+    sms pause|resume|status [--reason]   stop or restart every reminder SMS (lindungi.ops.pause)
+    worker NIK [--show-contact]          one worker's covers, contact, reminders, receipts, opt-out, dead number
+
+Every alarm's first command is in docs/operations.md, "Alarms".
 """
 
 from __future__ import annotations
@@ -168,6 +174,15 @@ def main(argv: list[str] | None = None) -> int:
     from lindungi.ops.unreachable import add_parser as unreachable
 
     unreachable(commands)
+    from lindungi.ops.reminder_dlq import add_parser as reminder_dlq
+
+    reminder_dlq(commands)
+    from lindungi.ops.pause import add_parser as sms
+
+    sms(commands)
+    from lindungi.ops.worker import add_parser as worker
+
+    worker(commands)
     args = parser.parse_args(argv)
     return int(args.run(args))
 
