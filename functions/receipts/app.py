@@ -11,7 +11,6 @@ still failing after botocore's retries) is kept on ``ReceiptsFailedQueue`` with 
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from typing import Any
 
@@ -97,11 +96,11 @@ def record(events: list[CloudWatchLogsLogEvent]) -> Counter[str]:
     return +outcomes
 
 
-def keep(log_group: str, log_stream: str, events: list[CloudWatchLogsLogEvent], error_type: str) -> int:
+def keep(function: str, log_group: str, log_stream: str, events: list[CloudWatchLogsLogEvent],
+         error_type: str) -> int:
     """The batch on ReceiptsFailedQueue, numbers masked; how many messages it took (raises if SQS refuses)."""
     raw = [{"id": e.get_id, "timestamp": e.timestamp, "message": e.message} for e in events]
-    bodies = list(failure_messages(os.environ.get("AWS_LAMBDA_FUNCTION_NAME", ""), log_group, log_stream, raw,
-                                   error_type))
+    bodies = list(failure_messages(function, log_group, log_stream, raw, error_type))
     for body in bodies:
         sqs.send_message(QueueUrl=settings.failed_queue_url, MessageBody=body)
     return len(bodies)
@@ -122,7 +121,7 @@ def handler(event: CloudWatchLogsEvent, context: LambdaContext) -> dict[str, Any
     except (ClientError, BotoCoreError) as error:
         if not settings.failed_queue_url:
             raise
-        kept = keep(data.log_group, data.log_stream, data.log_events, type(error).__name__)
+        kept = keep(context.function_name, data.log_group, data.log_stream, data.log_events, type(error).__name__)
         logger.exception("batch not recorded; kept in ReceiptsFailedQueue, numbers masked",
                          extra={"log_group": data.log_group, "events": len(data.log_events), "messages": kept})
         metrics.add_metric(name="ReceiptsKeptForReplay", unit=MetricUnit.Count, value=len(data.log_events))

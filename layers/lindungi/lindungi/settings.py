@@ -261,9 +261,9 @@ class ReplayReceiptsSettings(Settings):
 class ReminderDlqSettings(Settings):
     """``python -m lindungi reminder-dlq``."""
 
+    notices_table: str = env("NOTICES_TABLE")
     queue_url: str | None = env("REMINDER_DLQ_URL", None)
     """The stack output ReminderDLQUrl (``--queue-url`` wins)."""
-    notices_table: str = env("NOTICES_TABLE")
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,8 @@ def _mask_key(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
+    """Every command and its options (docs/operations.md's commands are checked against it)."""
     parser = argparse.ArgumentParser(prog="python -m lindungi", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -183,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
     from lindungi.ops.worker import add_parser as worker
 
     worker(commands)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     return int(args.run(args))
 
