@@ -20,11 +20,22 @@ from lindungi.logs import RedactingFormatter
 _logger: Logger | None = None
 
 
+class _Stderr(logging.StreamHandler):
+    """Whatever ``sys.stderr`` is when a line is written (a test's capture, a redirected terminal)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        pass
+
+
 def _audit_logger() -> Logger:
     global _logger
     if _logger is None:
-        _logger = Logger(service="ops", logger_formatter=RedactingFormatter(),
-                         logger_handler=logging.StreamHandler(sys.stderr))
+        _logger = Logger(service="ops", logger_formatter=RedactingFormatter(), logger_handler=_Stderr())
     return _logger
 
 
