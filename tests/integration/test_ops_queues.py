@@ -178,3 +178,38 @@ def test_the_reminder_dlq_is_listed_masked_then_emptied_of_what_is_recorded(aws:
     assert waiting["Attributes"]["ApproximateNumberOfMessages"] == "2"
     shown = drain(sqs, dynamodb, url, table, clear=False, show_nik=True)
     assert any(NIKS[2] in letter.notice for letter in shown.letters)  # asked for: the NIK to look the worker up
+
+
+def test_the_runbooks_queue_commands_run_from_the_stack_outputs(
+    aws: Stack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from lindungi.ops.cli import main
+
+    sqs: Any = boto3.client("sqs", region_name=REGION)
+    monkeypatch.setenv("REMINDER_DLQ_URL", aws.physical("ReminderDLQ"))
+    monkeypatch.setenv("RECEIPTS_FAILED_QUEUE_URL", aws.physical("ReceiptsFailedQueue"))
+    sqs.send_message(QueueUrl=aws.physical("ReminderDLQ"), MessageBody=message_body(f"{NIKS[0]}#pekerja-rentan#x#7"))
+    (kept,) = failure_messages("fn", "g", "s", [{"id": "1", "timestamp": 1, "message": "{}"}], "ClientError")
+    sqs.send_message(QueueUrl=aws.physical("ReceiptsFailedQueue"), MessageBody=kept)
+    capsys.readouterr()
+    assert main(["reminder-dlq", "list"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["messages"] == 1 and NIKS[0] not in out + err and '"audit":"reminder-dlq list"' in err
+    assert main(["reminder-dlq", "clear"]) == 1  # the notice does not exist: left, and said so
+    assert "no such notice" in capsys.readouterr().out
+    assert main(["replay-receipts", "--dry-run"]) == 0
+    assert json.loads(capsys.readouterr().out)["receipts"] == 1
+    monkeypatch.delenv("REMINDER_DLQ_URL")
+    assert main(["reminder-dlq", "list"]) == 2  # says where the URL comes from
+
+
+def test_the_runbooks_rekap_command_writes_the_days_rekap_to_the_bucket(
+    aws: Stack, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from lindungi.ops.cli import main
+
+    bucket = aws.physical("UploadBucket")
+    assert main(["rekap", "--today", "2025-05-01", "--bucket", bucket]) == 0
+    keys = [o["Key"] for o in boto3.client("s3", region_name=REGION).list_objects_v2(
+        Bucket=bucket, Prefix="reports/rekap/").get("Contents", [])]
+    assert any(k.startswith("reports/rekap/2025-05-01") for k in keys), keys
