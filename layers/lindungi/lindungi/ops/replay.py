@@ -228,6 +228,11 @@ def _run_receipts(args: argparse.Namespace) -> int:
         return 2
     result = replay_receipts(boto3.client("sqs"), queue_url, lambda_invoker(boto3.client("lambda")),
                              function=args.function or settings.function, dry_run=args.dry_run, limit=args.max)
+    if not args.dry_run:
+        from lindungi.ops.audit import audit, caller
+
+        audit("replay-receipts", caller(boto3.client("sts")), batches=len(result["replayed"]),
+              receipts=result["receipts"], skipped=len(result["skipped"]))
     print(json.dumps(result, indent=1))
     return 1 if result["skipped"] else 0
 
