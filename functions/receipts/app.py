@@ -5,8 +5,8 @@ invocation a gzip+base64 batch under ``awslogs.data``; Powertools' ``CloudWatchL
 work is ``lindungi.reminders.receipts`` (parse, classify, apply idempotently); a batch that fails is retried
 whole, which changes nothing twice. The records hold full phone numbers: the event is never logged, and the
 lines this function writes carry masked notice ids and masked numbers only. A batch it cannot record (DynamoDB
-still failing after botocore's retries) is kept on ``ReceiptsFailedQueue`` with its numbers masked
-(``lindungi.reminders.failed_receipts``) for ``python -m lindungi replay-receipts``.
+still failing after botocore's retries, keys left unprocessed, a bug) is kept on ``ReceiptsFailedQueue`` with
+its numbers masked (``lindungi.reminders.failed_receipts``) for ``python -m lindungi replay-receipts``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import CloudWatchLogsEvent, event_source
 from aws_lambda_powertools.utilities.data_classes.cloud_watch_logs_event import CloudWatchLogsLogEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.exceptions import BotoCoreError, ClientError
 
 from lindungi import phone
 from lindungi.config import programs
@@ -118,7 +117,10 @@ def handler(event: CloudWatchLogsEvent, context: LambdaContext) -> dict[str, Any
     logger.set_correlation_id(data.log_stream)
     try:
         outcomes = record(data.log_events)
-    except (ClientError, BotoCoreError) as error:
+    except Exception as error:  # whatever stopped the batch: DynamoDB, keys left unprocessed, a bug
+        # Kept masked and handled: Lambda's own retries would keep it up to three times, and after them there is
+        # no OnFailure destination (its record would hold every full number). A kept batch alarms for the
+        # morning (ReceiptsFailedQueueAlarm); only what cannot be caught here (a timeout) is retried by Lambda.
         if not settings.failed_queue_url:
             raise
         kept = keep(context.function_name, data.log_group, data.log_stream, data.log_events, type(error).__name__)

@@ -21,6 +21,7 @@ from lindungi.ops.replay import replay_receipts
 from lindungi.reminders.failed_receipts import MAX_MESSAGE_BYTES, failure_messages
 from lindungi.reminders.notices import Status, deserialize, message_body, notice_pk, serialize
 from lindungi.reminders.planner import Planner, PlannerSettings, run_time
+from lindungi.reminders.reads import Unprocessed
 from lindungi.reminders.sender import Delivery, Sender, SenderSettings
 from lindungi_dev import coverages, sms_receipts
 from lindungi_dev.emulator import ACCOUNT, REGION, LambdaRunner, Stack
@@ -80,14 +81,19 @@ def _no_personal_data(text: str) -> None:
         assert secret not in text
 
 
+@pytest.mark.parametrize("fault", [
+    ClientError({"Error": {"Code": "InternalServerError", "Message": "injected"}}, "BatchGetItem"),
+    Unprocessed("DynamoDB left keys unprocessed"),
+])
 def test_a_batch_the_function_cannot_record_is_kept_masked_then_replayed(
     aws: Stack, lambdas: LambdaRunner, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    fault: Exception,
 ) -> None:
     notices = _sent(aws)
     module = lambdas.module("ReceiptsFunction")
 
     def down(**_: Any) -> Any:
-        raise ClientError({"Error": {"Code": "InternalServerError", "Message": "injected"}}, "BatchGetItem")
+        raise fault
 
     monkeypatch.setattr(module.receipts.dynamodb, "batch_get_item", down)
     kept_now = datetime.now(UTC)
@@ -99,7 +105,7 @@ def test_a_batch_the_function_cannot_record_is_kept_masked_then_replayed(
     (body,) = _bodies(aws, "ReceiptsFailedQueue")
     _no_personal_data(body)
     kept = json.loads(body)
-    assert kept["function"] == f"{aws.name}-ReceiptsFunction" and kept["error_type"] == "ClientError"
+    assert kept["function"] == f"{aws.name}-ReceiptsFunction" and kept["error_type"] == type(fault).__name__
     assert [json.loads(e["message"])["delivery"]["destination"] for e in kept["events"]] == \
         ["+62812****7891", "+62812****7892", "+62812****7893"]
     _no_personal_data(capsys.readouterr().out)  # the function's own log lines too
