@@ -372,6 +372,17 @@ def test_each_severity_has_its_topic_and_optional_subscriptions_by_parameter() -
     assert len(now) < len(_alarms()) / 2, "almost nothing needs a person at 2 a.m."
 
 
+def test_the_dashboard_shows_each_severitys_alarms_together() -> None:
+    body = RESOURCES["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    widgets = {w["properties"]["title"]: {re.sub(r"\$\{(\w+)\.Arn\}", r"\1", a) for a in w["properties"]["alarms"]}
+               for w in json.loads(re.sub(r"\$\{(?!\w+\.Arn\})[^}]+\}", "x", body))["widgets"]
+               if w["type"] == "alarm"}
+    assert widgets == {
+        "Now: needs a person (OnCallTopic)": {k for k, a in _alarms().items() if a["AlarmActions"] == [ON_CALL]},
+        "Next working morning (OperatorsTopic)": {k for k, a in _alarms().items() if a["AlarmActions"] == [MORNING]},
+    }
+
+
 def test_the_receipts_failure_queue_holds_no_lambda_failure_record() -> None:
     """Lambda's OnFailure record keeps the raw payload: every full phone number of the batch."""
     props = RESOURCES["ReceiptsFunction"]["Properties"]
