@@ -15,16 +15,19 @@ from botocore.exceptions import ClientError
 from moto.sns.models import sns_backends
 
 from lindungi.config import programs
+from lindungi.dynamo import Unprocessed, deserialize, serialize
 from lindungi.intake.store import write_items
 from lindungi.ops.reminder_dlq import drain
 from lindungi.ops.replay import replay_receipts
 from lindungi.reminders.failed_receipts import MAX_MESSAGE_BYTES, failure_messages
-from lindungi.reminders.notices import Status, deserialize, message_body, notice_pk, serialize
-from lindungi.reminders.planner import Planner, PlannerSettings, run_time
-from lindungi.reminders.reads import Unprocessed
-from lindungi.reminders.sender import Delivery, Sender, SenderSettings
-from lindungi_dev import coverages, sms_receipts
-from lindungi_dev.emulator import ACCOUNT, REGION, LambdaRunner, Stack
+from lindungi.reminders.notices import Status, message_body, notice_pk
+from lindungi.reminders.planner import Planner, run_time
+from lindungi.reminders.sender import Delivery, Sender
+from lindungi.settings import PlannerSettings, SenderSettings
+from lindungi_dev.emulator import carrier as sms_receipts
+from lindungi_dev.emulator.lambdas import LambdaRunner
+from lindungi_dev.emulator.template import ACCOUNT, REGION, Stack
+from lindungi_dev.samples import coverages
 
 END = date(2025, 5, 31)
 WIB = programs().timezone

@@ -11,12 +11,13 @@ import boto3
 import pytest
 
 from lindungi.config import programs
+from lindungi.dynamo import serialize
 from lindungi.intake.store import write_items
 from lindungi.lookup.worker import read_worker, text
 from lindungi.ops.cli import main
-from lindungi.reminders.notices import notice_id, notice_pk, optout_pk, serialize, unreachable_pk
-from lindungi_dev import coverages
-from lindungi_dev.emulator import REGION, Stack
+from lindungi.reminders.notices import notice_id, notice_pk, optout_pk, unreachable_pk
+from lindungi_dev.emulator.template import REGION, Stack
+from lindungi_dev.samples import coverages
 
 NIK = "6172014509850003"
 OLD_PHONE, NEW_PHONE = "+6281234567891", "+6285712345678"
