@@ -124,15 +124,16 @@ def run(rentan: int = 7737, sawit: int = 767, reminders: bool = True, keep_runni
         for report in reports:
             name = Path(report["key"]).name
             (out / f"{name}.report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+        days = reminder_days(reports) if reminders else []
         if reminders:
             _staff_opt_outs(emu, reports)
             _sns_opt_outs(emu, reports)
-            summary["reminders"] = _reminders(emu, reminder_days(reports), log_path, quiet, _due(reports))
+            summary["reminders"] = _reminders(emu, days, log_path, quiet, _due(reports))
             summary["reminders"]["max_sms_per_run"] = int(emu.stack.parameter("MaxSmsPerRun"))
         summary["seconds"] = round(time.perf_counter() - started, 1)
         if not quiet:
             print_summary(summary)
-        summary["pages"] = _staff_pages(emu, bucket, reports, rentan, out, quiet)
+        summary["pages"] = _staff_pages(emu, bucket, reports, rentan, out, quiet, days)
         if keep_running:
             _wait(emu, bucket)
     finally:
@@ -274,12 +275,14 @@ def _wait(emu: Emulator, bucket: str) -> None:
 
 
 def _staff_pages(emu: Emulator, bucket: str, reports: list[dict[str, Any]], rentan: int, out: Path,
-                 quiet: bool) -> dict[str, Any]:
-    """Last: the self-payers' list, every report page and the rekap, copied to ``out`` with screenshots."""
-    from .demo_pages import print_pages, staff_pages
+                 quiet: bool, days: list[date]) -> dict[str, Any]:
+    """Last: the self-payers' list, every report page and the rekap (of the day after the reminder days, when
+    they ran: the table then holds every reminder), copied to ``out`` with screenshots."""
+    from .demo_pages import print_pages, rekap_day, staff_pages
 
     with function_logs(out / "logs.jsonl"):
-        result = staff_pages(emu, bucket, [r.get("report_key") or "" for r in reports], rentan, out)
+        result = staff_pages(emu, bucket, [r.get("report_key") or "" for r in reports], rentan, out,
+                             rekap_day(days))
     if not quiet:
         print_pages(result)
     return result

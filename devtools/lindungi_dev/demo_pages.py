@@ -28,8 +28,15 @@ from .emulator.template import ROOT
 
 RENEWAL_KEY = "incoming/pekerja-rentan/Daftar BPU Mandiri Juni 2025 (kantor cabang).xlsx"
 REKAP_DAY = date(2025, 8, 20)
-"""The rekap's day in the demo: the vulnerable workers' first covers (TMT January to March 2025, five months) have
-ended; the self-payers' covers (from June to August, five months) end within the 12 weeks the page looks ahead."""
+"""The rekap's day in a demo without reminders: the vulnerable workers' first covers (TMT January to March 2025,
+five months) have ended; the self-payers' covers (from June to August, five months) end within the 12 weeks the
+page looks ahead. After the reminder days the rekap is taken the day after the last of them (``rekap_day``):
+the table then holds every reminder sent, and a rekap dated earlier would show reminders from its future."""
+
+
+def rekap_day(reminder_days: list[date]) -> date:
+    """The day the demo's rekap describes: the day after the last simulated reminder day, else ``REKAP_DAY``."""
+    return max(reminder_days) + timedelta(days=1) if reminder_days else REKAP_DAY
 REKAP_EVENT = ROOT / "events" / "rekap-schedule.json"
 
 
@@ -71,8 +78,9 @@ def _screenshots(pages: list[Path], folder: Path) -> list[Path]:
     return shots
 
 
-def staff_pages(emu: Emulator, bucket: str, report_keys: list[str], rentan: int, out: Path) -> dict[str, Any]:
-    """Upload the self-payers' list, run the rekap, copy every page locally and screenshot it."""
+def staff_pages(emu: Emulator, bucket: str, report_keys: list[str], rentan: int, out: Path,
+                day: date = REKAP_DAY) -> dict[str, Any]:
+    """Upload the self-payers' list, run the rekap for ``day``, copy every page locally and screenshot it."""
     _reattach_function_logs(out / "logs.jsonl")
     s3 = emu.client("s3")
     keys = [k for k in report_keys if k]
@@ -83,10 +91,10 @@ def staff_pages(emu: Emulator, bucket: str, report_keys: list[str], rentan: int,
             keys.append(result["result"]["files"][0]["report_key"])
     pages = [_download(emu, bucket, key.removesuffix(".json") + ".html", out / Path(key).name.replace(".json", ".html"))
              for key in keys]
-    event = json.loads(REKAP_EVENT.read_text(encoding="utf-8")) | {"time": f"{REKAP_DAY.isoformat()}T03:00:00Z"}
+    event = json.loads(REKAP_EVENT.read_text(encoding="utf-8")) | {"time": f"{day.isoformat()}T03:00:00Z"}
     rekap = emu.invoke("RekapFunction", event)
-    rekap_page = _download(emu, bucket, rekap["page_key"], out / f"rekap-{REKAP_DAY.isoformat()}.html")
-    workbook = _download(emu, bucket, rekap["workbook_key"], out / f"rekap-{REKAP_DAY.isoformat()}.xlsx")
+    rekap_page = _download(emu, bucket, rekap["page_key"], out / f"rekap-{day.isoformat()}.html")
+    workbook = _download(emu, bucket, rekap["workbook_key"], out / f"rekap-{day.isoformat()}.xlsx")
     shots = _screenshots([*pages, rekap_page], out / "screenshots")
     return {"pages": [str(p) for p in pages], "rekap_page": str(rekap_page), "rekap_workbook": str(workbook),
             "screenshots": [str(s) for s in shots], "rekap": rekap}

@@ -4,7 +4,9 @@ CloudWatch Logs delivers both delivery-status log groups here (subscription filt
 invocation a gzip+base64 batch under ``awslogs.data``; Powertools' ``CloudWatchLogsEvent`` decodes it. All the
 work is ``lindungi.reminders.receipts`` (parse, classify, apply idempotently); a batch that fails is retried
 whole, which changes nothing twice. The records hold full phone numbers: the event is never logged, and the
-lines this function writes carry masked notice ids and masked numbers only.
+lines this function writes carry masked notice ids and masked numbers only. A batch it cannot record (DynamoDB
+still failing after botocore's retries, keys left unprocessed, a bug) is kept on ``ReceiptsFailedQueue`` with
+its numbers masked (``lindungi.reminders.failed_receipts``) for ``python -m lindungi replay-receipts``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from lindungi import phone
 from lindungi.config import programs
 from lindungi.logs import get_logger, masked_errors
 from lindungi.metrics import emit_single
+from lindungi.reminders.failed_receipts import failure_messages
 from lindungi.reminders.notices import mask_id
 from lindungi.reminders.receipts import (
     Applied,
@@ -43,7 +46,9 @@ logger = get_logger()
 metrics = Metrics()
 tracer = Tracer()
 
-receipts = Receipts(boto3.client("dynamodb"), ReceiptsSettings.from_env(), programs())
+settings = ReceiptsSettings.from_env()
+receipts = Receipts(boto3.client("dynamodb"), settings, programs())
+sqs = boto3.client("sqs")
 
 PER_NOTICE = {
     Outcome.DELIVERED: ("NoticeDelivered",),
@@ -105,6 +110,16 @@ def record(events: list[CloudWatchLogsLogEvent]) -> Counter[str]:
     return +outcomes
 
 
+def keep(function: str, log_group: str, log_stream: str, events: list[CloudWatchLogsLogEvent],
+         error_type: str) -> int:
+    """The batch on ReceiptsFailedQueue, numbers masked; how many messages it took (raises if SQS refuses)."""
+    raw = [{"id": e.get_id, "timestamp": e.timestamp, "message": e.message} for e in events]
+    bodies = list(failure_messages(function, log_group, log_stream, raw, error_type))
+    for body in bodies:
+        sqs.send_message(QueueUrl=settings.failed_queue_url, MessageBody=body)
+    return len(bodies)
+
+
 @masked_errors(logger)
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 @tracer.capture_lambda_handler
@@ -120,6 +135,18 @@ def handler(event: CloudWatchLogsEvent, context: LambdaContext) -> dict[str, Any
     if data.message_type != "DATA_MESSAGE":  # CONTROL_MESSAGE: CloudWatch Logs checking it can reach us
         return {"log_group": data.log_group, "outcomes": {}}
     logger.set_correlation_id(data.log_stream)
-    outcomes = record(data.log_events)
+    try:
+        outcomes = record(data.log_events)
+    except Exception as error:  # whatever stopped the batch: DynamoDB, keys left unprocessed, a bug
+        # Kept masked and handled: Lambda's own retries would keep it up to three times, and after them there is
+        # no OnFailure destination (its record would hold every full number). A kept batch alarms for the
+        # morning (ReceiptsFailedQueueAlarm); only what cannot be caught here (a timeout) is retried by Lambda.
+        if not settings.failed_queue_url:
+            raise
+        kept = keep(context.function_name, data.log_group, data.log_stream, data.log_events, type(error).__name__)
+        logger.exception("batch not recorded; kept in ReceiptsFailedQueue, numbers masked",
+                         extra={"log_group": data.log_group, "events": len(data.log_events), "messages": kept})
+        metrics.add_metric(name="ReceiptsKeptForReplay", unit=MetricUnit.Count, value=len(data.log_events))
+        return {"log_group": data.log_group, "outcomes": {}, "kept_for_replay": len(data.log_events)}
     logger.info("delivery-status batch done", extra={"log_group": data.log_group, "outcomes": dict(outcomes)})
     return {"log_group": data.log_group, "outcomes": dict(outcomes)}

@@ -7,8 +7,10 @@ so; under CI (``CI=true``) a missing Chromium fails instead, so a green run alwa
 from __future__ import annotations
 
 import os
+import re
 import struct
 from collections.abc import Iterator
+from html import unescape
 from itertools import groupby
 from pathlib import Path
 
@@ -16,17 +18,32 @@ import pytest
 
 from lindungi.config import programs
 from lindungi.intake.check import check
+from lindungi.intake.report import written
 from lindungi.intake.report_page import render as render_report
 from lindungi.nik import mask
-from lindungi.outcomes import LABELS, Reject, message, say
+from lindungi.outcomes import EMPTY, LABELS, NOTICE_LABELS, FileError, Reject, message, say
 from lindungi.page import number
-from lindungi.rekap.model import WEEKS, Cover, Rekap
+from lindungi.rekap.model import WEEKS, Cover, FailedNumber, Rekap
 from lindungi.rekap.page import render as render_rekap
+from lindungi.reminders.notices import Status
+from lindungi.reminders.receipts import PROVIDER_RESPONSES
 from lindungi_dev import browser
 from lindungi_dev.browser import Dom
 from tests.builders import BUDI, HEADER, REKAP_DAY, SCENARIO, SCRIPT_NAME, SITI, TODAY, xlsx
 
 pytestmark = pytest.mark.slow
+
+SIZES = [pytest.param(browser.PHONE, id="phone-390x844"), pytest.param(browser.LAPTOP, id="laptop-1366x768")]
+
+PARSER_WORDS = """over rows set aside not workers sheet used range of cells the reader ran out memory exit no result
+within time budget sharedStrings bad zip file is entries unzipped content limit entry archive that spreadsheet bytes
+empty encryption data encrypted package binary known kind truncated page has text layer pages header unsure"""
+"""The words of the readers' details (``FileFailure``), which are for the logs, never for the page."""
+ENGLISH = ({w for answer in PROVIDER_RESPONSES for w in re.findall(r"[a-z]+", answer)}
+           | {w for status in Status for w in status.value.split("_")} | set(PARSER_WORDS.casefold().split())
+           | {"delivered", "failed", "status", "error", "unknown"}) - {"sms", "spam", "a", "s", "no", "data"}
+"""English words staff must not meet: the carrier's answers, the notices' statuses, the parser's details ("data"
+and "SMS" are Indonesian too, "spam" the word offices use)."""
 
 TITLE_SCRIPT = "<script>document.title='DIRETAS'</script>"
 IMG_SCRIPT = '<img src=x onerror="document.title=\'DIRETAS\'">'
@@ -58,12 +75,35 @@ def _list() -> bytes:
     return xlsx({"Kec. <Barat>": rows})
 
 
+EARLIER = {"row": {"sheet": "Kec. <Barat>", "line": 2}, "nik": SITI, "name": "SITI", "program": "pekerja-sawit",
+           "coverage_start": "2025-03-01", "coverage_end": "2026-02-28",
+           "source_key": "incoming/pekerja-sawit/Daftar Sawit Kec Barat.xlsx"}
+
+
 @pytest.fixture(scope="module")
 def report_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     report = check(_list(), "Daftar <b>Barat</b>.xlsx", "pekerja-rentan", today=TODAY)
     path = tmp_path_factory.mktemp("pages") / "report.html"
-    path.write_text(render_report(report, "Daftar <b>Barat</b>.xlsx.perbaikan.xlsx"), encoding="utf-8")
+    extra = {"processed_at": "2025-08-20T03:15:00+00:00", "already_covered": [EARLIER]}
+    path.write_text(render_report(report, "Daftar <b>Barat</b>.xlsx.perbaikan.xlsx", extra), encoding="utf-8")
     return path, report
+
+
+def _seen(html: str) -> str:
+    """The text a person reads: the body without styles and tags, entities decoded."""
+    body = re.sub(r"<style>.*?</style>", " ", html.split("<body>", 1)[-1], flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def _english(html: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", _seen(html).casefold()) if w in ENGLISH}
+
+
+def _fits(page: Path, size: tuple[int, int]) -> None:
+    """Nothing wider than the window: no page scroll, no table scrolling sideways in its box (a key column out
+    of sight), nothing past the right edge."""
+    found = browser.layout(page, size)
+    assert found == {"width": size[0], "scroll_width": size[0], "overflowing": []}, found
 
 
 def test_the_harness_sees_a_script_that_runs(tmp_path: Path) -> None:
@@ -147,6 +187,103 @@ def test_rekap_page_masks_every_nik_and_runs_nothing(rekap_page: tuple[Path, Rek
     assert all(mask(x.nik) in both for x in rekap.both_programs)
     assert SCRIPT_NAME in both, "the hostile name is text"
     assert dom.tags["script"] == 0 and dom.tags["b"] == 0
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_each_bad_value_is_beside_its_row_and_nothing_is_off_screen(
+        size: tuple[int, int], report_page: tuple[Path, object]) -> None:
+    path, report = report_page
+    _fits(path, size)
+    dom = Dom.of(browser.dump_dom(path))
+    for row in [*report.rejected, *(a for a in report.accepted if a.warnings)]:  # type: ignore[attr-defined]
+        codes = getattr(row, "reasons", None) or row.warnings
+        group = dom.text(f"{'reject' if hasattr(row, 'reasons') else 'warn'}-{codes[0].value}")
+        bad = " ".join(f"{name}: {value}" + (f" ({note})" if note else "") for name, value, note in written(row, codes))
+        assert f"Kec. <Barat> {row.row.line} {row.name or EMPTY} {bad}" in group, (row.row.line, group)
+    invalid = dom.text("reject-nik_invalid")
+    assert "NIK: 617201450985 (12 angka, bukan 16)" in invalid
+    assert "NIK: 6172014509850003 (sama dengan baris 2)" in dom.text("reject-duplicate_in_file")
+    assert "TMT: 31-02-2025" in dom.text("reject-start_date_invalid")
+    assert "Nomor HP: (0562) 631234" in dom.text("warn-phone_not_mobile")
+    assert "Pekerja Sawit, 01-03-2025 s.d. 28-02-2026, daftar Daftar Sawit Kec Barat.xlsx" in dom.text("earlier")
+    assert dom.text("processed") == "20-08-2025 pukul 10.15 WIB"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_list_without_a_header_names_the_columns_it_has_and_fits(size: tuple[int, int], tmp_path: Path) -> None:
+    data = xlsx({"Data": [["No", "Nama Ibu Kandung", "No. KK", "Alamat Lengkap Sesuai Kartu Keluarga"],
+                          ["1", "SITI", "6172010101010001", "Jl. Merdeka No. 1"]]})
+    report = check(data, "daftar tanpa judul.xlsx", "pekerja-rentan", today=TODAY)
+    assert report.error is FileError.HEADER_NOT_FOUND
+    page = tmp_path / "header.html"
+    page.write_text(render_report(report), encoding="utf-8")
+    _fits(page, size)
+    dom = Dom.of(browser.dump_dom(page))
+    assert dom.text("columns-seen") == "No Nama Ibu Kandung No. KK Alamat Lengkap Sesuai Kartu Keluarga"
+    assert "nomor induk kependudukan" in dom.text("columns-wanted") and dom.text("example-workbook")
+
+
+@pytest.mark.parametrize("data", [pytest.param(b"PK\x03\x04 not a zip at all", id="bad-zip"),
+                                  pytest.param(b"%PDF-1.4 not really", id="no-pdf")])
+def test_a_failed_file_says_nothing_in_english(data: bytes, tmp_path: Path) -> None:
+    report = check(data, "daftar.xlsx", "pekerja-rentan", today=TODAY)
+    assert report.error is not None and report.error_detail, "the reader has a detail for the logs"
+    page = tmp_path / "failed.html"
+    page.write_text(render_report(report), encoding="utf-8")
+    html = browser.dump_dom(page)
+    assert _english(html) == set() and report.error_detail not in html
+
+
+def test_the_report_page_has_no_english_word(report_page: tuple[Path, object]) -> None:
+    assert _english(browser.dump_dom(report_page[0])) == set()
+
+
+@pytest.fixture(scope="module")
+def full_rekap_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The rekap with every kind of row: a failed number (with the carrier's English answer), every status."""
+    rekap = Rekap(today=REKAP_DAY, programs=programs())
+    rekap.unreachable = {"+6281200000006": FailedNumber("+6281200000006", "6172011601900006",
+                                                        "Phone is currently unreachable/unavailable",
+                                                        "2025-06-30T18:30:00Z")}
+    for _, items in groupby(SCENARIO, key=lambda item: item["nik"]):
+        rekap.add_worker([Cover.from_item(item) for item in items])
+    for n, status in enumerate(NOTICE_LABELS):
+        for program, stage in (("pekerja-rentan", 30), ("pekerja-rentan", 7), ("pekerja-rentan", 1),
+                               ("pekerja-sawit", 30), ("pekerja-sawit", 7), ("pekerja-sawit", 1)):
+            for _ in range(n % 3 + 1):
+                rekap.add_notice(program, stage, status)
+    path = tmp_path_factory.mktemp("rekap-full") / "rekap.html"
+    path.write_text(render_rekap(rekap, "2025-07-01.xlsx"), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_rekap_table_fits_with_its_key_column(size: tuple[int, int], full_rekap_page: Path) -> None:
+    """Every status of every stage of both programs: the widest reminders table, still within a laptop and
+    stacked on a phone; the headline percentage in sight at 390 px."""
+    _fits(full_rekap_page, size)
+    dom = Dom.of(browser.dump_dom(full_rekap_page))
+    assert say("rekap.rate") in dom.text("cohorts") and "%" in dom.text("cohorts")
+    reminders = dom.text("reminders-table")
+    assert all(label in reminders for label in NOTICE_LABELS.values())
+    assert "Pekerja Rentan H-30" in reminders and "Pekerja Sawit H-1" in reminders
+
+
+def test_the_rekap_has_no_english_word_and_names_the_failed_number_in_indonesian(full_rekap_page: Path) -> None:
+    html = browser.dump_dom(full_rekap_page)
+    assert _english(html) == set()
+    failed = Dom.of(html).text("failed-numbers-table")
+    assert "HP sedang tidak aktif atau di luar jangkauan" in failed and "01-07-2025" in failed
+
+
+def test_an_empty_rekap_says_tidak_ada_under_every_heading(tmp_path: Path) -> None:
+    page = tmp_path / "empty.html"
+    page.write_text(render_rekap(Rekap(today=REKAP_DAY, programs=programs())), encoding="utf-8")
+    dom = Dom.of(browser.dump_dom(page))
+    for ident in ("listed-twice-table-none", "both-programs-table-none", "failed-numbers-table-none",
+                  "no-sms-places", "reminders-table", "places-table"):
+        assert say("page.none") in dom.text(ident), ident
+    _fits(page, browser.PHONE)
 
 
 def _png_size(png: Path) -> tuple[int, int]:

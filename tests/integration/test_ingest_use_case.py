@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from typing import Any
@@ -9,8 +10,11 @@ from typing import Any
 import boto3
 import pytest
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+from python_calamine import CalamineWorkbook
 
+from lindungi.intake import example
 from lindungi.intake.ingest import Ingestor, Upload, idempotency_config
+from lindungi.page import moment
 from lindungi_dev import samples
 from lindungi_dev.emulator.lambdas import Context
 from lindungi_dev.emulator.template import Stack
@@ -63,3 +67,61 @@ def test_a_response_stored_with_the_old_nonce_replays(aws: Stack, ingestor: Inge
     )
     replay = ingestor.process(upload)
     assert replay.replayed and replay.to_dict() == first.to_dict() | {"replayed": True}
+
+
+def _put(aws: Stack, key: str, data: bytes) -> Upload:
+    bucket = aws.physical("UploadBucket")
+    version = boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=data)["VersionId"]
+    return Upload(bucket=bucket, key=key, version_id=version, size=len(data), event_time="2025-01-02T03:04:05Z")
+
+
+def _report(aws: Stack, key: str) -> dict[str, Any]:
+    body = boto3.client("s3").get_object(Bucket=aws.physical("UploadBucket"), Key=key)["Body"].read()
+    return dict(json.loads(body))
+
+
+def test_a_list_names_its_workers_already_covered_by_an_earlier_list(aws: Stack, ingestor: Ingestor) -> None:
+    """Ten workers of the first list again in a second one (other bytes, other name): the second's report
+    names each with the first list's cover; the first's report names none, also when it is stored again."""
+    everyone = samples.workers(20)
+    first = ingestor.process(_put(aws, KEY, samples.write_csv(everyone)))
+    again = ingestor.process(_put(aws, "incoming/pekerja-rentan/susulan.csv", samples.write_csv(everyone[5:15])))
+    assert _report(aws, first.report_key)["already_covered"] == []
+    covered = _report(aws, again.report_key)["already_covered"]
+    assert sorted(c["nik"] for c in covered) == sorted(w.nik for w in everyone[5:15])
+    assert {c["source_key"] for c in covered} == {KEY} and {c["program"] for c in covered} == {"pekerja-rentan"}
+    assert _report(aws, again.report_key)["processed_at"].endswith("+00:00")
+    page = boto3.client("s3").get_object(Bucket=aws.physical("UploadBucket"),
+                                         Key=again.report_key.removesuffix(".json") + ".html")["Body"].read().decode()
+    assert 'id="earlier"' in page and "daftar.csv" in page
+
+
+def test_a_copy_of_a_list_shows_the_first_uploads_results_in_full(aws: Stack, ingestor: Ingestor) -> None:
+    """Same bytes under another name: its page names the first upload and when it was processed, and shows
+    the first's counts and rows to fix, with the fix-up workbook under the copy's own name."""
+    data = (b"NIK;Nama;No HP;TMT\n6172014509850003;SITI AMINAH;081234567890;01-01-2025\n"
+            b"6172011234;BUDI KECIL;081234567891;01-01-2025\n")
+    ingestor.process(_put(aws, KEY, data))
+    copy = ingestor.process(_put(aws, "incoming/pekerja-rentan/salinan.csv", data))
+    assert copy.duplicate_of == KEY and copy.counts["rejected"] == 1
+    first = _report(aws, "reports/pekerja-rentan/daftar.csv.json")
+    page = boto3.client("s3").get_object(Bucket=aws.physical("UploadBucket"),
+                                         Key="reports/pekerja-rentan/salinan.csv.html")["Body"].read().decode()
+    duplicate = page.split('id="duplicate"', 1)[1].split("</div>", 1)[0]
+    assert "daftar.csv" in duplicate and moment(first["processed_at"]) in duplicate
+    assert 'id="reject-nik_invalid"' in page and "BUDI KECIL" in page and "10 angka, bukan 16" in page
+    assert 'href="salinan.csv.perbaikan.xlsx"' in page
+    assert '<span class="n">1</span><span class="l">Ditolak' in page
+
+
+def test_a_list_without_a_header_gets_the_example_list_beside_its_page(aws: Stack, ingestor: Ingestor) -> None:
+    data = b"No;Nama Ibu Kandung;No. KK\n1;SITI;6172010101010001\n"
+    outcome = ingestor.process(_put(aws, "incoming/pekerja-rentan/tanpa judul.csv", data))
+    assert outcome.error == "header_not_found"
+    s3, bucket = boto3.client("s3"), aws.physical("UploadBucket")
+    page = s3.get_object(Bucket=bucket, Key="reports/pekerja-rentan/tanpa judul.csv.html")["Body"].read().decode()
+    assert f'href="{example.NAME}"' in page and "<li>Nama Ibu Kandung</li>" in page
+    beside = s3.get_object(Bucket=bucket, Key=f"reports/pekerja-rentan/{example.NAME}")["Body"].read()
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(beside)).get_sheet_by_name("Daftar").to_python()
+    assert rows[0] == [label for _, label in example.COLUMNS] and len(rows) == 1 + len(example.ROWS)
+    assert _report(aws, outcome.report_key)["error"]["columns_seen"] == ["No", "Nama Ibu Kandung", "No. KK"]

@@ -100,11 +100,14 @@ def test_ingest_calls_only_what_it_is_granted_and_emits_the_alarmed_dimensions(
         metric["Name"]: sorted(d for dims in directive["Dimensions"] for d in dims)
         for blob in emitted for directive in blob["_aws"]["CloudWatchMetrics"] for metric in directive["Metrics"]
     }
-    query = RESOURCES["FilesWithNoAcceptedRowsAlarm"]["Properties"]["Metrics"][0]["Expression"]
-    schema = re.search(r'SCHEMA\("Lindungi", ([^)]*)\)', query)
-    assert schema, query
-    assert dimension_sets["FilesWithNoAcceptedRows"] == sorted(d.strip() for d in schema[1].split(","))
-    assert "WHERE service = 'ingest'" in query
+    # A list with no accepted row is the uploading office's to fix (its report), not an operators' alarm; the
+    # dashboard's graph of it searches the exact dimension set the ingest function emits.
+    assert "FilesWithNoAcceptedRowsAlarm" not in RESOURCES
+    dashboard = RESOURCES["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    search = re.search(r'SEARCH\(\'\{Lindungi,([^}]*)\} service=\\"ingest\\" '
+                       r'MetricName=\\"FilesWithNoAcceptedRows', dashboard)
+    assert search, "FilesWithNoAcceptedRows is not on the dashboard"
+    assert dimension_sets["FilesWithNoAcceptedRows"] == sorted(d.strip() for d in search[1].split(","))
     assert {b["service"] for b in emitted if "FilesWithNoAcceptedRows" in b} == {"ingest"}
 
 
@@ -171,24 +174,39 @@ def _alarms() -> dict[str, dict[str, Any]]:
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
-def test_every_function_has_a_retained_log_group_and_error_and_throttle_alarms(function: str) -> None:
+def test_every_function_has_a_retained_log_group_an_error_alarm_and_its_throttles_on_the_dashboard(
+    function: str,
+) -> None:
+    """Throttles need no action of their own (Lambda and Scheduler retry; what they delay fires the queue-age,
+    heartbeat and failed-queue alarms): graphed for every function, alarmed for none."""
     groups = [g["Properties"] for g in _of_type("AWS::Logs::LogGroup").values()
               if g["Properties"]["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/${{{function}}}"}]
     assert len(groups) == 1 and groups[0]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
     watched = {a.get("MetricName") for a in _alarms().values()
                if a.get("Namespace") == "AWS/Lambda" and {"Name": "FunctionName", "Value": {"Ref": function}}
                in a.get("Dimensions", [])}
-    assert {"Errors", "Throttles"} <= watched, function
+    assert "Errors" in watched and "Throttles" not in watched, function
+    dashboard = RESOURCES["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    for metric in ("Errors", "Throttles"):
+        assert f'["AWS/Lambda", "{metric}", "FunctionName", "${{{function}}}"]' in dashboard, (function, metric)
 
 
-def test_every_alarm_tells_the_operators_and_every_dead_letter_queue_is_alarmed() -> None:
+ON_CALL, MORNING = {"Ref": "OnCallTopic"}, {"Ref": "OperatorsTopic"}
+
+
+def test_every_alarm_goes_to_one_of_two_severities_and_every_dead_letter_queue_is_alarmed() -> None:
     for logical, alarm in _alarms().items():
-        assert {"Ref": "OperatorsTopic"} in alarm.get("AlarmActions", []), logical
+        assert alarm.get("AlarmActions") in ([ON_CALL], [MORNING]), logical
+        assert alarm.get("OKActions") == alarm["AlarmActions"], f"{logical}: its return to OK goes where it went"
     dead_letter = {q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
                    for q in _of_type("AWS::SQS::Queue").values() if "RedrivePolicy" in q["Properties"]}
     dead_letter |= {f["Properties"]["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]["Destination"]
                     ["Fn::GetAtt"][0] for f in _of_type("AWS::Serverless::Function").values()
-                    if "EventInvokeConfig" in f["Properties"]}
+                    if "DestinationConfig" in f["Properties"].get("EventInvokeConfig", {})}
+    # A failure queue a function writes to itself (the receipts kept masked) is a dead-letter queue too.
+    dead_letter |= {logical for f in FUNCTIONS for variable, logical in _resource_refs(f).items()
+                    if variable.endswith("FAILED_QUEUE_URL")}
+    assert "ReceiptsFailedQueue" in dead_letter
     alarmed = {a["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for a in _alarms().values()
                if a.get("MetricName") == "ApproximateNumberOfMessagesVisible"}
     assert dead_letter and dead_letter <= alarmed
@@ -197,6 +215,7 @@ def test_every_alarm_tells_the_operators_and_every_dead_letter_queue_is_alarmed(
 def test_alarms_on_our_metrics_name_metrics_the_functions_emit() -> None:
     code = "\n".join(p.read_text(encoding="utf-8") for p in ROOT.glob("functions/*/app.py"))
     code += (ROOT / "layers/lindungi/lindungi/reminders/sender.py").read_text(encoding="utf-8")
+    code += (ROOT / "layers/lindungi/lindungi/ops/pause.py").read_text(encoding="utf-8")  # SmsPaused
     for logical, alarm in _alarms().items():
         names = [alarm.get("MetricName")] if alarm.get("Namespace") == "Lindungi" else []
         names += [m["MetricStat"]["Metric"]["MetricName"] for m in alarm.get("Metrics", [])
@@ -281,3 +300,138 @@ def test_traces_carry_no_handler_response_or_error_message() -> None:
     env = TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]
     assert env["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false"
     assert env["POWERTOOLS_TRACER_CAPTURE_ERROR"] == "false"
+
+
+# ------------------------------------------------------------------------------- silence and severity
+
+
+def _watched(alarm: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
+    """(namespace, metric, statistic, dimensions) of every metric an alarm reads, plain or in its math."""
+    if "MetricName" in alarm:
+        return [(alarm["Namespace"], alarm["MetricName"], alarm["Statistic"], alarm.get("Dimensions", []))]
+    return [(m["MetricStat"]["Metric"]["Namespace"], m["MetricStat"]["Metric"]["MetricName"], m["MetricStat"]["Stat"],
+             m["MetricStat"]["Metric"].get("Dimensions", [])) for m in alarm["Metrics"] if "MetricStat" in m]
+
+
+@pytest.mark.parametrize(("alarm", "namespace", "metric", "statistic", "dimension", "missing", "topic"), [
+    # Silence: no invocation means no data point, and that is what fires.
+    ("PlannerHeartbeatAlarm", "AWS/Lambda", "Invocations", "Sum", {"Ref": "PlannerFunction"}, "breaching", ON_CALL),
+    ("RekapHeartbeatAlarm", "AWS/Lambda", "Invocations", "Sum", {"Ref": "RekapFunction"}, "breaching", MORNING),
+    ("ReminderQueueAgeAlarm", "AWS/SQS", "ApproximateAgeOfOldestMessage", "Maximum",
+     {"Fn::GetAtt": ["ReminderQueue", "QueueName"]}, "notBreaching", ON_CALL),
+    ("CeilingReachedAlarm", "Lindungi", "PlannerCeilingReached", "Sum", "planner", "notBreaching", MORNING),
+    ("NoticesExpiredAlarm", "Lindungi", "NoticeExpired", "Sum", "sender", "notBreaching", MORNING),
+    # The pause publishes 1 then 0; between the two no data comes, and the state must hold.
+    ("SmsPausedAlarm", "Lindungi", "SmsPaused", "Maximum", "ops", "ignore", MORNING),
+])
+def test_silence_alarms_watch_the_metric_with_the_statistic_and_missing_data_they_need(
+    alarm: str, namespace: str, metric: str, statistic: str, dimension: Any, missing: str, topic: Any,
+) -> None:
+    props = _alarms()[alarm]
+    ((ns, name, stat, dims),) = _watched(props)
+    assert (ns, name, stat) == (namespace, metric, statistic)
+    assert [d["Value"] for d in dims] == [dimension]
+    assert props["TreatMissingData"] == missing
+    assert props["AlarmActions"] == [topic]
+    if missing == "breaching":  # a daily heartbeat: fewer than one invocation in the last 24 hours
+        assert props["Period"] * props["EvaluationPeriods"] == 86400
+        assert (props["ComparisonOperator"], props["Threshold"]) == ("LessThanThreshold", 1)
+
+
+def test_receipts_missing_compares_receipts_with_the_sms_sent_in_the_same_hours() -> None:
+    props = _alarms()["ReceiptsMissingAlarm"]
+    watched = {(ns, name, stat, dims[0]["Value"]) for ns, name, stat, dims in _watched(props)}
+    assert watched == {("Lindungi", "NoticeSent", "Sum", "sender"), ("Lindungi", "NoticeDelivered", "Sum", "receipts"),
+                       ("Lindungi", "NoticeCarrierFailed", "Sum", "receipts")}
+    (expression,) = [m for m in props["Metrics"] if m.get("ReturnData")]
+    assert {m["MetricStat"]["Period"] for m in props["Metrics"] if "MetricStat" in m} == {10800}
+    assert "FILL(sent, 0) >= 10" in expression["Expression"], "a few SMS with late receipts are not silence"
+    assert props["ComparisonOperator"] == "LessThanThreshold" and 0 < props["Threshold"] < 1
+    assert props["TreatMissingData"] == "notBreaching"  # nothing sent: nothing to miss
+    assert props["AlarmActions"] == [ON_CALL]
+
+
+def test_no_alarm_for_what_needs_no_action_or_is_the_staffs_to_fix() -> None:
+    names = set(_alarms())
+    assert not {n for n in names if "Throttles" in n}
+    assert "FilesWithNoAcceptedRowsAlarm" not in names
+    assert "SmsFailedAlarm" not in names, "the same incident as ReminderDLQAlarm, which has the command to clear it"
+
+
+def test_each_severity_has_its_topic_and_optional_subscriptions_by_parameter() -> None:
+    subscriptions = {(s["Properties"]["TopicArn"]["Ref"], s["Properties"]["Protocol"],
+                      s["Properties"]["Endpoint"]["Ref"], s["Condition"])
+                     for s in _of_type("AWS::SNS::Subscription").values()}
+    assert subscriptions == {("OnCallTopic", "email", "OnCallEmail", "HasOnCallEmail"),
+                             ("OnCallTopic", "https", "OnCallHttpsEndpoint", "HasOnCallHttpsEndpoint"),
+                             ("OperatorsTopic", "email", "OperatorEmail", "HasOperatorEmail")}
+    for parameter in ("OnCallEmail", "OnCallHttpsEndpoint", "OperatorEmail"):
+        assert TEMPLATE["Parameters"][parameter]["Default"] == ""
+    now = {k for k, a in _alarms().items() if a["AlarmActions"] == [ON_CALL]}
+    assert {"PlannerHeartbeatAlarm", "ReminderQueueAgeAlarm", "ReceiptsMissingAlarm", "SenderErrorsAlarm"} <= now
+    assert len(now) < len(_alarms()) / 2, "almost nothing needs a person at 2 a.m."
+
+
+def test_the_dashboard_shows_each_severitys_alarms_together() -> None:
+    body = RESOURCES["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    widgets = {w["properties"]["title"]: {re.sub(r"\$\{(\w+)\.Arn\}", r"\1", a) for a in w["properties"]["alarms"]}
+               for w in json.loads(re.sub(r"\$\{(?!\w+\.Arn\})[^}]+\}", "x", body))["widgets"]
+               if w["type"] == "alarm"}
+    assert widgets == {
+        "Now: needs a person (OnCallTopic)": {k for k, a in _alarms().items() if a["AlarmActions"] == [ON_CALL]},
+        "Next working morning (OperatorsTopic)": {k for k, a in _alarms().items() if a["AlarmActions"] == [MORNING]},
+    }
+
+
+def test_the_receipts_failure_queue_holds_no_lambda_failure_record() -> None:
+    """Lambda's OnFailure record keeps the raw payload: every full phone number of the batch."""
+    props = RESOURCES["ReceiptsFunction"]["Properties"]
+    assert "DestinationConfig" not in props.get("EventInvokeConfig", {})
+    assert template_env("ReceiptsFunction")["RECEIPTS_FAILED_QUEUE_URL"] == {"Ref": "ReceiptsFailedQueue"}
+    assert any(g.actions == ("sqs:SendMessage",) and g.resources == ("ReceiptsFailedQueue",)
+               for g in grants(STACK, "ReceiptsFunction"))
+
+
+# ------------------------------------------------------------------------------- the runbook
+
+RUNBOOK = ROOT / "docs" / "operations.md"
+_ROW = re.compile(r'^\| <a id="(alarm-[a-z0-9-]+)"></a>`(\w+)` \| (.+?) \| (.+?) \| (.+?) \|$', re.MULTILINE)
+
+
+def _runbook() -> dict[str, tuple[str, str, str, str]]:
+    """Alarm logical id -> (anchor, what it means, first command, when to wake someone)."""
+    text = RUNBOOK.read_text(encoding="utf-8")
+    section = text.split("\n## Alarms\n", 1)[1].split("\n## ", 1)[0]
+    return {m[2]: (m[1], m[3], m[4], m[5]) for m in _ROW.finditer(section)}
+
+
+def test_every_alarm_has_a_runbook_row_and_every_row_an_alarm() -> None:
+    rows = _runbook()
+    assert set(rows) == set(_alarms())
+    for logical, alarm in _alarms().items():
+        anchor = rows[logical][0]
+        assert anchor == "alarm-" + logical.removesuffix("Alarm").lower()
+        assert alarm["AlarmDescription"].rstrip().endswith(f"Runbook: docs/operations.md#{anchor}"), logical
+        when = rows[logical][3]
+        assert when.startswith("Now" if alarm["AlarmActions"] == [ON_CALL] else "Next working morning"), logical
+
+
+def test_every_runbook_command_is_one_the_cli_takes() -> None:
+    import shlex
+
+    from lindungi.ops.cli import parser
+
+    commands = [c for _, _, first, _ in _runbook().values() for c in re.findall(r"`(python -m lindungi [^`]+)`", first)]
+    assert len(commands) >= len(_alarms())
+    examples = {"<YYYY-MM-DD>": "2025-05-01", "<NIK>": "6172014509850003", "<USD>": "50",
+                "<SmsDeliveryStatusRoleArn>": "arn:aws:iam::123456789012:role/sms-status",
+                "<UploadBucketName>": "lindungi-lists-123456789012"}
+    for command in commands:
+        words = shlex.split(command)[3:]
+        for placeholder in {p for w in words for p in re.findall(r"<[^>]+>", w)}:
+            assert placeholder in examples, f"{command}: what is {placeholder}?"
+        words = [re.sub(r"<[^>]+>", lambda m: examples[m[0]], w) for w in words]
+        try:
+            parser().parse_args(words)
+        except SystemExit:
+            pytest.fail(f"the runbook's command does not parse: {command}")

@@ -124,7 +124,7 @@ def test_report_shape_is_domain_md() -> None:
         "program": "pekerja-rentan", "coverage_start": "2025-01-01", "coverage_end": "2025-05-31", "warnings": [],
     }]
     assert report["rejected"] == [{"row": {"sheet": "Kec. Barat", "line": 5}, "nik": "617201450985", "name": "BUDI",
-                                   "reasons": ["nik_invalid"]}]
+                                   "reasons": ["nik_invalid"], "as_written": {"nik": "617201450985"}}]
 
 
 def test_office_workbook_with_every_mess() -> None:

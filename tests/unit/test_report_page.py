@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import re
 from html import escape
 
 import pytest
+from python_calamine import CalamineWorkbook
 
+from lindungi.intake import example
 from lindungi.intake.check import check
+from lindungi.intake.fields import SYNONYMS, Field
 from lindungi.intake.report import Report
 from lindungi.intake.report_page import render
-from lindungi.outcomes import LABELS, MESSAGES, PAGE, FileError, Reject, message, say
+from lindungi.outcomes import FIELD_NAMES, LABELS, MESSAGES, PAGE, FileError, Reject, message, say
 from tests.builders import HEADER, SITI, TODAY, xlsx
 
 HOSTILE = [
@@ -77,3 +81,40 @@ def test_every_code_has_a_label_and_every_page_text_formats() -> None:
     for key, text in PAGE.items():
         fields = re.findall(r"{(\w+)}", text)
         assert say(key, **dict.fromkeys(fields, "1")) if fields else say(key)
+
+
+def test_header_not_found_lists_the_columns_seen_and_those_looked_for() -> None:
+    data = xlsx({"D": [["Nomor", "Nama Ibu", "Nomor KK", "Alamat Rumah"], ["1", "SITI", "6172...", "Jl. Merdeka"]]})
+    report = check(data, "d.xlsx", "pekerja-rentan", today=TODAY)
+    assert report.error is FileError.HEADER_NOT_FOUND
+    assert report.to_dict()["error"]["columns_seen"] == ["Nomor", "Nama Ibu", "Nomor KK", "Alamat Rumah"]
+    html = render(report)
+    seen = html.split('id="columns-seen"', 1)[1].split("</ul>", 1)[0]
+    assert all(f"<li>{name}</li>" in seen for name in ("Nomor", "Nama Ibu", "Nomor KK", "Alamat Rumah"))
+    wanted = html.split('id="columns-wanted"', 1)[1]
+    assert "nomor induk kependudukan" in wanted and "nama lengkap" in wanted
+    assert f'href="{example.NAME}"' in html
+
+
+def test_the_example_list_is_read_as_it_is_every_column_recognised() -> None:
+    report = check(example.workbook(), example.NAME, "pekerja-rentan", today=TODAY)
+    assert report.error is None and report.rows_read == len(example.ROWS) == len(report.accepted)
+    assert not any(row.warnings for row in report.accepted)
+    names = CalamineWorkbook.from_filelike(io.BytesIO(example.workbook())).get_sheet_by_name("Nama kolom")
+    listed = {row[0]: row[2] for row in names.to_python()[1:]}
+    assert all(all(n in listed[FIELD_NAMES[f.value]] for n in SYNONYMS[f]) for f in Field)
+
+
+def test_a_read_list_states_its_cover_periods_reminder_days_and_when_it_was_processed() -> None:
+    rows = [HEADER, ["1", SITI, "SITI", "0812-3456-7890", "", "", "01-01-2025"],
+            ["2", "6172051203900007", "BUDI", "0812-3456-7891", "", "", "01-02-2025"],
+            ["3", "6172051203900015", "ANI", "0812-3456-7892", "", "", "01-02-2025"]]
+    report = check(xlsx({"D": rows}), "d.xlsx", "pekerja-rentan", today=TODAY)
+    html = render(report, extra={"processed_at": "2025-08-20T03:15:00+00:00", "already_covered": []})
+    covers = html.split('id="covers"', 1)[1].split("</table>", 1)[0]
+    assert "<td" in covers and "01-01-2025" in covers and "31-05-2025" in covers and "30-06-2025" in covers
+    assert "<span>2</span>" in covers, "two workers with TMT 01-02-2025"
+    # Each stage from its window's first day to its own day (30 days before the end, etc.).
+    assert "H-30: 25-04-2025 s.d. 01-05-2025" in covers and "H-1: 27-05-2025 s.d. 30-05-2025" in covers
+    assert "20-08-2025 pukul 10.15 WIB" in html, "processed at 03:15 UTC is 10.15 WIB"
+    assert say("report.earlier_none") in html

@@ -2,7 +2,9 @@
 
 S3 notifications invoke the subscribed function asynchronously (retried ``MaximumRetryAttempts`` times, then
 the failure record goes to the ``OnFailure`` destination); SQS event source mappings deliver batches and
-delete what the function did not report in ``batchItemFailures``.
+delete what the function did not report in ``batchItemFailures``, while the mapping is enabled; a schedule fires
+only while it is enabled (``on_schedule``). Both switches are moto's (``switches``), so turning one off
+(``python -m lindungi sms pause``) stops it here as it would in AWS.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from urllib.parse import quote_plus
 
 import boto3
 
-from . import carrier
+from . import carrier, switches
 from .template import REGION, ROOT, Stack
 
 
@@ -320,11 +322,21 @@ class LambdaRunner:
         finally:
             self._draining = False
 
+    def on_schedule(self, function: str, event_name: str, event: dict[str, Any]) -> Any | None:
+        """What EventBridge Scheduler does at the schedule's time: invoke ``function`` with ``event`` if the schedule
+        of its ``event_name`` event is enabled (the handler's return value), nothing if it is disabled (None)."""
+        if not switches.schedule_enabled(self.session, self.stack, function, event_name):
+            return None
+        return self.invoke(function, event)
+
     def drain_queue(self, queue: str, function: str, batch_size: int = 10, max_rounds: int = 10_000) -> dict[str, int]:
-        """Lambda's SQS event source mapping, until the queue is empty (with ReportBatchItemFailures)."""
+        """Lambda's SQS event source mapping, until the queue is empty (with ReportBatchItemFailures); nothing while
+        the mapping is disabled, as Lambda stops polling then."""
         sqs = self.session.client("sqs")
         url, arn = self.stack.physical(queue), self.stack.arn(queue)
         stats = {"batches": 0, "messages": 0, "failed": 0}
+        if not switches.mapping_enabled(self.session, self.stack, function, arn):
+            return stats
         for _ in range(max_rounds):
             messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=min(batch_size, 10),
                                            AttributeNames=["All"], MessageAttributeNames=["All"]).get("Messages", [])

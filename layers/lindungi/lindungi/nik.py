@@ -74,6 +74,21 @@ def _check(digits: str) -> Reject | None:
     return None
 
 
+def fault(digits: str) -> str | None:
+    """Why a cleaned NIK is invalid, one of ``outcomes.NIK_FAULTS``' keys; None when it is valid."""
+    if not (digits.isascii() and digits.isdigit()):
+        return "characters"
+    if len(digits) != 16:
+        return "length"
+    if digits.endswith("0000"):
+        return "serial"
+    if not _birth_ok(digits[6:12]):
+        return "birth_date"
+    if not _registered(digits[:4]):
+        return "region"
+    return None
+
+
 def normalize(cell: Cell) -> NikResult:
     """Clean and validate a NIK cell, typed text or a spreadsheet number."""
     if cell is None or cell == "":

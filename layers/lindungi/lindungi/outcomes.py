@@ -67,67 +67,101 @@ Code = FileError | Reject | Warn
 
 MESSAGES: dict[Code, str] = {
     FileError.UNSUPPORTED: (
-        "Jenis berkas tidak didukung. Unggah daftar sebagai .xlsx, .xls, .csv, atau .pdf yang berisi teks."
+        "Jenis berkas ini tidak dapat dibaca. Simpan daftar sebagai .xlsx, .xls, .ods, .csv, atau PDF yang "
+        "berisi teks, lalu unggah kembali."
     ),
-    FileError.UNREADABLE: "Berkas rusak atau terpotong sehingga tidak dapat dibaca. Simpan ulang lalu unggah kembali.",
-    FileError.ENCRYPTED: "Berkas dilindungi kata sandi. Hapus kata sandinya, simpan, lalu unggah kembali.",
+    FileError.UNREADABLE: (
+        "Berkas rusak atau terpotong sehingga tidak dapat dibaca. Buka berkas di komputer, simpan ulang, "
+        "lalu unggah kembali."
+    ),
+    FileError.ENCRYPTED: "Berkas dikunci kata sandi. Buka berkas, hapus kata sandinya, simpan, lalu unggah kembali.",
     FileError.SCANNED: (
-        "PDF ini hasil pindaian (gambar) tanpa teks. Unggah berkas Excel aslinya atau PDF yang dicetak dari Excel."
+        "PDF ini hasil scan (gambar) tanpa teks, sehingga isinya tidak dapat dibaca. Unggah berkas Excel aslinya "
+        "atau PDF yang dicetak langsung dari Excel."
     ),
     FileError.TOO_LARGE: (
         "Berkas terlalu besar atau terlalu lama dibaca (ukuran, jumlah baris atau halaman, atau ada sel terisi "
-        "jauh di luar daftar). Bagi menjadi beberapa berkas, atau hapus isi sel di luar daftar lalu simpan ulang."
+        "jauh di luar daftar). Bagi daftar menjadi beberapa berkas, atau hapus isi sel di luar daftar, simpan "
+        "ulang, lalu unggah kembali."
     ),
     FileError.PDF_LAYOUT_UNCLEAR: (
-        "Kolom atau baris di PDF ini tidak dapat dipisahkan dengan pasti, sehingga data bisa masuk ke kolom "
+        "Kolom atau baris di PDF ini tidak dapat dipisahkan dengan pasti, sehingga data dapat masuk ke kolom "
         "atau baris yang salah. Kirim daftar dalam bentuk spreadsheet aslinya (.xlsx, .xls, .ods, atau .csv)."
     ),
     FileError.HEADER_NOT_FOUND: (
-        "Baris judul kolom tidak ditemukan. Daftar harus memiliki kolom NIK dan Nama di baris judul."
+        "Baris judul kolom tidak ditemukan. Pastikan di atas daftar ada satu baris judul yang memuat kolom NIK "
+        "dan Nama (nama kolom yang dikenali tercantum di bawah), atau salin daftar ke contoh lembar kerja."
     ),
     FileError.PROGRAM_UNKNOWN: (
-        "Program tidak diketahui. Unggah ke folder incoming/pekerja-rentan/ atau incoming/pekerja-sawit/, "
-        "atau isi kolom Program."
+        "Program daftar ini tidak diketahui. Unggah berkas ke folder incoming/pekerja-rentan/ (Pekerja Rentan) "
+        "atau incoming/pekerja-sawit/ (Pekerja Sawit), atau tambahkan kolom Program."
     ),
-    FileError.STORE_FAILED: "Data belum tersimpan karena gangguan sistem. Sistem akan mencoba lagi secara otomatis.",
-    Reject.NIK_MISSING: "NIK kosong.",
+    FileError.STORE_FAILED: (
+        "Data belum tersimpan karena gangguan sistem. Sistem akan mencoba lagi secara otomatis; berkas tidak "
+        "perlu diunggah ulang."
+    ),
+    Reject.NIK_MISSING: "Isi NIK 16 angka sesuai KTP/KK.",
     Reject.NIK_INVALID: (
-        "NIK tidak valid: harus 16 angka dengan kode wilayah, tanggal lahir, dan nomor urut yang benar."
+        "Cocokkan NIK dengan KTP/KK lalu ketik ulang: NIK terdiri atas 16 angka dengan kode wilayah, tanggal "
+        "lahir, dan nomor urut yang benar."
     ),
     Reject.NIK_PRECISION_LOST: (
-        "NIK tersimpan sebagai angka sehingga digit terakhir hilang (menjadi 0). "
-        "Ubah format sel menjadi Teks lalu ketik ulang NIK."
+        "Excel menyimpan NIK sebagai angka sehingga angka terakhirnya hilang (menjadi 0). Ubah format sel "
+        "menjadi Teks, lalu ketik ulang NIK sesuai KTP/KK."
     ),
-    Reject.NAME_MISSING: "Nama kosong.",
+    Reject.NAME_MISSING: "Isi nama lengkap pekerja sesuai KTP.",
     Reject.DUPLICATE_IN_FILE: (
-        "NIK ini sudah ada di baris sebelumnya dalam berkas yang sama; baris pertama yang dipakai."
+        "NIK ini sudah tercantum di baris lain dalam berkas yang sama, dan baris itulah yang dipakai. Hapus baris "
+        "ini, atau perbaiki NIK-nya bila salah ketik."
     ),
-    Reject.START_DATE_INVALID: "TMT (tanggal mulai) bukan tanggal yang valid. Gunakan format 01-01-2025.",
-    Reject.START_DATE_MISSING: "TMT (tanggal mulai) kosong dan program tidak memiliki TMT bawaan.",
-    Reject.PROGRAM_UNKNOWN: "Isi kolom Program tidak dikenali (contoh yang benar: Rentan atau Sawit).",
+    Reject.START_DATE_INVALID: "Isi TMT (tanggal mulai kepesertaan) dengan tanggal yang benar, misalnya 01-01-2025.",
+    Reject.START_DATE_MISSING: (
+        "Isi TMT (tanggal mulai kepesertaan), misalnya 01-01-2025: program ini tidak memiliki TMT bawaan."
+    ),
+    Reject.PROGRAM_UNKNOWN: "Isi kolom Program dengan nama program yang dikenali, misalnya Rentan atau Sawit.",
     Reject.CELL_TOO_LONG: (
-        "Ada sel yang terlalu panjang (lebih dari 1.000 huruf), biasanya karena teks lain tertempel ke dalamnya. "
-        "Periksa sel-sel baris ini, hapus isi yang bukan data peserta, lalu unggah ulang."
+        "Ada sel lebih dari 1.000 huruf di baris ini: hapus isi yang bukan data pekerja (biasanya teks yang "
+        "tertempel), lalu unggah ulang."
     ),
     Reject.ROW_TOO_LARGE: (
-        "Baris ini terlalu besar untuk disimpan. Periksa sel-sel baris ini, hapus isi yang bukan data peserta "
-        "(teks tertempel, catatan panjang), lalu unggah ulang."
+        "Baris ini terlalu besar untuk disimpan: hapus isi yang bukan data pekerja (teks tertempel, catatan "
+        "panjang) dari sel-selnya, lalu unggah ulang."
     ),
-    Warn.PHONE_MISSING: "Nomor HP kosong: peserta tetap terdaftar tetapi tidak bisa diingatkan lewat SMS.",
-    Warn.PHONE_INVALID: "Nomor HP tidak valid untuk Indonesia: peserta tetap terdaftar tetapi tidak bisa diingatkan.",
-    Warn.PHONE_NOT_MOBILE: "Nomor ini telepon rumah/kantor, tidak bisa menerima SMS.",
-    Warn.PHONE_MULTIPLE: "Ada lebih dari satu nomor dalam sel; nomor pertama yang dipakai.",
-    Warn.NIK_FROM_NUMBER: "NIK tersimpan sebagai angka di Excel; mohon periksa kembali dan ubah sel menjadi Teks.",
-    Warn.BIRTH_DATE_MISMATCH: "Tanggal lahir atau jenis kelamin tidak sesuai dengan NIK; mohon periksa.",
-    Warn.NIK_OUTSIDE_REGION: "NIK bukan terbitan Kota Singkawang (6172); mohon periksa domisili peserta.",
+    Warn.PHONE_MISSING: (
+        "Pekerja tetap terdaftar, tetapi tidak dapat diingatkan melalui SMS. Isi nomor HP pekerja bila ada."
+    ),
+    Warn.PHONE_INVALID: (
+        "Nomor HP ini bukan nomor Indonesia yang valid. Pekerja tetap terdaftar; perbaiki nomornya "
+        "(misalnya 0812-3456-7890) agar pengingat SMS dapat dikirim."
+    ),
+    Warn.PHONE_NOT_MOBILE: (
+        "Nomor ini telepon rumah atau kantor yang tidak dapat menerima SMS. Pekerja tetap terdaftar; isi nomor HP "
+        "bila ada."
+    ),
+    Warn.PHONE_MULTIPLE: (
+        "Sel berisi lebih dari satu nomor dan nomor pertama yang dipakai. Sisakan satu nomor HP milik pekerja."
+    ),
+    Warn.NIK_FROM_NUMBER: (
+        "NIK tersimpan sebagai angka di Excel. Pekerja tetap terdaftar; cocokkan NIK dengan KTP/KK dan ubah "
+        "format sel menjadi Teks."
+    ),
+    Warn.BIRTH_DATE_MISMATCH: (
+        "Tanggal lahir atau jenis kelamin tidak sesuai dengan NIK. Pekerja tetap terdaftar; cocokkan keduanya "
+        "dengan KTP/KK."
+    ),
+    Warn.NIK_OUTSIDE_REGION: (
+        "NIK ini bukan terbitan Kota Singkawang (kode 6172). Pekerja tetap terdaftar; periksa domisili pekerja."
+    ),
     Warn.PDF_LAYOUT_UNSURE: (
-        "Letak sebagian teks baris ini di PDF tidak pasti (batas kolom atau baris lanjutan): periksa nama, alamat, "
+        "Letak sebagian teks baris ini di PDF tidak pasti (batas kolom atau baris lanjutan). Periksa nama, alamat, "
         "dan kolom lain, atau kirim daftar dalam bentuk spreadsheet aslinya (.xlsx, .xls, .ods, atau .csv)."
     ),
 }
 
 
-DUPLICATE_NOTE = "Isi berkas ini sama dengan berkas yang sudah diproses; tidak ada data yang disimpan ulang."
+DUPLICATE_NOTE = (
+    "Isi berkas ini sama persis dengan berkas yang sudah diproses sebelumnya; tidak ada data yang disimpan ulang."
+)
 """Said in the report of an upload whose bytes were already processed under another name."""
 
 
@@ -136,13 +170,68 @@ def message(code: Code) -> str:
     return MESSAGES[code]
 
 
+FIELD_NAMES: dict[str, str] = {
+    "nik": "NIK",
+    "name": "Nama",
+    "phone": "Nomor HP",
+    "birth_date": "Tanggal lahir",
+    "gender": "Jenis kelamin",
+    "address": "Alamat",
+    "kelurahan": "Kelurahan",
+    "kecamatan": "Kecamatan",
+    "occupation": "Pekerjaan",
+    "coverage_start": "TMT",
+    "program": "Program",
+}
+"""The fields of a worker list (``intake.fields.Field`` values) as staff name them."""
+
+AT_FAULT: dict[Reject | Warn, tuple[str, ...]] = {
+    Reject.NIK_MISSING: ("nik",),
+    Reject.NIK_INVALID: ("nik",),
+    Reject.NIK_PRECISION_LOST: ("nik",),
+    Reject.NAME_MISSING: ("name",),
+    Reject.DUPLICATE_IN_FILE: ("nik",),
+    Reject.START_DATE_INVALID: ("coverage_start",),
+    Reject.START_DATE_MISSING: ("coverage_start",),
+    Reject.PROGRAM_UNKNOWN: ("program",),
+    Reject.CELL_TOO_LONG: (),
+    Reject.ROW_TOO_LARGE: (),
+    Warn.PHONE_MISSING: ("phone",),
+    Warn.PHONE_INVALID: ("phone",),
+    Warn.PHONE_NOT_MOBILE: ("phone",),
+    Warn.PHONE_MULTIPLE: ("phone",),
+    Warn.NIK_FROM_NUMBER: ("nik",),
+    Warn.BIRTH_DATE_MISMATCH: ("birth_date", "gender"),
+    Warn.NIK_OUTSIDE_REGION: ("nik",),
+    Warn.PDF_LAYOUT_UNSURE: (),
+}
+"""The fields whose value, as written, a row's code is about: what the page and the fix-up workbook show."""
+
+EMPTY = "(kosong)"
+"""A cell at fault that was left empty."""
+
+NIK_FAULTS: dict[str, str] = {
+    "length": "{count} angka, bukan 16",
+    "characters": "berisi huruf atau tanda selain angka",
+    "serial": "4 angka terakhir 0000",
+    "birth_date": "angka ke-7 s.d. ke-12 bukan tanggal lahir yang mungkin",
+    "region": "kode wilayah (4 angka pertama) tidak terdaftar",
+}
+"""Why a NIK is invalid (``nik.fault``), said beside the NIK as written."""
+
+
+def nik_fault(kind: str, count: int = 0) -> str:
+    """What is wrong with an invalid NIK, e.g. "15 angka, bukan 16"."""
+    return NIK_FAULTS[kind].format(count=count)
+
+
 # --- what staff read on the pages (report per list, rekap) ----------------------------------------------
 
 LABELS: dict[Code, str] = {
     FileError.UNSUPPORTED: "Jenis berkas tidak didukung",
     FileError.UNREADABLE: "Berkas rusak",
-    FileError.ENCRYPTED: "Berkas berkata sandi",
-    FileError.SCANNED: "PDF hasil pindaian",
+    FileError.ENCRYPTED: "Berkas dikunci kata sandi",
+    FileError.SCANNED: "PDF hasil scan",
     FileError.TOO_LARGE: "Berkas terlalu besar",
     FileError.HEADER_NOT_FOUND: "Baris judul tidak ditemukan",
     FileError.PROGRAM_UNKNOWN: "Program tidak diketahui",
@@ -161,10 +250,10 @@ LABELS: dict[Code, str] = {
     Warn.PHONE_MISSING: "Nomor HP kosong",
     Warn.PHONE_INVALID: "Nomor HP tidak valid",
     Warn.PHONE_NOT_MOBILE: "Bukan nomor HP",
-    Warn.PHONE_MULTIPLE: "Lebih dari satu nomor",
+    Warn.PHONE_MULTIPLE: "Lebih dari satu nomor HP",
     Warn.NIK_FROM_NUMBER: "NIK dari sel angka",
-    Warn.BIRTH_DATE_MISMATCH: "Tanggal lahir tidak cocok",
-    Warn.NIK_OUTSIDE_REGION: "NIK luar Singkawang",
+    Warn.BIRTH_DATE_MISMATCH: "Tidak cocok dengan NIK",
+    Warn.NIK_OUTSIDE_REGION: "NIK dari luar Singkawang",
     Warn.PDF_LAYOUT_UNSURE: "Kolom PDF perlu diperiksa",
 }
 """Short names of the codes, for chart bars and headings; the sentence to act on is ``MESSAGES``."""
@@ -172,33 +261,99 @@ LABELS: dict[Code, str] = {
 NOTICE_LABELS: dict[str, str] = {
     "planned": "Menunggu dikirim",
     "sending": "Sedang dikirim",
-    "sent": "Terkirim ke operator",
+    "sent": "Terkirim ke operator seluler",
     "delivered": "Diterima di HP",
-    "carrier_failed": "Gagal di operator (sementara)",
-    "number_failed": "Nomor gagal permanen",
+    "carrier_failed": "Tidak sampai (ditolak operator seluler)",
+    "number_failed": "Nomor gagal permanen (tidak dikirim)",
     "failed": "Gagal dikirim",
-    "opted_out": "Menolak SMS",
-    "no_phone": "Tanpa nomor HP",
-    "not_mobile": "Bukan nomor HP",
-    "superseded": "Sudah diperpanjang",
+    "opted_out": "Menolak SMS (tidak dikirim)",
+    "no_phone": "Tanpa nomor HP (tidak dikirim)",
+    "not_mobile": "Bukan nomor HP (tidak dikirim)",
+    "superseded": "Sudah diperpanjang (tidak perlu dikirim)",
     "expired": "Terlambat (kepesertaan sudah berakhir)",
 }
 """Reminder notice statuses (``reminders.notices.Status`` and the carrier's outcomes) as staff read them."""
 
+CARRIER_REASONS: dict[str, str] = {
+    "phone carrier is currently unreachable/unavailable": "Jaringan operator seluler sedang tidak dapat dihubungi",
+    "phone is currently unreachable/unavailable": "HP sedang tidak aktif atau di luar jangkauan",
+    "phone number is opted out": "Pemilik nomor menolak menerima SMS",
+    "invalid phone number": "Nomor HP tidak terdaftar atau tidak valid",
+    "phone has blocked sms": "HP memblokir SMS",
+    "phone is on a blocked list": "Nomor HP masuk daftar blokir",
+    "destination is on a blocked list": "Nomor tujuan masuk daftar blokir",
+    "phone carrier has blocked this message": "Operator seluler memblokir pesan ini",
+    "blocked as spam by phone carrier": "Pesan dianggap spam oleh operator seluler",
+    "message body is invalid": "Isi pesan ditolak",
+    "this delivery would exceed max price": "Melebihi batas biaya SMS",
+    "unknown error attempting to reach phone": "HP tidak dapat dihubungi (sebab tidak diketahui)",
+}
+"""The carrier's answers (SNS ``providerResponse``, as ``reminders.receipts.PROVIDER_RESPONSES`` classifies them,
+lower case without the final full stop) in Indonesian; a test holds the two tables to the same answers."""
+
+CARRIER_PHRASES: tuple[tuple[str, str], ...] = (
+    ("is opted out", "Pemilik nomor menolak menerima SMS"),
+    ("invalid phone number", "Nomor HP tidak terdaftar atau tidak valid"),
+    ("currently unreachable", "HP sedang tidak aktif atau di luar jangkauan"),
+)
+CARRIER_OTHER = "Ditolak operator seluler (sebab lain)"
+
+
+def carrier_reason(answer: str) -> str:
+    """The carrier's answer on a failed SMS as staff read it: never the English text itself."""
+    normal = " ".join(answer.casefold().split()).rstrip(".")
+    if normal in CARRIER_REASONS:
+        return CARRIER_REASONS[normal]
+    return next((text for phrase, text in CARRIER_PHRASES if phrase in normal), CARRIER_OTHER)
+
+
 PAGE: dict[str, str] = {
+    # any page
+    "page.none": "Tidak ada.",
+    "page.moment": "{day} pukul {time} WIB",
     # the report of one list
-    "report.title": "Laporan daftar peserta",
+    "report.title": "Laporan daftar pekerja",
     "report.file": "Berkas",
     "report.program": "Program",
-    "report.ok": "Berkas berhasil dibaca dan peserta yang diterima sudah tersimpan.",
-    "report.ok_fix": "Berkas berhasil dibaca. {rejected} baris ditolak: perbaiki baris di bawah lalu unggah kembali.",
-    "report.failed": "Berkas tidak dapat dibaca. Tidak ada peserta yang disimpan dari berkas ini.",
+    "report.ok": "Berkas berhasil dibaca dan pekerja yang diterima sudah tersimpan.",
+    "report.ok_fix": (
+        "Berkas berhasil dibaca. {rejected} baris ditolak: perbaiki baris tersebut (daftarnya di bawah), lalu "
+        "unggah kembali hanya baris yang sudah diperbaiki."
+    ),
+    "report.failed": "Berkas tidak dapat dibaca. Tidak ada pekerja yang disimpan dari berkas ini.",
+    "report.processed": "Diproses",
+    "report.covers": "Masa kepesertaan dan jadwal pengingat SMS",
+    "report.covers_lead": (
+        "Pekerja yang diterima dari daftar ini, per TMT. Pengingat SMS dikirim pukul 08.00-20.00 WIB kepada "
+        "pekerja yang memiliki nomor HP."
+    ),
+    "report.cover_start": "TMT",
+    "report.cover_end": "Berakhir",
+    "report.workers": "Jumlah pekerja",
+    "report.reminders": "Pengingat SMS",
+    "report.stage_on": "H-{days}: {day}",
+    "report.stage_between": "H-{days}: {first} s.d. {day}",
+    "report.earlier": "Pekerja yang sudah tercakup sebelumnya",
+    "report.earlier_lead": (
+        "{count} pekerja dalam daftar ini sudah memiliki kepesertaan pada waktu yang sama dari daftar lain: "
+        "{same} dalam program yang sama (kemungkinan dibayar dua kali; periksa sebelum mengajukan pembayaran) "
+        "dan {other} dalam program lain."
+    ),
+    "report.earlier_none": (
+        "Tidak ada pekerja dalam daftar ini yang sudah tercakup oleh daftar lain dengan TMT yang sama. "
+        "Kepesertaan dengan TMT lain diperiksa di rekap harian."
+    ),
+    "report.earlier_unchecked": (
+        "Daftar ini tidak dapat diperiksa saat diunggah; pekerja yang terdaftar ganda akan tampil di rekap besok."
+    ),
+    "report.earlier_by": "Sudah tercakup oleh",
+    "report.earlier_cover": "{program}, {start} s.d. {end}, daftar {file}",
     "report.what_to_do": "Yang harus dilakukan",
     "report.rows_read": "Baris dibaca",
     "report.accepted": "Diterima",
     "report.rejected": "Ditolak",
     "report.warned": "Dengan peringatan",
-    "report.sms_capable": "Bisa dihubungi lewat SMS",
+    "report.sms_capable": "Dapat dihubungi melalui SMS",
     "report.ignored": "{ignored} baris lain dilewati (judul, baris kosong, catatan kaki, tanda tangan).",
     "report.chart": "Alasan penolakan dan peringatan",
     "report.chart_none": "Tidak ada baris yang ditolak atau diberi peringatan.",
@@ -207,73 +362,111 @@ PAGE: dict[str, str] = {
     "report.rows": "{count} baris",
     "report.where": "Lembar / halaman",
     "report.line": "Baris",
-    "report.nik": "NIK (seperti tertulis)",
     "report.name": "Nama",
+    "report.written": "Isi yang bermasalah",
+    "report.same_as": "sama dengan baris {line}",
+    "report.same_as_sheet": "sama dengan baris {line} di lembar {sheet}",
+    "report.same_as_page": "sama dengan baris {line} di hal. {page}",
     "report.other": "Alasan lain",
-    "report.fix_workbook": "Unduh lembar perbaikan (Excel) berisi semua baris ini",
+    "report.fix_workbook": "Unduh lembar perbaikan (Excel) yang memuat semua baris ini",
     "report.fix_workbook_where": "Berkas {name} ada di folder yang sama di S3.",
     "report.sheets": "Lembar dalam berkas",
     "report.sheet_read": "dibaca (judul kolom di baris {line})",
-    "report.sheet_ignored": "dilewati: tidak ada baris judul NIK dan Nama",
+    "report.sheet_ignored": "dilewati: tidak ada baris judul dengan kolom NIK dan Nama",
     "report.page": "hal. {page}",
-    "report.duplicate": DUPLICATE_NOTE,
-    "report.duplicate_of": "Laporan lengkapnya ada pada berkas yang diproses lebih dulu: {first}",
+    "report.duplicate_of": (
+        "Isi berkas ini sama persis dengan berkas {first} yang diproses pada {time}, sehingga tidak ada data yang "
+        "disimpan ulang. Hasil pemeriksaan berkas tersebut ditampilkan lengkap di bawah; baris yang ditolak "
+        "masih perlu diperbaiki."
+    ),
+    "report.duplicate_of_undated": (
+        "Isi berkas ini sama persis dengan berkas {first} yang sudah diproses sebelumnya, sehingga tidak ada data "
+        "yang disimpan ulang. Hasil pemeriksaan berkas tersebut ditampilkan lengkap di bawah; baris yang ditolak "
+        "masih perlu diperbaiki."
+    ),
+    "report.columns_seen": "Nama kolom yang terbaca di berkas ini",
+    "report.columns_seen_none": "Tidak ada baris yang tampak seperti baris judul kolom.",
+    "report.columns_wanted": "Nama kolom yang dikenali",
+    "report.columns_wanted_lead": (
+        "Huruf besar/kecil, titik, dan garis miring tidak berpengaruh. Kolom NIK dan Nama wajib ada; "
+        "kolom lainnya boleh tidak ada."
+    ),
+    "report.example": "Unduh contoh daftar (Excel) dengan judul kolom yang benar",
+    "report.example_where": "Berkas {name} ada di folder yang sama di S3.",
+    "example.column": "Kolom",
+    "example.required": "Wajib",
+    "example.names": "Judul kolom yang dikenali",
+    "example.yes": "Ya",
+    "example.no": "Tidak",
     # the rekap of every list
     "rekap.title": "Rekap program Lindungi",
-    "rekap.as_of": "Keadaan per {date} (WIB), dari semua daftar yang sudah diunggah.",
+    "rekap.as_of": "Keadaan per {date}, dari semua daftar yang sudah diunggah.",
     "rekap.renewal": "Perpanjangan kepesertaan",
     "rekap.renewal_lead": (
         "Dari {ended} kepesertaan yang sudah berakhir, {renewed} ({rate}) diperpanjang: pekerjanya terdaftar "
-        "lagi dengan TMT yang lebih baru. Angka kota saat ini {baseline}; target {target}."
+        "lagi dengan TMT yang lebih baru. Angka kepesertaan kota saat ini {baseline}; targetnya {target}."
     ),
     "rekap.renewal_none": "Belum ada kepesertaan yang berakhir.",
-    "rekap.cohort": "Angkatan (program, TMT)",
     "rekap.ended": "Sudah berakhir",
     "rekap.renewed": "Diperpanjang",
     "rekap.rate": "Persentase",
-    "rekap.quota": "Peserta aktif dibanding kuota",
+    "rekap.quota": "Pekerja aktif dibanding kuota",
     "rekap.program": "Program",
     "rekap.covered": "Aktif sekarang",
     "rekap.quota_col": "Kuota",
     "rekap.filled": "Terisi",
-    "rekap.over_quota": "MELEBIHI KUOTA sebanyak {over} orang: periksa daftar ganda di bawah.",
-    "rekap.places": "Per kecamatan dan kelurahan (peserta aktif)",
+    "rekap.over_quota": (
+        "MELEBIHI KUOTA sebanyak {over} pekerja: periksa NIK yang didaftarkan lebih dari satu kali di bawah."
+    ),
+    "rekap.places": "Per kecamatan dan kelurahan (pekerja aktif)",
     "rekap.kecamatan": "Kecamatan",
+    "rekap.renewal_places": "Perpanjangan per kecamatan",
+    "rekap.workers": "Jumlah pekerja",
     "rekap.kelurahan": "Kelurahan",
     "rekap.unknown_place": "(tidak diisi)",
     "rekap.by_kelurahan": "Rincian per kelurahan",
-    "rekap.no_sms": "Tanpa nomor HP yang bisa di-SMS",
-    "rekap.number_failed": "Nomor gagal permanen",
+    "rekap.number_failed": "Nomor HP yang gagal permanen ({count} nomor)",
     "rekap.duplicates": "NIK yang didaftarkan lebih dari satu kali",
     "rekap.duplicates_lead": (
-        "Pekerja dengan dua kepesertaan yang waktunya tumpang tindih dalam satu program (kemungkinan dibayar "
-        "dua kali), dari berkas yang berbeda."
+        "Pekerja dengan dua kepesertaan yang waktunya tumpang tindih dalam satu program, dari daftar yang "
+        "berbeda: kemungkinan dibayar dua kali. Periksa sebelum mengajukan pembayaran."
     ),
     "rekap.both_programs": "NIK yang terdaftar di kedua program",
     "rekap.none": "Tidak ada.",
-    "rekap.files": "Berkas",
+    "rekap.files": "Daftar (berkas)",
     "rekap.offices": "Kecamatan",
     "rekap.nik_masked": "NIK (disamarkan)",
     "rekap.name": "Nama",
     "rekap.programs": "Program",
-    "rekap.unreachable": "Pekerja yang tidak bisa diingatkan lewat SMS",
+    "rekap.unreachable": "Pekerja yang tidak dapat diingatkan melalui SMS",
     "rekap.unreachable_lead": (
-        "{no_sms} peserta aktif tanpa nomor HP yang bisa menerima SMS, dan {failed} nomor yang gagal permanen. "
-        "Mintalah nomor HP baru lewat kantor kelurahan; daftar lengkap ada di lembar kerja Excel."
+        "{no_sms} pekerja aktif tidak memiliki nomor HP yang dapat menerima SMS, dan {failed} nomor HP gagal "
+        "permanen. Mintalah nomor HP baru melalui kantor kelurahan; daftar lengkapnya ada di lembar kerja Excel."
     ),
-    "rekap.failed_reason": "Alasan",
+    "rekap.failed_reason": "Jawaban operator seluler",
     "rekap.failed_since": "Sejak",
     "rekap.ending": "Kepesertaan yang berakhir, 12 minggu ke depan",
     "rekap.week": "Minggu mulai",
     "rekap.count": "Jumlah",
     "rekap.reminders": "Pengingat SMS per tahap",
+    "rekap.reminders_lead": (
+        "Angka di tabel ini adalah jumlah pengingat (SMS), bukan jumlah pekerja atau nomor. Satu pekerja "
+        "menerima satu pengingat per tahap."
+    ),
+    "rekap.status": "Keadaan pengingat",
+    "rekap.reminder_count": "Jumlah pengingat",
     "rekap.stage": "Tahap",
     "rekap.stage_days": "H-{days}",
+    "rekap.program_stage": "{program} H-{days}",
     "rekap.total": "Jumlah",
-    "rekap.workbook": "Lembar kerja lengkap (dengan NIK utuh, hanya untuk petugas): {name}",
+    "rekap.workbook": "Unduh lembar kerja lengkap (Excel, dengan NIK lengkap, hanya untuk petugas)",
+    "rekap.workbook_where": "Berkas {name} ada di folder yang sama di S3.",
     "rekap.more": "... dan {more} lainnya: lihat lembar kerja Excel.",
-    "rekap.opt_outs": "Nomor dalam daftar tolak SMS dari petugas: {count}.",
-    "rekap.masked_note": "NIK di halaman ini disamarkan seperti di log; NIK utuh hanya ada di lembar kerja Excel.",
+    "rekap.opt_outs": "Nomor dalam daftar tolak SMS yang dicatat petugas: {count} nomor.",
+    "rekap.masked_note": (
+        "NIK di halaman ini disamarkan (hanya 4 angka awal dan 4 angka akhir yang tampil); NIK lengkap hanya ada "
+        "di lembar kerja Excel."
+    ),
 }
 """Headings and sentences of the staff pages. Placeholders are ``str.format`` fields."""
 

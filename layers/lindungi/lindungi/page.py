@@ -4,14 +4,19 @@ A page opens from the S3 console or from a laptop offline: no external
 script, font, style sheet or image, and a Content-Security-Policy that lets
 none run or load even if one slipped in. Every value from a list (names,
 file names, sheet names) goes through ``html.escape``: a name ``<script>`` is
-text on the page. Layout is one column that reflows on a phone; wide tables
-scroll sideways inside their box.
+text on the page. Layout is one column that reflows on a phone; a table of more than three columns
+becomes, on a narrow screen, one block per row with each cell under its column's name (nothing hides
+off the side of the screen), and an empty table says "Tidak ada.".
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from html import escape
+from zoneinfo import ZoneInfo
+
+from lindungi.outcomes import say
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
@@ -19,7 +24,7 @@ CSS = """
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1b1b1b;
 background:#f4f6f8}
-main{max-width:960px;margin:0 auto;padding:16px}
+main{max-width:1200px;margin:0 auto;padding:16px}
 h1{font-size:1.5rem;margin:.2em 0 .4em}
 h2{font-size:1.2rem;margin:1.6em 0 .5em;border-bottom:2px solid #d0d7de;padding-bottom:.2em}
 h3{font-size:1.05rem;margin:1.2em 0 .3em}
@@ -38,7 +43,9 @@ h3{font-size:1.05rem;margin:1.2em 0 .3em}
 table{border-collapse:collapse;width:100%;font-size:.92rem;background:#fff}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e1e4e8;vertical-align:top}
 th{background:#eef2f6;font-weight:600}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num{white-space:nowrap}
+td{overflow-wrap:anywhere}
 .over{color:#b71c1c;font-weight:700}
 .fix{color:#333;margin:.2em 0 .6em}
 svg{display:block;width:100%;height:auto;font-size:13px}
@@ -46,6 +53,18 @@ svg text{font-family:system-ui,"DejaVu Sans",sans-serif;fill:#1b1b1b}
 a{color:#0b57d0}
 details summary{cursor:pointer;font-weight:600;margin:.6em 0}
 .small{font-size:.85rem;color:#555}
+td.none{color:#555;font-style:italic}
+.bad-value{font-weight:600;color:#8a1c1c;overflow-wrap:anywhere}
+td.nw,th.nw{white-space:nowrap}
+@media (max-width:640px){
+table.stack thead{position:absolute;left:-9999px;top:auto}
+table.stack,table.stack tbody,table.stack tr{display:block;width:100%}
+table.stack tr{border-bottom:2px solid #d0d7de;padding:4px 0}
+table.stack td{display:flex;gap:10px;border:0;padding:2px 8px;text-align:left;white-space:normal;min-width:0}
+table.stack td::before{content:attr(data-label);flex:0 0 40%;color:#555;font-weight:600}
+table.stack td:first-child{font-weight:700}
+table.stack td.none::before{content:none}
+}
 """
 
 
@@ -58,6 +77,29 @@ def document(title: str, body: str, lang: str = "id") -> str:
         f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n{body}\n</main>\n"
         "</body>\n</html>\n"
     )
+
+
+WIB = ZoneInfo("Asia/Pontianak")
+"""Kota Singkawang's time zone: every time on a page is in WIB."""
+
+
+def day(value: date) -> str:
+    """The one date format of the pages: 20-08-2025."""
+    return value.strftime("%d-%m-%Y")
+
+
+def local(value: str | datetime) -> datetime:
+    """An ISO 8601 time (UTC when it names no offset) in WIB."""
+    when = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo("UTC"))
+    return when.astimezone(WIB)
+
+
+def moment(value: str | datetime) -> str:
+    """An ISO 8601 time (UTC or any offset) as staff read it: "20-08-2025 pukul 10.15 WIB"."""
+    when = local(value)
+    return say("page.moment", day=day(when.date()), time=when.strftime("%H.%M"))
 
 
 def number(value: int) -> str:
@@ -82,20 +124,35 @@ def cards(items: Iterable[tuple[str, str, int]]) -> str:
     return f'<div class="cards">{"".join(parts)}</div>'
 
 
+class Html(str):
+    """A table cell already built from escaped parts (a value set off in bold, say): not escaped again."""
+
+
 def table(head: Sequence[str], rows: Iterable[Sequence[str | int]], ident: str = "",
-          numeric: Sequence[int] = ()) -> str:
-    """A table of escaped cells; ints are grouped numbers. ``numeric`` columns are right-aligned."""
+          numeric: Sequence[int] = (), stack: bool | None = None, dates: Sequence[int] = ()) -> str:
+    """A table of escaped cells; ints are grouped numbers. ``numeric`` columns are right-aligned.
+
+    ``stack`` (default: more than three columns): on a narrow screen each row is a block, each cell under
+    its column's name, instead of a table wider than the screen. No rows: one cell saying "Tidak ada.".
+    ``dates`` columns are never broken across lines (a date is read whole).
+    """
     def cell(tag: str, col: int, value: str | int) -> str:
-        text = number(value) if isinstance(value, int) else escape(value)
-        klass = ' class="num"' if col in numeric else ""
-        return f"<{tag}{klass}>{text}</{tag}>"
+        text = number(value) if isinstance(value, int) else value if isinstance(value, Html) else escape(value)
+        klass = ' class="num"' if col in numeric else ' class="nw"' if col in dates else ""
+        label = f' data-label="{escape(head[col])}"' if tag == "td" and col < len(head) else ""
+        if tag == "td":  # one box beside its label when the row is stacked, whatever HTML the cell holds
+            text = f"<span>{text}</span>"
+        return f"<{tag}{klass}{label}>{text}</{tag}>"
 
     head_html = "".join(cell("th", c, h) for c, h in enumerate(head))
     body: list[str] = []
     for row in rows:
         body.append("<tr>" + "".join(cell("td", c, v) for c, v in enumerate(row)) + "</tr>")
+    if not body:
+        body.append(f'<tr><td class="none" colspan="{len(head)}">{escape(say("page.none"))}</td></tr>')
     id_attr = f' id="{escape(ident)}"' if ident else ""
-    return (f'<div class="scroll"><table{id_attr}><thead><tr>{head_html}</tr></thead>'
+    klass = ' class="stack"' if (len(head) > 3 if stack is None else stack) else ""
+    return (f'<div class="scroll"><table{id_attr}{klass}><thead><tr>{head_html}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div>')
 
 

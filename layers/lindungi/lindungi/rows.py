@@ -7,11 +7,12 @@ the store read them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from lindungi.outcomes import Reject, Skip, Warn
+from lindungi.outcomes import AT_FAULT, Reject, Skip, Warn
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,10 @@ class RowRef:
             out["page"] = self.page
         out["line"] = self.line
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RowRef:
+        return cls(int(data["line"]), data.get("sheet"), data.get("page"))
 
 
 @dataclass(slots=True)
@@ -63,7 +68,16 @@ class Accepted:
             "coverage_start": self.coverage_start.isoformat(),
             "coverage_end": self.coverage_end.isoformat(),
             "warnings": [w.value for w in self.warnings],
-        }
+        } | ({"as_written": as_written(self.warnings, self.raw)} if self.warnings else {})
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Accepted:
+        """An accepted row back from its report line (what the report says of it: the cells at fault only)."""
+        warnings = [Warn(w) for w in data.get("warnings", [])]
+        return cls(RowRef.from_dict(data["row"]), data["nik"], data["name"], data.get("phone"), data["program"],
+                   date.fromisoformat(data["coverage_start"]), date.fromisoformat(data["coverage_end"]), warnings,
+                   sms_capable=bool(data.get("phone")) and Warn.PHONE_NOT_MOBILE not in warnings,
+                   raw=dict(data.get("as_written") or {}))
 
 
 @dataclass(slots=True)
@@ -73,14 +87,35 @@ class Rejected:
     name: str | None
     reasons: list[Reject]
     raw: dict[str, str] = field(default_factory=dict)
+    first: RowRef | None = None
+    """For a ``duplicate_in_file``: the row whose NIK this one repeats (the one kept)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "row": self.row.to_dict(),
             "nik": self.nik,
             "name": self.name,
             "reasons": [r.value for r in self.reasons],
+            "as_written": as_written(self.reasons, self.raw),
         }
+        if self.first is not None:
+            out["first_row"] = self.first.to_dict()
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Rejected:
+        """A rejected row back from its report line."""
+        first = data.get("first_row")
+        return cls(RowRef.from_dict(data["row"]), data.get("nik"), data.get("name"),
+                   [Reject(r) for r in data.get("reasons", [])], dict(data.get("as_written") or {}),
+                   RowRef.from_dict(first) if first else None)
+
+
+def as_written(codes: Sequence[Reject | Warn], raw: dict[str, str]) -> dict[str, str]:
+    """The cells the codes are about (``outcomes.AT_FAULT``), as typed, by field: "" for an empty cell.
+    A field the list has no column for is left out."""
+    fields = dict.fromkeys(f for code in codes for f in AT_FAULT[code])
+    return {f: raw[f] for f in fields if f in raw}
 
 
 @dataclass(frozen=True, slots=True)

@@ -198,6 +198,8 @@ class SenderSettings(Settings):
 class ReceiptsSettings(Settings):
     notices_table: str = env("NOTICES_TABLE")
     """Where the carrier's outcome is recorded, and the UNREACHABLE#<number> list kept."""
+    failed_queue_url: str | None = env("RECEIPTS_FAILED_QUEUE_URL", None)
+    """Where a batch that could not be recorded is kept, numbers masked (``reminders.failed_receipts``)."""
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,43 @@ class ReplaySettings(Settings):
 
     queue_url: str | None = env("INGEST_FAILED_QUEUE_URL", None)
     """The stack output IngestFailedQueueUrl (``--queue-url`` wins)."""
+
+
+@dataclass(frozen=True)
+class ReplayReceiptsSettings(Settings):
+    """``python -m lindungi replay-receipts``."""
+
+    queue_url: str | None = env("RECEIPTS_FAILED_QUEUE_URL", None)
+    """The stack output ReceiptsFailedQueueUrl (``--queue-url`` wins)."""
+    function: str | None = env("RECEIPTS_FUNCTION", None)
+    """The stack output ReceiptsFunctionName; default: the function named in each kept batch."""
+
+
+@dataclass(frozen=True)
+class ReminderDlqSettings(Settings):
+    """``python -m lindungi reminder-dlq``."""
+
+    notices_table: str = env("NOTICES_TABLE")
+    queue_url: str | None = env("REMINDER_DLQ_URL", None)
+    """The stack output ReminderDLQUrl (``--queue-url`` wins)."""
+
+
+@dataclass(frozen=True)
+class PauseSettings(Settings):
+    """``python -m lindungi sms pause|resume|status``: the two switches of all sending."""
+
+    planner_schedule: str | None = env("PLANNER_SCHEDULE_NAME", None)
+    """The stack output PlannerScheduleName (``--schedule`` wins)."""
+    sender_function: str | None = env("SENDER_FUNCTION", None)
+    """The stack output SenderFunctionName (``--sender-function`` wins)."""
+
+
+@dataclass(frozen=True)
+class LookupSettings(Settings):
+    """``python -m lindungi worker``: the tables one worker's story is read from."""
+
+    workers_table: str = env("WORKERS_TABLE")
+    notices_table: str = env("NOTICES_TABLE")
 
 
 def environ() -> dict[str, str]:

@@ -5,7 +5,8 @@ and a text a spreadsheet would still evaluate once a person edits the cell (OWAS
 carries the quote prefix, the cell format Excel gives a value typed after ``'``: the cell cannot run, and
 its value is exactly the text, so a workbook staff correct and upload again gives back what they typed (a
 literal ``'`` in the value, as ``defuse`` writes for plain text, would come back with it). ``Book`` is an
-in-memory workbook with the header and text formats both staff workbooks use.
+in-memory workbook with the header and text formats both staff workbooks use, and a date (dd-mm-yyyy) and a
+percentage format for real date and number cells.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_n
 """xlsxwriter's workbook options: strings stay strings."""
 HEADER = {"bold": True, "bg_color": "#DDEBF7", "text_wrap": True}
 TEXT = {"num_format": "@"}
-QUOTED = {"num_format": "@", "quote_prefix": True}
+QUOTED = {**TEXT, "quote_prefix": True}
+WRAP = {"text_wrap": True, "valign": "top"}
+DATE = {"num_format": "dd-mm-yyyy", "align": "left"}
+PERCENT = {"num_format": "0.0%"}
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 _PLAIN_NUMBER = re.compile(r"^[+-]?[\d\s().-]+$")
@@ -47,8 +51,15 @@ class Book:
         self.book = xlsxwriter.Workbook(self.buffer, OPTIONS)
         self.header = self.book.add_format(HEADER)
         self.text = self.book.add_format(TEXT)
+        self.wrap = self.book.add_format(WRAP)
+        self.date = self.book.add_format(DATE)
+        self.percent = self.book.add_format(PERCENT)
         self.quoted = self.book.add_format(QUOTED)
-        self._quoted_general = self.book.add_format({"quote_prefix": True})
+        self._quoted: dict[int | None, Any] = {
+            None: self.book.add_format({"quote_prefix": True}),
+            id(self.text): self.quoted,
+            id(self.wrap): self.book.add_format({**WRAP, "quote_prefix": True}),
+        }
 
     def worksheet(self, name: str, head: Sequence[str]) -> Any:
         """A new sheet (its name cut to Excel's 31 characters) with ``head`` as its frozen first row."""
@@ -58,12 +69,13 @@ class Book:
         sheet.freeze_panes(1, 0)
         return sheet
 
-    def write_text(self, sheet: Any, line: int, col: int, value: str, as_text: bool = True) -> None:
-        """``value`` as a string cell, in the text format (``as_text``), with the quote prefix if it is formula-like."""
+    def write_text(self, sheet: Any, line: int, col: int, value: str, cell_format: Any = None) -> None:
+        """``value`` as a string cell in ``cell_format`` (``text``, ``wrap`` or none), that format with the quote
+        prefix if the value is formula-like."""
         if formula_like(value):
-            sheet.write_string(line, col, value, self.quoted if as_text else self._quoted_general)
+            sheet.write_string(line, col, value, self._quoted[None if cell_format is None else id(cell_format)])
         else:
-            sheet.write_string(line, col, value, self.text if as_text else None)
+            sheet.write_string(line, col, value, cell_format)
 
     def close(self) -> bytes:
         self.book.close()

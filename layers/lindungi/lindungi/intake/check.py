@@ -74,6 +74,8 @@ def _fill(
         # One table at a time: a reader that loads a sheet when it is read holds one sheet in memory.
         lists = (find_list(table) for table in tables)
     for found in lists:
+        if found.columns_seen and not report.columns_seen:
+            report.columns_seen = list(found.columns_seen)
         if file_program is not None:
             report.sheets.append(SheetSummary(found.name, found.header_line))
         if found.header is not None:

@@ -5,8 +5,8 @@ and its report written beside it under ``reports/<program>/`` (``publish``: the 
 workbook, the page). The uploaded object is never changed or deleted.
 
 Idempotency is by content: the bytes are hashed first, then the store step
-(``_store_and_report``: parse, validate, store, report) runs through Powertools
-Idempotency keyed on (program, SHA-256), so it runs once however many events,
+(``_store_and_report``: parse, validate, look up the workers' earlier covers (``earlier``), store,
+report) runs through Powertools Idempotency keyed on (program, SHA-256), so it runs once however many events,
 versions or names carry the same list. The persistence layer and the
 ``IdempotencyConfig`` (``idempotency_config``) are given by the caller: the
 handler builds them from its environment, tests on moto. A stored response
@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -42,7 +43,7 @@ from botocore.exceptions import ClientError
 from lindungi.config import Programs
 from lindungi.config import programs as shipped_programs
 from lindungi.dynamo import Backoff
-from lindungi.intake import keys, publish, store
+from lindungi.intake import earlier, keys, publish, store
 from lindungi.intake.check import check
 from lindungi.intake.report import Report
 from lindungi.intake.validate import shown
@@ -245,15 +246,18 @@ class Ingestor:
             sha256=payload["sha256"], listed_at=upload.event_time,
         )
         requests = 0
+        extra: dict[str, Any] = {"processed_at": datetime.now(UTC).isoformat(timespec="seconds")}
         if report.error is None and report.accepted:
-            items = _fitting_items(report, source, self.programs)
+            items = _fitting_items(report, source, self.programs)  # before the look-up: only rows stored
+            covered = earlier.find(self.dynamodb, self.table, report.accepted, upload.key, self.programs)
+            extra["already_covered"] = None if covered is None else [e.to_dict() for e in covered]
             try:
                 requests = store.write_items(self.dynamodb, self.table, items, backoff=self.backoff).requests
             except Exception:
                 failed = Report(file=report.file, program=report.program, error=FileError.STORE_FAILED)
                 publish.put_report(self.s3, upload.bucket, upload.key, failed, None)
                 raise
-        json_key = publish.put_report(self.s3, upload.bucket, upload.key, report, payload["sha256"])
+        json_key = publish.put_report(self.s3, upload.bucket, upload.key, report, payload["sha256"], extra)
         return _outcome(upload, payload["sha256"], report, json_key, requests).to_dict()
 
     def _report_copy(self, upload: Upload, data: bytes, first: Outcome, deadline: float | None = None) -> Outcome:

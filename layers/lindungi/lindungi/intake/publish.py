@@ -3,9 +3,11 @@
 ``incoming/<program>/<name>`` -> ``reports/<program>/<name>.json`` (the report of domain.md),
 ``reports/<program>/<name>.perbaikan.xlsx`` (the rejected and warned rows, for staff to fix and upload
 again; only when there are such rows) and ``reports/<program>/<name>.html`` (the page staff open,
-``report_page``). Each object carries, as S3 metadata ``sha256``, the SHA-256 of the content it
-describes, so a report left from other content under the same name is told apart. A copy of content
-already processed under another name gets the first copy's report under its own name (``copy_report``).
+``report_page``); when the header was not found, the example list the page links to beside it
+(``reports/<program>/contoh-daftar-peserta.xlsx``). Each object carries, as S3 metadata ``sha256``,
+the SHA-256 of the content it describes, so a report left from other content under the same name is
+told apart. A copy of content already processed under another name gets the first copy's report under
+its own name (``copy_report``).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
-from lindungi.intake import keys, report_page
+from lindungi.intake import example, keys, report_page
 from lindungi.intake.report import ROW_LISTS, Report, fix_workbook, json_chunks
+from lindungi.outcomes import FileError
 
 REPORT_SUFFIXES = (".json", ".perbaikan.xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,13 +48,20 @@ def put_report(
     """The report of the object ``key`` (JSON, the fix-up workbook when rows need fixing, the page); its JSON key."""
     json_key, fix_key = report_keys(key)
     fields = {"source_key": key} | (extra or {})  # the upload answered, also when its key was shortened
-    _put(s3, bucket, json_key, JSON_TYPE, _joined(report.json_chunks(fields)), sha256)
+    _put(s3, bucket, json_key, JSON_TYPE, _joined(report.json_chunks(_lines(fields))), sha256)
     fix = fix_workbook(report)
     if fix is not None:
         _put(s3, bucket, fix_key, XLSX_TYPE, fix, sha256)
     page = report_page.render(report, fix_key.rsplit("/", 1)[-1] if fix is not None else None, extra)
     _put(s3, bucket, page_key(key), HTML_TYPE, page.encode("utf-8"), sha256)
+    if report.error is FileError.HEADER_NOT_FOUND:  # the page links to it, beside itself
+        _put(s3, bucket, example_key(key), XLSX_TYPE, example.workbook(), None)
     return json_key
+
+
+def example_key(key: str) -> str:
+    """``reports/<program>/contoh-daftar-peserta.xlsx``: the example list beside the page of ``key``."""
+    return page_key(key).rsplit("/", 1)[0] + "/" + example.NAME
 
 
 class FirstCopy(Protocol):
@@ -78,13 +88,19 @@ def copy_report(s3: Any, bucket: str, key: str, first: FirstCopy, extra: dict[st
             return None
     filename = key.rsplit("/", 1)[-1]
     fields = json.loads(stored["Body"].read()) | {"file": filename, "source_key": key} | extra
-    rows = ((name, iter(value) if name in ROW_LISTS else value) for name, value in fields.items())
-    _put(s3, bucket, json_key, JSON_TYPE, _joined(json_chunks(rows)), first.sha256)
+    _put(s3, bucket, json_key, JSON_TYPE, _joined(json_chunks(_lines(fields).items())), first.sha256)
     if fix is not None:
         _put(s3, bucket, fix_key, XLSX_TYPE, fix["Body"].read(), first.sha256)
-    page = report_page.render_copy(filename, first.program, first.key)
+    page = report_page.render(Report.from_dict(fields), fix_key.rsplit("/", 1)[-1] if fix is not None else None,
+                              fields)
     _put(s3, bucket, page_key(key), HTML_TYPE, page.encode("utf-8"), first.sha256)
     return json_key
+
+
+def _lines(fields: dict[str, Any]) -> dict[str, Any]:
+    """The lists of rows among a report's fields as iterators: written one row a line."""
+    return {name: iter(value) if name in ROW_LISTS and isinstance(value, list) else value
+            for name, value in fields.items()}
 
 
 def _read(s3: Any, bucket: str, key: str, sha256: str | None) -> dict[str, Any] | None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lindungi.outcomes import FileError, message
-from lindungi.rows import Accepted, Ignored, Rejected
+from lindungi import nik
+from lindungi.outcomes import EMPTY, FIELD_NAMES, LABELS, FileError, Reject, Skip, Warn, message, nik_fault, say
+from lindungi.rows import Accepted, Ignored, Rejected, RowRef, as_written
 from lindungi.xlsx import Book
 
 
@@ -40,6 +41,8 @@ class Report:
     rejected: list[Rejected] = field(default_factory=list)
     ignored: list[Ignored] = field(default_factory=list)
     sheets: list[SheetSummary] = field(default_factory=list)
+    columns_seen: list[str] = field(default_factory=list)
+    """For ``header_not_found``: the column names the reader saw (the row most like a header)."""
 
     @property
     def rows_read(self) -> int:
@@ -58,11 +61,19 @@ class Report:
             "warnings_by_code": dict(Counter(w.value for row in self.accepted for w in row.warnings)),
         }
 
+    def _error(self) -> dict[str, Any] | None:
+        if self.error is None:
+            return None
+        error: dict[str, Any] = {"code": self.error.value, "message": message(self.error)}
+        if self.error is FileError.HEADER_NOT_FOUND:
+            error["columns_seen"] = self.columns_seen
+        return error
+
     def _fields(self) -> Iterator[tuple[str, Any]]:
         """The report's keys in domain.md's order; the row lists as iterators of small dicts."""
         yield "file", self.file
         yield "program", self.program
-        yield "error", {"code": self.error.value, "message": message(self.error)} if self.error else None
+        yield "error", self._error()
         yield "rows_read", self.rows_read
         yield "accepted", (a.to_dict() for a in self.accepted)
         yield "rejected", (r.to_dict() for r in self.rejected)
@@ -74,6 +85,20 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         return {key: list(value) if isinstance(value, Iterator) else value for key, value in self._fields()}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """A report back from its JSON, as far as the page needs it: for the page of a copy of its file."""
+        error = data.get("error") or {}
+        return cls(
+            file=data["file"], program=data.get("program"),
+            error=FileError(error["code"]) if error else None, kind=data.get("kind"),
+            accepted=[Accepted.from_dict(a) for a in data.get("accepted", [])],
+            rejected=[Rejected.from_dict(r) for r in data.get("rejected", [])],
+            ignored=[Ignored(RowRef.from_dict(i["row"]), Skip(i["reason"])) for i in data.get("ignored", [])],
+            sheets=[SheetSummary(s.get("name"), s.get("header_line")) for s in data.get("sheets", [])],
+            columns_seen=list(error.get("columns_seen", [])),
+        )
+
     def json_chunks(self, extra: dict[str, Any] | None = None) -> Iterator[str]:
         """The JSON report, piece by piece and one row a line: a 100,000-row report is never one big dict."""
         return json_chunks([*self._fields(), *(extra or {}).items()])
@@ -82,7 +107,7 @@ class Report:
         return "".join(self.json_chunks())
 
 
-ROW_LISTS = ("accepted", "rejected", "ignored")
+ROW_LISTS = ("accepted", "rejected", "ignored", "already_covered")
 """The report's keys that list rows: written one row a line."""
 
 
@@ -99,6 +124,29 @@ def json_chunks(fields: Iterable[tuple[str, Any]]) -> Iterator[str]:
         else:
             yield json.dumps(value, ensure_ascii=False)
     yield "\n}\n"
+
+
+def written(row: Rejected | Accepted, codes: Sequence[Reject | Warn]) -> list[tuple[str, str, str]]:
+    """The cells ``codes`` are about, as written: (field name, value or "(kosong)", what is wrong with it)."""
+    out: list[tuple[str, str, str]] = []
+    for name, value in as_written(codes, row.raw).items():
+        note = ""
+        if name == "nik" and Reject.NIK_INVALID in codes and row.nik:
+            kind = nik.fault(row.nik)  # the NIK as read, cleaned of spaces, dots and dashes
+            note = nik_fault(kind, len(row.nik)) if kind else ""
+        if name == "nik" and isinstance(row, Rejected) and row.first is not None:
+            note = same_as(row.row, row.first)
+        out.append((FIELD_NAMES[name], value or EMPTY, note))
+    return out
+
+
+def same_as(row: RowRef, first: RowRef) -> str:
+    """"sama dengan baris 5", naming the sheet or page when it is another one."""
+    if first.sheet != row.sheet and first.sheet:
+        return say("report.same_as_sheet", line=first.line, sheet=first.sheet)
+    if first.page != row.page and first.page:
+        return say("report.same_as_page", line=first.line, page=first.page)
+    return say("report.same_as", line=first.line)
 
 
 # --- the fix-up workbook -------------------------------------------------------------------
@@ -118,6 +166,19 @@ FIX_COLUMNS: list[tuple[str, str]] = [
 ]
 
 
+def why(row: Rejected | Accepted, codes: Sequence[Reject | Warn]) -> str:
+    """Each code of a row as the fix-up workbook says it: its name, the value at fault as written, what to do.
+
+    "NIK tidak valid (NIK: 617201450985, 12 angka, bukan 16). Cocokkan NIK dengan KTP/KK ..."
+    """
+    out: list[str] = []
+    for code in codes:
+        bad = "; ".join(f"{name}: {value}" + (f", {note}" if note else "")
+                        for name, value, note in written(row, [code]) if value != EMPTY)  # "NIK kosong" says it
+        out.append(f"{LABELS[code]}" + (f" ({bad})" if bad else "") + f". {message(code)}")
+    return "\n".join(out)
+
+
 def fix_workbook(report: Report) -> bytes | None:
     """The rejected and warned rows as an .xlsx staff can correct and upload again; None if none."""
     warned = [a for a in report.accepted if a.warnings]
@@ -126,18 +187,18 @@ def fix_workbook(report: Report) -> bytes | None:
     book = Book()
     heading = ["Status", "Alasan", "Lembar", "Baris"] + [label for _, label in FIX_COLUMNS]
     sheet = book.worksheet("Perbaikan", heading)
-    sheet.set_column(0, 0, 11)
-    sheet.set_column(1, 1, 60)
+    sheet.set_column(0, 0, 12)
+    sheet.set_column(1, 1, 70, book.wrap)
     sheet.set_column(4, len(heading), 18, book.text)
     line = 1
-    rows: list[tuple[str, str, Rejected | Accepted]] = [
-        ("DITOLAK", " ".join(message(r) for r in row.reasons), row) for row in report.rejected
-    ] + [("PERINGATAN", " ".join(message(w) for w in row.warnings), row) for row in warned]
-    for status, why, row in rows:
-        where = row.row.sheet or (f"hal. {row.row.page}" if row.row.page else "")
-        values = [status, why, where, str(row.row.line)] + [row.raw.get(key, "") for key, _ in FIX_COLUMNS]
+    rows: list[tuple[str, Sequence[Reject | Warn], Rejected | Accepted]] = [
+        ("DITOLAK", row.reasons, row) for row in report.rejected
+    ] + [("PERINGATAN", row.warnings, row) for row in warned]
+    for status, codes, row in rows:
+        where = row.row.sheet or (say("report.page", page=row.row.page) if row.row.page else "")
+        values = [status, why(row, codes), where, str(row.row.line)] + [row.raw.get(key, "") for key, _ in FIX_COLUMNS]
         for col, value in enumerate(values):
-            book.write_text(sheet, line, col, value, as_text=col >= 4)
+            book.write_text(sheet, line, col, value, book.text if col >= 4 else book.wrap if col == 1 else None)
         line += 1
     return book.close()
 

@@ -12,16 +12,23 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from datetime import timedelta
 from html import escape
 from typing import Any
 from urllib.parse import quote
 
 from lindungi.config import Programs
 from lindungi.config import programs as shipped_programs
-from lindungi.intake.report import Report
-from lindungi.outcomes import LABELS, Code, Reject, Warn, message, say
-from lindungi.page import bar_chart, cards, document, table
+from lindungi.intake import example
+from lindungi.intake.earlier import Earlier
+from lindungi.intake.fields import REQUIRED, Field
+from lindungi.intake.report import Report, written
+from lindungi.outcomes import EMPTY, FIELD_NAMES, LABELS, Code, FileError, Reject, Warn, message, say
+from lindungi.page import Html, bar_chart, cards, day, document, moment, table
 from lindungi.rows import Accepted, Rejected, RowRef
+
+MAX_ROWS = 500
+"""Rows of one table shown on the page; all of them are in the JSON report."""
 
 
 def where(ref: RowRef) -> str:
@@ -33,14 +40,12 @@ def where(ref: RowRef) -> str:
 
 def _status(report: Report, extra: dict[str, Any] | None) -> str:
     if report.error:
-        detail = f' <span class="small">({escape(report.error_detail)})</span>' if report.error_detail else ""
         return (f'<div class="status bad" id="status"><p><strong>{escape(say("report.failed"))}</strong></p>'
-                f'<p>{escape(say("report.what_to_do"))}: {escape(message(report.error))}{detail}</p></div>')
-    notes = f'<p>{escape(say("report.duplicate"))}</p>' if extra and extra.get("duplicate_of") else ""
+                f'<p>{escape(say("report.what_to_do"))}: {escape(message(report.error))}</p></div>')
     if report.rejected:
         text = say("report.ok_fix", rejected=len(report.rejected))
-        return f'<div class="status warn" id="status"><p><strong>{escape(text)}</strong></p>{notes}</div>'
-    return f'<div class="status ok" id="status"><p><strong>{escape(say("report.ok"))}</strong></p>{notes}</div>'
+        return f'<div class="status warn" id="status"><p><strong>{escape(text)}</strong></p></div>'
+    return f'<div class="status ok" id="status"><p><strong>{escape(say("report.ok"))}</strong></p></div>'
 
 
 def _summary(report: Report) -> str:
@@ -70,13 +75,19 @@ def _chart(report: Report) -> str:
     return head + f'<div class="box">{chart}{legend}</div>'
 
 
+def _written_cell(row: Rejected | Accepted, codes: Sequence[Reject | Warn]) -> Html:
+    parts = [f'{escape(name)}: <span class="bad-value">{escape(value)}</span>' + (f" ({escape(note)})" if note else "")
+             for name, value, note in written(row, codes)]
+    return Html("<br>".join(parts) if parts else "-")
+
+
 def _group(code: Code, rows: Sequence[Rejected | Accepted], ident: str) -> str:
     body: list[list[str | int]] = []
     for row in rows:
-        codes: Sequence[Code] = row.reasons if isinstance(row, Rejected) else row.warnings
+        codes: Sequence[Reject | Warn] = row.reasons if isinstance(row, Rejected) else row.warnings
         others = ", ".join(LABELS[c] for c in codes if c != code)
-        body.append([where(row.row), row.row.line, row.nik or "", row.name or "", others])
-    head = [say("report.where"), say("report.line"), say("report.nik"), say("report.name"), say("report.other")]
+        body.append([where(row.row), row.row.line, row.name or EMPTY, _written_cell(row, codes), others or "-"])
+    head = [say("report.where"), say("report.line"), say("report.name"), say("report.written"), say("report.other")]
     return (
         f'<section class="group" id="{escape(ident)}" data-code="{escape(code.value)}">'
         f'<h3>{escape(LABELS[code])} <span class="small">({escape(say("report.rows", count=len(rows)))})</span></h3>'
@@ -120,6 +131,71 @@ def _rows_to_fix(report: Report, fix_name: str | None) -> str:
     return "".join(out)
 
 
+def _header_help(report: Report, example_name: str | None) -> str:
+    """For ``header_not_found``: the column names seen, the names looked for, the example workbook."""
+    seen = (f'<ul id="columns-seen">{"".join(f"<li>{escape(c)}</li>" for c in report.columns_seen)}</ul>'
+            if report.columns_seen else f'<p id="columns-seen">{escape(say("report.columns_seen_none"))}</p>')
+    rows: list[list[str | int]] = [
+        [FIELD_NAMES[f.value] + (" *" if f in REQUIRED else ""), ", ".join(example.recognised(f))] for f in Field]
+    link = ""
+    if example_name:
+        link = (f'<p><a id="example-workbook" href="{escape(example_name)}" download>{escape(say("report.example"))}'
+                f'</a> <span class="small">{escape(say("report.example_where", name=example_name))}</span></p>')
+    return (f'<h2>{escape(say("report.columns_seen"))}</h2>{seen}{link}'
+            f'<h2>{escape(say("report.columns_wanted"))}</h2><p class="small">'
+            f'{escape(say("report.columns_wanted_lead"))}</p>'
+            + table([say("example.column"), say("example.names")], rows, ident="columns-wanted"))
+
+
+def _covers(report: Report, programs: Programs) -> str:
+    """Per program and TMT: the period, how many workers, and when each reminder stage goes out."""
+    groups = Counter((row.program, row.coverage_start, row.coverage_end) for row in report.accepted)
+    if not groups:
+        return ""
+    rows: list[list[str | int]] = []
+    for (program_id, start, end), count in sorted(groups.items()):
+        program = programs.get(program_id)
+        stages: list[str] = []
+        for days in program.reminder_days if program else ():
+            due = end - timedelta(days=days)
+            first = end - timedelta(days=program.window_opens(days))  # type: ignore[union-attr]
+            stages.append(say("report.stage_on", days=days, day=day(due)) if first == due else
+                          say("report.stage_between", days=days, first=day(first), day=day(due)))
+        rows.append([program.name if program else program_id, day(start), day(end), count,
+                     Html("<br>".join(escape(stage) for stage in stages) or "-")])
+    head = [say("report.program"), say("report.cover_start"), say("report.cover_end"), say("report.workers"),
+            say("report.reminders")]
+    return (f'<h2 id="covers-head">{escape(say("report.covers"))}</h2>'
+            f'<p class="small">{escape(say("report.covers_lead"))}</p>'
+            + table(head, rows, ident="covers", numeric=(3,), dates=(1, 2)))
+
+
+def _earlier(report: Report, extra: dict[str, Any] | None, programs: Programs) -> str:
+    """The workers of this list already covered at the same time by another list (when that was looked up)."""
+    if not extra or "already_covered" not in extra or not report.accepted:
+        return ""
+    head = f'<h2 id="earlier-head">{escape(say("report.earlier"))}</h2>'
+    found = extra["already_covered"]
+    if found is None:
+        return head + f'<p id="earlier-status">{escape(say("report.earlier_unchecked"))}</p>'
+    covered = [Earlier.from_dict(e) for e in found]
+    if not covered:
+        return head + f'<p id="earlier-status">{escape(say("report.earlier_none"))}</p>'
+    own = {row.program for row in report.accepted}
+    same = {e.nik for e in covered if e.program in own}
+    lead = say("report.earlier_lead", count=len({e.nik for e in covered}), same=len(same),
+               other=len({e.nik for e in covered if e.program not in own} - same))
+    rows: list[list[str | int]] = []
+    for e in covered[:MAX_ROWS]:
+        program = programs.get(e.program)
+        by = say("report.earlier_cover", program=program.name if program else e.program, start=day(e.start),
+                 end=day(e.end), file=e.file)
+        rows.append([where(e.row), e.row.line, e.name, by])
+    head_row = [say("report.where"), say("report.line"), say("report.name"), say("report.earlier_by")]
+    return (head + f'<div class="status warn" id="earlier-status"><p>{escape(lead)}</p></div>'
+            + table(head_row, rows, ident="earlier", numeric=(1,)))
+
+
 def _sheets(report: Report) -> str:
     if len(report.sheets) < 2:
         return ""
@@ -131,27 +207,32 @@ def _sheets(report: Report) -> str:
     return f'<h2>{escape(say("report.sheets"))}</h2>' + table([say("report.where"), ""], rows, ident="sheets")
 
 
-def render_copy(file: str, program_id: str | None, first_key: str, programs: Programs | None = None) -> str:
-    """The page of an upload whose bytes were already processed under another name: nothing stored again."""
-    programs = programs or shipped_programs()
-    program = programs.get(program_id)
-    first = first_key.rsplit("/", 1)[-1]
-    meta = (f'<p class="meta">{escape(say("report.file"))}: <strong id="file-name">{escape(file)}</strong>'
-            f' &middot; {escape(say("report.program"))}: {escape(program.name if program else program_id or "-")}</p>')
-    status = (f'<div class="status ok" id="status"><p><strong>{escape(say("report.duplicate"))}</strong></p>'
-              f'<p>{escape(say("report.duplicate_of", first=first))}</p></div>')
-    return document(f'{say("report.title")}: {file}', f'<h1>{escape(say("report.title"))}</h1>{meta}{status}')
+def _duplicate(extra: dict[str, Any] | None) -> str:
+    """For a copy of a file already processed under another name: which file, when; its results follow."""
+    first = (extra or {}).get("duplicate_of")
+    if not first or extra is None:
+        return ""
+    name = str(first).rsplit("/", 1)[-1]
+    text = (say("report.duplicate_of", first=name, time=moment(extra["processed_at"])) if extra.get("processed_at")
+            else say("report.duplicate_of_undated", first=name))
+    return f'<div class="status warn" id="duplicate"><p><strong>{escape(text)}</strong></p></div>'
 
 
 def render(report: Report, fix_name: str | None = None, extra: dict[str, Any] | None = None,
-           programs: Programs | None = None) -> str:
-    """The whole page. ``fix_name`` is the fix-up workbook's file name beside the page (a relative link)."""
+           programs: Programs | None = None, example_name: str | None = example.NAME) -> str:
+    """The whole page. ``fix_name`` is the fix-up workbook's file name beside the page (a relative link);
+    ``example_name`` the example list's, linked when the header was not found."""
     programs = programs or shipped_programs()
     program = programs.get(report.program)
+    processed = (f' &middot; {escape(say("report.processed"))}: <span id="processed">'
+                 f'{escape(moment(extra["processed_at"]))}</span>') if extra and extra.get("processed_at") else ""
     meta = (f'<p class="meta">{escape(say("report.file"))}: <strong id="file-name">{escape(report.file)}</strong>'
             f' &middot; {escape(say("report.program"))}: {escape(program.name if program else report.program or "-")}'
-            "</p>")
-    body = [f'<h1>{escape(say("report.title"))}</h1>', meta, _status(report, extra)]
+            f"{processed}</p>")
+    body = [f'<h1>{escape(say("report.title"))}</h1>', meta, _duplicate(extra), _status(report, extra)]
+    if report.error is FileError.HEADER_NOT_FOUND:
+        body.append(_header_help(report, example_name))
     if not report.error:
-        body += [_summary(report), _chart(report), _rows_to_fix(report, fix_name), _sheets(report)]
+        body += [_summary(report), _covers(report, programs), _earlier(report, extra, programs), _chart(report),
+                 _rows_to_fix(report, fix_name), _sheets(report)]
     return document(f'{say("report.title")}: {report.file}', "\n".join(body))

@@ -142,6 +142,8 @@ class WorkerList:
     header_line: int | None
     rows: Iterator[RawRow | Ignored]
     """Worker rows to validate, and the rows set aside with the reason, in file order."""
+    columns_seen: tuple[str, ...] = ()
+    """When no header was found: the texts of the row that looks most like one (most text cells), as typed."""
 
 
 def find_list(source: Table) -> WorkerList:
@@ -150,7 +152,7 @@ def find_list(source: Table) -> WorkerList:
     head = list(islice(rows, HEADER_SEARCH_ROWS))
     found = find([r.cells for r in head], source.merged)
     if found is None:
-        return WorkerList(source.name, None, None, iter(()))
+        return WorkerList(source.name, None, None, iter(()), _likeliest_header(head))
     index, header = found
     body = head[index + header.rows :]
 
@@ -159,6 +161,17 @@ def find_list(source: Table) -> WorkerList:
         yield from rows
 
     return WorkerList(source.name, header, head[index].ref.line, _classify(chained(), header))
+
+
+def _likeliest_header(rows: Sequence[RawRow]) -> tuple[str, ...]:
+    """The texts of the first row with the most cells of text that are not numbers (at least two)."""
+    best: tuple[str, ...] = ()
+    for row in rows:
+        texts = tuple(" ".join(c.split()) for c in row.cells if isinstance(c, str) and c.strip()
+                      and not normalize(c).replace(" ", "").isdigit())
+        if len(texts) > len(best) and len(texts) >= 2:
+            best = texts
+    return best
 
 
 def _classify(rows: Iterable[RawRow], header: Header) -> Iterator[RawRow | Ignored]:

@@ -85,6 +85,8 @@ class _Checked:
     name: str
     program: Program | None
     start: date | None
+    first: RowRef | None = None
+    """The row a duplicate repeats."""
 
 
 @dataclass
@@ -94,7 +96,8 @@ class RowValidator:
     programs: Programs
     file_program: Program | None
     today: date
-    seen: set[tuple[str, str]] = field(default_factory=set)
+    seen: dict[tuple[str, str], RowRef] = field(default_factory=dict)
+    """(NIK, program) -> the row that listed it first."""
 
     def outcomes(self, rows: Iterable[RawRow | Ignored], columns: dict[Field, int]) -> Iterator[Outcome]:
         """Each worker row validated, rows set aside passed on as they are (lazily, in file order)."""
@@ -108,13 +111,14 @@ class RowValidator:
         """``noted``: what the reader warns of this row itself (a PDF layout it is unsure of)."""
         width = len(cells)
         values = {f: cells[i] for f, i in columns.items() if i < width}
-        checked = self._check(values)
+        checked = self._check(values, ref)
         checked.warnings.extend(noted)
         if checked.reasons or checked.program is None or checked.start is None or checked.nik is None:
-            return Rejected(ref, checked.nik, shown(checked.name) or None, checked.reasons, _raw(values, columns))
+            return Rejected(ref, checked.nik, shown(checked.name) or None, checked.reasons, _raw(values, columns),
+                            checked.first)
         return self._accepted(ref, values, columns, checked, checked.nik, checked.program, checked.start)
 
-    def _check(self, values: dict[Field, Cell]) -> _Checked:
+    def _check(self, values: dict[Field, Cell], ref: RowRef) -> _Checked:
         """The reasons to reject the row, in the order domain.md lists them; duplicates among clean rows only."""
         cell = values.get  # a column the row is too short for reads as an empty cell
         reasons: list[Reject] = []
@@ -135,11 +139,10 @@ class RowValidator:
             reasons.append(Reject.PROGRAM_UNKNOWN)
         start = _start(cell(Field.COVERAGE_START), program, reasons)
         if not reasons and program is not None and nik_result.nik is not None:
-            key = (nik_result.nik, program.id)
-            if key in self.seen:
+            first = self.seen.setdefault((nik_result.nik, program.id), ref)
+            if first is not ref:
                 reasons.append(Reject.DUPLICATE_IN_FILE)
-            else:
-                self.seen.add(key)
+                return _Checked(reasons, list(nik_result.warnings), nik_result.nik, name, program, start, first)
         return _Checked(reasons, list(nik_result.warnings), nik_result.nik, name, program, start)
 
     def _accepted(

@@ -1,1 +1,2 @@
-"""Operator and staff commands (``python -m lindungi ...``): replay, sms-settings, opt-out, check, remind."""
+"""Operator and staff commands (``python -m lindungi ...``): replay, replay-receipts, reminder-dlq, sms pause,
+worker, sms-settings, opt-out, unreachable, check, remind."""

@@ -12,6 +12,12 @@
     mask-key [KEY ...]                   each S3 key as the logs show it (keys from stdin if none given), so a
                                          masked key in a log line can be found in a bucket listing
     unreachable list|remove [NUMBER]     numbers the carrier reported dead (lindungi.ops.unreachable)
+    replay-receipts [--dry-run]          record again the receipts kept in ReceiptsFailedQueue (numbers masked)
+    reminder-dlq list|clear              reminders that failed every delivery: see why, then empty the DLQ
+    sms pause|resume|status [--reason]   stop or restart every reminder SMS (lindungi.ops.pause)
+    worker NIK [--show-contact]          one worker's covers, contact, reminders, receipts, opt-out, dead number
+
+Every alarm's first command is in docs/operations.md, "Alarms".
 """
 
 from __future__ import annotations
@@ -28,15 +34,22 @@ def _check(args: argparse.Namespace) -> int:
     path = Path(args.file)
     report = check(path.read_bytes(), path.name, args.program)
     if args.html:
+        from datetime import UTC, datetime
+
+        from lindungi.intake import example
         from lindungi.intake.report import fix_workbook
         from lindungi.intake.report_page import render
+        from lindungi.outcomes import FileError
 
         fix = fix_workbook(report)
         out = Path(args.html)
         fix_path = out.with_name(f"{path.name}.perbaikan.xlsx") if fix is not None else None
         if fix is not None and fix_path is not None:
             fix_path.write_bytes(fix)
-        out.write_text(render(report, fix_path.name if fix_path else None), encoding="utf-8")
+        processed = {"processed_at": datetime.now(UTC).isoformat(timespec="seconds")}
+        out.write_text(render(report, fix_path.name if fix_path else None, processed), encoding="utf-8")
+        if report.error is FileError.HEADER_NOT_FOUND:
+            out.with_name(example.NAME).write_bytes(example.workbook())
         print(f"{out}" + (f" (+ {fix_path})" if fix_path else ""), file=sys.stderr)
     if args.json:
         sys.stdout.writelines(report.json_chunks())
@@ -122,7 +135,8 @@ def _mask_key(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
+    """Every command and its options (docs/operations.md's commands are checked against it)."""
     parser = argparse.ArgumentParser(prog="python -m lindungi", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -161,6 +175,19 @@ def main(argv: list[str] | None = None) -> int:
     from lindungi.ops.unreachable import add_parser as unreachable
 
     unreachable(commands)
-    args = parser.parse_args(argv)
+    from lindungi.ops.reminder_dlq import add_parser as reminder_dlq
+
+    reminder_dlq(commands)
+    from lindungi.ops.pause import add_parser as sms
+
+    sms(commands)
+    from lindungi.ops.worker import add_parser as worker
+
+    worker(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     return int(args.run(args))
 

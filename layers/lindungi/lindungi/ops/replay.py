@@ -15,6 +15,14 @@ code; replay a record there with ``LambdaRunner.invoke_async("IngestFunction", r
 
 What is printed names the message, the function, the bucket and object key (file names), the
 error type and the number of tries: no rows, no NIK, no phone number.
+
+``replay-receipts`` does the same for ``ReceiptsFailedQueue``: each message is a batch of delivery-status
+records the receipts function could not record, kept by the function itself with the numbers masked
+(``lindungi.reminders.failed_receipts``); it is turned back into the CloudWatch Logs event the function
+takes and invoked asynchronously, then deleted. Recording is idempotent (each notice is updated only while
+it is still ``sent`` with that message id), so a receipt recorded in the meantime changes nothing.
+
+    python -m lindungi replay-receipts [--queue-url URL] [--function NAME] [--dry-run] [--max N]
 """
 
 from __future__ import annotations
@@ -128,6 +136,59 @@ def replay(
     return result
 
 
+@dataclass(frozen=True)
+class KeptReceipts:
+    """One kept batch of receipts, as much as is printed: no number, no notice."""
+
+    message_id: str
+    function: str
+    log_group: str
+    receipts: int
+    error_type: str
+
+
+def replay_receipts(
+    sqs: Any, queue_url: str, invoke: Invoke, *, function: str | None = None, dry_run: bool = False,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """Invoke the receipts function again with every kept batch; delete what Lambda accepted."""
+    from lindungi.reminders.failed_receipts import awslogs_event, is_failure_message
+
+    replayed: list[KeptReceipts] = []
+    skipped: list[dict[str, str]] = []
+    for message in _messages(sqs, queue_url, limit, release=dry_run):
+        message_id = message["MessageId"]
+        try:
+            body = json.loads(message["Body"])
+            kept = is_failure_message(body)
+        except (ValueError, TypeError):
+            kept = False
+        if dry_run or not kept:
+            _release(sqs, queue_url, message)
+        if not kept:
+            why = "not a kept batch of receipts (an old OnFailure record? it holds full numbers: delete it by hand)"
+            skipped.append({"message_id": message_id, "why": why})
+            continue
+        target = function or str(body.get("function") or "")
+        if not target:
+            skipped.append({"message_id": message_id, "why": "no function named; use --function"})
+            continue
+        batch = KeptReceipts(message_id, target, str(body["log_group"]), len(body["events"]),
+                             str(body.get("error_type", "")))
+        if dry_run:
+            replayed.append(batch)
+            continue
+        try:
+            invoke(target, awslogs_event(body))
+        except Exception as error:  # noqa: BLE001 - any refusal leaves the message for the next try
+            skipped.append({"message_id": message_id, "why": f"invoke failed: {type(error).__name__}"})
+            continue
+        sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+        replayed.append(batch)
+    return {"dry_run": dry_run, "replayed": [asdict(b) for b in replayed],
+            "receipts": sum(b.receipts for b in replayed), "skipped": skipped}
+
+
 def lambda_invoker(client: Any) -> Invoke:
     """Lambda's asynchronous invoke (``InvocationType=Event``): accepted means HTTP 202."""
 
@@ -154,8 +215,39 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if result.skipped else 0
 
 
+def _run_receipts(args: argparse.Namespace) -> int:
+    import boto3
+
+    from lindungi.settings import ReplayReceiptsSettings
+
+    settings = ReplayReceiptsSettings.from_env()
+    queue_url = args.queue_url or settings.queue_url
+    if not queue_url:
+        print("replay-receipts: give --queue-url or set RECEIPTS_FAILED_QUEUE_URL (the stack output "
+              "ReceiptsFailedQueueUrl)")
+        return 2
+    result = replay_receipts(boto3.client("sqs"), queue_url, lambda_invoker(boto3.client("lambda")),
+                             function=args.function or settings.function, dry_run=args.dry_run, limit=args.max)
+    if not args.dry_run:
+        from lindungi.ops.audit import audit, caller
+
+        audit("replay-receipts", caller(boto3.client("sts")), batches=len(result["replayed"]),
+              receipts=result["receipts"], skipped=len(result["skipped"]))
+    print(json.dumps(result, indent=1))
+    return 1 if result["skipped"] else 0
+
+
 def add_parser(commands: Any) -> None:
-    """``python -m lindungi replay``."""
+    """``python -m lindungi replay`` and ``replay-receipts``."""
+    receipts = commands.add_parser("replay-receipts", help="record again the delivery receipts waiting in "
+                                                           "ReceiptsFailedQueue (numbers masked)")
+    receipts.add_argument("--queue-url", help="the failure queue (default: RECEIPTS_FAILED_QUEUE_URL)")
+    receipts.add_argument("--function", help="function to invoke (default: RECEIPTS_FUNCTION, else the one named in "
+                                             "each batch)")
+    receipts.add_argument("--dry-run", action="store_true", help="list what would be replayed; invoke and delete "
+                                                                 "nothing")
+    receipts.add_argument("--max", type=int, help="replay at most this many batches")
+    receipts.set_defaults(run=_run_receipts)
     parser = commands.add_parser("replay", help="re-invoke the failed ingestions waiting in IngestFailedQueue")
     parser.add_argument("--queue-url", help="the failure queue (default: INGEST_FAILED_QUEUE_URL)")
     parser.add_argument("--function", help="function to invoke (default: the one named in each record)")

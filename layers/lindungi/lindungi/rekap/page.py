@@ -15,16 +15,12 @@ from datetime import date
 from html import escape
 
 from lindungi import nik
-from lindungi.outcomes import NOTICE_LABELS, say
-from lindungi.page import cards, column_chart, document, number, percent, table
+from lindungi.outcomes import NOTICE_LABELS, carrier_reason, say
+from lindungi.page import cards, column_chart, day, document, local, number, percent, table
 from lindungi.rekap.model import CITY_RENEWAL_RATE, TARGET_RENEWAL, UNKNOWN, Listing, Rekap
 
 MAX_ROWS = 500
 """Rows of one list shown on the page; all of them are in the workbook."""
-
-
-def day(value: date) -> str:
-    return value.strftime("%d-%m-%Y")
 
 
 def _place(name: str) -> str:
@@ -51,11 +47,11 @@ def _renewal(rekap: Rekap) -> str:
     for (program, start), ratio in sorted(rekap.cohorts.items()):
         rows.append([_program(rekap, program), day(start), ratio.ended, ratio.renewed,
                      percent(ratio.renewed, ratio.ended)])
-    out.append(table([say("rekap.cohort"), "TMT", say("rekap.ended"), say("rekap.renewed"), say("rekap.rate")],
-                     rows, ident="cohorts", numeric=(1, 2, 3, 4)))
+    out.append(table([say("rekap.program"), "TMT", say("rekap.ended"), say("rekap.renewed"), say("rekap.rate")],
+                     rows, ident="cohorts", numeric=(2, 3, 4), dates=(1,)))
     places: list[list[str | int]] = [[_place(k), r.ended, r.renewed, percent(r.renewed, r.ended)]
               for k, r in sorted(rekap.renewal_places.items())]
-    out.append("<h3>" + escape(say("rekap.kecamatan")) + "</h3>" + table(
+    out.append("<h3>" + escape(say("rekap.renewal_places")) + "</h3>" + table(
         [say("rekap.kecamatan"), say("rekap.ended"), say("rekap.renewed"), say("rekap.rate")], places,
         ident="renewal-places", numeric=(1, 2, 3)))
     return "".join(out)
@@ -79,7 +75,7 @@ def _quota(rekap: Rekap) -> str:
              for p in rekap.programs.by_id.values()]
     return (_h2("rekap.quota", "quota") + cards(items) + table(
         [say("rekap.program"), say("rekap.covered"), say("rekap.quota_col"), say("rekap.filled")], rows,
-        ident="quota-table", numeric=(1, 2, 3)) + "".join(notes))
+        ident="quota-table", numeric=(1, 2, 3), stack=False) + "".join(notes))
 
 
 def _places(rekap: Rekap) -> str:
@@ -95,7 +91,8 @@ def _places(rekap: Rekap) -> str:
     kel_rows: list[list[str | int]] = [[_place(k), _place(kel), *(c[p] for p in programs), sum(c.values())]
                                        for (k, kel), c in sorted(by_kel.items())]
     numeric = tuple(range(1, len(head)))
-    return (_h2("rekap.places", "places") + table(head, kec_rows, ident="places-table", numeric=numeric)
+    return (_h2("rekap.places", "places") + table(head, kec_rows, ident="places-table", numeric=numeric,
+                                                  stack=len(head) > 4)
             + f"<details><summary>{escape(say('rekap.by_kelurahan'))}</summary>"
             + table([say("rekap.kecamatan"), say("rekap.kelurahan"), *head[1:]], kel_rows, ident="kelurahan-table",
                     numeric=tuple(n + 1 for n in numeric)) + "</details>")
@@ -110,7 +107,8 @@ def _listings(rows: Sequence[Listing], ident: str, rekap: Rekap, reason: bool = 
     for row in rows[:MAX_ROWS]:
         line: list[str | int] = [nik.mask(row.nik), row.name, ", ".join(_program(rekap, p) for p in row.programs),
                                  ", ".join(_place(k) for k in row.kecamatan), ", ".join(row.files)]
-        body.append(line + ([row.detail, row.since[:10]] if reason else []))
+        body.append(line + ([carrier_reason(row.detail), day(local(row.since).date()) if row.since else "-"]
+                            if reason else []))
     more = (f'<p class="small">{escape(say("rekap.more", more=number(len(rows) - MAX_ROWS)))}</p>'
             if len(rows) > MAX_ROWS else "")
     return table(head, body, ident=ident) + more
@@ -123,10 +121,10 @@ def _people(rekap: Rekap) -> str:
            _h2("rekap.unreachable", "unreachable"),
            "<p>" + escape(say("rekap.unreachable_lead", no_sms=number(len(rekap.no_sms)),
                                  failed=number(len(rekap.failed_numbers)))) + "</p>",
-           table([say("rekap.kecamatan"), say("rekap.no_sms")],
+           table([say("rekap.kecamatan"), say("rekap.workers")],
                  [[_place(k), n] for k, n in sorted(rekap.no_sms_places.items())], ident="no-sms-places",
                  numeric=(1,)),
-           f"<h3>{escape(say('rekap.number_failed'))}</h3>",
+           f"<h3>{escape(say('rekap.number_failed', count=number(len(rekap.failed_numbers))))}</h3>",
            _listings(rekap.failed_numbers, "failed-numbers-table", rekap, reason=True)]
     return "".join(out)
 
@@ -142,31 +140,38 @@ def _ending(rekap: Rekap) -> str:
                                    for week in weeks]
     head = [say("rekap.week"), *(_program(rekap, p) for p in programs), say("rekap.total")]
     chart = column_chart(bars, "ending-chart", say("rekap.ending"))
-    ending = table(head, rows, ident="ending-table", numeric=tuple(range(len(head))))
+    ending = table(head, rows, ident="ending-table", numeric=tuple(range(1, len(head))), dates=(0,),
+                   stack=len(head) > 4)
     return _h2("rekap.ending", "ending") + f'<div class="box">{chart}</div>' + ending
 
 
 def _reminders(rekap: Rekap) -> str:
+    """One row per status, one column per program and stage: as many columns as stages, however many statuses
+    there are, so the table fits a laptop's width (and stacks on a phone, each status a block)."""
     seen = {status for (_, _, status) in rekap.notices}
     statuses = [s for s in NOTICE_LABELS if s in seen] + sorted(seen - set(NOTICE_LABELS))
+    stages = sorted({(p, s) for (p, s, _) in rekap.notices}, key=lambda k: (k[0], -k[1]))
     rows: list[list[str | int]] = []
-    for program, stage in sorted({(p, s) for (p, s, _) in rekap.notices}, key=lambda k: (k[0], -k[1])):
-        counts = [rekap.notices[(program, stage, s)] for s in statuses]
-        rows.append([_program(rekap, program), say("rekap.stage_days", days=stage), *counts, sum(counts)])
-    head = [say("rekap.program"), say("rekap.stage"), *(NOTICE_LABELS.get(s, s) for s in statuses),
+    for status in statuses:
+        counts = [rekap.notices[(program, stage, status)] for program, stage in stages]
+        rows.append([NOTICE_LABELS.get(status, status), *counts, sum(counts)])
+    totals = [sum(rekap.notices[(p, s, status)] for status in statuses) for p, s in stages]
+    if rows:
+        rows.append([say("rekap.total"), *totals, sum(totals)])
+    head = [say("rekap.status"), *(say("rekap.program_stage", program=_program(rekap, p), days=s) for p, s in stages),
             say("rekap.total")]
+    lead = f'<p class="small">{escape(say("rekap.reminders_lead"))}</p>'
     note = f'<p class="small">{escape(say("rekap.opt_outs", count=number(rekap.opt_outs)))}</p>'
-    body = table(head, rows, ident="reminders-table", numeric=tuple(range(2, len(head)))) if rows else \
-        f'<p id="reminders-none">{escape(say("rekap.none"))}</p>'
-    return _h2("rekap.reminders", "reminders") + body + note
+    body = table(head, rows, ident="reminders-table", numeric=tuple(range(1, len(head))))
+    return _h2("rekap.reminders", "reminders") + lead + body + note
 
 
 def render(rekap: Rekap, workbook_name: str | None = None) -> str:
     meta = f'<p class="meta">{escape(say("rekap.as_of", date=day(rekap.today)))}</p>'
     link = ""
     if workbook_name:
-        link = (f'<p><a id="workbook" href="{escape(workbook_name)}" download>'
-                f'{escape(say("rekap.workbook", name=workbook_name))}</a></p>')
+        link = (f'<p><a id="workbook" href="{escape(workbook_name)}" download>{escape(say("rekap.workbook"))}</a> '
+                f'<span class="small">{escape(say("rekap.workbook_where", name=workbook_name))}</span></p>')
     body = [f'<h1>{escape(say("rekap.title"))}</h1>', meta, link,
             f'<p class="small">{escape(say("rekap.masked_note"))}</p>',
             _renewal(rekap), _quota(rekap), _places(rekap), _people(rekap), _ending(rekap), _reminders(rekap)]
