@@ -22,10 +22,11 @@ import argparse
 import contextlib
 import json
 import sys
+import threading
 import time
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -232,33 +233,82 @@ def _due(reports: list[dict[str, Any]]) -> Counter[str]:
     return due
 
 
+class DaysProgress:
+    """The reminder days' bar: SMS sent (moto counts each SMS it is asked to publish; read every second, so a
+    day of thousands moves too) of about as many as the schedule plans notices, day n of N, the time left (``Eta``)."""
+
+    def __init__(self, todo: list[date], expected: dict[date, int], sent: Callable[[], int]) -> None:
+        from tqdm import tqdm
+
+        self.days, self.done, self.expected, self.sent = len(todo), 0, expected, sent
+        self.eta, self.started, self.current = Eta(), time.perf_counter(), "-"
+        self.first = sent()
+        self.day_first = self.first
+        self.bar = tqdm(total=sum(expected.values()), desc="reminder days: plan, queue, send SMS, receipts",
+                        unit="SMS", file=sys.stderr, dynamic_ncols=True, leave=True,
+                        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/~{total_fmt} SMS{postfix}")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, name="demo-progress", daemon=True)
+        self._thread.start()
+
+    def _poll(self) -> None:
+        while not self._stop.wait(1.0):
+            self.show()
+
+    def show(self) -> None:
+        sent = self.sent() - self.first
+        self.bar.total = max(self.bar.total, sent)
+        self.bar.n = sent
+        today = sent - (self.day_first - self.first)
+        left = self.eta.seconds(self.days - self.done, max(0, self.bar.total - sent))
+        if left is None and today:  # before the first day ends: the rate of its SMS so far
+            left = (time.perf_counter() - self.started) / today * max(0, self.bar.total - sent)
+        last = f" (last {self.current})" if self.done else ""
+        # The bar's own clock would be the travelled one (time-machine): elapsed and ETA are counted here.
+        self.bar.set_postfix_str(f"{_clock(time.perf_counter() - self.started)}, day {min(self.done + 1, self.days)}"
+                                 f"/{self.days}{last}, ETA {'?' if left is None else _clock(left)}", refresh=False)
+        self.bar.refresh()
+
+    def day_done(self, day: str, seconds: float, messages: int, more_days: int) -> None:
+        self.current = day
+        self.eta.add(seconds, messages)
+        self.done += 1
+        self.days = max(self.days, self.done + more_days)  # a run that left work behind adds the next day
+        self.day_first = self.sent()
+        self.show()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.bar.total = self.sent() - self.first  # the estimate counted notices; some send no SMS, retries two
+        self.show()
+        self.bar.close()
+
+
 def _reminders(emu: Emulator, reports: list[dict[str, Any]], days: list[date], log_path: Path,
                quiet: bool) -> dict[str, Any]:
     from . import reminders_local
 
     expected = planning(reports, int(emu.stack.parameter("MaxSmsPerRun")))
     todo = reminders_local.planner_days(days, expected)
-    bar = None if quiet else _progress(len(todo), "reminder days: plan, queue, send SMS, receipts", "day")
-    eta, last = Eta(), [time.perf_counter()]
+    region = emu.stack.region
+    progress = None if quiet else DaysProgress(todo, expected, lambda: len(reminders_local.published_sms(region)))
+    last = [time.perf_counter()]
 
     def on_day(day: dict[str, Any]) -> None:
         now = time.perf_counter()
-        eta.add(now - last[0], day["messages"])
+        if progress:
+            ahead = [d for d in todo if d.isoformat() > day["day"]]
+            progress.day_done(day["day"], now - last[0], day["messages"], len(ahead))
         last[0] = now
-        if bar is None:
-            return
-        ahead = [d for d in todo if d.isoformat() > day["day"]]
-        bar.total = max(bar.total, bar.n + 1 + len(ahead))  # a run that left work behind adds the next day
-        left = eta.seconds(len(ahead), sum(expected.get(d, 0) for d in ahead))
-        bar.set_postfix_str(f"{day['day']}, {day['messages']} SMS; "
-                            f"ETA {'?' if left is None else _clock(left)}", refresh=False)
-        bar.update(1)
 
-    with function_logs(log_path):
-        result: dict[str, Any] = reminders_local.run_reminders(emu, days, on_day=on_day, due=_due(reports),
-                                                               planning=expected)
-    if bar:
-        bar.close()
+    try:
+        with function_logs(log_path):
+            result: dict[str, Any] = reminders_local.run_reminders(emu, days, on_day=on_day, due=_due(reports),
+                                                                   planning=expected)
+    finally:
+        if progress:
+            progress.close()
     result["days"] = [d.isoformat() for d in days]
     result["planner_days"] = [d["day"] for d in result["per_day"]]
     return result
