@@ -331,7 +331,7 @@ class LambdaRunner:
     def on_schedule(self, function: str, event_name: str, event: dict[str, Any]) -> Any | None:
         """What EventBridge Scheduler does at the schedule's time: invoke ``function`` with ``event`` if the schedule
         of its ``event_name`` event is enabled (the handler's return value), nothing if it is disabled (None)."""
-        if not switches.schedule_enabled(self.session, self.stack, function, event_name):
+        if not switches.schedule_enabled(self.client("scheduler"), self.stack, function, event_name):
             return None
         return self.invoke(function, event)
 
@@ -342,7 +342,7 @@ class LambdaRunner:
         sqs = self.client("sqs")
         url, arn = self.stack.physical(queue), self.stack.arn(queue)
         stats = {"batches": 0, "messages": 0, "failed": 0}
-        if not switches.mapping_enabled(self.session, self.stack, function, arn):
+        if not switches.mapping_enabled(self.client("lambda"), self.stack, function, arn):
             return stats
         for _ in range(max_rounds):
             messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=min(batch_size, 10),
