@@ -46,7 +46,7 @@ demo: .venv/.synced browser
 	$(RUN) python -m lindungi_dev.demo $(ARGS)
 
 # cfn-lint runs once, inside `sam validate` (samconfig.toml: lint = true). checkov is the security scan; each
-# exception is a skip with its reason in the resource's Metadata (README, "Security scan").
+# exception is a skip with its reason in the resource's Metadata (docs/operations.md, "Security scan").
 lint: .venv/.synced $(SAM) $(CHECKOV)
 	$(RUN) ruff check .
 	$(RUN) mypy

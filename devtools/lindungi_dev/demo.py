@@ -8,6 +8,9 @@ queues from template.yaml; generate realistic lists for both programs (with
 the faults offices make); upload them under incoming/<program>/; deliver the
 S3 events to the ingest function as AWS would; read the reports back; then
 travel in time to each reminder day and run the planner and the SMS sender.
+The planner runs on the days the schedule plans something (from the covers'
+own ends and the stage windows) and the day after each; on the other days of
+the windows it would read and plan nothing.
 
 Function logs (JSON, as CloudWatch would get them) go to .local/demo/logs.jsonl;
 the terminal shows progress and the summary.
@@ -19,10 +22,11 @@ import argparse
 import contextlib
 import json
 import sys
+import threading
 import time
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -63,16 +67,31 @@ def make_lists(rentan: int, sawit: int) -> list[Upload]:
     return [u for u in uploads if u.workers > 0]
 
 
+def _ends(reports: list[dict[str, Any]]) -> Counter[tuple[str, date]]:
+    """Accepted covers by (program, end date)."""
+    return Counter((row["program"], date.fromisoformat(row["coverage_end"]))
+                   for report in reports for row in report.get("accepted", []))
+
+
 def reminder_days(reports: list[dict[str, Any]]) -> list[date]:
     """Every day on which some accepted worker's reminder window is open: the planner runs daily, and the
     look-ahead and the carrier retries use the days between the stages' own days."""
-    ends: set[tuple[str, date]] = {(row["program"], date.fromisoformat(row["coverage_end"]))
-                                   for report in reports for row in report.get("accepted", [])}
     from lindungi.reminders.planner import stages_of
 
     config = programs()
-    return sorted({end - timedelta(days=d) for program, end in ends
+    return sorted({end - timedelta(days=d) for program, end in _ends(reports)
                    for d in range(stages_of(config, program).horizon + 1)})
+
+
+def planning(reports: list[dict[str, Any]], ceiling: int) -> dict[date, int]:
+    """The days the schedule plans on, and how many notices, from the covers' own ends and the stage windows
+    (``schedule.planning_days``): the demo runs the planner on those days and the days after them."""
+    from lindungi.reminders.planner import stages_of
+    from lindungi.reminders.schedule import planning_days
+
+    config = programs()
+    return planning_days(_ends(reports), {p: stages_of(config, p) for p in config.by_id}, ceiling,
+                         config.reminders.missed_runs_tolerated)
 
 
 @contextlib.contextmanager
@@ -87,6 +106,32 @@ def _progress(total: int, desc: str, unit: str) -> Any:
     from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True, leave=True)
+
+
+class Eta:
+    """Time left for the reminder days, from the rates measured so far: a day costs a fixed part (the planner's
+    reads, the summary of the receipts) plus a part per SMS (plan, queue, send, receipt); the days to come
+    are weighed by the SMS the schedule plans on them."""
+
+    def __init__(self) -> None:
+        self.quiet: list[float] = []
+        """Seconds of each day that sent nothing."""
+        self.busy: list[tuple[float, int]] = []
+        """(seconds, SMS) of each day that sent some."""
+
+    def add(self, seconds: float, sms: int) -> None:
+        if sms:
+            self.busy.append((seconds, sms))
+        else:
+            self.quiet.append(seconds)
+
+    def seconds(self, days: int, sms: int) -> float | None:
+        """Expected seconds for ``days`` more days sending ``sms`` SMS in all; None before a day has sent any."""
+        if not self.busy:
+            return None
+        per_day = sorted(self.quiet)[len(self.quiet) // 2] if self.quiet else 0.0
+        per_sms = max(0.0, sum(s for s, _ in self.busy) - per_day * len(self.busy)) / sum(n for _, n in self.busy)
+        return days * per_day + sms * per_sms
 
 
 def run(rentan: int = 7737, sawit: int = 767, reminders: bool = True, keep_running: bool = False,
@@ -107,7 +152,8 @@ def run(rentan: int = 7737, sawit: int = 767, reminders: bool = True, keep_runni
         summary["bucket"] = bucket
         uploads = make_lists(rentan, sawit)
         reports: list[dict[str, Any]] = []
-        bar = None if quiet else _progress(len(uploads), "lists: upload, parse, store, report", "list")
+        bar = None if quiet else _progress(sum(u.workers for u in uploads), "lists: upload, parse, store, report",
+                                           "row")
         with function_logs(log_path):
             for upload in uploads:
                 version = s3.put_object(Bucket=bucket, Key=upload.key, Body=upload.data)["VersionId"]
@@ -117,7 +163,7 @@ def run(rentan: int = 7737, sawit: int = 767, reminders: bool = True, keep_runni
                 report = json.loads(s3.get_object(Bucket=bucket, Key=report_key)["Body"].read()) if report_key else {}
                 reports.append(report | {"report_key": report_key, "key": upload.key, "invocation": result})
                 if bar:
-                    bar.update(1)
+                    bar.update(upload.workers)
         if bar:
             bar.close()
         summary["files"] = [_file_summary(r) for r in reports]
@@ -128,7 +174,7 @@ def run(rentan: int = 7737, sawit: int = 767, reminders: bool = True, keep_runni
         if reminders:
             _staff_opt_outs(emu, reports)
             _sns_opt_outs(emu, reports)
-            summary["reminders"] = _reminders(emu, days, log_path, quiet, _due(reports))
+            summary["reminders"] = _reminders(emu, reports, days, log_path, quiet)
             summary["reminders"]["max_sms_per_run"] = int(emu.stack.parameter("MaxSmsPerRun"))
         summary["seconds"] = round(time.perf_counter() - started, 1)
         if not quiet:
@@ -187,17 +233,89 @@ def _due(reports: list[dict[str, Any]]) -> Counter[str]:
     return due
 
 
-def _reminders(emu: Emulator, days: list[date], log_path: Path, quiet: bool, due: Counter[str]) -> dict[str, Any]:
+class DaysProgress:
+    """The reminder days' bar: SMS sent (moto counts each SMS it is asked to publish; read every second, so a
+    day of thousands moves too) of about as many as the schedule plans notices, day n of N, the time left (``Eta``)."""
+
+    def __init__(self, todo: list[date], expected: dict[date, int], sent: Callable[[], int]) -> None:
+        from tqdm import tqdm
+
+        self.days, self.done, self.expected, self.sent = len(todo), 0, expected, sent
+        self.eta, self.started, self.current = Eta(), time.perf_counter(), "-"
+        self.first = sent()
+        self.day_first = self.first
+        self.bar = tqdm(total=sum(expected.values()), desc="reminder days: plan, queue, send SMS, receipts",
+                        unit="SMS", file=sys.stderr, dynamic_ncols=True, leave=True,
+                        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/~{total_fmt} SMS{postfix}")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, name="demo-progress", daemon=True)
+        self._thread.start()
+
+    def _poll(self) -> None:
+        while not self._stop.wait(1.0):
+            self.show()
+
+    def show(self) -> None:
+        sent = self.sent() - self.first
+        self.bar.total = max(self.bar.total, sent)
+        self.bar.n = sent
+        today = sent - (self.day_first - self.first)
+        left = self.eta.seconds(self.days - self.done, max(0, self.bar.total - sent))
+        if left is None and today:  # before the first day ends: the rate of its SMS so far
+            left = (time.perf_counter() - self.started) / today * max(0, self.bar.total - sent)
+        last = f" (last {self.current})" if self.done else ""
+        # The bar's own clock would be the travelled one (time-machine): elapsed and ETA are counted here.
+        self.bar.set_postfix_str(f"{_clock(time.perf_counter() - self.started)}, day {min(self.done + 1, self.days)}"
+                                 f"/{self.days}{last}, ETA {'?' if left is None else _clock(left)}", refresh=False)
+        self.bar.refresh()
+
+    def day_done(self, day: str, seconds: float, messages: int, more_days: int) -> None:
+        self.current = day
+        self.eta.add(seconds, messages)
+        self.done += 1
+        self.days = max(self.days, self.done + more_days)  # a run that left work behind adds the next day
+        self.day_first = self.sent()
+        self.show()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.bar.total = self.sent() - self.first  # the estimate counted notices; some send no SMS, retries two
+        self.show()
+        self.bar.close()
+
+
+def _reminders(emu: Emulator, reports: list[dict[str, Any]], days: list[date], log_path: Path,
+               quiet: bool) -> dict[str, Any]:
     from . import reminders_local
 
-    bar = None if quiet else _progress(len(days), "reminder days: plan, queue, send SMS", "day")
-    with function_logs(log_path):
-        result: dict[str, Any] = reminders_local.run_reminders(
-            emu, days, on_day=(lambda _: bar.update(1)) if bar else None, due=due)
-    if bar:
-        bar.close()
+    expected = planning(reports, int(emu.stack.parameter("MaxSmsPerRun")))
+    todo = reminders_local.planner_days(days, expected)
+    region = emu.stack.region
+    progress = None if quiet else DaysProgress(todo, expected, lambda: len(reminders_local.published_sms(region)))
+    last = [time.perf_counter()]
+
+    def on_day(day: dict[str, Any]) -> None:
+        now = time.perf_counter()
+        if progress:
+            ahead = [d for d in todo if d.isoformat() > day["day"]]
+            progress.day_done(day["day"], now - last[0], day["messages"], len(ahead))
+        last[0] = now
+
+    try:
+        with function_logs(log_path):
+            result: dict[str, Any] = reminders_local.run_reminders(emu, days, on_day=on_day, due=_due(reports),
+                                                                   planning=expected)
+    finally:
+        if progress:
+            progress.close()
     result["days"] = [d.isoformat() for d in days]
+    result["planner_days"] = [d["day"] for d in result["per_day"]]
     return result
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
 
 
 def print_summary(summary: dict[str, Any]) -> None:
@@ -229,7 +347,8 @@ def print_summary(summary: dict[str, Any]) -> None:
         else:
             days = reminders.get("days", [])
             span = f"{days[0]} .. {days[-1]}" if days else "-"
-            print(f"Reminders over {len(days)} simulated days ({span}), at most {reminders['max_sms_per_run']} a run:")
+            print(f"Reminders over {len(days)} simulated days ({span}), at most {reminders['max_sms_per_run']} a run;"
+                  f" the planner ran on the {len(reminders.get('planner_days', days))} days it had work:")
             _print_stages(reminders.get("by_stage") or {})
             print("   The emulated carrier (lindungi_dev.emulator.carrier): a number ending 0 does not exist, 88\n"
                   "   fails for an unknown reason, 09 is always off, any other 9 is off the first day it is texted.")

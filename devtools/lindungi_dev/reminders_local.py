@@ -1,4 +1,5 @@
-"""The reminder days of the local demo: travel to each day at 09:00 WIB, run the planner, drain the queue.
+"""The reminder days of the local demo: travel to each day at 09:00 WIB, run the planner, drain the queue,
+deliver the carrier's receipts.
 
 moto runs as released: no part of it is patched here.
 
@@ -13,8 +14,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
-from datetime import UTC, date
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -78,12 +79,28 @@ def by_stage(outcomes: Counter[tuple[str, str]], due: Counter[str]) -> dict[str,
                                         for col, statuses in COLUMNS.items()} for s in stages}
 
 
+def planner_days(days: Sequence[date], planning: Mapping[date, int]) -> list[date]:
+    """Of the window ``days``, those the demo runs the planner on: each day the schedule plans something
+    (``schedule.planning_days``) and the day after it, when the receipts' carrier retries and whatever a
+    run's ceiling left are requeued. On every other day a run would read the open windows and plan nothing."""
+    window = set(days)
+    return sorted(d for d in window if d in planning or d - timedelta(days=1) in planning)
+
+
 def run_reminders(emu: Emulator, days: list[date], on_day: Callable[[dict[str, Any]], None] | None = None,
-                  due: Counter[str] | None = None) -> dict[str, Any]:
-    """Each day in turn: the 09:00 WIB planner run, then every queued notice through the sender."""
+                  due: Counter[str] | None = None, planning: Mapping[date, int] | None = None) -> dict[str, Any]:
+    """Each day in turn: the 09:00 WIB planner run, then every queued notice through the sender.
+
+    ``planning``: the schedule's own days (day -> notices it plans); given, the planner runs on those days and
+    the day after each (``planner_days``) instead of every day of ``days``, and on the day after any run that
+    left work behind (ceiling reached, a send retried, a carrier retry planned, fewer planned than expected)."""
+    window = sorted(set(days))
+    todo = set(window if planning is None else planner_days(window, planning))
     before = len(published_sms(emu.stack.region))
     per_day = []
-    for day in sorted(set(days)):
+    for i, day in enumerate(window):
+        if day not in todo:
+            continue
         with time_machine.travel(run_time(day, programs()), tick=True):
             with emu.feeding("ReminderQueue") as drained:  # the sender runs while the planner queues
                 report = emu.invoke("PlannerFunction", scheduled_event_for(day))
@@ -92,7 +109,12 @@ def run_reminders(emu: Emulator, days: list[date], on_day: Callable[[dict[str, A
             receipts = emu.deliver_receipts()  # the carrier's answers, through ReceiptsFunction
         per_day.append({"day": day.isoformat(), "planned": report["planned"], "by_stage": report["by_stage"],
                         "ceiling_reached": report["ceiling_reached"], "retried": drained["failed"],
-                        "receipts": receipts})
+                        "receipts": receipts, "messages": drained["messages"]})
+        left_behind = (report["ceiling_reached"] or report["enqueue_failed"] or drained["failed"]
+                       or receipts.get("retry_planned", 0)
+                       or (planning is not None and report["planned"] != planning.get(day, 0)))
+        if left_behind and i + 1 < len(window):
+            todo.add(window[i + 1])
         if on_day:
             on_day(per_day[-1])
     staged = notice_outcomes(emu)

@@ -284,7 +284,7 @@ def test_botocore_retries_are_set_once_for_every_function() -> None:
 
 
 def test_every_security_scan_exception_says_why() -> None:
-    """checkov runs in `make lint`; each check skipped on a resource carries its reason (README "Security scan")."""
+    """checkov runs in `make lint`; each check skipped on a resource carries its reason (docs/operations.md)."""
     skipped = 0
     for logical, resource in RESOURCES.items():
         for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", []):

@@ -1,4 +1,4 @@
-"""The hostile corpus of issue 10 through ``python -m lindungi check``, each case in its own process.
+"""The hostile corpus (files that once killed, hung or silenced ingestion) through ``python -m lindungi check``.
 
 A process per case, so that what once killed ingestion (a Rust allocation abort, exit 134) or hung it
 (a page tree referencing itself) shows here as a death or a timeout, not as a crashed test run. Each

@@ -8,7 +8,7 @@ import pytest
 
 from lindungi.config import load_programs, programs
 from lindungi.reminders.planner import event_time, run_time
-from lindungi.reminders.schedule import Bucket, Stages, bucket, choose
+from lindungi.reminders.schedule import Bucket, Stages, bucket, choose, planning_days
 from lindungi.reminders.window import Window
 from lindungi.sms import TemplateError
 
@@ -98,6 +98,18 @@ def test_a_shared_end_date_gets_every_stage_with_two_runs_missed(missed: tuple[i
         sent[owed] += taken
     assert sent == {30: n, 7: n, 1: n}
 
+
+
+def test_planning_days_are_the_days_a_run_plans_on() -> None:
+    """The days run by run with ``choose``: a small cohort on its stages' own days (the last stage with two runs
+    to spare), a peak spread ahead under the ceiling; every stage of every cover once, never above the ceiling."""
+    small, peak = date(2025, 7, 31), date(2025, 5, 31)
+    days = planning_days({("p", small): 10}, {"p": STAGES}, 100, tolerated=2)
+    assert days == {date(2025, 7, 1): 10, date(2025, 7, 24): 10, date(2025, 7, 29): 10}
+    days = planning_days({("p", peak): 7737, ("q", small): 10}, {"p": STAGES, "q": STAGES}, 3000, tolerated=2)
+    assert sum(days.values()) == 3 * (7737 + 10) and max(days.values()) <= 3000
+    assert [days[date(2025, 5, d)] for d in (1, 2, 3)] == [3000, 3000, 1737]  # stage 30 from its own day on
+    assert set(days) <= {peak - timedelta(days=d) for d in range(37)} | {small - timedelta(days=d) for d in range(37)}
 
 @pytest.mark.parametrize(
     ("local", "is_open", "opens"),

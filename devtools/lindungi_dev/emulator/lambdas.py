@@ -178,6 +178,13 @@ class LambdaRunner:
         self._modules: dict[str, ModuleType] = {}
         self._carrier = carrier.Carrier()
         self._local = threading.local()
+        self._clients: dict[str, Any] = {}
+
+    def client(self, service: str) -> Any:
+        """The emulator's own client for ``service``, made once: a client a call would cost a new connection."""
+        if service not in self._clients:
+            self._clients[service] = self.session.client(service)  # type: ignore[call-overload]
+        return self._clients[service]
 
     def env(self, function: str) -> dict[str, str]:
         return {**self.LOCAL_ENV, "AWS_LAMBDA_FUNCTION_NAME": f"{self.stack.name}-{function}",
@@ -252,7 +259,7 @@ class LambdaRunner:
         if destination:
             arn = self.stack.resolve(destination)
             queue = next(q for q, a in self.stack.arns.items() if a == arn)
-            self.session.client("sqs").send_message(QueueUrl=self.stack.physical(queue), MessageBody=json.dumps(record))
+            self.client("sqs").send_message(QueueUrl=self.stack.physical(queue), MessageBody=json.dumps(record))
         return {"ok": False, "attempts": attempts, "error": f"{type(error).__name__}: {error}"}
 
     def deliver_receipts(self) -> dict[str, int]:
@@ -271,8 +278,7 @@ class LambdaRunner:
         """Deliver the ObjectCreated notification of an object already in the bucket, as S3 does."""
         bucket = self.stack.physical(bucket_logical_id)
         args = {"Bucket": bucket, "Key": key} | ({"VersionId": version_id} if version_id else {})
-        s3: Any = self.session.client("s3")
-        head = s3.head_object(**args)
+        head = self.client("s3").head_object(**args)
         event = s3_put_event(bucket, key, head["ContentLength"], head["ETag"].strip('"'),
                              head.get("VersionId"), self.stack.region)
         return self.invoke_async(self.s3_subscriber(bucket_logical_id), event)
@@ -325,17 +331,18 @@ class LambdaRunner:
     def on_schedule(self, function: str, event_name: str, event: dict[str, Any]) -> Any | None:
         """What EventBridge Scheduler does at the schedule's time: invoke ``function`` with ``event`` if the schedule
         of its ``event_name`` event is enabled (the handler's return value), nothing if it is disabled (None)."""
-        if not switches.schedule_enabled(self.session, self.stack, function, event_name):
+        if not switches.schedule_enabled(self.client("scheduler"), self.stack, function, event_name):
             return None
         return self.invoke(function, event)
 
     def drain_queue(self, queue: str, function: str, batch_size: int = 10, max_rounds: int = 10_000) -> dict[str, int]:
         """Lambda's SQS event source mapping, until the queue is empty (with ReportBatchItemFailures); nothing while
-        the mapping is disabled, as Lambda stops polling then."""
-        sqs = self.session.client("sqs")
+        the mapping is disabled, as Lambda stops polling then. What the function did not report failed is deleted
+        in one ``DeleteMessageBatch``, as the mapping does."""
+        sqs = self.client("sqs")
         url, arn = self.stack.physical(queue), self.stack.arn(queue)
         stats = {"batches": 0, "messages": 0, "failed": 0}
-        if not switches.mapping_enabled(self.session, self.stack, function, arn):
+        if not switches.mapping_enabled(self.client("lambda"), self.stack, function, arn):
             return stats
         for _ in range(max_rounds):
             messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=min(batch_size, 10),
@@ -356,10 +363,12 @@ class LambdaRunner:
             except Exception:  # noqa: BLE001 - a crashed batch: every message comes back
                 failed = {m["MessageId"] for m in messages}
             stats["failed"] += len(failed)
-            for m in messages:
-                if m["MessageId"] in failed:
-                    # Visibility timeout "passes" at once locally, so retries do not wait.
-                    sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=0)
-                else:
-                    sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+            done = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                    for i, m in enumerate(messages) if m["MessageId"] not in failed]
+            back = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
+                    for i, m in enumerate(messages) if m["MessageId"] in failed]
+            if done:
+                sqs.delete_message_batch(QueueUrl=url, Entries=done)
+            if back:  # visibility timeout "passes" at once locally, so retries do not wait
+                sqs.change_message_visibility_batch(QueueUrl=url, Entries=back)
         return stats

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-from typing import Any
 
 import boto3
 
@@ -35,7 +34,8 @@ class Emulator(LambdaRunner):
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
         from werkzeug.serving import WSGIRequestHandler
 
-        # Keep-alive: botocore reuses connections, werkzeug's HTTP/1.0 default closes each one.
+        # HTTP/1.1 (chunked replies allowed); werkzeug still answers every request with "Connection: close", so
+        # each call is a new connection and a new server thread (docs/benchmarks.md).
         WSGIRequestHandler.protocol_version = "HTTP/1.1"
 
         self.port = port or _free_port()
@@ -48,9 +48,6 @@ class Emulator(LambdaRunner):
         })
         session = boto3.Session(region_name=REGION)
         super().__init__(provision(session, stack_name, parameters), session)
-
-    def client(self, service: str) -> Any:
-        return self.session.client(service)  # type: ignore[call-overload]
 
     def stop(self) -> None:
         self._server.stop()

@@ -90,9 +90,9 @@ def _detach_from_moto_polling(stack: Stack) -> None:
         queue.lambda_event_source_mappings.clear()
 
 
-def mapping_enabled(session: boto3.Session, stack: Stack, function: str, queue_arn: str) -> bool:
-    """Whether Lambda polls ``queue_arn`` for ``function`` now (no mapping provisioned: as the template says)."""
-    lambda_: Any = _client(session, "lambda")
+def mapping_enabled(lambda_: Any, stack: Stack, function: str, queue_arn: str) -> bool:
+    """Whether Lambda polls ``queue_arn`` for ``function`` now (no mapping provisioned: as the template says).
+    ``lambda_``: the runner's own Lambda client (a new client for every drain would cost a connection each)."""
     try:
         mappings = lambda_.list_event_source_mappings(FunctionName=stack._ref(function),
                                                       EventSourceArn=queue_arn)["EventSourceMappings"]
@@ -101,6 +101,5 @@ def mapping_enabled(session: boto3.Session, stack: Stack, function: str, queue_a
     return not mappings or any(m.get("State") in {"Enabled", "Enabling", "Updating"} for m in mappings)
 
 
-def schedule_enabled(session: boto3.Session, stack: Stack, function: str, event: str) -> bool:
-    scheduler: Any = _client(session, "scheduler")
+def schedule_enabled(scheduler: Any, stack: Stack, function: str, event: str) -> bool:
     return bool(scheduler.get_schedule(Name=schedule_name(stack, function, event))["State"] == "ENABLED")

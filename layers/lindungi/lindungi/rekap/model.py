@@ -6,7 +6,7 @@ staff must act on (double listings, workers in both programs, workers who
 cannot be texted). Nothing else of a worker stays after the call, so the
 memory is bounded by those lists, not by the table.
 
-Definitions (domain.md, issue 13):
+Definitions (the rekap of docs/domain.md):
 
 - *covered now*: TMT <= today <= end of cover; a worker counts once per program.
 - *renewed*: a cover that has ended is renewed when the same NIK has a later

@@ -113,3 +113,32 @@ def choose(buckets: Iterable[Bucket], today: date, budget: int, ceiling: int, to
             taken[b] = take
             left -= take
     return taken
+
+
+def planning_days(covers: Mapping[tuple[str, date], int], stages: Mapping[str, Stages], ceiling: int,
+                  tolerated: int) -> dict[date, int]:
+    """The days on which daily runs plan something, and how many, if each run plans what ``choose`` gives it.
+
+    ``covers``: (program, end) -> how many covers end then. The same rules as a run, over counts instead of
+    items: on a day missing here, every window open holds only stages already planned or not yet due, and
+    a run would plan nothing (requeued retries, which take part of a run's ceiling, are not in this)."""
+    planned: dict[tuple[str, int, date], int] = {}
+    window_days = sorted({end - timedelta(days=d) for program, end in covers
+                          for d in range(stages[program].horizon + 1)})
+    out: dict[date, int] = {}
+    for today in window_days:
+        buckets = []
+        for (program, end), n in covers.items():
+            b = bucket((program, "", end.isoformat()), stages[program], end, today, 0)
+            if b is None:
+                continue
+            left = n - planned.get((program, b.stage, end), 0)
+            if left > 0:
+                buckets.append(Bucket((program, str(b.stage), end.isoformat()), b.stage, end, left, b.last, b.day))
+        taken = choose(buckets, today, ceiling, ceiling, tolerated)
+        for b, n in taken.items():
+            key = (b.key[0], b.stage, b.end)
+            planned[key] = planned.get(key, 0) + n
+        if taken:
+            out[today] = sum(taken.values())
+    return out
