@@ -121,7 +121,7 @@ class RowValidator:
         if program_text:
             program = self.programs.match(program_text)
         if program is None:
-            reasons.append(Reject.PROGRAM_UNKNOWN)
+            reasons.append(Reject.PROGRAM_INVALID)
         start = _start(cell(Field.COVERAGE_START), program, reasons)
         if not reasons and program is not None and nik_result.nik is not None:
             first = self.seen.setdefault((nik_result.nik, program.id), ref)
