@@ -162,3 +162,38 @@ def test_a_limit_raised_reads_a_file_that_failed_on_it(aws: Stack, ingestor: Ing
     ingestor.limits = dataclasses.replace(ingestor.limits, max_rows=150_000)
     read = ingestor.process(upload)
     assert (read.error, read.replayed, read.counts["accepted"]) == (None, False, 20)
+
+
+def _worker_items(aws: Stack) -> dict[str, dict[str, Any]]:
+    items = boto3.client("dynamodb").scan(TableName=aws.physical("WorkersTable"))["Items"]
+    return {item["nik"]["S"]: item for item in items if item["sk"]["S"] == "WORKER"}
+
+
+def test_each_worker_has_one_item_with_every_period_and_the_latest_number(aws: Stack, ingestor: Ingestor) -> None:
+    people = samples.workers(4)
+    bucket = aws.physical("UploadBucket")
+
+    def listed(key: str, who: list[samples.Worker], when: str) -> None:
+        data = samples.write_csv(who)
+        version = boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=data)["VersionId"]
+        outcome = ingestor.process(Upload(bucket=bucket, key=key, version_id=version, size=len(data), event_time=when))
+        assert outcome.error is None and outcome.counts["accepted"] == len(who)
+        # covers and workers' items in one stream: at most two items a row, under 0.1 requests a row
+        assert outcome.write_requests <= max(1, 2 * len(who) / 25)
+
+    listed("incoming/pekerja-rentan/a.csv", people, "2025-01-05T03:00:00Z")
+    renewed = [dataclasses.replace(p, program="pekerja-sawit", tmt="01-06-2025",
+                                   phone="0813-1111-2222" if i == 0 else "") for i, p in enumerate(people[:2])]
+    listed("incoming/pekerja-sawit/b.csv", renewed, "2025-05-20T03:00:00Z")
+    older = [dataclasses.replace(people[1], phone="0813-9999-0000")]
+    listed("incoming/pekerja-rentan/old.csv", older, "2025-01-01T03:00:00Z")  # an older list, stored late
+
+    workers = _worker_items(aws)
+    assert len(workers) == 4
+    first, second = workers[people[0].nik], workers[people[1].nik]
+    assert [c["S"].split("#")[0] for c in first["covers"]["L"]] == ["pekerja-rentan", "pekerja-sawit"]
+    assert first["phone"]["S"] == "+6281311112222"  # the latest list's number
+    assert second["phone"]["S"] != "+6281399990000"  # a list older than the contact's does not replace it
+    assert second["phone_listed_at"]["S"] == "2025-01-05T03:00:00Z"  # b.csv gave no number: it erased none
+    assert len(second["covers"]["L"]) == 2  # the same (program, TMT) again is one period
+    assert len(workers[people[2].nik]["covers"]["L"]) == 1

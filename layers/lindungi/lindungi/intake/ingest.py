@@ -273,9 +273,11 @@ class Ingestor:
         if report.error is None and report.accepted:
             covered = earlier.find(self.dynamodb, self.table, report.accepted, upload.key, self.programs)
             extra["already_covered"] = None if covered is None else [e.to_dict() for e in covered]
-            items = (store.coverage_item(row, source, self.programs) for row in report.accepted)
+            covers = [store.coverage_item(row, source, self.programs) for row in report.accepted]
             try:
-                requests = store.write_items(self.dynamodb, self.table, items, backoff=self.backoff).requests
+                workers = store.worker_items(self.dynamodb, self.table, report.accepted, source)
+                requests = store.write_items(self.dynamodb, self.table, [*covers, *workers],
+                                             backoff=self.backoff).requests
             except Exception:
                 failed = Report(file=report.file, program=report.program, error=FileError.STORE_FAILED)
                 publish.put_report(self.s3, upload.bucket, upload.key, failed, None)
