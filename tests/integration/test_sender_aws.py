@@ -324,3 +324,35 @@ def test_a_batch_with_workers_items_still_reads_in_two_requests(env: Env, lambda
     with time_machine.travel(at(END - timedelta(days=7), 9, 5), tick=False):
         assert lambdas.invoke("SenderFunction", _records(env, env.receive())) == {"batchItemFailures": []}
     assert (len(gets), len(env.sms())) == (2, 10)
+
+
+def test_the_workers_latest_number_from_any_list_is_texted(env: Env) -> None:
+    own = coverage()
+    start = date.fromisoformat(own["coverage_start"])
+    newer = _worker_item(str(own["nik"]), ("pekerja-rentan", start, END)) | {
+        "phone": "+6281355556666", "phone_listed_at": "2025-04-01T01:00:00+00:00"}  # given by another list
+    env.put(newer)
+    (ident,) = planned_notice(env, own)
+    assert env.sender().handle(Delivery(ident), at(END - timedelta(days=7), 9, 5)).status is Status.SENT
+    assert [phone for phone, _ in env.sms()] == ["+6281355556666"]
+
+
+def test_a_worker_item_without_a_number_keeps_the_covers_own(env: Env) -> None:
+    own = coverage()
+    env.put(_worker_item(str(own["nik"]), ("pekerja-rentan", date.fromisoformat(own["coverage_start"]), END)))
+    (ident,) = planned_notice(env, own)
+    env.sender().handle(Delivery(ident), at(END - timedelta(days=7), 9, 5))
+    assert [phone for phone, _ in env.sms()] == [PHONE]
+
+
+def test_the_latest_number_reported_dead_is_not_texted(env: Env) -> None:
+    own = coverage()
+    start = date.fromisoformat(own["coverage_start"])
+    env.put(_worker_item(str(own["nik"]), ("pekerja-rentan", start, END)) | {
+        "phone": "+6281355556666", "phone_listed_at": "2025-04-01T01:00:00+00:00"})
+    (ident,) = planned_notice(env, own)
+    env.dynamodb.put_item(TableName=env.notices_table, Item=serialize(
+        {"pk": "UNREACHABLE#+6281355556666", "e164": "+6281355556666", "nik": own["nik"],
+         "reason": "unknown subscriber", "added_at": "2025-04-20T02:00:00+00:00"}))
+    result = env.sender().handle(Delivery(ident), at(END - timedelta(days=7), 9, 5))
+    assert result.status is Status.NUMBER_FAILED and env.sms() == []

@@ -2,10 +2,12 @@
 
 Two ``BatchGetItem`` (consistent) per batch: first the notices, their coverages and their workers' own
 items (keys from the notice ids), then the staff opt-out and the carrier's unreachable marks of their
-numbers. Whether a cover was renewed is ``lindungi.renewal``'s answer over the periods the worker's item
-lists; a worker without one (stored before workers had items) is asked the old question in the second
-request: the same program's cover starting the day after the end. The account's SNS opt-out list is read with
-its paginator once per ``optout_list_ttl`` seconds and kept, not asked number by number.
+numbers. The number is the worker's item's (the latest usable mobile any list gave; a list without one
+erases none), else the cover's own. Whether a cover was renewed is ``lindungi.renewal``'s answer over the
+periods the worker's item lists; a worker without one (stored before workers had items) is asked the old
+question in the second request: the same program's cover starting the day after the end. The account's
+SNS opt-out list is read with its paginator once per ``optout_list_ttl`` seconds and kept, not asked
+number by number.
 """
 
 from __future__ import annotations
@@ -80,7 +82,9 @@ class BatchReader:
         superseded = {i: self.renewal.renewed(_period(n), periods[pk])
                       for i, n in notices.items() if (pk := worker_pk(n.nik)) in periods}
         renewals = {i: _renewal_key(n) for i, n in notices.items() if i not in superseded}
-        phones = {str(c["phone"]) for (_, sk), c in coverages.items() if c.get("phone") and sk != WORKER_SK}
+        contacts = {str(w["pk"]): str(w["phone"]) for (_, sk), w in coverages.items()
+                    if sk == WORKER_SK and w.get("phone")}
+        phones = {str(c["phone"]) for c in coverages.values() if c.get("phone")}
         second = {self.notices_table: [{"pk": p} for e in sorted(phones)
                                                 for p in (optout_pk(e), unreachable_pk(e))],
                   self.workers_table: list(renewals.values())}
@@ -91,8 +95,10 @@ class BatchReader:
         for i in ids:
             notice = notices.get(i)
             own = coverages.get(tuple(coverage_key(i).values()))  # type: ignore[arg-type]
-            phone = (own or {}).get("phone") or None
-            contact = Contact(phone, bool(own and own.get("sms_capable")) and phone is not None,
+            latest = contacts.get(worker_pk(i.split("#", 1)[0]))  # the worker's latest usable mobile, any list
+            phone = latest or (own or {}).get("phone") or None
+            usable = latest is not None or bool(own and own.get("sms_capable"))
+            contact = Contact(phone, usable and phone is not None,
                               superseded.get(i, False) or (i in renewals and tuple(renewals[i].values()) in renewed))
             read[i] = Read(notice, contact, phone is not None and optout_pk(phone) in marks,
                                  phone is not None and unreachable_pk(phone) in marks)
