@@ -171,6 +171,7 @@ def _worker_items(aws: Stack) -> dict[str, dict[str, Any]]:
 
 def test_each_worker_has_one_item_with_every_period_and_the_latest_number(aws: Stack, ingestor: Ingestor) -> None:
     people = samples.workers(4)
+    people[2] = dataclasses.replace(people[2], phone="0812-3456-7890 / 0852-7777-8888")  # a family phone and own
     bucket = aws.physical("UploadBucket")
 
     def listed(key: str, who: list[samples.Worker], when: str) -> None:
@@ -197,3 +198,5 @@ def test_each_worker_has_one_item_with_every_period_and_the_latest_number(aws: S
     assert second["phone_listed_at"]["S"] == "2025-01-05T03:00:00Z"  # b.csv gave no number: it erased none
     assert len(second["covers"]["L"]) == 2  # the same (program, TMT) again is one period
     assert len(workers[people[2].nik]["covers"]["L"]) == 1
+    assert (workers[people[2].nik]["phone"]["S"], workers[people[2].nik]["phone_fallback"]["S"]) == (
+        "+6281234567890", "+6285277778888")

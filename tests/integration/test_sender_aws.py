@@ -356,3 +356,16 @@ def test_the_latest_number_reported_dead_is_not_texted(env: Env) -> None:
          "reason": "unknown subscriber", "added_at": "2025-04-20T02:00:00+00:00"}))
     result = env.sender().handle(Delivery(ident), at(END - timedelta(days=7), 9, 5))
     assert result.status is Status.NUMBER_FAILED and env.sms() == []
+
+
+def test_a_dead_first_number_falls_back_to_the_second_of_its_cell(env: Env) -> None:
+    own = coverage()
+    env.put(_worker_item(str(own["nik"]), ("pekerja-rentan", date.fromisoformat(own["coverage_start"]), END)) | {
+        "phone": "+6281355556666", "phone_fallback": "+6285277778888",
+        "phone_listed_at": "2025-04-01T01:00:00+00:00"})
+    (ident,) = planned_notice(env, own)
+    env.dynamodb.put_item(TableName=env.notices_table, Item=serialize(
+        {"pk": "UNREACHABLE#+6281355556666", "e164": "+6281355556666", "nik": own["nik"],
+         "reason": "unknown subscriber", "added_at": "2025-04-20T02:00:00+00:00"}))
+    assert env.sender().handle(Delivery(ident), at(END - timedelta(days=7), 9, 5)).status is Status.SENT
+    assert [phone for phone, _ in env.sms()] == ["+6285277778888"]

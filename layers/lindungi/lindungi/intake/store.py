@@ -114,6 +114,9 @@ def _merged(old: dict[str, Any] | None, nik: str, rows: Sequence[Accepted], sour
         periods[(row.program, row.coverage_start)] = Period(row.program, row.coverage_start, row.coverage_end)
         if row.phone and row.sms_capable and source.listed_at >= str(item.get("phone_listed_at", "")):
             item["phone"], item["phone_listed_at"] = row.phone, source.listed_at
+            item.pop("phone_fallback", None)
+            if row.phone_fallback:
+                item["phone_fallback"] = row.phone_fallback
     item["covers"] = [p.token() for _, p in sorted(periods.items())]
     item["updated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     return item

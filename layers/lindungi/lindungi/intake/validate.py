@@ -159,6 +159,7 @@ class RowValidator:
             coverage_end=dates.coverage_end(start, program.months),
             warnings=warnings,
             sms_capable=phone_result.sms_capable,
+            phone_fallback=phone_result.fallback,
             birth_date=birth or nik_birth,
             gender=gender or nik_gender,
             address=text(cell(Field.ADDRESS)) or None,

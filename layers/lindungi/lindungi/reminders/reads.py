@@ -82,9 +82,9 @@ class BatchReader:
         superseded = {i: self.renewal.renewed(_period(n), periods[pk])
                       for i, n in notices.items() if (pk := worker_pk(n.nik)) in periods}
         renewals = {i: _renewal_key(n) for i, n in notices.items() if i not in superseded}
-        contacts = {str(w["pk"]): str(w["phone"]) for (_, sk), w in coverages.items()
+        contacts = {str(w["pk"]): (str(w["phone"]), w.get("phone_fallback")) for (_, sk), w in coverages.items()
                     if sk == WORKER_SK and w.get("phone")}
-        phones = {str(c["phone"]) for c in coverages.values() if c.get("phone")}
+        phones = {str(c[f]) for c in coverages.values() for f in ("phone", "phone_fallback") if c.get(f)}
         second = {self.notices_table: [{"pk": p} for e in sorted(phones)
                                                 for p in (optout_pk(e), unreachable_pk(e))],
                   self.workers_table: list(renewals.values())}
@@ -95,7 +95,9 @@ class BatchReader:
         for i in ids:
             notice = notices.get(i)
             own = coverages.get(tuple(coverage_key(i).values()))  # type: ignore[arg-type]
-            latest = contacts.get(worker_pk(i.split("#", 1)[0]))  # the worker's latest usable mobile, any list
+            latest, fallback = contacts.get(worker_pk(i.split("#", 1)[0]), (None, None))
+            if latest and fallback and unreachable_pk(latest) in marks and unreachable_pk(fallback) not in marks:
+                latest = str(fallback)  # the first number was reported dead: the second of the same cell
             phone = latest or (own or {}).get("phone") or None
             usable = latest is not None or bool(own and own.get("sms_capable"))
             contact = Contact(phone, usable and phone is not None,
