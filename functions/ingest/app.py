@@ -84,6 +84,7 @@ def count(outcome: Outcome) -> None:
 @event_source(data_class=S3Event)
 def handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
     idempotency.register_lambda_context(context)
+    ingestor.failures.register_lambda_context(context)  # an unfinished read's lock lasts this invocation only
     ingestor.limits = settings.limits.within_memory(int(context.memory_limit_in_mb))
     results = []
     for record in event.records:

@@ -70,8 +70,9 @@ def upload(stack: Stack, people: list[samples.Worker], key: str = KEY) -> dict[s
 
 
 def items(stack: Stack) -> list[dict[str, Any]]:
+    """The coverage items (each worker's own item, ``sk = WORKER``, is beside them)."""
     pages = boto3.client("dynamodb").get_paginator("scan").paginate(TableName=stack.physical("WorkersTable"))
-    return [item for page in pages for item in page["Items"]]
+    return [item for page in pages for item in page["Items"] if item["sk"]["S"].startswith("COVERAGE#")]
 
 
 def report(stack: Stack, key: str = KEY) -> dict[str, Any]:

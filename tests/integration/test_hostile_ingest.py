@@ -55,7 +55,9 @@ def _report(stack: Stack, key: str) -> dict[str, Any]:
 
 
 def _items(stack: Stack) -> list[dict[str, Any]]:
-    return boto3.client("dynamodb").scan(TableName=stack.physical("WorkersTable"))["Items"]
+    """The coverage items (each worker's own item, ``sk = WORKER``, is beside them)."""
+    items = boto3.client("dynamodb").scan(TableName=stack.physical("WorkersTable"))["Items"]
+    return [item for item in items if item["sk"]["S"].startswith("COVERAGE#")]
 
 
 def _refuse_long_keys(params: dict[str, Any], **_: Any) -> None:

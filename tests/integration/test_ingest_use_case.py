@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import time
@@ -13,7 +14,7 @@ from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 from python_calamine import CalamineWorkbook
 
 from lindungi.intake import example
-from lindungi.intake.ingest import Ingestor, Upload, idempotency_config
+from lindungi.intake.ingest import Ingestor, Upload, failed_file_config, idempotency_config
 from lindungi.page import moment
 from lindungi_dev import samples
 from lindungi_dev.emulator.lambdas import Context
@@ -24,12 +25,13 @@ KEY = "incoming/pekerja-rentan/daftar.csv"
 
 @pytest.fixture
 def ingestor(aws: Stack) -> Ingestor:
-    config = idempotency_config(expires_after_days=1)
-    config.register_lambda_context(Context("ingest", 1024, 900, "arn:aws:lambda:::function:ingest"))
+    config, failures = idempotency_config(expires_after_days=1), failed_file_config()
+    for each in (config, failures):
+        each.register_lambda_context(Context("ingest", 1024, 900, "arn:aws:lambda:::function:ingest"))
     return Ingestor(
         s3=boto3.client("s3"), dynamodb=boto3.client("dynamodb"), table=aws.physical("WorkersTable"),
         persistence=DynamoDBPersistenceLayer(table_name=aws.physical("IdempotencyTable")),
-        idempotency=config,
+        idempotency=config, failures=failures,
     )
 
 
@@ -125,3 +127,76 @@ def test_a_list_without_a_header_gets_the_example_list_beside_its_page(aws: Stac
     rows = CalamineWorkbook.from_filelike(io.BytesIO(beside)).get_sheet_by_name("Daftar").to_python()
     assert rows[0] == [label for _, label in example.COLUMNS] and len(rows) == 1 + len(example.ROWS)
     assert _report(aws, outcome.report_key)["error"]["columns_seen"] == ["No", "Nama Ibu Kandung", "No. KK"]
+def test_a_failed_file_is_read_again_once_the_configuration_that_failed_it_changes(
+    aws: Stack, ingestor: Ingestor
+) -> None:
+    shipped = ingestor.programs
+    ingestor.programs = dataclasses.replace(shipped, by_id={
+        pid: program for pid, program in shipped.by_id.items() if pid != "pekerja-rentan"
+    })  # configuration A: the folder names no program it knows
+    upload = _upload(aws)
+    failed, again = ingestor.process(upload), ingestor.process(upload)
+    assert (failed.error, failed.replayed) == ("program_unknown", False)
+    assert again.to_dict() == failed.to_dict() | {"replayed": True}  # same bytes, same configuration: remembered
+    (record,) = _records(aws)
+    assert record["id"]["S"].startswith("app.failed_file#")
+    assert time.time() + 6 * 3_600 - 120 < int(record["expiration"]["N"]) <= time.time() + 6 * 3_600  # hours
+
+    ingestor.programs = shipped  # configuration B: fixed
+    read = ingestor.process(upload)
+    assert (read.error, read.replayed, read.counts["accepted"]) == (None, False, 20)
+    assert read.write_requests > 0
+    report = json.loads(boto3.client("s3").get_object(Bucket=upload.bucket, Key=read.report_key)["Body"].read())
+    assert report["error"] is None and len(report["accepted"]) == 20
+    # A file that was read stays idempotent by its content, whatever the configuration does next.
+    ingestor.limits = dataclasses.replace(ingestor.limits, max_rows=5)
+    assert ingestor.process(upload).to_dict() == read.to_dict() | {"replayed": True}
+    assert sorted(r["id"]["S"].split("#")[0] for r in _records(aws)) == ["app.failed_file", "app.store_once"]
+
+
+def test_a_limit_raised_reads_a_file_that_failed_on_it(aws: Stack, ingestor: Ingestor) -> None:
+    ingestor.limits = dataclasses.replace(ingestor.limits, max_rows=5)
+    upload = _upload(aws)
+    assert ingestor.process(upload).error == "file_too_large"
+    assert ingestor.process(upload).replayed
+    ingestor.limits = dataclasses.replace(ingestor.limits, max_rows=150_000)
+    read = ingestor.process(upload)
+    assert (read.error, read.replayed, read.counts["accepted"]) == (None, False, 20)
+
+
+def _worker_items(aws: Stack) -> dict[str, dict[str, Any]]:
+    items = boto3.client("dynamodb").scan(TableName=aws.physical("WorkersTable"))["Items"]
+    return {item["nik"]["S"]: item for item in items if item["sk"]["S"] == "WORKER"}
+
+
+def test_each_worker_has_one_item_with_every_period_and_the_latest_number(aws: Stack, ingestor: Ingestor) -> None:
+    people = samples.workers(4)
+    people[2] = dataclasses.replace(people[2], phone="0812-3456-7890 / 0852-7777-8888")  # a family phone and own
+    bucket = aws.physical("UploadBucket")
+
+    def listed(key: str, who: list[samples.Worker], when: str) -> None:
+        data = samples.write_csv(who)
+        version = boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=data)["VersionId"]
+        outcome = ingestor.process(Upload(bucket=bucket, key=key, version_id=version, size=len(data), event_time=when))
+        assert outcome.error is None and outcome.counts["accepted"] == len(who)
+        # covers and workers' items in one stream: at most two items a row, under 0.1 requests a row
+        assert outcome.write_requests <= max(1, 2 * len(who) / 25)
+
+    listed("incoming/pekerja-rentan/a.csv", people, "2025-01-05T03:00:00Z")
+    renewed = [dataclasses.replace(p, program="pekerja-sawit", tmt="01-06-2025",
+                                   phone="0813-1111-2222" if i == 0 else "") for i, p in enumerate(people[:2])]
+    listed("incoming/pekerja-sawit/b.csv", renewed, "2025-05-20T03:00:00Z")
+    older = [dataclasses.replace(people[1], phone="0813-9999-0000")]
+    listed("incoming/pekerja-rentan/old.csv", older, "2025-01-01T03:00:00Z")  # an older list, stored late
+
+    workers = _worker_items(aws)
+    assert len(workers) == 4
+    first, second = workers[people[0].nik], workers[people[1].nik]
+    assert [c["S"].split("#")[0] for c in first["covers"]["L"]] == ["pekerja-rentan", "pekerja-sawit"]
+    assert first["phone"]["S"] == "+6281311112222"  # the latest list's number
+    assert second["phone"]["S"] != "+6281399990000"  # a list older than the contact's does not replace it
+    assert second["phone_listed_at"]["S"] == "2025-01-05T03:00:00Z"  # b.csv gave no number: it erased none
+    assert len(second["covers"]["L"]) == 2  # the same (program, TMT) again is one period
+    assert len(workers[people[2].nik]["covers"]["L"]) == 1
+    assert (workers[people[2].nik]["phone"]["S"], workers[people[2].nik]["phone_fallback"]["S"]) == (
+        "+6281234567890", "+6285277778888")

@@ -16,6 +16,8 @@ from lindungi.dynamo import serialize
 from lindungi.ops.optout import add_opt_out
 from lindungi.reminders.notices import OUTCOME_UNKNOWN, Status
 from lindungi.reminders.sender import VISIBILITY_MAX_SECONDS, Delivery, RetryLater
+from lindungi.renewal import Period
+from lindungi.workers import worker_key
 from lindungi_dev.emulator.lambdas import LambdaRunner
 from lindungi_dev.emulator.template import REGION
 from tests.builders import (
@@ -289,3 +291,83 @@ def test_deferral_on_the_last_receive_hands_over_to_a_fresh_message(env: Env) ->
     assert env.sms() == []
 
 
+
+
+def _worker_item(nik: str, *periods: tuple[str, date, date]) -> dict[str, Any]:
+    """A worker's own item as ingestion writes it (``intake.store.worker_items``): every cover's period."""
+    return worker_key(nik) | {"type": "worker", "nik": nik,
+                              "covers": [Period(p, start, end).token() for p, start, end in periods]}
+
+
+@pytest.mark.parametrize(
+    ("later_start", "status"),
+    [
+        pytest.param(END + timedelta(days=10), Status.SUPERSEDED, id="renewed-in-another-program-after-a-gap"),
+        pytest.param(END - timedelta(days=30), Status.SUPERSEDED, id="renewed-ahead-overlapping"),
+        pytest.param(END + timedelta(days=91), Status.SENT, id="a-later-enrolment-is-not-a-renewal"),
+    ],
+)
+def test_renewed_is_the_one_definition_over_the_workers_periods(env: Env, later_start: date, status: Status) -> None:
+    own = coverage()
+    later = coverage(program="pekerja-sawit", start=later_start, end=later_start + timedelta(days=364))
+    env.put(later, _worker_item(str(own["nik"]), (str(own["program"]), date.fromisoformat(own["coverage_start"]), END),
+                                ("pekerja-sawit", later_start, later_start + timedelta(days=364))))
+    (ident,) = [i for i in planned_notice(env, own) if "#pekerja-rentan#" in i]
+    result = env.sender().handle(Delivery(ident), at(END - timedelta(days=7), 9, 5))
+    assert result.status is status and len(env.sms()) == (status is Status.SENT)
+
+
+def test_a_batch_with_workers_items_still_reads_in_two_requests(env: Env, lambdas: LambdaRunner) -> None:
+    start = date.fromisoformat(coverage()["coverage_start"])
+    env.put(*[coverage(n) for n in niks(10)], *[_worker_item(n, ("pekerja-rentan", start, END)) for n in niks(10)])
+    env.plan(END - timedelta(days=7), send=False)
+    module = lambdas.module("SenderFunction")
+    gets = count_calls(module.sender.dynamodb, "dynamodb.BatchGetItem")
+    with time_machine.travel(at(END - timedelta(days=7), 9, 5), tick=False):
+        assert lambdas.invoke("SenderFunction", _records(env, env.receive())) == {"batchItemFailures": []}
+    assert (len(gets), len(env.sms())) == (2, 10)
+
+
+def test_the_workers_latest_number_from_any_list_is_texted(env: Env) -> None:
+    own = coverage()
+    start = date.fromisoformat(own["coverage_start"])
+    newer = _worker_item(str(own["nik"]), ("pekerja-rentan", start, END)) | {
+        "phone": "+6281355556666", "phone_listed_at": "2025-04-01T01:00:00+00:00"}  # given by another list
+    env.put(newer)
+    (ident,) = planned_notice(env, own)
+    assert env.sender().handle(Delivery(ident), at(END - timedelta(days=7), 9, 5)).status is Status.SENT
+    assert [phone for phone, _ in env.sms()] == ["+6281355556666"]
+
+
+def test_a_worker_item_without_a_number_keeps_the_covers_own(env: Env) -> None:
+    own = coverage()
+    env.put(_worker_item(str(own["nik"]), ("pekerja-rentan", date.fromisoformat(own["coverage_start"]), END)))
+    (ident,) = planned_notice(env, own)
+    env.sender().handle(Delivery(ident), at(END - timedelta(days=7), 9, 5))
+    assert [phone for phone, _ in env.sms()] == [PHONE]
+
+
+def test_the_latest_number_reported_dead_is_not_texted(env: Env) -> None:
+    own = coverage()
+    start = date.fromisoformat(own["coverage_start"])
+    env.put(_worker_item(str(own["nik"]), ("pekerja-rentan", start, END)) | {
+        "phone": "+6281355556666", "phone_listed_at": "2025-04-01T01:00:00+00:00"})
+    (ident,) = planned_notice(env, own)
+    env.dynamodb.put_item(TableName=env.notices_table, Item=serialize(
+        {"pk": "UNREACHABLE#+6281355556666", "e164": "+6281355556666", "nik": own["nik"],
+         "reason": "unknown subscriber", "added_at": "2025-04-20T02:00:00+00:00"}))
+    result = env.sender().handle(Delivery(ident), at(END - timedelta(days=7), 9, 5))
+    assert result.status is Status.NUMBER_FAILED and env.sms() == []
+
+
+def test_a_dead_first_number_falls_back_to_the_second_of_its_cell(env: Env) -> None:
+    own = coverage()
+    env.put(_worker_item(str(own["nik"]), ("pekerja-rentan", date.fromisoformat(own["coverage_start"]), END)) | {
+        "phone": "+6281355556666", "phone_fallback": "+6285277778888",
+        "phone_listed_at": "2025-04-01T01:00:00+00:00"})
+    (ident,) = planned_notice(env, own)
+    env.dynamodb.put_item(TableName=env.notices_table, Item=serialize(
+        {"pk": "UNREACHABLE#+6281355556666", "e164": "+6281355556666", "nik": own["nik"],
+         "reason": "unknown subscriber", "added_at": "2025-04-20T02:00:00+00:00"}))
+    assert env.sender().handle(Delivery(ident), at(END - timedelta(days=7), 9, 5)).status is Status.SENT
+    assert [phone for phone, _ in env.sms()] == ["+6285277778888"]

@@ -16,6 +16,7 @@ from lindungi.intake.store import write_items
 from lindungi.lookup.worker import read_worker, text
 from lindungi.ops.cli import main
 from lindungi.reminders.notices import notice_id, notice_pk, optout_pk, unreachable_pk
+from lindungi.workers import worker_key
 from lindungi_dev.emulator.template import REGION, Stack
 from lindungi_dev.samples import coverages
 
@@ -106,3 +107,22 @@ def test_the_command_prints_the_story_and_audits_who_looked_with_the_nik_masked(
     assert json.loads(out)["contact"] == NEW_PHONE and '"show_contact":true' in err
     assert main(["worker", "6172014509850999"]) == 1  # on no list
     assert main(["worker", "12345"]) == 2
+
+
+def test_the_record_shows_the_one_renewed_and_the_workers_own_contact(aws: Stack) -> None:
+    """A renewal after a gap in another program, and the number and fallback of the worker's own item."""
+    table = aws.physical("WorkersTable")
+    write_items(boto3.client("dynamodb", region_name=REGION), table, [
+        coverages.coverage(NIK, start=date(2025, 1, 1), end=date(2025, 5, 31), phone=OLD_PHONE),
+        coverages.coverage(NIK, program="pekerja-sawit", start=date(2025, 6, 20), end=date(2026, 6, 19), phone=None),
+        worker_key(NIK) | {"type": "worker", "nik": NIK, "phone": NEW_PHONE, "phone_fallback": "+6281311112222",
+                           "phone_listed_at": "2025-06-20T01:00:00+00:00",
+                           "covers": ["pekerja-rentan#2025-01-01#2025-05-31", "pekerja-sawit#2025-06-20#2026-06-19"]},
+    ])
+    client, _ = _counted()
+    record = read_worker(client, table, aws.physical("NoticesTable"), programs(), NIK, show_contact=True)
+    assert [(c.program, c.renewed_by) for c in record.covers] == [("pekerja-rentan", "2025-06-20"),
+                                                                  ("pekerja-sawit", None)]
+    assert (record.contact, record.fallback) == (NEW_PHONE, "+6281311112222")
+    assert {m.phone for m in record.numbers} == {OLD_PHONE, NEW_PHONE, "+6281311112222"}
+    assert "fallback +6281311112222" in text(record)

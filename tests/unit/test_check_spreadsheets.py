@@ -67,7 +67,7 @@ def test_program_from_a_column_when_the_folder_gives_none() -> None:
                             ["3", BUDI, "BUDI", "", "", "", "", "PKH"]]})
     report = check(data, "d.xlsx", None, today=TODAY)
     assert sorted(a.program for a in report.accepted) == ["pekerja-rentan", "pekerja-sawit"]
-    assert [[c.value for c in r.reasons] for r in report.rejected] == [["program_unknown"]]
+    assert [[c.value for c in r.reasons] for r in report.rejected] == [["program_invalid"]]
 
 
 @pytest.mark.parametrize(

@@ -57,3 +57,16 @@ def test_phone_fast_path_agrees_with_libphonenumber(number: str) -> None:
 
 def test_phone_mask() -> None:
     assert phone.mask("+6281234567890") == "+62812****7890"
+
+
+@pytest.mark.parametrize(
+    ("cell", "fallback"),
+    [
+        pytest.param("0812-3456-7890 / 0813-1111-2222", "+6281311112222", id="second-mobile-kept"),
+        pytest.param("081234567890 atau (0561) 631234", None, id="a-landline-is-no-fallback"),
+        pytest.param("081234567890 / 0812-3456-7890", None, id="the-same-number-twice"),
+        pytest.param("081234567890", None, id="one-number"),
+    ],
+)
+def test_the_second_sms_capable_number_of_a_cell_is_the_fallback(cell: str, fallback: str | None) -> None:
+    assert phone.normalize(cell).fallback == fallback

@@ -135,3 +135,21 @@ def test_the_uploads_reports_say_who_listed_whom(layout: str, duplicate: bool) -
     twice = listings.twice("6172014509850003")
     assert [x.file for x in twice] == ([] if duplicate else ["a.xlsx", "b.xlsx"])
     assert all(x.sheet == "Kec. Barat" and x.start == date(2025, 1, 1) for x in twice)
+
+
+@pytest.mark.parametrize(
+    ("later_start", "renewed"),
+    [
+        pytest.param("2025-03-31", False, id="61-days-before-the-end"),
+        pytest.param("2025-04-01", True, id="60-days-before-the-end-overlapping"),
+        pytest.param("2025-06-01", True, id="the-day-after"),
+        pytest.param("2025-06-10", True, id="a-gap-of-nine-days"),
+        pytest.param("2025-08-29", True, id="90-days-after-the-end"),
+        pytest.param("2025-08-30", False, id="91-days-after-the-end-a-new-enrolment"),
+    ],
+)
+def test_renewed_is_a_later_cover_in_the_window(later_start: str, renewed: bool) -> None:
+    rekap = Rekap(date(2025, 12, 1), programs())
+    later = date.fromisoformat(later_start)
+    rekap.add_worker([c(R, "2025-01-01", "2025-05-31"), c(S, later_start, str(later.replace(year=2026)))])
+    assert rekap.cohorts[(R, date(2025, 1, 1))].renewed == int(renewed)

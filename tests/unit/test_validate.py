@@ -124,8 +124,8 @@ def test_same_nik_in_two_programs_is_not_a_duplicate() -> None:
 @pytest.mark.parametrize(
     ("label", "expected"),
     [
-        pytest.param("PKH", ("rejected", ["program_unknown"]), id="unknown-value"),
-        pytest.param("", ("rejected", ["program_unknown"]), id="blank-and-no-program-from-the-folder"),
+        pytest.param("PKH", ("rejected", ["program_invalid"]), id="unknown-value"),
+        pytest.param("", ("rejected", ["program_invalid"]), id="blank-and-no-program-from-the-folder"),
         pytest.param("Rentan", ("accepted", []), id="known-value"),
     ],
 )

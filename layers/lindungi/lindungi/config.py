@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from lindungi import sms
+from lindungi.renewal import RenewalWindow
 from lindungi.settings import ProgramsSettings
 
 
@@ -91,6 +92,8 @@ class Programs:
     region_prefix: str
     by_id: dict[str, Program] = field(default_factory=dict)
     reminders: Reminders = field(default_factory=Reminders)
+    renewal: RenewalWindow = field(default_factory=RenewalWindow)
+    """When a later cover counts as renewing an earlier one (``lindungi.renewal``)."""
 
     def get(self, program_id: str | None) -> Program | None:
         return self.by_id.get(program_id) if program_id else None
@@ -138,7 +141,14 @@ def load_programs(text: str) -> Programs:
         region_prefix=raw["region_prefix"],
         by_id={pid: _program(pid, p) for pid, p in raw["programs"].items()},
         reminders=_reminders(raw.get("reminders")),
+        renewal=_renewal(raw.get("renewal") or {}),
     )
+
+
+def _renewal(raw: dict[str, Any]) -> RenewalWindow:
+    defaults = RenewalWindow()
+    return RenewalWindow(before=int(raw.get("from_days_before_end", defaults.before)),
+                         after=int(raw.get("until_days_after_end", defaults.after)))
 
 
 @cache

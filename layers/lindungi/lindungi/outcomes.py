@@ -36,7 +36,7 @@ class Reject(StrEnum):
     DUPLICATE_IN_FILE = "duplicate_in_file"
     START_DATE_INVALID = "start_date_invalid"
     START_DATE_MISSING = "start_date_missing"
-    PROGRAM_UNKNOWN = "program_unknown"
+    PROGRAM_INVALID = "program_invalid"
     CELL_TOO_LONG = "cell_too_long"
     ROW_TOO_LARGE = "row_too_large"
 
@@ -93,8 +93,8 @@ MESSAGES: dict[Code, str] = {
         "dan Nama (nama kolom yang dikenali tercantum di bawah), atau salin daftar ke contoh lembar kerja."
     ),
     FileError.PROGRAM_UNKNOWN: (
-        "Program daftar ini tidak diketahui. Unggah berkas ke folder incoming/pekerja-rentan/ (Pekerja Rentan) "
-        "atau incoming/pekerja-sawit/ (Pekerja Sawit), atau tambahkan kolom Program."
+        "Berkas ini diunggah di luar folder program dan tidak memiliki kolom Program. Unggah ulang berkas ke "
+        "folder programnya: incoming/pekerja-rentan/ (Pekerja Rentan) atau incoming/pekerja-sawit/ (Pekerja Sawit)."
     ),
     FileError.STORE_FAILED: (
         "Data belum tersimpan karena gangguan sistem. Sistem akan mencoba lagi secara otomatis; berkas tidak "
@@ -118,7 +118,10 @@ MESSAGES: dict[Code, str] = {
     Reject.START_DATE_MISSING: (
         "Isi TMT (tanggal mulai kepesertaan), misalnya 01-01-2025: program ini tidak memiliki TMT bawaan."
     ),
-    Reject.PROGRAM_UNKNOWN: "Isi kolom Program dengan nama program yang dikenali, misalnya Rentan atau Sawit.",
+    Reject.PROGRAM_INVALID: (
+        "Isi kolom Program baris ini kosong atau tidak dikenali. Tulis nama program yang dikenali, misalnya "
+        "Rentan atau Sawit, atau unggah berkas ke folder programnya."
+    ),
     Reject.CELL_TOO_LONG: (
         "Ada sel lebih dari 1.000 huruf di baris ini: hapus isi yang bukan data pekerja (biasanya teks yang "
         "tertempel), lalu unggah ulang."
@@ -193,7 +196,7 @@ AT_FAULT: dict[Reject | Warn, tuple[str, ...]] = {
     Reject.DUPLICATE_IN_FILE: ("nik",),
     Reject.START_DATE_INVALID: ("coverage_start",),
     Reject.START_DATE_MISSING: ("coverage_start",),
-    Reject.PROGRAM_UNKNOWN: ("program",),
+    Reject.PROGRAM_INVALID: ("program",),
     Reject.CELL_TOO_LONG: (),
     Reject.ROW_TOO_LARGE: (),
     Warn.PHONE_MISSING: ("phone",),
@@ -234,7 +237,7 @@ LABELS: dict[Code, str] = {
     FileError.SCANNED: "PDF hasil scan",
     FileError.TOO_LARGE: "Berkas terlalu besar",
     FileError.HEADER_NOT_FOUND: "Baris judul tidak ditemukan",
-    FileError.PROGRAM_UNKNOWN: "Program tidak diketahui",
+    FileError.PROGRAM_UNKNOWN: "Folder program tidak diketahui",
     FileError.STORE_FAILED: "Gangguan penyimpanan",
     FileError.PDF_LAYOUT_UNCLEAR: "Susunan kolom PDF tidak jelas",
     Reject.NIK_MISSING: "NIK kosong",
@@ -244,7 +247,7 @@ LABELS: dict[Code, str] = {
     Reject.DUPLICATE_IN_FILE: "NIK ganda dalam berkas",
     Reject.START_DATE_INVALID: "TMT tidak valid",
     Reject.START_DATE_MISSING: "TMT kosong",
-    Reject.PROGRAM_UNKNOWN: "Program tidak dikenali",
+    Reject.PROGRAM_INVALID: "Isi kolom Program tidak dikenali",
     Reject.CELL_TOO_LONG: "Sel terlalu panjang",
     Reject.ROW_TOO_LARGE: "Baris terlalu besar",
     Warn.PHONE_MISSING: "Nomor HP kosong",

@@ -33,6 +33,9 @@ class PhoneResult:
     e164: str | None
     warning: Warn | None = None
     multiple: bool = False
+    fallback: str | None = None
+    """Of a cell with several numbers, the first other SMS-capable one: where a reminder goes when the
+    first is reported dead (a family phone, a second SIM)."""
 
     @property
     def warnings(self) -> tuple[Warn, ...]:
@@ -106,7 +109,9 @@ def normalize(cell: Cell) -> PhoneResult:
         return PhoneResult(None, Warn.PHONE_INVALID)
     first = _one(parts[0])
     if len(parts) > 1:
-        return PhoneResult(first.e164, first.warning, multiple=True)
+        others = (_one(part) for part in parts[1:])
+        fallback = next((o.e164 for o in others if o.sms_capable and o.e164 != first.e164), None)
+        return PhoneResult(first.e164, first.warning, multiple=True, fallback=fallback)
     return first
 
 

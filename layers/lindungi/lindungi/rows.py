@@ -57,6 +57,8 @@ class Accepted:
     raw: dict[str, str] = field(default_factory=dict)
     """The row's cells as typed, by field: kept only when the row has warnings (the fix-up workbook
     lists it); empty for a clean row, so a list of 100,000 workers does not hold every cell twice."""
+    phone_fallback: str | None = None
+    """A second SMS-capable number of the phone cell (``phone_multiple``), kept as the worker's fallback."""
 
     def to_dict(self) -> dict[str, Any]:
         return {

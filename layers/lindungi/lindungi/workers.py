@@ -3,6 +3,9 @@
 Key design (table ``WorkersTable``)::
 
     pk = "WORKER#<nik>"   sk = "COVERAGE#<program>#<TMT>"     one item per coverage period
+    pk = "WORKER#<nik>"   sk = "WORKER"                        one item per worker: every cover's period
+                                                               (``lindungi.renewal.Period`` tokens) and the
+                                                               contact of the latest list, for the sender
 
 The sparse index ``ByEndDate`` is keyed by ``remind_key`` ("<program>#<first
 stage in days>", set at ingestion) and ``coverage_end``: the planner reads a
@@ -13,6 +16,7 @@ owed comes from the days left (``lindungi.reminders.planner``).
 from __future__ import annotations
 
 END_DATE_INDEX = "ByEndDate"
+WORKER_SK = "WORKER"
 
 
 def worker_pk(nik: str) -> str:
@@ -25,3 +29,8 @@ def coverage_sk(program: str, start: str) -> str:
 
 def remind_key(program: str, stage_days: int) -> str:
     return f"{program}#{stage_days}"
+
+
+def worker_key(nik: str) -> dict[str, str]:
+    """The key of a worker's own item (every cover's period, the latest contact)."""
+    return {"pk": worker_pk(nik), "sk": WORKER_SK}

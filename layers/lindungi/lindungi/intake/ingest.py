@@ -24,10 +24,21 @@ call returns its stored response (one report; a copy gets its own from it);
 when the first died and its in-progress lock expired (Powertools sets it to the
 first invocation's remaining time), the twin does the work itself; still
 locked after the wait, it fails as before and Lambda delivers it again later.
+
+Only a file that was read is remembered by its content for the idempotency period. A file that failed as
+a whole (``program_unknown``, a limit, ...) failed under a configuration: inside the store step, reading
+runs as a second idempotent step (``_read_or_fail``) keyed on (program, SHA-256, ``config_fingerprint``)
+and kept ``FAILED_FILE_HOURS``. It remembers failures only: a file that reads raises ``_Readable`` through
+it, which Powertools answers by forgetting the record, and a failure raises ``_Failed`` through the store
+step, which forgets the content's record. So the same failed bytes replay their report while the
+configuration is the same and for a few hours, and are read again once ``programs.json`` or the limits
+change, or the hours pass. Powertools deletes a record whenever its function raises, and configures a
+persistence layer once: the failures' step has a layer of its own, a copy of the caller's.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import time
 from dataclasses import asdict, dataclass, field
@@ -56,6 +67,13 @@ IDEMPOTENCY_KEY = "[program, sha256]"
 KEY_PREFIX = "app.store_once"
 """The idempotency records' key prefix, pinned to what Powertools derived from the handler's function
 before the store step moved here, so content remembered before that is still remembered."""
+FAILED_KEY = "[program, sha256, config]"
+"""What a failed file is remembered by: its content under one configuration (``config_fingerprint``)."""
+FAILED_KEY_PREFIX = "app.failed_file"
+FAILED_FILE_HOURS = 6
+"""How long a file that failed as a whole is remembered under an unchanged configuration: long enough that
+S3's duplicate deliveries and a clerk's repeated uploads do not read it again, short enough that a failure
+that was not the configuration's (a read that ran out of time on a busy day) is tried afresh the same day."""
 
 
 def decode_key(raw: str) -> str:
@@ -146,6 +164,35 @@ def idempotency_config(expires_after_days: int) -> IdempotencyConfig:
     )
 
 
+def failed_file_config(expires_after_hours: int = FAILED_FILE_HOURS) -> IdempotencyConfig:
+    """The failures' idempotency: by (program, SHA-256, configuration), remembered a few hours."""
+    return IdempotencyConfig(
+        event_key_jmespath=FAILED_KEY, expires_after_seconds=expires_after_hours * 3_600, response_hook=_replayed,
+    )
+
+
+def config_fingerprint(programs: Programs, limits: Limits) -> str:
+    """A short hash of what decides whether a file fails as a whole: the programs (folders, names, months,
+    defaults, templates) and the limits. Both are frozen dataclasses whose ``repr`` is their whole value."""
+    return hashlib.sha256(repr((programs, limits)).encode()).hexdigest()[:16]
+
+
+class _Readable(Exception):
+    """The file was read: carried out of ``_read_or_fail`` so that Powertools forgets its record."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__("readable")
+        self.report = report
+
+
+class _Failed(Exception):
+    """The file failed as a whole: carried out of the store step so that its content is not remembered."""
+
+    def __init__(self, outcome: dict[str, Any]) -> None:
+        super().__init__("failed")
+        self.outcome = outcome
+
+
 def _replayed(response: Any, idempotent_data: DataRecord) -> dict[str, Any]:
     """Powertools' response hook, called when the stored response is returned instead of running the step."""
     outcome = dict(response or {})
@@ -174,11 +221,18 @@ class Ingestor:
     limits: Limits = field(default_factory=Limits.from_env)
     programs: Programs = field(default_factory=shipped_programs)
     backoff: Backoff = field(default_factory=Backoff)
+    failures: IdempotencyConfig = field(default_factory=failed_file_config)
 
     def __post_init__(self) -> None:
         self._store_once = idempotent_function(
             self._store_and_report, data_keyword_argument="payload", persistence_store=self.persistence,
             config=self.idempotency, key_prefix=KEY_PREFIX,
+        )
+        failures_layer = copy.copy(self.persistence)
+        failures_layer.configured = False
+        self._read_or_fail_once = idempotent_function(
+            self._read_or_fail, data_keyword_argument="payload", persistence_store=failures_layer,
+            config=self.failures, key_prefix=FAILED_KEY_PREFIX,
         )
 
     def process(self, upload: Upload, deadline: float | None = None, wait_until: float | None = None) -> Outcome:
@@ -203,7 +257,10 @@ class Ingestor:
             return _skipped(upload, "gone")
         sha256 = hashlib.sha256(data).hexdigest()
         payload = {"program": upload.program, "sha256": sha256, "key": upload.key}
-        outcome = Outcome(**self._store_after_twin(payload, data, upload, deadline, wait_until))
+        try:
+            outcome = Outcome(**self._store_after_twin(payload, data, upload, deadline, wait_until))
+        except _Failed as failed:
+            outcome = Outcome(**failed.outcome)
         if outcome.replayed and outcome.key != upload.key:
             return self._report_copy(upload, data, outcome, deadline)
         return outcome
@@ -238,9 +295,17 @@ class Ingestor:
     def _store_and_report(
         self, payload: dict[str, Any], data: bytes, upload: Upload, deadline: float | None = None
     ) -> dict[str, Any]:
-        """The step run once per content: parse and validate, store the accepted rows, write the report."""
-        report = check(data, upload.filename, upload.program, limits=self.limits, programs=self.programs,
-                       deadline=deadline)
+        """The step run once per content: parse and validate, store the accepted rows, write the report.
+
+        A file that failed as a whole leaves by ``_Failed``: remembered under its configuration, not here."""
+        config = config_fingerprint(self.programs, self.limits)
+        try:
+            failure = self._read_or_fail_once(payload=payload | {"config": config}, data=data, upload=upload,
+                                              deadline=deadline)
+        except _Readable as readable:
+            report = readable.report
+        else:
+            raise _Failed(failure)
         source = store.Source(
             bucket=upload.bucket, key=upload.key, version_id=upload.version_id,
             sha256=payload["sha256"], listed_at=upload.event_time,
@@ -248,17 +313,32 @@ class Ingestor:
         requests = 0
         extra: dict[str, Any] = {"processed_at": datetime.now(UTC).isoformat(timespec="seconds")}
         if report.error is None and report.accepted:
-            items = _fitting_items(report, source, self.programs)  # before the look-up: only rows stored
+            covers = _fitting_items(report, source, self.programs)  # before the look-up: only rows stored
             covered = earlier.find(self.dynamodb, self.table, report.accepted, upload.key, self.programs)
             extra["already_covered"] = None if covered is None else [e.to_dict() for e in covered]
             try:
-                requests = store.write_items(self.dynamodb, self.table, items, backoff=self.backoff).requests
+                workers = store.worker_items(self.dynamodb, self.table, report.accepted, source)
+                requests = store.write_items(self.dynamodb, self.table, [*covers, *workers],
+                                             backoff=self.backoff).requests
             except Exception:
                 failed = Report(file=report.file, program=report.program, error=FileError.STORE_FAILED)
                 publish.put_report(self.s3, upload.bucket, upload.key, failed, None)
                 raise
         json_key = publish.put_report(self.s3, upload.bucket, upload.key, report, payload["sha256"], extra)
         return _outcome(upload, payload["sha256"], report, json_key, requests).to_dict()
+
+    def _read_or_fail(
+        self, payload: dict[str, Any], data: bytes, upload: Upload, deadline: float | None = None
+    ) -> dict[str, Any]:
+        """Parse and validate; a file that failed as a whole gets its report here, and this answer is kept.
+
+        A file that was read leaves by ``_Readable`` with its report, so nothing is kept here for it."""
+        report = check(data, upload.filename, upload.program, limits=self.limits, programs=self.programs,
+                       deadline=deadline)
+        if report.error is None:
+            raise _Readable(report)
+        json_key = publish.put_report(self.s3, upload.bucket, upload.key, report, payload["sha256"])
+        return _outcome(upload, payload["sha256"], report, json_key).to_dict()
 
     def _report_copy(self, upload: Upload, data: bytes, first: Outcome, deadline: float | None = None) -> Outcome:
         """The same bytes were processed under another name: a report of its own, nothing stored again."""

@@ -11,6 +11,14 @@ the same values (nothing counted twice); a new TMT adds a period; a new phone
 number for the same period updates the contact. A worker's current contact is
 the one on the item most recently listed (``listed_at``).
 
+Beside the covers, each worker has one item of its own (``worker_items``, sk ``WORKER``): the periods of all
+its covers, so that the sender tells a renewed cover (``lindungi.renewal``) from one key it already reads,
+and the latest usable mobile number with when it was listed. A list reads the workers' items it touches
+(``BatchGetItem``, 100 a request), merges its rows in, and writes them in the same ``BatchWriteItem`` stream
+as its covers: at most two items a row, 0.08 requests a row. The merge is read-then-write without a
+condition: two lists of one worker stored in the same instant may lose one's period from the worker's item
+(the sender then falls back to the same-program next-day cover, as before); the cover items stay whole.
+
 Reminders: the sparse index ``ByEndDate`` is keyed by ``remind_key``
 ("<program>#<first stage in days>") and ``coverage_end``; the planner queries
 ``remind_key = p#30 AND coverage_end BETWEEN today AND today + window`` and
@@ -21,16 +29,17 @@ notice's existence (``lindungi.reminders.planner``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from lindungi.config import Programs
-from lindungi.dynamo import BATCH_WRITE_ITEMS, Backoff, Unprocessed, WriteStats, batch_write
+from lindungi.dynamo import BATCH_WRITE_ITEMS, Backoff, Unprocessed, WriteStats, batch_get, batch_write
+from lindungi.renewal import Period
 from lindungi.rows import Accepted
-from lindungi.workers import coverage_sk, remind_key, worker_pk
+from lindungi.workers import WORKER_SK, coverage_sk, remind_key, worker_key, worker_pk
 
 
 @dataclass(frozen=True)
@@ -106,6 +115,37 @@ def item_bytes(value: Any, name: str = "") -> int:
 def fits(item: dict[str, Any]) -> bool:
     """Whether DynamoDB will take ``item`` (checked before writing: a row too large is rejected, named)."""
     return item_bytes(item) <= ITEM_MAX_BYTES
+
+
+def worker_items(client: Any, table: str, rows: Sequence[Accepted], source: Source) -> list[dict[str, Any]]:
+    """The workers' own items with these rows merged in: each read (consistent) and written back whole.
+
+    A row's period replaces the period of the same (program, TMT); its number becomes the worker's contact
+    when it is a usable mobile and this list is not older than the one that gave the contact."""
+    by_nik: dict[str, list[Accepted]] = {}
+    for row in rows:
+        by_nik.setdefault(row.nik, []).append(row)
+    try:
+        got = batch_get(client, {table: [worker_key(nik) for nik in by_nik]})[table]
+    except Unprocessed as error:
+        raise StoreError(str(error)) from error
+    existing = {str(item["nik"]): item for item in got if "nik" in item}
+    return [_merged(existing.get(nik), nik, listed, source) for nik, listed in by_nik.items()]
+
+
+def _merged(old: dict[str, Any] | None, nik: str, rows: Sequence[Accepted], source: Source) -> dict[str, Any]:
+    item: dict[str, Any] = dict(old or {"pk": worker_pk(nik), "sk": WORKER_SK, "type": "worker", "nik": nik})
+    periods = {(p.program, p.start): p for p in map(Period.of_token, item.get("covers") or [])}
+    for row in rows:
+        periods[(row.program, row.coverage_start)] = Period(row.program, row.coverage_start, row.coverage_end)
+        if row.phone and row.sms_capable and source.listed_at >= str(item.get("phone_listed_at", "")):
+            item["phone"], item["phone_listed_at"] = row.phone, source.listed_at
+            item.pop("phone_fallback", None)
+            if row.phone_fallback:
+                item["phone_fallback"] = row.phone_fallback
+    item["covers"] = [p.token() for _, p in sorted(periods.items())]
+    item["updated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    return item
 
 
 class StoreError(Exception):

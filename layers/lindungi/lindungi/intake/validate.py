@@ -136,7 +136,7 @@ class RowValidator:
         if program_text:
             program = self.programs.match(program_text)
         if program is None:
-            reasons.append(Reject.PROGRAM_UNKNOWN)
+            reasons.append(Reject.PROGRAM_INVALID)
         start = _start(cell(Field.COVERAGE_START), program, reasons)
         if not reasons and program is not None and nik_result.nik is not None:
             first = self.seen.setdefault((nik_result.nik, program.id), ref)
@@ -174,6 +174,7 @@ class RowValidator:
             coverage_end=dates.coverage_end(start, program.months),
             warnings=warnings,
             sms_capable=phone_result.sms_capable,
+            phone_fallback=phone_result.fallback,
             birth_date=birth or nik_birth,
             gender=gender or nik_gender,
             address=text(cell(Field.ADDRESS)) or None,

@@ -9,22 +9,24 @@ read the same items, in two requests whatever the worker's history:
    (``NOTICE#<nik>#<program>#<TMT>#<stage>``, one per reminder stage of the program) and the ``OPTOUT#`` and
    ``UNREACHABLE#`` marks of every number the covers carry.
 
-No Scan, no index. Renewal is decided as the sender decides it today (``renewed_by``): a later cover of the same
-program starting the day after this one ends. ``WorkerRecord`` is plain typed data: the CLI prints it and the
+No Scan, no index. Renewal is decided as the sender and the rekap decide it (``lindungi.renewal``): a later
+cover in any program starting within the window around this one's end. The contact is the worker's own item's
+(``sk = WORKER``, in the same Query: the latest usable mobile any list gave, and the fallback of a cell with
+two), else the number of the most recently listed cover. ``WorkerRecord`` is plain typed data: the CLI prints it and the
 portal will render it; neither reads the tables itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from lindungi import dynamo, phone
 from lindungi.config import Programs
 from lindungi.reminders.notices import notice_id, notice_pk, optout_pk, unreachable_pk
-from lindungi.workers import worker_pk
+from lindungi.renewal import Period
+from lindungi.workers import WORKER_SK, worker_pk
 
 NOTICE_FIELDS = ("notice_id", "stage", "status", "planned_for", "planned_at", "outcome_at", "attempts",
                  "sns_message_id", "segments", "carrier_at", "carrier_class", "carrier_reason", "carrier_retries",
@@ -64,7 +66,8 @@ class CoverView:
     listed_at: str | None
     source_key: str | None
     renewed_by: str | None
-    """The TMT of the cover that renews this one, as the sender decides it (same program, the day after the end)."""
+    """The TMT of the earliest cover that renews this one (``lindungi.renewal``, any program), as the sender
+    and the rekap decide it."""
     notices: list[NoticeView] = field(default_factory=list)
     stages_not_planned: list[int] = field(default_factory=list)
     """Stages of the program with no notice (yet): not due yet, renewed, ended, or never planned."""
@@ -88,9 +91,12 @@ class WorkerRecord:
     numbers: list[NumberView]
     """Every number the covers carry, with its opt-out and dead-number marks."""
     contact: str | None
-    """The number of the most recently listed cover that has one (masked unless asked)."""
+    """The number reminders go to: the worker's item's latest usable mobile, else the number of the most
+    recently listed cover that has one (masked unless asked)."""
     requests: int
     """DynamoDB requests the read took (one Query page per 1 MB, one BatchGetItem per 100 keys)."""
+    fallback: str | None = None
+    """The second number of the cell that gave the contact, texted when the contact is reported dead."""
 
     @property
     def found(self) -> bool:
@@ -98,11 +104,6 @@ class WorkerRecord:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def renewal_start(cover: Mapping[str, Any]) -> str:
-    """The TMT a renewal without a gap would have: the day after the cover's end (the sender's rule today)."""
-    return (date.fromisoformat(str(cover["coverage_end"])) + timedelta(days=1)).isoformat()
 
 
 def _shown(number: str | None, show_contact: bool) -> str | None:
@@ -122,18 +123,21 @@ def read_worker(dynamodb: Any, workers_table: str, notices_table: str, programs:
     ):
         requests += 1
         covers += [dynamo.deserialize(i) for i in page.get("Items", [])]
+    own = next((c for c in covers if c.get("sk") == WORKER_SK), {})
     covers = sorted((c for c in covers if c.get("type", "coverage") == "coverage" and "coverage_start" in c),
                     key=lambda c: (str(c["coverage_start"]), str(c["program"])))
     stages = {c["program"]: programs.by_id[c["program"]].reminder_days if c["program"] in programs.by_id else ()
               for c in covers}
     ids = [notice_id(nik, c["program"], c["coverage_start"], s) for c in covers for s in stages[c["program"]]]
-    numbers = sorted({str(c["phone"]) for c in covers if c.get("phone")})
+    numbers = sorted({str(c["phone"]) for c in covers if c.get("phone")}
+                     | {str(own[f]) for f in ("phone", "phone_fallback") if own.get(f)})
     keys = [{"pk": notice_pk(i)} for i in ids] + [{"pk": k(n)} for n in numbers for k in (optout_pk, unreachable_pk)]
     stats = dynamo.GetStats()
     got = dynamo.batch_get(dynamodb, {notices_table: keys}, stats=stats) if keys else {notices_table: []}
     requests += stats.requests
     items = {str(i["pk"]): i for i in got[notices_table]}
-    starts = {(str(c["program"]), str(c["coverage_start"])) for c in covers}
+    periods = [Period(str(c["program"]), date.fromisoformat(str(c["coverage_start"])),
+                      date.fromisoformat(str(c["coverage_end"]))) for c in covers]
     views = []
     for c in covers:
         notices, missing = [], []
@@ -149,12 +153,14 @@ def read_worker(dynamodb: Any, workers_table: str, notices_table: str, programs:
                 carrier_class=n.get("carrier_class"), carrier_reason=n.get("carrier_reason"),
                 carrier_retries=int(n.get("carrier_retries", 0)), opt_out=n.get("opt_out"),
                 error=n.get("error") or n.get("last_error"), phone=_shown(n.get("phone"), show_contact)))
-        renewal = renewal_start(c)
+        this = Period(str(c["program"]), date.fromisoformat(str(c["coverage_start"])),
+                      date.fromisoformat(str(c["coverage_end"])))
+        renewals = sorted(p.start for p in periods if programs.renewal.renews(this, p))
         views.append(CoverView(
             program=str(c["program"]), start=str(c["coverage_start"]), end=str(c["coverage_end"]),
             name=c.get("name"), phone=_shown(c.get("phone"), show_contact), sms_capable=bool(c.get("sms_capable")),
             listed_at=c.get("listed_at"), source_key=c.get("source_key"),
-            renewed_by=renewal if (str(c["program"]), renewal) in starts else None,
+            renewed_by=renewals[0].isoformat() if renewals else None,
             notices=notices, stages_not_planned=missing))
     marks = []
     for number in numbers:
@@ -164,15 +170,17 @@ def read_worker(dynamodb: Any, workers_table: str, notices_table: str, programs:
             opt_out_reason=(optout or {}).get("reason"), unreachable=dead is not None,
             unreachable_reason=(dead or {}).get("reason"), unreachable_since=(dead or {}).get("added_at")))
     listed = sorted((c for c in covers if c.get("phone")), key=lambda c: str(c.get("listed_at") or ""))
-    contact = _shown(listed[-1]["phone"], show_contact) if listed else None
-    return WorkerRecord(nik=nik, covers=views, numbers=marks, contact=contact, requests=requests)
+    contact = _shown(own.get("phone") or (listed[-1]["phone"] if listed else None), show_contact)
+    return WorkerRecord(nik=nik, covers=views, numbers=marks, contact=contact, requests=requests,
+                        fallback=_shown(own.get("phone_fallback"), show_contact))
 
 
 def text(record: WorkerRecord) -> str:
     """The record as an operator reads it in a terminal."""
     if not record.found:
         return f"NIK {record.nik}: no cover on any list."
-    lines = [f"NIK {record.nik}  contact {record.contact or '-'}  ({record.requests} DynamoDB requests)"]
+    fallback = f" (fallback {record.fallback})" if record.fallback else ""
+    lines = [f"NIK {record.nik}  contact {record.contact or '-'}{fallback}  ({record.requests} DynamoDB requests)"]
     for cover in record.covers:
         renewed = f"  renewed by the cover from {cover.renewed_by}" if cover.renewed_by else ""
         lines.append(f"- {cover.program} {cover.start} .. {cover.end}  {cover.name or ''}  phone "

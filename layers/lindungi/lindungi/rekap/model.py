@@ -10,9 +10,10 @@ Definitions (the rekap of docs/domain.md):
 
 - *covered now*: TMT <= today <= end of cover; a worker counts once per program.
 - *renewed*: a cover that has ended is renewed when the same NIK has a later
-  coverage listed (a later TMT, in any program: e.g. the branch's list of BPU
-  self-payers uploaded like any other list). Per cohort (program, TMT) and
-  per kecamatan; the city's rate today is 27 %, its target 40-50 %.
+  coverage in any program starting from 60 days before its end to 90 days after
+  it (``lindungi.renewal``, the window in ``programs.json``; e.g. the branch's
+  list of BPU self-payers). Per cohort (program, TMT) and per kecamatan; the
+  city's rate today is 27 %, its target 40-50 %.
 - *listed twice*: two listings of one program whose periods overlap, from
   different uploads: the worker may be paid twice. Different TMTs are two
   items of the table; the same (program, TMT) from two files is one item (the
@@ -29,6 +30,7 @@ from typing import Any
 
 from lindungi.config import Programs
 from lindungi.rekap.listings import Listings
+from lindungi.renewal import Period
 
 WEEKS = 12
 CITY_RENEWAL_RATE = 0.27
@@ -61,6 +63,10 @@ class Cover:
             sms_capable=bool(item.get("sms_capable")), source_key=str(item.get("source_key", "")),
             listed_at=str(item.get("listed_at", "")), phone=str(item.get("phone") or ""),
         )
+
+    @property
+    def period(self) -> Period:
+        return Period(self.program, self.start, self.end)
 
     @property
     def file(self) -> str:
@@ -159,6 +165,7 @@ class Rekap:
         self.covers += len(covers)
         latest = max(covers, key=lambda c: c.listed_at)  # the worker's current contact and place
         current = [c for c in covers if c.start <= self.today <= c.end]
+        periods = [c.period for c in covers]
         for program in {c.program for c in current}:
             place = max((c for c in current if c.program == program), key=lambda c: c.listed_at)
             self.covered[program] += 1
@@ -168,7 +175,7 @@ class Rekap:
             if self.today <= cover.end < horizon:
                 self.ending[(week_start(cover.end), cover.program)] += 1
             if cover.end < self.today:
-                renewed = any(later.start > cover.start for later in covers)
+                renewed = self.programs.renewal.renewed(cover.period, periods)
                 self.cohorts.setdefault((cover.program, cover.start), Ratio()).add(renewed)
                 self.renewal_places.setdefault(cover.kecamatan, Ratio()).add(renewed)
         self._problems(covers, latest, current)

@@ -4,9 +4,9 @@ The ordering that makes it at most once is written out in ``lindungi.reminders.n
 
 Requests. For one SQS batch (up to 10 notices) the sender reads in two ``BatchGetItem``: the notices
 with their coverages (the phone of the cover being reminded, updated whenever a list lists it again)
-and the key of the cover that would renew each without a gap; then the staff opt-out and the
-carrier's unreachable marks of their numbers. The account's SNS opt-out list is read (paginated)
-once per ``optout_list_ttl``, not once per number. A sent notice then costs its claim, the
+and their workers' own items (every cover's period: renewed is ``lindungi.renewal``'s answer); then
+the staff opt-out and the carrier's unreachable marks of their numbers. The account's SNS opt-out list
+is read (paginated) once per ``optout_list_ttl``, not once per number. A sent notice then costs its claim, the
 ``Publish`` and the record of the outcome: the batch's ``sent`` records go in one ``BatchWriteItem`` per
 twelve notices when the batch ends.
 
@@ -117,7 +117,7 @@ class Sender:
         self.window = Window(programs.timezone, reminders.send_from_hour, reminders.send_until_hour)
         self.notices = NoticeStore(dynamodb, settings.notices_table)
         self.reader = BatchReader(dynamodb, sns, settings.notices_table, settings.workers_table,
-                                  settings.optout_list_ttl)
+                                  settings.optout_list_ttl, programs.renewal)
         """Reads per batch; keeps only the account's SNS opt-out list (a cache with its own lifetime)."""
 
     def read(self, notice_ids: Iterable[str]) -> dict[str, Read]:
