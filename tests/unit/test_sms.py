@@ -191,6 +191,15 @@ def test_a_name_cell_carrying_a_link_or_a_number_never_reaches_the_sms(name: str
     assert not any(part in rendered.text for part in ("bit.ly", "0812", "www", "@", "123", "https"))
 
 
+@pytest.mark.parametrize("name", ["=WARGA", "+WARGA", "-WARGA", "@WARGA", "%WARGA", "'=WARGA", " =WARGA SITI",
+                                  "=HYPERLINK", "-SITI AMINAH"])
+def test_a_formula_like_name_without_digits_falls_back(name: str) -> None:
+    """A name cell starting as a spreadsheet formula does (``= + - @ %``) is not a name, digits or not."""
+    rendered = sms.render(sms.DEFAULT_TEMPLATE, name=name, end_date=date(2025, 5, 31))
+    assert rendered.text.startswith(f"Yth. {sms.NAME_FALLBACK},")
+    assert not any(mark in rendered.text for mark in ("=", "+", "@", "%", "WARGA", "HYPERLINK", "SITI"))
+
+
 @pytest.mark.parametrize("name", ["SITI NUR'AINI", "A. RAHMAN", "MARIA-ULFA", "BUDI, S.PD", "ABDUL (ALM)", "林美华"])
 def test_names_as_people_write_them_are_used(name: str) -> None:
     rendered = sms.render(sms.DEFAULT_TEMPLATE, name=name, end_date=date(2025, 5, 31))
