@@ -17,7 +17,8 @@ and the latest usable mobile number with when it was listed. A list reads the wo
 (``BatchGetItem``, 100 a request), merges its rows in, and writes them in the same ``BatchWriteItem`` stream
 as its covers: at most two items a row, 0.08 requests a row. The merge is read-then-write without a
 condition: two lists of one worker stored in the same instant may lose one's period from the worker's item
-(the sender then falls back to the same-program next-day cover, as before); the cover items stay whole.
+(the sender then judges renewed from the periods the item kept, so a lost renewal can leave a renewed worker
+reminded; docs/limits.md); the cover items stay whole, and the rekap, which counts from them, stays right.
 
 Reminders: the sparse index ``ByEndDate`` is keyed by ``remind_key``
 ("<program>#<first stage in days>") and ``coverage_end``; the planner queries
