@@ -40,7 +40,7 @@ def _list_page() -> tuple[str, Report]:
                 "coverage_start": "2025-01-01", "coverage_end": "2025-12-31",
                 "source_key": "incoming/pekerja-sawit/Daftar BPU Sawit Desember 2024.xlsx"}
                for a in report.accepted[:3]]
-    extra = {"processed_at": PROCESSED, "already_covered": earlier}
+    extra = {"processed_at": PROCESSED, "already_covered": earlier, "already_covered_guessed": 0}
     return render(report, f"{LIST}.perbaikan.xlsx", extra), report
 
 

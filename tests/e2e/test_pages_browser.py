@@ -84,7 +84,7 @@ EARLIER = {"row": {"sheet": "Kec. <Barat>", "line": 2}, "nik": SITI, "name": "SI
 def report_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     report = check(_list(), "Daftar <b>Barat</b>.xlsx", "pekerja-rentan", today=TODAY)
     path = tmp_path_factory.mktemp("pages") / "report.html"
-    extra = {"processed_at": "2025-08-20T03:15:00+00:00", "already_covered": [EARLIER]}
+    extra = {"processed_at": "2025-08-20T03:15:00+00:00", "already_covered": [EARLIER], "already_covered_guessed": 0}
     path.write_text(render_report(report, "Daftar <b>Barat</b>.xlsx.perbaikan.xlsx", extra), encoding="utf-8")
     return path, report
 

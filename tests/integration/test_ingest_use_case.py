@@ -200,3 +200,70 @@ def test_each_worker_has_one_item_with_every_period_and_the_latest_number(aws: S
     assert len(workers[people[2].nik]["covers"]["L"]) == 1
     assert (workers[people[2].nik]["phone"]["S"], workers[people[2].nik]["phone_fallback"]["S"]) == (
         "+6281234567890", "+6285277778888")
+
+
+def _listed(aws: Stack, ingestor: Ingestor, key: str, who: list[samples.Worker]) -> dict[str, Any]:
+    outcome = ingestor.process(_put(aws, key, samples.write_csv(who)))
+    assert outcome.error is None and outcome.counts["accepted"] == len(who)
+    return _report(aws, outcome.report_key)
+
+
+def test_covers_at_other_tmts_are_found_from_each_workers_own_item(aws: Stack, ingestor: Ingestor) -> None:
+    """Neither this list's TMT nor the default one: a cover of the other program from 15-02 and one of the
+    same program from another list from 10-03 are both found, each with the list that gave it; a cover
+    that ended before this list's starts is not."""
+    people = samples.workers(6)
+    sawit = [dataclasses.replace(p, program="pekerja-sawit", tmt="15-02-2025") for p in people[:3]]
+    _listed(aws, ingestor, "incoming/pekerja-sawit/sawit.csv", sawit)
+    _listed(aws, ingestor, "incoming/pekerja-rentan/lama.csv",
+            [dataclasses.replace(p, tmt="10-03-2025") for p in people[3:5]])
+    _listed(aws, ingestor, "incoming/pekerja-rentan/tahun lalu.csv",
+            [dataclasses.replace(people[5], tmt="01-01-2024")])  # ended 31-05-2024
+    calls: list[int] = []
+    ingestor.dynamodb.meta.events.register(
+        "provide-client-params.dynamodb.BatchGetItem",
+        lambda params, **_: calls.append(sum(len(r["Keys"]) for r in params["RequestItems"].values())))
+    report = _listed(aws, ingestor, KEY, [dataclasses.replace(p, tmt="01-04-2025") for p in people])
+    by_nik = {c["nik"]: c for c in report["already_covered"]}
+    assert sorted(by_nik) == sorted(p.nik for p in people[:5])
+    assert {by_nik[p.nik]["source_key"] for p in people[:3]} == {"incoming/pekerja-sawit/sawit.csv"}
+    assert {by_nik[p.nik]["program"] for p in people[:3]} == {"pekerja-sawit"}
+    assert {by_nik[p.nik]["coverage_start"] for p in people[:3]} == {"2025-02-15"}
+    assert {by_nik[p.nik]["source_key"] for p in people[3:5]} == {"incoming/pekerja-rentan/lama.csv"}
+    assert {by_nik[p.nik]["coverage_start"] for p in people[3:5]} == {"2025-03-10"}
+    assert report["already_covered_guessed"] == 0
+    assert calls == [6, 5], "the six workers' items, then the five overlapping covers: one request each"
+
+
+def test_a_cover_of_this_very_upload_is_not_reported(aws: Stack, ingestor: Ingestor) -> None:
+    """Stored again after its record was lost (a retry after a partial store): its own covers, now in the
+    workers' items, are read and left out."""
+    people = samples.workers(5)
+    assert _listed(aws, ingestor, KEY, people)["already_covered"] == []
+    for record in _records(aws):
+        boto3.client("dynamodb").delete_item(TableName=aws.physical("IdempotencyTable"), Key={"id": record["id"]})
+    again = _listed(aws, ingestor, KEY, people)
+    assert again["already_covered"] == [] and again["already_covered_guessed"] == 0
+
+
+def test_a_worker_without_an_item_of_its_own_is_looked_up_at_the_guessed_tmts(
+    aws: Stack, ingestor: Ingestor
+) -> None:
+    """Workers stored before workers had items: the same TMT and the default one are still read (and
+    counted as guessed, for the page to say so); a cover at another TMT is left to the rekap."""
+    people = samples.workers(4)
+    _listed(aws, ingestor, "incoming/pekerja-rentan/a.csv", [dataclasses.replace(p, tmt="01-04-2025")
+                                                             for p in people[:2]])
+    _listed(aws, ingestor, "incoming/pekerja-sawit/b.csv", [dataclasses.replace(p, program="pekerja-sawit",
+                                                                                tmt="15-02-2025")
+                                                            for p in people[2:]])
+    client, table = boto3.client("dynamodb"), aws.physical("WorkersTable")
+    for nik in _worker_items(aws):
+        client.delete_item(TableName=table, Key={"pk": {"S": f"WORKER#{nik}"}, "sk": {"S": "WORKER"}})
+    report = _listed(aws, ingestor, KEY, [dataclasses.replace(p, tmt="01-04-2025") for p in people])
+    assert sorted(c["nik"] for c in report["already_covered"]) == sorted(p.nik for p in people[:2])
+    assert {c["source_key"] for c in report["already_covered"]} == {"incoming/pekerja-rentan/a.csv"}
+    assert report["already_covered_guessed"] == 4
+    page = boto3.client("s3").get_object(Bucket=aws.physical("UploadBucket"),
+                                         Key="reports/pekerja-rentan/daftar.csv.html")["Body"].read().decode()
+    assert 'id="earlier-guessed"' in page and "4 pekerja" in page

@@ -118,3 +118,16 @@ def test_a_read_list_states_its_cover_periods_reminder_days_and_when_it_was_proc
     assert "H-30: 25-04-2025 s.d. 01-05-2025" in covers and "H-1: 27-05-2025 s.d. 30-05-2025" in covers
     assert "20-08-2025 pukul 10.15 WIB" in html, "processed at 03:15 UTC is 10.15 WIB"
     assert say("report.earlier_none") in html
+
+
+def test_the_page_says_which_workers_were_looked_up_only_at_guessed_tmts() -> None:
+    """Workers without an item of their own were looked up at this list's TMTs and the default ones only:
+    the page says how many; a report from before those items existed says it of everyone; none, nothing."""
+    rows = [HEADER, ["1", SITI, "SITI", "0812-3456-7890", "", "", "01-01-2025"]]
+    report = check(xlsx({"D": rows}), "d.xlsx", "pekerja-rentan", today=TODAY)
+    html = {guessed: render(report, extra={"already_covered": [], "already_covered_guessed": guessed})
+            for guessed in (0, 3)}
+    assert say("report.earlier_none") in html[0] and 'id="earlier-guessed"' not in html[0]
+    assert say("report.earlier_guessed", count=3) in html[3]
+    older = render(report, extra={"already_covered": []})
+    assert say("report.earlier_guessed_all") in older

@@ -343,9 +343,13 @@ PAGE: dict[str, str] = {
         "dan {other} dalam program lain."
     ),
     "report.earlier_none": (
-        "Tidak ada pekerja dalam daftar ini yang sudah tercakup oleh daftar lain dengan TMT yang sama. "
-        "Kepesertaan dengan TMT lain diperiksa di rekap harian."
+        "Tidak ada pekerja dalam daftar ini yang sudah tercakup oleh daftar lain pada waktu yang sama."
     ),
+    "report.earlier_guessed": (
+        "{count} pekerja terdaftar sebelum catatan kepesertaan per pekerja tersedia, sehingga hanya diperiksa pada "
+        "TMT daftar ini dan TMT baku program; kepesertaan mereka dengan TMT lain diperiksa di rekap harian."
+    ),
+    "report.earlier_guessed_all": "Kepesertaan dengan TMT lain diperiksa di rekap harian.",
     "report.earlier_unchecked": (
         "Daftar ini tidak dapat diperiksa saat diunggah; pekerja yang terdaftar ganda akan tampil di rekap besok."
     ),

@@ -313,19 +313,30 @@ class Ingestor:
         requests = 0
         extra: dict[str, Any] = {"processed_at": datetime.now(UTC).isoformat(timespec="seconds")}
         if report.error is None and report.accepted:
-            covers = _fitting_items(report, source, self.programs)  # before the look-up: only rows stored
-            covered = earlier.find(self.dynamodb, self.table, report.accepted, upload.key, self.programs)
-            extra["already_covered"] = None if covered is None else [e.to_dict() for e in covered]
+            covers = _fitting_items(report, source, self.programs)  # first: only the rows stored are looked up
             try:
-                workers = store.worker_items(self.dynamodb, self.table, report.accepted, source)
+                existing = store.read_workers(self.dynamodb, self.table, report.accepted)
+            except Exception:
+                self._store_failed(upload, report)
+                raise
+            found = earlier.find(self.dynamodb, self.table, report.accepted, upload.key, self.programs, existing)
+            extra["already_covered"] = None if found is None else [e.to_dict() for e in found.earlier]
+            if found is not None:
+                extra["already_covered_guessed"] = found.guessed
+            try:
+                workers = store.worker_items(report.accepted, source, existing)
                 requests = store.write_items(self.dynamodb, self.table, [*covers, *workers],
                                              backoff=self.backoff).requests
             except Exception:
-                failed = Report(file=report.file, program=report.program, error=FileError.STORE_FAILED)
-                publish.put_report(self.s3, upload.bucket, upload.key, failed, None)
+                self._store_failed(upload, report)
                 raise
         json_key = publish.put_report(self.s3, upload.bucket, upload.key, report, payload["sha256"], extra)
         return _outcome(upload, payload["sha256"], report, json_key, requests).to_dict()
+
+    def _store_failed(self, upload: Upload, report: Report) -> None:
+        """The report of a list whose rows could not be stored (the event is retried)."""
+        failed = Report(file=report.file, program=report.program, error=FileError.STORE_FAILED)
+        publish.put_report(self.s3, upload.bucket, upload.key, failed, None)
 
     def _read_or_fail(
         self, payload: dict[str, Any], data: bytes, upload: Upload, deadline: float | None = None

@@ -179,8 +179,9 @@ def _earlier(report: Report, extra: dict[str, Any] | None, programs: Programs) -
     if found is None:
         return head + f'<p id="earlier-status">{escape(say("report.earlier_unchecked"))}</p>'
     covered = [Earlier.from_dict(e) for e in found]
+    guessed = _guessed(extra)
     if not covered:
-        return head + f'<p id="earlier-status">{escape(say("report.earlier_none"))}</p>'
+        return head + f'<p id="earlier-status">{escape(say("report.earlier_none"))}</p>' + guessed
     own = {row.program for row in report.accepted}
     same = {e.nik for e in covered if e.program in own}
     lead = say("report.earlier_lead", count=len({e.nik for e in covered}), same=len(same),
@@ -192,8 +193,18 @@ def _earlier(report: Report, extra: dict[str, Any] | None, programs: Programs) -
                  end=day(e.end), file=e.file)
         rows.append([where(e.row), e.row.line, e.name, by])
     head_row = [say("report.where"), say("report.line"), say("report.name"), say("report.earlier_by")]
-    return (head + f'<div class="status warn" id="earlier-status"><p>{escape(lead)}</p></div>'
+    return (head + f'<div class="status warn" id="earlier-status"><p>{escape(lead)}</p></div>' + guessed
             + table(head_row, rows, ident="earlier", numeric=(1,)))
+
+
+def _guessed(extra: dict[str, Any]) -> str:
+    """What was looked up only at guessed TMTs: the workers without an item of their own, or, in a report
+    written before workers had one (no ``already_covered_guessed``), everyone; nothing when none was."""
+    count = extra.get("already_covered_guessed")
+    if count == 0:
+        return ""
+    text = say("report.earlier_guessed_all") if count is None else say("report.earlier_guessed", count=count)
+    return f'<p class="small" id="earlier-guessed">{escape(text)}</p>'
 
 
 def _sheets(report: Report) -> str:

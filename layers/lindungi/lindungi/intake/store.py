@@ -14,10 +14,12 @@ the one on the item most recently listed (``listed_at``).
 Beside the covers, each worker has one item of its own (``worker_items``, sk ``WORKER``): the periods of all
 its covers, so that the sender tells a renewed cover (``lindungi.renewal``) from one key it already reads,
 and the latest usable mobile number with when it was listed. A list reads the workers' items it touches
-(``BatchGetItem``, 100 a request), merges its rows in, and writes them in the same ``BatchWriteItem`` stream
+(``read_workers``: ``BatchGetItem``, 100 a request; ``intake.earlier`` takes their periods too), merges its
+rows in (``worker_items``), and writes them in the same ``BatchWriteItem`` stream
 as its covers: at most two items a row, 0.08 requests a row. The merge is read-then-write without a
 condition: two lists of one worker stored in the same instant may lose one's period from the worker's item
-(the sender then falls back to the same-program next-day cover, as before); the cover items stay whole.
+(the sender then judges renewed from the periods the item kept, so a lost renewal can leave a renewed worker
+reminded; docs/limits.md); the cover items stay whole, and the rekap, which counts from them, stays right.
 
 Reminders: the sparse index ``ByEndDate`` is keyed by ``remind_key``
 ("<program>#<first stage in days>") and ``coverage_end``; the planner queries
@@ -29,7 +31,7 @@ notice's existence (``lindungi.reminders.planner``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -117,19 +119,25 @@ def fits(item: dict[str, Any]) -> bool:
     return item_bytes(item) <= ITEM_MAX_BYTES
 
 
-def worker_items(client: Any, table: str, rows: Sequence[Accepted], source: Source) -> list[dict[str, Any]]:
-    """The workers' own items with these rows merged in: each read (consistent) and written back whole.
+def read_workers(client: Any, table: str, rows: Sequence[Accepted]) -> dict[str, dict[str, Any]]:
+    """The own items of the rows' workers, by NIK, read consistently (``BatchGetItem``, 100 a request); a
+    worker stored before workers had items of their own has none. ``StoreError`` when DynamoDB leaves keys."""
+    try:
+        got = batch_get(client, {table: [worker_key(nik) for nik in dict.fromkeys(r.nik for r in rows)]})[table]
+    except Unprocessed as error:
+        raise StoreError(str(error)) from error
+    return {str(item["nik"]): item for item in got if "nik" in item}
+
+
+def worker_items(rows: Sequence[Accepted], source: Source, existing: Mapping[str, dict[str, Any]]
+                 ) -> list[dict[str, Any]]:
+    """The workers' own items (``existing``, from ``read_workers``) with these rows merged in, to write whole.
 
     A row's period replaces the period of the same (program, TMT); its number becomes the worker's contact
     when it is a usable mobile and this list is not older than the one that gave the contact."""
     by_nik: dict[str, list[Accepted]] = {}
     for row in rows:
         by_nik.setdefault(row.nik, []).append(row)
-    try:
-        got = batch_get(client, {table: [worker_key(nik) for nik in by_nik]})[table]
-    except Unprocessed as error:
-        raise StoreError(str(error)) from error
-    existing = {str(item["nik"]): item for item in got if "nik" in item}
     return [_merged(existing.get(nik), nik, listed, source) for nik, listed in by_nik.items()]
 
 
