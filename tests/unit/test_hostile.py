@@ -22,7 +22,7 @@ from lindungi.intake.report import Report
 from lindungi.outcomes import FileError, Reject, Warn
 from lindungi.settings import Limits
 from lindungi_dev import samples
-from lindungi_dev.samples.hostile import zip_bomb
+from lindungi_dev.samples.hostile import pdf, zip_bomb
 
 PROGRAM = "pekerja-rentan"
 TODAY = date(2025, 6, 1)
@@ -123,21 +123,11 @@ def test_billion_laughs_is_never_expanded(part: str) -> None:
 
 def pdf_claiming_pages(count: int) -> bytes:
     """A hand-made PDF whose page tree says it has ``count`` pages."""
-    objects = [
+    return pdf([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         f"<< /Type /Pages /Kids [3 0 R] /Count {count} >>".encode(),
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    ])
 
 
 def test_pdf_with_a_huge_page_count_is_too_large_before_any_page_is_read() -> None:
