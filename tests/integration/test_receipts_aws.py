@@ -456,3 +456,15 @@ def test_a_receipt_naming_another_number_than_its_notice_changes_nothing(env: En
     assert applied.outcome is Outcome.WRONG_NUMBER and not applied.number_marked
     assert env.notice(notice["notice_id"]) == notice
     assert env.receipts.apply(receipt_for(notice["sns_message_id"], carrier.INVALID)).number_marked
+
+
+def test_a_replayed_receipt_is_checked_against_its_notice_with_both_numbers_masked(env: Env) -> None:
+    """``ReceiptsFailedQueue`` keeps destinations masked; a replay still refuses another number's mask."""
+    from lindungi.phone import mask
+
+    notice = sent_notice(env)
+    other = receipt_for(notice["sns_message_id"], carrier.INVALID, number=mask("+6281299999999"))
+    assert env.receipts.apply(other).outcome is Outcome.WRONG_NUMBER
+    assert env.notice(notice["notice_id"]) == notice
+    own = receipt_for(notice["sns_message_id"], carrier.INVALID, number=mask(notice["phone"]))
+    assert env.receipts.apply(own).number_marked

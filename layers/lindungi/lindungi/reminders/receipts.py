@@ -43,7 +43,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from lindungi import dynamo
+from lindungi import dynamo, phone
 from lindungi.config import Programs
 from lindungi.dynamo import deserialize, serialize
 from lindungi.reminders.notices import (
@@ -224,9 +224,12 @@ def decode_payload(data: str, limit: int = PAYLOAD_MAX_BYTES) -> dict[str, Any]:
 
 def same_number(receipt: Receipt, notice: Notice) -> bool:
     """Whether the receipt's destination is the number the notice was sent to (digits compared; a receipt or
-    notice without a number is not contradicted)."""
+    notice without a number is not contradicted). A record replayed from ``ReceiptsFailedQueue`` carries its
+    destination masked (``failed_receipts.masked``): it is compared with the notice's number masked the same way."""
     if not receipt.destination or not notice.phone:
         return True
+    if "*" in receipt.destination:
+        return receipt.destination == phone.mask(notice.phone)
     digits = lambda text: "".join(ch for ch in text if ch.isdigit())  # noqa: E731
     return digits(receipt.destination) == digits(notice.phone)
 
