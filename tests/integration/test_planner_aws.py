@@ -213,7 +213,13 @@ def test_the_ceiling_holds_when_a_continuation_runs_twice(env: Env, how: str) ->
             thread.start()
         for thread in threads:
             thread.join()
-        assert sum(r.planned for r in reports) == 100
+        # Twins racing can leave some of the part unplanned (a twin that got part of a chunk plans that many of the
+        # chunk's first notices, some of which the other twin created), never more than the ceiling: the next
+        # delivery of the part (or the next day's run) plans the rest, and the day still ends at its ceiling.
+        racing = sum(r.planned for r in reports)
+        assert racing <= 100
+        again = env.planner(max_per_run=200).run(when, part, time_left=lambda: 300.0)
+        assert racing + again.planned == 100
     elif how == "failed-after-queueing-and-redelivered":
         failing = env.planner(max_per_run=200)
         real_enqueue = failing.enqueue
