@@ -50,7 +50,7 @@ from collections.abc import Iterator
 from lindungi.intake import fields
 from lindungi.intake.fields import Field
 from lindungi.intake.readers import isolate
-from lindungi.intake.readers.base import FileFailure, RawRow, Table
+from lindungi.intake.readers.base import FileFailure, RawRow, Table, Tally
 from lindungi.intake.readers.pdf import ruled, unruled
 from lindungi.intake.readers.pdf.page import PageText, data_like
 from lindungi.intake.readers.pdf.workers import (
@@ -60,6 +60,7 @@ from lindungi.intake.readers.pdf.workers import (
     page_texts,
     worker_count,
 )
+from lindungi.nik import shaped
 from lindungi.outcomes import FileError, Warn
 from lindungi.rows import RowRef
 from lindungi.settings import Limits
@@ -88,11 +89,17 @@ OPEN_SECONDS = 60.0
 """The most opening the document and reading its declared page count may take (a child process)."""
 
 
-def _rows(data: bytes, workers: int, budget: Budget) -> Iterator[RawRow]:
+def nik_shaped(page: PageText) -> int:
+    """NIK-shaped numbers on the page, each line's text taken cell by cell (words closer than a column gap)."""
+    return sum(shaped(segment[2]) for line in page.lines for segment in unruled.segments(line))
+
+
+def _rows(data: bytes, workers: int, budget: Budget, tally: Tally) -> Iterator[RawRow]:
     columns = unruled.Columns()
     pages = 0
     for page in page_texts(data, workers, budget):
         pages += 1
+        tally.nik_shaped += nik_shaped(page)
         if _scanned(page):
             raise FileFailure(FileError.SCANNED, f"page {page.number} has no text layer")
         grid = ruled.list_grid(page)
@@ -148,4 +155,5 @@ def read(data: bytes, limits: Limits, deadline: float | None = None) -> list[Tab
     if declared is not None and declared < MIN_PAGES_FOR_WORKERS:
         workers = 1  # a small file: starting more processes costs more than it saves
     budget = Budget(limits.max_pdf_pages, limits.reader_memory_bytes // workers, deadline)
-    return [Table(name=None, rows=_rows(data, workers, budget))]
+    tally = Tally()
+    return [Table(name=None, rows=_rows(data, workers, budget, tally), tally=tally)]
