@@ -44,6 +44,7 @@ def read(lines: list[PdfLine], **options: object) -> Report:
         pytest.param("617201450985", 0, id="a-short-NIK"),
         pytest.param("NIP 19650101 199003 1 005", 0, id="an-NIP-in-groups-18-digits"),
         pytest.param("NIP. 196501011990031005", 0, id="an-NIP-18-digits"),
+        pytest.param("0813-1111-2222 186", 0, id="a-dashed-phone-then-a-house-number"),
     ],
 )
 def test_nik_shaped_numbers(text: str, count: int) -> None:

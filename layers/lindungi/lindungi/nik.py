@@ -128,18 +128,26 @@ def shaped(text: str) -> int:
     one space, dot or dash each ("6172 0145 0985 0003"). A run of ten digits or more stands alone (a row
     number before a NIK, "12 6172014509850003", leaves one NIK-shaped number; a phone after a spaced NIK
     is not part of it); the short groups between such runs count together (an NIP of 18 digits in groups,
-    "19650101 199003 1 005", is not NIK-shaped)."""
+    "19650101 199003 1 005", is not NIK-shaped). Groups parted by dashes or dots end at a space: a phone
+    number "0813-1111-2222" and the house number after it are two numbers."""
     count = 0
     for chain in _CHAIN.finditer(text):
-        short = 0
-        for group in _SEPARATORS.split(chain.group()):
-            if len(group) < _LONG:
-                short += len(group)
-                continue
-            count += (short in SHAPED_DIGITS) + (len(group) in SHAPED_DIGITS)
-            short = 0
-        count += short in SHAPED_DIGITS
+        found = chain.group()
+        mixed = " " in found and ("-" in found or "." in found)
+        for part in found.split(" ") if mixed else (found,):
+            count += _shaped_chain(part)
     return count
+
+
+def _shaped_chain(chain: str) -> int:
+    count = short = 0
+    for group in _SEPARATORS.split(chain):
+        if len(group) < _LONG:
+            short += len(group)
+            continue
+        count += (short in SHAPED_DIGITS) + (len(group) in SHAPED_DIGITS)
+        short = 0
+    return count + (short in SHAPED_DIGITS)
 
 
 def birth_date(nik: str, today: date) -> date:
