@@ -89,8 +89,13 @@ OPEN_SECONDS = 60.0
 """The most opening the document and reading its declared page count may take (a child process)."""
 
 
-def nik_shaped(page: PageText) -> int:
-    """NIK-shaped numbers on the page, each line's text taken cell by cell (words closer than a column gap)."""
+def _nik_shaped(rows: list[list[str]], page: PageText, ruled_page: bool) -> int:
+    """NIK-shaped numbers on the page, counted before any row is told from a title or a footer: on a ruled
+    page in the text of each ruled cell (a NIK broken over two lines of a narrow cell is one number) and of
+    each line outside the table; else in each line's text, cell by cell (words closer than a column gap),
+    whatever rows the reader made of the lines."""
+    if ruled_page:
+        return sum(shaped(text) for cells in rows for text in cells)
     return sum(shaped(segment[2]) for line in page.lines for segment in unruled.segments(line))
 
 
@@ -99,7 +104,6 @@ def _rows(data: bytes, workers: int, budget: Budget, tally: Tally) -> Iterator[R
     pages = 0
     for page in page_texts(data, workers, budget):
         pages += 1
-        tally.nik_shaped += nik_shaped(page)
         if _scanned(page):
             raise FileFailure(FileError.SCANNED, f"page {page.number} has no text layer")
         grid = ruled.list_grid(page)
@@ -107,6 +111,7 @@ def _rows(data: bytes, workers: int, budget: Budget, tally: Tally) -> Iterator[R
             rows, doubtful = ruled.rows(page, grid)
         else:
             rows, doubtful = unruled.rows(page, columns), columns.doubtful
+        tally.nik_shaped += _nik_shaped(rows, page, grid is not None)
         _check_sure(page.number, rows, doubtful)
         for line, cells in enumerate(rows, start=1):
             yield RawRow(RowRef(line=line, page=page.number), cells, _UNSURE if line - 1 in doubtful else ())

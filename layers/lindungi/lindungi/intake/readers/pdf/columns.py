@@ -69,20 +69,37 @@ def _blanks(lines: Sequence[Line]) -> list[tuple[float, float]]:
 
 
 def _candidates(
-    blanks: Sequence[tuple[float, float]], edges: Sequence[float], left: float, right: float, size: float
+    blanks: Sequence[tuple[float, float]], edges: Sequence[float], left: float, right: float, size: float,
+    wide: float,
 ) -> list[_Candidate]:
     """The places a cut between ``left`` and ``right`` can go: the blanks no word covers that are a column gap
-    or two cells touching; else a left edge many rows share; else any blank."""
+    (``wide`` or more) or two cells touching; else a left edge many rows share; else any blank."""
     found: list[_Candidate] = []
     for b0, b1 in blanks:
         if b1 > left and b0 < right:
             lo, hi = max(b0, left), min(b1, right)
-            found.append(((lo + hi) / 2, b1 - b0, b1 - b0 >= WIDE * size))
+            found.append(((lo + hi) / 2, b1 - b0, b1 - b0 >= wide))
     clear = [c for c in found if c[2] or c[1] < TOUCH * size]
     if clear:
         return clear
     aligned = [(x - 0.01, 0.01, True) for x in edges if left < x < right]
     return aligned or found or [((left + right) / 2, 0.0, False)]
+
+
+SPACES = 2.0
+"""A blank this many times the rows' own word space (or ``WIDE`` times the font size, if less) is a column gap."""
+NARROWEST = 0.45
+"""... but never narrower than this (times the font size)."""
+
+
+def _wide(lines: Sequence[Line], size: float) -> float:
+    """How wide a blank must be to part two columns, scaled to the font: two of the spaces between the words
+    of one cell (measured on the rows: a proportional font's space is a quarter of its size, Courier's
+    three fifths), at most ``WIDE`` times the size, as before for a monospaced font."""
+    gaps = [b[0] - a[1] for line in lines for a, b in pairwise(line.words) if 0 < b[0] - a[1] < WIDE * size]
+    if len(gaps) < 3:
+        return WIDE * size
+    return min(WIDE * size, max(SPACES * median(gaps), NARROWEST * size))
 
 
 ALIGNED = 0.5
@@ -137,7 +154,8 @@ def boundaries(centres: Sequence[float], lines: Sequence[Line]) -> Cuts:
     words = _Mids(lines)
     blanks = _blanks(lines)
     edges = _edges(lines)
-    options = [_candidates(blanks, edges, a, b, size) for a, b in pairwise(centres)]
+    wide = _wide(lines, size)
+    options = [_candidates(blanks, edges, a, b, size, wide) for a, b in pairwise(centres)]
     start, end = float("-inf"), float("inf")
     best: list[list[tuple[tuple[int, float], int]]] = []
     for b, cands in enumerate(options):
