@@ -48,6 +48,10 @@ class Grid:
     """For each row band, the indexes of the vertical rules that cross it."""
     col_cuts: list[list[int]]
     """For each column, the indexes of the horizontal rules that cross it."""
+    columns: list[int]
+    """The vertical rules that part the list's columns: those that cross most row bands. A rule crossing a few
+    bands only parts the cells of a box under the list (a signature block) or of a merged header, and is no
+    column of the list's own: the rows are as wide as the list's columns on every page."""
 
     @classmethod
     def of(cls, page: PageText) -> Grid | None:
@@ -69,7 +73,13 @@ class Grid:
                 if (xs[c] + xs[c + 1]) / 2 > x1:
                     break
                 col_cuts[c].add(r)
-        return cls(xs, ys, [sorted(s) for s in row_cuts], [sorted(s) for s in col_cuts])
+        crossing = [sum(1 for cuts in row_cuts if c in cuts) for c in range(len(xs) - 1)]
+        columns = [c for c in range(len(xs) - 1) if c == 0 or crossing[c] * 2 > len(row_cuts)]
+        return cls(xs, ys, [sorted(s) for s in row_cuts], [sorted(s) for s in col_cuts], columns)
+
+    def column(self, col: int) -> int:
+        """The list's column (an index into the row) that grid column ``col`` is part of."""
+        return bisect_right(self.columns, col) - 1
 
     def cell(self, x: float, y: float) -> tuple[int, int] | None:
         """(row, column) of the cell holding point (x, y), or None outside the table."""
@@ -155,7 +165,7 @@ def rows(page: PageText, grid: Grid) -> tuple[list[list[str]], set[int]]:
     the rows whose text is not certain: where text runs over a ruling line (a row too low for its
     wrapped text prints it over the rows around it), that row and the ones next to it.
     """
-    width = len(grid.xs) - 1
+    width = len(grid.columns)
     cells: dict[tuple[int, int], list[_Placed]] = {}
     out: list[tuple[float, list[str], int | None]] = []
     crossed: set[int] = set()
@@ -175,9 +185,12 @@ def rows(page: PageText, grid: Grid) -> tuple[list[list[str]], set[int]]:
         if outside:
             out.append((line.top, [" ".join(w[2] for w in outside)], None))
     bands: dict[int, list[str]] = {}
-    for (row, col), words in cells.items():
+    for (row, col), words in sorted(cells.items(), key=lambda item: item[0]):
         words.sort()
-        bands.setdefault(row, [""] * width)[col] = grid.text((row, col), words)
+        values = bands.setdefault(row, [""] * width)
+        text = grid.text((row, col), words)
+        at = grid.column(col)
+        values[at] = f"{values[at]} {text}" if values[at] else text
     out.extend((grid.ys[row], values, row) for row, values in bands.items())
     out.sort(key=lambda item: item[0])
     unsure = {r + step for r in crossed for step in (-1, 0, 1)}
