@@ -189,8 +189,8 @@ def rows(page: PageText, grid: Grid) -> tuple[list[list[str]], set[int]]:
         words.sort()
         values = bands.setdefault(row, [""] * width)
         text = grid.text((row, col), words)
-        at = grid.column(col)
-        values[at] = f"{values[at]} {text}" if values[at] else text
+        index = grid.column(col)
+        values[index] = f"{values[index]} {text}" if values[index] else text
     out.extend((grid.ys[row], values, row) for row, values in bands.items())
     out.sort(key=lambda item: item[0])
     unsure = {r + step for r in crossed for step in (-1, 0, 1)}
