@@ -246,13 +246,14 @@ def _body_rows(lines: Sequence[Line], columns: Columns) -> tuple[list[list[str]]
     dropped: set[int] = set()
     doubt: set[int] = set()
     blocks = [(start, end, _owner(items, start, end, columns)) for start, end in _blocks(items, columns)]
-    above = sum(1 for start, _, owner in blocks if owner == start - 1)
-    below = sum(1 for _, end, owner in blocks if owner == end)
+    at_top = [all(item.values is None for item in items[:start]) for start, _, _ in blocks]
+    above = sum(1 for (start, _, owner), top in zip(blocks, at_top, strict=True) if owner == start - 1 and not top)
+    below = sum(1 for (_, end, owner), top in zip(blocks, at_top, strict=True) if owner == end and not top)
     columns.top_aligned = above > 0 and below == 0
-    for start, end, owner in blocks:
+    for (start, end, owner), top in zip(blocks, at_top, strict=True):
         if owner is None:
             continue
-        if owner == end and below <= above and all(item.values is None for item in items[:start]):
+        if top and owner == end and below < above:
             continue  # at the page's top, in a list whose wrapped lines go with the row above: not the row below's
         dropped.update(range(start, end))
         if owner == -1:
