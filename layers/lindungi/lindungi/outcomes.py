@@ -362,6 +362,8 @@ PAGE: dict[str, str] = {
     "report.warned": "Dengan peringatan",
     "report.sms_capable": "Dapat dihubungi melalui SMS",
     "report.ignored": "{ignored} baris lain dilewati (judul, baris kosong, catatan kaki, tanda tangan).",
+    "report.nik_shaped": "PDF ini memuat {found} angka berbentuk NIK; {reported} di antaranya ada di baris yang "
+                         "dilaporkan (diterima atau ditolak).",
     "report.chart": "Alasan penolakan dan peringatan",
     "report.chart_none": "Tidak ada baris yang ditolak atau diberi peringatan.",
     "report.to_fix": "Baris yang harus diperbaiki",

@@ -50,7 +50,7 @@ from collections.abc import Iterator
 from lindungi.intake import fields
 from lindungi.intake.fields import Field
 from lindungi.intake.readers import isolate
-from lindungi.intake.readers.base import FileFailure, RawRow, Table
+from lindungi.intake.readers.base import FileFailure, RawRow, Table, Tally
 from lindungi.intake.readers.pdf import ruled, unruled
 from lindungi.intake.readers.pdf.page import PageText, data_like
 from lindungi.intake.readers.pdf.workers import (
@@ -60,6 +60,7 @@ from lindungi.intake.readers.pdf.workers import (
     page_texts,
     worker_count,
 )
+from lindungi.nik import shaped
 from lindungi.outcomes import FileError, Warn
 from lindungi.rows import RowRef
 from lindungi.settings import Limits
@@ -88,7 +89,17 @@ OPEN_SECONDS = 60.0
 """The most opening the document and reading its declared page count may take (a child process)."""
 
 
-def _rows(data: bytes, workers: int, budget: Budget) -> Iterator[RawRow]:
+def _nik_shaped(rows: list[list[str]], page: PageText, ruled_page: bool) -> int:
+    """NIK-shaped numbers on the page, counted before any row is told from a title or a footer: on a ruled
+    page in the text of each ruled cell (a NIK broken over two lines of a narrow cell is one number) and of
+    each line outside the table; else in each line's text, cell by cell (words closer than a column gap),
+    whatever rows the reader made of the lines."""
+    if ruled_page:
+        return sum(shaped(text) for cells in rows for text in cells)
+    return sum(shaped(segment[2]) for line in page.lines for segment in unruled.segments(line))
+
+
+def _rows(data: bytes, workers: int, budget: Budget, tally: Tally) -> Iterator[RawRow]:
     columns = unruled.Columns()
     pages = 0
     for page in page_texts(data, workers, budget):
@@ -100,6 +111,7 @@ def _rows(data: bytes, workers: int, budget: Budget) -> Iterator[RawRow]:
             rows, doubtful = ruled.rows(page, grid)
         else:
             rows, doubtful = unruled.rows(page, columns), columns.doubtful
+        tally.nik_shaped += _nik_shaped(rows, page, grid is not None)
         _check_sure(page.number, rows, doubtful)
         for line, cells in enumerate(rows, start=1):
             yield RawRow(RowRef(line=line, page=page.number), cells, _UNSURE if line - 1 in doubtful else ())
@@ -148,4 +160,5 @@ def read(data: bytes, limits: Limits, deadline: float | None = None) -> list[Tab
     if declared is not None and declared < MIN_PAGES_FOR_WORKERS:
         workers = 1  # a small file: starting more processes costs more than it saves
     budget = Budget(limits.max_pdf_pages, limits.reader_memory_bytes // workers, deadline)
-    return [Table(name=None, rows=_rows(data, workers, budget))]
+    tally = Tally()
+    return [Table(name=None, rows=_rows(data, workers, budget, tally), tally=tally)]

@@ -8,6 +8,11 @@ from dataclasses import dataclass
 
 from lindungi.intake.readers.pdf.page import Line, PageText, Word, data_like
 
+_Placed = tuple[float, float, float, str, float]
+"""A word in a cell: its line's top, x0, x1, text, its line's font size."""
+BROKEN = 2.0
+"""A line that is one word as wide as its cell, less this (times the font size) for the padding, was broken
+inside the word: the next line goes on with it."""
 RULE_SNAP = 1.5
 """Rules closer than this (pt) are one rule: double borders, adjacent cells' rectangles sharing an edge."""
 
@@ -43,6 +48,10 @@ class Grid:
     """For each row band, the indexes of the vertical rules that cross it."""
     col_cuts: list[list[int]]
     """For each column, the indexes of the horizontal rules that cross it."""
+    columns: list[int]
+    """The vertical rules that part the list's columns: those that cross most row bands. A rule crossing a few
+    bands only parts the cells of a box under the list (a signature block) or of a merged header, and is no
+    column of the list's own: the rows are as wide as the list's columns on every page."""
 
     @classmethod
     def of(cls, page: PageText) -> Grid | None:
@@ -64,7 +73,13 @@ class Grid:
                 if (xs[c] + xs[c + 1]) / 2 > x1:
                     break
                 col_cuts[c].add(r)
-        return cls(xs, ys, [sorted(s) for s in row_cuts], [sorted(s) for s in col_cuts])
+        crossing = [sum(1 for cuts in row_cuts if c in cuts) for c in range(len(xs) - 1)]
+        columns = [c for c in range(len(xs) - 1) if c == 0 or crossing[c] * 2 > len(row_cuts)]
+        return cls(xs, ys, [sorted(s) for s in row_cuts], [sorted(s) for s in col_cuts], columns)
+
+    def column(self, col: int) -> int:
+        """The list's column (an index into the row) that grid column ``col`` is part of."""
+        return bisect_right(self.columns, col) - 1
 
     def cell(self, x: float, y: float) -> tuple[int, int] | None:
         """(row, column) of the cell holding point (x, y), or None outside the table."""
@@ -80,6 +95,31 @@ class Grid:
         i = bisect_right(cuts, row) - 1
         row = cuts[i] if i >= 0 else 0
         return row, col
+
+    def edges(self, at: tuple[int, int]) -> tuple[float, float]:
+        """Left and right rule of cell ``at`` (a merged cell's outer rules)."""
+        row, col = at
+        cuts = self.row_cuts[row]
+        i = bisect_right(cuts, col)
+        return self.xs[col], self.xs[cuts[i]] if i < len(cuts) else self.xs[-1]
+
+    def text(self, at: tuple[int, int], words: Sequence[_Placed]) -> str:
+        """A cell's words, sorted top-down and left to right, as one value: its lines joined by a space, but a
+        number broken where it filled the cell's width ("61720218026400" over "02", "01-01-202" over "5",
+        "0812-" over "3456-7890") goes on on the next line without one. A word of letters as wide as its
+        cell may have been broken inside ("FIRMANSYA" over "H") or at a space ("Singkawang" over "Barat"):
+        that cannot be told, so it keeps the space."""
+        left, right = self.edges(at)
+        out: list[str] = []
+        for n, (top, _, _, text, size) in enumerate(words):
+            if n and top - words[n - 1][0] > 0.3 * size:  # a new line of the cell
+                ptop, px0, px1, _, psize = words[n - 1]
+                alone = n < 2 or words[n - 2][0] < ptop - 0.3 * psize
+                if alone and px1 - px0 >= right - left - BROKEN * psize and _number_goes_on(out[-1], text):
+                    out[-1] += text
+                    continue
+            out.append(text)
+        return " ".join(out)
 
     def straddles(self, line: Line) -> bool:
         """Does ``line``, outside the table, run over its top or bottom rule (a header too tall for its row)?"""
@@ -107,6 +147,10 @@ class Grid:
         return inside >= outside
 
 
+def _number_goes_on(upper: str, lower: str) -> bool:
+    return lower[:1].isdigit() and (upper[-1:].isdigit() or upper[-1:] in "-/.")
+
+
 def list_grid(page: PageText) -> Grid | None:
     """The page's ruled table if the list is in it; None when only the header (or a box around the
     signature) is ruled, or nothing is."""
@@ -121,8 +165,8 @@ def rows(page: PageText, grid: Grid) -> tuple[list[list[str]], set[int]]:
     the rows whose text is not certain: where text runs over a ruling line (a row too low for its
     wrapped text prints it over the rows around it), that row and the ones next to it.
     """
-    width = len(grid.xs) - 1
-    cells: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
+    width = len(grid.columns)
+    cells: dict[tuple[int, int], list[_Placed]] = {}
     out: list[tuple[float, list[str], int | None]] = []
     crossed: set[int] = set()
     for line in page.lines:
@@ -135,15 +179,18 @@ def rows(page: PageText, grid: Grid) -> tuple[list[list[str]], set[int]]:
                 if grid.straddles(line):
                     crossed.add(0 if mid < grid.ys[0] else len(grid.ys) - 2)
                 continue
-            cells.setdefault(at, []).append((line.top, word[0], word[2]))
+            cells.setdefault(at, []).append((line.top, word[0], word[1], word[2], line.size))
             if line.overprinted or grid.crosses(at, word, line):
                 crossed.add(at[0])
         if outside:
             out.append((line.top, [" ".join(w[2] for w in outside)], None))
     bands: dict[int, list[str]] = {}
-    for (row, col), words in cells.items():
+    for (row, col), words in sorted(cells.items(), key=lambda item: item[0]):
         words.sort()
-        bands.setdefault(row, [""] * width)[col] = " ".join(w[2] for w in words)
+        values = bands.setdefault(row, [""] * width)
+        text = grid.text((row, col), words)
+        index = grid.column(col)
+        values[index] = f"{values[index]} {text}" if values[index] else text
     out.extend((grid.ys[row], values, row) for row, values in bands.items())
     out.sort(key=lambda item: item[0])
     unsure = {r + step for r in crossed for step in (-1, 0, 1)}

@@ -39,7 +39,7 @@ class Columns:
     """Rows of the page last read (indexes into what ``rows`` returned) holding a word of uncertain place."""
 
 
-def _segments(line: Line) -> list[Word]:
+def segments(line: Line) -> list[Word]:
     """Words closer than ``SEGMENT_GAP`` joined: one column's text each, on a whitespace-aligned page."""
     out: list[Word] = []
     for x0, x1, text in line.words:
@@ -64,7 +64,7 @@ def _absorb(columns: list[list[Word]], line: Line, above: bool) -> bool:
     if data_like(line.text):
         return False
     placed: dict[int, list[Word]] = {}
-    for piece in _segments(line):
+    for piece in segments(line):
         hits = [
             i for i, col in enumerate(columns)
             if piece[0] < max(w[1] for w in col) and piece[1] > min(w[0] for w in col)
@@ -91,7 +91,7 @@ def _header_block(lines: Sequence[Line], at: int) -> _Header | None:
     """The header starting at line ``at`` (it may wrap onto the lines around it): span, columns, texts."""
     if data_like(lines[at].text):
         return None
-    anchor = _segments(lines[at])
+    anchor = segments(lines[at])
     fields = _fields([s[2] for s in anchor])
     if Field.NIK not in fields and Field.NAME not in fields:
         return None
@@ -132,7 +132,7 @@ def rows(page: PageText, columns: Columns) -> list[list[str]]:
         first, last, spans, texts = header
         out.extend([line.text] for line in lines[:first])  # title and page-header lines
         columns.spans, columns.texts = spans, texts
-        tabular = [line for line in lines[last + 1 :] if len(_segments(line)) >= 3]
+        tabular = [line for line in lines[last + 1 :] if len(segments(line)) >= 3]
         columns.cuts = boundaries([(a + b) / 2 for a, b in spans], tabular)
         columns.nik = next((i for i, t in enumerate(texts) if fields.field_of(fields.normalize(t)) is Field.NIK), None)
         out.append(texts)
@@ -158,7 +158,7 @@ class _Item:
 def _cut(line: Line, columns: Columns) -> _Item:
     cuts = columns.cuts
     if not data_like(line.text) and any(
-        p[0] < cut - 2 and p[1] > cut + 2 for p in _segments(line) for cut in cuts.at
+        p[0] < cut - 2 and p[1] > cut + 2 for p in segments(line) for cut in cuts.at
     ):
         return _Item(line, None)
     values = [""] * len(columns.spans)
