@@ -71,9 +71,8 @@ def _exact_or_refused(people: list[samples.Worker], ruled: bool, landscape: bool
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="the reader does not meet it yet: a NIK wrapped inside its ruled cell on a "
-                   "portrait page is read nik_invalid (3 identical workers, portrait, rejected where the workbook "
-                   "accepts one and rejects two as duplicate_in_file)")
+@pytest.mark.xfail(strict=True, reason="the reader does not meet it yet: bordered portrait lists read to other rows "
+                   "than the workbook's (first seen: a NIK wrapped inside its narrow cell)")
 @PRINTS
 @given(people=st.lists(workers(), min_size=3, max_size=45), landscape=st.booleans())
 def test_a_generated_list_through_fpdf2_bordered_reads_exactly_or_is_refused(

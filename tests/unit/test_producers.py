@@ -12,6 +12,7 @@ test says so, and ``--record`` writes the new outcome.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -21,6 +22,7 @@ import pytest
 from lindungi.intake.check import check
 from lindungi.intake.report import Report
 from lindungi.outcomes import FileError, Reject, Warn
+from lindungi_dev.samples.producers import sources
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "producers"
 MANIFEST = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))
@@ -105,3 +107,22 @@ def test_the_corpus_covers_every_producer_and_layout() -> None:
     assert {Path(n).suffix for n in FILES if n.startswith("gnumeric-")} == {".pdf", ".xlsx", ".xls", ".ods"}
     assert all((FIXTURES / n).exists() for n in FILES)
     assert all((FIXTURES / str(s["workbook"])).exists() for s in SOURCES.values())
+
+
+PDFS = [name for name in FILES if name.endswith(".pdf")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", PDFS)
+def test_every_nik_shaped_number_of_a_pdf_is_in_a_reported_row(name: str) -> None:
+    """The report's count of NIK-shaped numbers a PDF prints equals those in the rows it reported, and both equal
+    the workbook's NIK cells of 15 to 17 digits (counted from the people it was made of): no worker set aside.
+    A refused file reports no row."""
+    entry = FILES[name]
+    got = report(name, SOURCES[str(entry["source"])]["program"])
+    if got.error is not None:
+        assert not got.accepted and not got.rejected
+        return
+    people = sources.cases()[str(entry["source"])].people
+    shaped = sum(1 for w in people if re.fullmatch(r"\d{15,17}", w.nik))
+    assert got.nik_shaped == (shaped, shaped)
