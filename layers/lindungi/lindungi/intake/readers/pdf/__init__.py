@@ -46,6 +46,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from lindungi.intake import fields
 from lindungi.intake.fields import Field
@@ -102,21 +103,56 @@ def _nik_shaped(rows: list[list[str]], page: PageText, ruled_page: bool) -> int:
 def _rows(data: bytes, workers: int, budget: Budget, tally: Tally) -> Iterator[RawRow]:
     columns = unruled.Columns()
     pages = 0
+    held: _CutOff | None = None
     for page in page_texts(data, workers, budget):
         pages += 1
         if _scanned(page):
             raise FileFailure(FileError.SCANNED, f"page {page.number} has no text layer")
         grid = ruled.list_grid(page)
-        if grid is not None:
-            rows, doubtful = ruled.rows(page, grid)
-        else:
-            rows, doubtful = unruled.rows(page, columns), columns.doubtful
+        read = ruled.rows(page, grid) if grid is not None else ruled.PageRows(
+            unruled.rows(page, columns), columns.doubtful)
+        rows, doubtful = read.rows, read.doubtful
         tally.nik_shaped += _nik_shaped(rows, page, grid is not None)
         _check_sure(page.number, rows, doubtful)
+        if held is not None:
+            yield held.joined(rows, read.xs)
+        held = None
         for line, cells in enumerate(rows, start=1):
-            yield RawRow(RowRef(line=line, page=page.number), cells, _UNSURE if line - 1 in doubtful else ())
+            ref = RowRef(line=line, page=page.number)
+            if read.cut_off and line == len(rows):
+                held = _CutOff(ref, cells, read.xs, line - 1 in doubtful)
+                continue
+            yield RawRow(ref, cells, _UNSURE if line - 1 in doubtful else ())
+    if held is not None:
+        yield held.joined([], ())
     if pages == 0:
         raise FileFailure(FileError.UNREADABLE, "no pages")
+
+
+@dataclass
+class _CutOff:
+    """A worker's row the page end cut off under a ruled table, held until the next page shows its rest.
+
+    Joined to the first row of the next page's table (under its header, if repeated) when that row can
+    only be the rest: a ruled row with the same columns, nothing in the first (a row's number, or its
+    NIK, is on its first line) and no long number (no NIK, no phone of its own). Otherwise it stands
+    alone, warned: some of its cells may be on the next page.
+    """
+
+    ref: RowRef
+    cells: list[str]
+    xs: tuple[float, ...]
+    unsure: bool
+
+    def joined(self, rows: list[list[str]], xs: tuple[float, ...]) -> RawRow:
+        at = next((i for i, cells in enumerate(rows) if len(cells) > 1 and not _header_like(cells)), None)
+        same = len(xs) == len(self.xs) and all(abs(a - b) <= ruled.RULE_SNAP for a, b in zip(xs, self.xs, strict=True))
+        if at is None or not same or data_like(" ".join(rows[at])) or rows[at][0]:
+            return RawRow(self.ref, self.cells, _UNSURE)
+        rest = rows[at]
+        cells = [f"{a} {b}" if a and b else a or b for a, b in zip(self.cells, rest, strict=True)]
+        rows[at] = [""] * len(rest)  # the rest is in the row above now; its line stays counted, blank
+        return RawRow(self.ref, cells, _UNSURE if self.unsure else ())
 
 
 def _check_sure(number: int, rows: list[list[str]], doubtful: set[int]) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lindungi.intake.readers.pdf.page import Line, PageText, Word, data_like
+from lindungi.nik import shaped
 
 _Placed = tuple[float, float, float, str, float]
 """A word in a cell: its line's top, x0, x1, text, its line's font size."""
@@ -158,19 +159,58 @@ def list_grid(page: PageText) -> Grid | None:
     return grid if grid is not None and grid.holds_the_list(page) else None
 
 
-def rows(page: PageText, grid: Grid) -> tuple[list[list[str]], set[int]]:
+@dataclass
+class PageRows:
+    """What a ruled page gives: its rows, those not certain, and whether the last is a row cut by the page end."""
+
+    rows: list[list[str]]
+    doubtful: set[int]
+    """Indexes of the rows whose text is not certain."""
+    cut_off: bool = False
+    """The last row is a worker's row printed under the table's last rule, its rest on the next page."""
+    xs: tuple[float, ...] = ()
+    """Where the list's columns start, and the right edge: a continuation must have the same columns."""
+
+
+def _tail(page: PageText, grid: Grid) -> range:
+    """The lines under the table that are a worker's row the page end cut off: a NIK printed below the last
+    rule, inside the table's width, and the lines close under it (its wrapped cells); empty if none."""
+    lines = page.lines
+    bottom = grid.ys[-1]
+    start = next((i for i, line in enumerate(lines) if (line.top + line.bottom) / 2 > bottom), len(lines))
+    end = start
+    while end < len(lines) and all(grid.xs[0] < w[0] and w[1] < grid.xs[-1] for w in lines[end].words) and (
+        lines[end].top - (lines[end - 1].bottom if end > start else bottom) < 0.9 * lines[end].size
+    ):
+        end += 1
+    if end == start or not shaped(lines[start].text):
+        return range(0)
+    return range(start, end)
+
+
+def rows(page: PageText, grid: Grid) -> PageRows:
     """Rows of a ruled page: each band of the table one row, each line outside the table one cell.
 
     Text of one cell that wraps onto two lines is joined back into one value. Also the indexes of
     the rows whose text is not certain: where text runs over a ruling line (a row too low for its
-    wrapped text prints it over the rows around it), that row and the ones next to it.
+    wrapped text prints it over the rows around it), that row and the ones next to it. A worker's
+    row that the page end cut off under the last rule (its rest on the next page) is cut into the
+    table's columns, and is the page's last row (``cut_off``).
     """
     width = len(grid.columns)
     cells: dict[tuple[int, int], list[_Placed]] = {}
     out: list[tuple[float, list[str], int | None]] = []
     crossed: set[int] = set()
-    for line in page.lines:
+    tail = _tail(page, grid)
+    below = len(grid.ys) - 1  # the band a cut-off row is put in: one past the table's last
+    for number, line in enumerate(page.lines):
         mid = (line.top + line.bottom) / 2
+        if number in tail:
+            for word in line.words:
+                col = bisect_right(grid.xs, (word[0] + word[1]) / 2) - 1
+                cells.setdefault((below, min(max(col, 0), len(grid.xs) - 2)), []).append(
+                    (line.top, word[0], word[1], word[2], line.size))
+            continue
         outside: list[Word] = []
         for word in line.words:
             at = grid.cell((word[0] + word[1]) / 2, mid)
@@ -188,10 +228,12 @@ def rows(page: PageText, grid: Grid) -> tuple[list[list[str]], set[int]]:
     for (row, col), words in sorted(cells.items(), key=lambda item: item[0]):
         words.sort()
         values = bands.setdefault(row, [""] * width)
-        text = grid.text((row, col), words)
+        text = grid.text((row, col) if row < below else (0, col), words)
         index = grid.column(col)
         values[index] = f"{values[index]} {text}" if values[index] else text
     out.extend((grid.ys[row], values, row) for row, values in bands.items())
     out.sort(key=lambda item: item[0])
     unsure = {r + step for r in crossed for step in (-1, 0, 1)}
-    return [values for _, values, _ in out], {i for i, (_, _, band) in enumerate(out) if band in unsure}
+    xs = (*(grid.xs[c] for c in grid.columns), grid.xs[-1])
+    return PageRows([values for _, values, _ in out], {i for i, (_, _, band) in enumerate(out) if band in unsure},
+                    bool(tail), xs)
