@@ -22,6 +22,7 @@ import pytest
 from lindungi.intake.check import check
 from lindungi.intake.report import Report
 from lindungi.outcomes import FileError, Reject, Warn
+from lindungi_dev.samples import producers
 from lindungi_dev.samples.producers import sources
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "producers"
@@ -129,3 +130,15 @@ def test_every_nik_shaped_number_of_a_pdf_is_in_a_reported_row(name: str) -> Non
     people = sources.cases()[str(entry["source"])].people
     shaped = sum(1 for w in people if re.fullmatch(r"\d{15,17}", w.nik))
     assert got.nik_shaped == (shaped, shaped)
+
+
+def test_the_manifest_is_what_the_script_makes() -> None:
+    """The committed manifest names every fixture the script makes, with the same producer, options, source and
+    expectation (so an expectation is changed in the script, where the fixture is defined, not by hand)."""
+    made = {f.name: producers.manifest_entry(f) for f in producers.fixtures()}
+    assert list(made) == list(FILES)
+    for name, entry in made.items():
+        assert {k: v for k, v in FILES[name].items() if k != "today"} == entry, name
+    assert producers.source_entries() == SOURCES
+    daftar = sources.cases()["daftar"].people
+    assert [w.nik for w in daftar].count(daftar[4].nik) == 2, "daftar lists one worker twice"
