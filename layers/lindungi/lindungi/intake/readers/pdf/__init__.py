@@ -109,50 +109,64 @@ def _rows(data: bytes, workers: int, budget: Budget, tally: Tally) -> Iterator[R
         if _scanned(page):
             raise FileFailure(FileError.SCANNED, f"page {page.number} has no text layer")
         grid = ruled.list_grid(page)
-        read = ruled.rows(page, grid) if grid is not None else ruled.PageRows(
-            unruled.rows(page, columns), columns.doubtful)
+        if grid is not None:
+            read = ruled.rows(page, grid)
+        else:
+            body = unruled.rows(page, columns)
+            last = bool(body) and len(body[-1]) > 1 and data_like(" ".join(body[-1]))
+            read = ruled.PageRows(body, columns.doubtful, last, tuple(a for a, _ in columns.spans), columns.top_aligned)
         rows, doubtful = read.rows, read.doubtful
         tally.nik_shaped += _nik_shaped(rows, page, grid is not None)
         _check_sure(page.number, rows, doubtful)
         if held is not None:
-            yield held.joined(rows, read.xs)
+            yield held.joined(rows, read)
         held = None
         for line, cells in enumerate(rows, start=1):
             ref = RowRef(line=line, page=page.number)
             if read.cut_off and line == len(rows):
-                held = _CutOff(ref, cells, read.xs, line - 1 in doubtful)
+                held = _CutOff(ref, cells, read.xs, line - 1 in doubtful, grid is not None)
                 continue
             yield RawRow(ref, cells, _UNSURE if line - 1 in doubtful else ())
     if held is not None:
-        yield held.joined([], ())
+        yield held.joined([], None)
     if pages == 0:
         raise FileFailure(FileError.UNREADABLE, "no pages")
 
 
 @dataclass
 class _CutOff:
-    """A worker's row the page end cut off under a ruled table, held until the next page shows its rest.
+    """A page's last worker row, held until the next page shows whether its rest is there.
 
-    Joined to the first row of the next page's table (under its header, if repeated) when that row can
-    only be the rest: a ruled row with the same columns, nothing in the first (a row's number, or its
-    NIK, is on its first line) and no long number (no NIK, no phone of its own). Otherwise it stands
-    alone, warned: some of its cells may be on the next page.
+    On a ruled page, a row printed under the table's last rule (the page end cut it off); on an
+    unruled page, any last row (a wrapped cell may go on over the page break). Joined to the first
+    row of the next page's list (under its header, if repeated) when that row can only be its rest:
+    the same columns, nothing in the first (a row's number, or its NIK, is on its first line) and no
+    long number (no NIK, no phone of its own). The join is certain on a ruled page, and on an unruled
+    page whose wrapped lines all go with the row above them; otherwise the joined row is warned. A
+    ruled row cut off with no rest found is warned too (some of its cells may be missing).
     """
 
     ref: RowRef
     cells: list[str]
     xs: tuple[float, ...]
     unsure: bool
+    cut: bool
+    """Printed under a ruled table's last rule: the page end cut it."""
 
-    def joined(self, rows: list[list[str]], xs: tuple[float, ...]) -> RawRow:
+    def joined(self, rows: list[list[str]], page: ruled.PageRows | None) -> RawRow:
+        alone = RawRow(self.ref, self.cells, _UNSURE if self.unsure or self.cut else ())
+        if page is None:
+            return alone
         at = next((i for i, cells in enumerate(rows) if len(cells) > 1 and not _header_like(cells)), None)
-        same = len(xs) == len(self.xs) and all(abs(a - b) <= ruled.RULE_SNAP for a, b in zip(xs, self.xs, strict=True))
-        if at is None or not same or data_like(" ".join(rows[at])) or rows[at][0]:
-            return RawRow(self.ref, self.cells, _UNSURE)
+        same = len(page.xs) == len(self.xs) and all(
+            abs(a - b) <= ruled.RULE_SNAP for a, b in zip(page.xs, self.xs, strict=True))
+        if at is None or not same or data_like(" ".join(rows[at])) or rows[at][0] or len(rows[at]) != len(self.cells):
+            return alone
         rest = rows[at]
         cells = [f"{a} {b}" if a and b else a or b for a, b in zip(self.cells, rest, strict=True)]
         rows[at] = [""] * len(rest)  # the rest is in the row above now; its line stays counted, blank
-        return RawRow(self.ref, cells, _UNSURE if self.unsure else ())
+        sure = not self.unsure and (self.cut or page.top_aligned)
+        return RawRow(self.ref, cells, () if sure else _UNSURE)
 
 
 def _check_sure(number: int, rows: list[list[str]], doubtful: set[int]) -> None:

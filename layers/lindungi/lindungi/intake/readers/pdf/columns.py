@@ -34,6 +34,8 @@ TOUCH = 0.25
 
 _Candidate = tuple[float, float, bool]
 """Where the cut goes, how wide the blank is, whether it is a column gap or two cells touching."""
+ALIGNED_EDGE = -1.0
+"""The width of a candidate that is no blank but an edge many rows' words share."""
 
 
 @dataclass(frozen=True)
@@ -69,20 +71,24 @@ def _blanks(lines: Sequence[Line]) -> list[tuple[float, float]]:
 
 
 def _candidates(
-    blanks: Sequence[tuple[float, float]], edges: Sequence[float], left: float, right: float, size: float,
+    blanks: Sequence[tuple[float, float]], edges: tuple[list[float], list[float]], left: float, right: float,
+    size: float,
     wide: float,
 ) -> list[_Candidate]:
     """The places a cut between ``left`` and ``right`` can go: the blanks no word covers that are a column gap
-    (``wide`` or more) or two cells touching; else a left edge many rows share; else any blank."""
+    (``wide`` or more) or two cells touching, and the right edge of a column of right-aligned numbers;
+    else a left edge many rows share; else any blank."""
     found: list[_Candidate] = []
     for b0, b1 in blanks:
         if b1 > left and b0 < right:
             lo, hi = max(b0, left), min(b1, right)
             found.append(((lo + hi) / 2, b1 - b0, b1 - b0 >= wide))
     clear = [c for c in found if c[2] or c[1] < TOUCH * size]
+    starts, number_ends = edges
+    clear += [(x, ALIGNED_EDGE, True) for x in number_ends if left < x < right]
     if clear:
         return clear
-    aligned = [(x - 0.01, 0.01, True) for x in edges if left < x < right]
+    aligned = [(x, ALIGNED_EDGE, True) for x in starts if left < x < right]
     return aligned or found or [((left + right) / 2, 0.0, False)]
 
 
@@ -106,12 +112,16 @@ ALIGNED = 0.5
 """A left edge this share of the rows' words start at (or more, and at least 3) is where a column starts."""
 
 
-def _edges(lines: Sequence[Line]) -> list[float]:
-    """Where many rows start a word at the same x: the left edge of a left-aligned column, found even where
-    a longer value runs over it (a NIK wider than its column, printed against the name)."""
-    starts = Counter(round(w[0] * 2) / 2 for line in lines for w in line.words)
+def _edges(lines: Sequence[Line]) -> tuple[list[float], list[float]]:
+    """Where many rows start a word at the same x, and where many end a short number at the same x: the left
+    edge of a left-aligned column and the right edge of a right-aligned column of row numbers, found even where
+    nothing blank is left between two columns (a NIK wider than its column printed against the name) or
+    the blank is no wider than a space (row numbers a narrow space before the NIK)."""
     least = max(3, ALIGNED * len(lines))
-    return sorted(x for x, n in starts.items() if n >= least)
+    starts = Counter(round(w[0] * 2) / 2 for line in lines for w in line.words)
+    ends = Counter(round(w[1] * 2) / 2 for line in lines for w in line.words if w[2].isdigit() and len(w[2]) <= 4)
+    return ([x - 0.26 for x, n in sorted(starts.items()) if n >= least],
+            [x + 0.26 for x, n in sorted(ends.items()) if n >= least])
 
 
 class _Mids:
@@ -194,9 +204,9 @@ def _doubtful(
         lo = cuts[b - 1] if b > 0 else float("-inf")
         hi = cuts[b + 1] if b + 1 < len(cuts) else float("inf")
         mine = cuts[b]
-        for q, (cut, _, _) in enumerate(cands):
-            if q == chosen[b] or words.filled(min(cut, mine), max(cut, mine)) == 0:
-                continue
+        for q, (cut, width, _) in enumerate(cands):
+            if q == chosen[b] or width == ALIGNED_EDGE or words.filled(min(cut, mine), max(cut, mine)) == 0:
+                continue  # an aligned edge is a cut where the rows agree, not an alternative that could be
             now = _add(words.score(lo, mine, centres[b]), words.score(mine, hi, centres[b + 1]))
             then = _add(words.score(lo, cut, centres[b]), words.score(cut, hi, centres[b + 1]))
             if then[0] >= now[0] and -then[1] <= -now[1] + (NEAR - 1) * _moved_cost(words, cut, mine, centres, b):

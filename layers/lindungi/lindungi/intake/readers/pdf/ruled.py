@@ -161,15 +161,18 @@ def list_grid(page: PageText) -> Grid | None:
 
 @dataclass
 class PageRows:
-    """What a ruled page gives: its rows, those not certain, and whether the last is a row cut by the page end."""
+    """What a page gives: its rows, those not certain, and whether the last may go on on the next page."""
 
     rows: list[list[str]]
     doubtful: set[int]
     """Indexes of the rows whose text is not certain."""
     cut_off: bool = False
-    """The last row is a worker's row printed under the table's last rule, its rest on the next page."""
+    """The last row is a worker's row that may go on on the next page: printed under a ruled table's last
+    rule, or the last row of an unruled page."""
     xs: tuple[float, ...] = ()
-    """Where the list's columns start, and the right edge: a continuation must have the same columns."""
+    """Where the list's columns part: the rest of a row cut off on the page before must have the same."""
+    top_aligned: bool = False
+    """An unruled page whose wrapped lines all go with the row above them (``unruled.Columns.top_aligned``)."""
 
 
 def _tail(page: PageText, grid: Grid) -> range:

@@ -37,6 +37,10 @@ class Columns:
     texts: list[str] = field(default_factory=list)
     doubtful: set[int] = field(default_factory=set)
     """Rows of the page last read (indexes into what ``rows`` returned) holding a word of uncertain place."""
+    top_aligned: bool = False
+    """On the page last read, wrapped lines went with the row above them (text aligned to the top of its
+    cells) and never with the row below: wrapped lines at the top of the page are the rest of the last row
+    of the page before, not the start of the row under them."""
 
 
 def segments(line: Line) -> list[Word]:
@@ -241,10 +245,15 @@ def _body_rows(lines: Sequence[Line], columns: Columns) -> tuple[list[list[str]]
     joined: dict[int, list[tuple[int, int]]] = {}
     dropped: set[int] = set()
     doubt: set[int] = set()
-    for start, end in _blocks(items, columns):
-        owner = _owner(items, start, end, columns)
+    blocks = [(start, end, _owner(items, start, end, columns)) for start, end in _blocks(items, columns)]
+    above = sum(1 for start, _, owner in blocks if owner == start - 1)
+    below = sum(1 for _, end, owner in blocks if owner == end)
+    columns.top_aligned = above > 0 and below == 0
+    for start, end, owner in blocks:
         if owner is None:
             continue
+        if owner == end and below <= above and all(item.values is None for item in items[:start]):
+            continue  # at the page's top, in a list whose wrapped lines go with the row above: not the row below's
         dropped.update(range(start, end))
         if owner == -1:
             doubt.update({start - 1, end})
