@@ -7,9 +7,10 @@ rows are planted at known positions so tests can assert exact outcome codes.
 
 The package's modules make the other files tests and benchmarks read: ``pdf`` (PDF lists, ruled and
 unruled, scanned, encrypted, broken), ``office_exports`` (lists as offices save them, through LibreOffice,
-committed in tests/fixtures/office), ``format_fixtures`` (.ods and password-protected lists, with
-``lo_store`` run inside LibreOffice's Python), ``hostile`` (files built to kill, hang or exhaust a reader)
-and ``coverages`` (WorkersTable items as ingestion stores them).
+committed in tests/fixtures/office), ``producers`` (lists printed and saved by TCPDF, dompdf, Chromium,
+Writer and Gnumeric, committed in tests/fixtures/producers), ``format_fixtures`` (.ods and
+password-protected lists, with ``lo_store`` run inside LibreOffice's Python), ``hostile`` (files built to
+kill, hang or exhaust a reader) and ``coverages`` (WorkersTable items as ingestion stores them).
 """
 
 from __future__ import annotations

@@ -143,10 +143,11 @@ def _row_height(values: Sequence[object], widths: Sequence[float], wrapped: bool
     return 15.0 * lines if lines > 1 else None
 
 
-def workbook(case: Case, ruled: bool, tall_rows: bool = True, portrait: bool = False) -> bytes:
+def workbook(case: Case, ruled: bool, tall_rows: bool = True, portrait: bool = False, repeat: bool = True) -> bytes:
     """The case's workbook; ``tall_rows=False`` leaves every row at the default height, so wrapped
     text overflows onto the rows around it in print (what Calc prints of a file whose heights were never fitted);
-    ``portrait`` prints it on portrait pages at 100% (no fit to width: columns that do not fit go to other pages)."""
+    ``portrait`` prints it on portrait pages at 100% (no fit to width: columns that do not fit go to other pages);
+    ``repeat=False`` prints the header on the first page only (no print titles)."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     border = {"border": 1} if ruled else {}
@@ -171,7 +172,8 @@ def workbook(case: Case, ruled: bool, tall_rows: bool = True, portrait: bool = F
         sheet.write(0, 0, samples.title(members[0].program if case.program else "pekerja-rentan"))
         sheet.write(1, 0, f"KOTA SINGKAWANG - {sheet_name.upper()}")
         first = _header(case, sheet, head)
-        sheet.repeat_rows(3, first - 1)
+        if repeat:
+            sheet.repeat_rows(3, first - 1)
         rows = [cell_values(case, n, w) for n, w in enumerate(members, start=1)]
         widths = _widths(case, rows, ruled)
         for col, width in enumerate(widths):

@@ -80,6 +80,7 @@ def html(table: Table, how: Print, *, tcpdf: bool = False, font: str = "'DejaVu 
              f"th, td {{ border: {lines}; padding: 1.5pt 3pt; vertical-align: top; text-align: left; }}\n"
              "th { text-align: center; } td.no { text-align: right; }\n"
              f"tr {{ break-inside: {row_break}; page-break-inside: {row_break}; }}\n"
+             f"td {{ orphans: {1 if how.split_rows else 2}; widows: {1 if how.split_rows else 2}; }}\n"
              "thead { display: table-header-group; }")
     return (f'<!DOCTYPE html>\n<html lang="id"><head><meta charset="utf-8"><title>{escape(table.title)}</title>'
             f"<style>{style}</style></head>\n<body>"
@@ -118,7 +119,8 @@ _ODT = """<?xml version="1.0" encoding="UTF-8"?>
 </style:style>
 <style:style style:name="TC" style:family="table-cell"><style:table-cell-properties fo:padding="0.05cm"
  fo:border="{border}"/></style:style>
-<style:style style:name="PC" style:family="paragraph"><style:text-properties fo:font-size="{font}pt"/></style:style>
+<style:style style:name="PC" style:family="paragraph"><style:paragraph-properties fo:orphans="{lines}"
+ fo:widows="{lines}"/><style:text-properties fo:font-size="{font}pt"/></style:style>
 <style:style style:name="PN" style:family="paragraph"><style:paragraph-properties fo:text-align="end"/>
 <style:text-properties fo:font-size="{font}pt"/></style:style>
 <style:style style:name="PH" style:family="paragraph"><style:paragraph-properties fo:text-align="center"/>
@@ -175,4 +177,5 @@ def letter(table: Table, how: Print) -> str:
     return _ODT.format(page_w=page_w, page_h=page_h, orientation="landscape" if how.landscape else "portrait",
                        table_w=f"{table_w:.2f}", columns=columns, keep="auto" if how.split_rows else "always",
                        border="0.5pt solid #000000" if how.ruled else "none", font=how.font_pt,
+                       lines=0 if how.split_rows else 2,
                        sign_at=f"{table_w * 0.55:.2f}", body="\n".join(body))
