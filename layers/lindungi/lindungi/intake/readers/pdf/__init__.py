@@ -113,17 +113,19 @@ def _rows(data: bytes, workers: int, budget: Budget, tally: Tally) -> Iterator[R
             read = ruled.rows(page, grid)
         else:
             body = unruled.rows(page, columns)
-            last = bool(body) and len(body[-1]) > 1 and data_like(" ".join(body[-1]))
-            read = ruled.PageRows(body, columns.doubtful, last, tuple(a for a, _ in columns.spans), columns.top_aligned)
+            last = _last_row(body)
+            read = ruled.PageRows(body, columns.doubtful, last is not None and data_like(" ".join(body[last])),
+                                  tuple(a for a, _ in columns.spans), columns.top_aligned)
         rows, doubtful = read.rows, read.doubtful
         tally.nik_shaped += _nik_shaped(rows, page, grid is not None)
         _check_sure(page.number, rows, doubtful)
         if held is not None:
             yield held.joined(rows, read)
         held = None
+        hold = _last_row(rows) if read.cut_off else None
         for line, cells in enumerate(rows, start=1):
             ref = RowRef(line=line, page=page.number)
-            if read.cut_off and line == len(rows):
+            if line - 1 == hold:
                 held = _CutOff(ref, cells, read.xs, line - 1 in doubtful, grid is not None)
                 continue
             yield RawRow(ref, cells, _UNSURE if line - 1 in doubtful else ())
@@ -131,6 +133,11 @@ def _rows(data: bytes, workers: int, budget: Budget, tally: Tally) -> Iterator[R
         yield held.joined([], None)
     if pages == 0:
         raise FileFailure(FileError.UNREADABLE, "no pages")
+
+
+def _last_row(rows: list[list[str]]) -> int | None:
+    """Index of the page's last row of cells, if only lines across the page (a footer) come after it."""
+    return next((i for i in range(len(rows) - 1, -1, -1) if len(rows[i]) > 1), None)
 
 
 @dataclass

@@ -91,7 +91,7 @@ def _absorb(columns: list[list[Word]], line: Line, above: bool) -> bool:
     return True
 
 
-def _header_block(lines: Sequence[Line], at: int) -> _Header | None:
+def _header_block(lines: Sequence[Line], at: int, below: int = 2) -> _Header | None:
     """The header starting at line ``at`` (it may wrap onto the lines around it): span, columns, texts."""
     if data_like(lines[at].text):
         return None
@@ -101,7 +101,7 @@ def _header_block(lines: Sequence[Line], at: int) -> _Header | None:
         return None
     columns: list[list[Word]] = [[s] for s in anchor]
     first, last = at, at
-    while last + 1 < len(lines) and last - at < 2 and _tight(lines[last], lines[last + 1]):
+    while last + 1 < len(lines) and last - at < below and _tight(lines[last], lines[last + 1]):
         if not _absorb(columns, lines[last + 1], above=False):
             break
         last += 1
@@ -118,9 +118,17 @@ def _header_block(lines: Sequence[Line], at: int) -> _Header | None:
     return first, last, spans, texts
 
 
-def _find_header(lines: Sequence[Line]) -> _Header | None:
+def _find_header(lines: Sequence[Line], known: Sequence[str] = ()) -> _Header | None:
+    """The first header on the page. Where the list's header is ``known`` (from a page before), the header
+    repeated is taken as deep as the known one: a row's wrapped lines close under it (the rest of a row
+    the page break cut) are no part of it."""
     for at in range(len(lines)):
         header = _header_block(lines, at)
+        if header is not None and known and list(header[3]) != list(known):
+            for below in range(header[1] - at - 1, -1, -1):
+                shallower = _header_block(lines, at, below)
+                if shallower is not None and list(shallower[3]) == list(known):
+                    return shallower
         if header is not None:
             return header
     return None
@@ -129,7 +137,7 @@ def _find_header(lines: Sequence[Line]) -> _Header | None:
 def rows(page: PageText, columns: Columns) -> list[list[str]]:
     """Rows of a whitespace-aligned page; ``columns`` carries the layout over to pages without a header."""
     lines = page.lines
-    header = _find_header(lines)
+    header = _find_header(lines, columns.texts)
     out: list[list[str]] = []
     body_start = 0
     if header is not None:
