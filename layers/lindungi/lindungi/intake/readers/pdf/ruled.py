@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lindungi.intake import fields
+from lindungi.intake.fields import Field
 from lindungi.intake.readers.pdf.page import Line, PageText, Word, data_like
 from lindungi.nik import shaped
 
+_HYPHENATED = re.compile(r"[0-9][0-9./-]*[-/]")
+"""A number broken after a dash or slash of its own: a date or phone number wrapped in a narrow cell."""
 _Placed = tuple[float, float, float, str, float]
 """A word in a cell: its line's top, x0, x1, text, its line's font size."""
 BROKEN = 2.0
@@ -106,8 +111,9 @@ class Grid:
 
     def text(self, at: tuple[int, int], words: Sequence[_Placed]) -> str:
         """A cell's words, sorted top-down and left to right, as one value: its lines joined by a space, but a
-        number broken where it filled the cell's width ("61720218026400" over "02", "01-01-202" over "5",
-        "0812-" over "3456-7890") goes on on the next line without one. A word of letters as wide as its
+        number broken where it filled the cell's width ("61720218026400" over "02", "01-01-202" over "5"),
+        or after a dash or slash of its own ("27-" over "02-" over "1978", "0812-" over "3456-7890"), goes
+        on on the next line without one. A word of letters as wide as its
         cell may have been broken inside ("FIRMANSYA" over "H") or at a space ("Singkawang" over "Barat"):
         that cannot be told, so it keeps the space."""
         left, right = self.edges(at)
@@ -116,7 +122,8 @@ class Grid:
             if n and top - words[n - 1][0] > 0.3 * size:  # a new line of the cell
                 ptop, px0, px1, _, psize = words[n - 1]
                 alone = n < 2 or words[n - 2][0] < ptop - 0.3 * psize
-                if alone and px1 - px0 >= right - left - BROKEN * psize and _number_goes_on(out[-1], text):
+                full = alone and px1 - px0 >= right - left - BROKEN * psize
+                if _number_goes_on(out[-1], text) and (full or _HYPHENATED.fullmatch(out[-1])):
                     out[-1] += text
                     continue
             out.append(text)
@@ -191,6 +198,27 @@ def _tail(page: PageText, grid: Grid) -> range:
     return range(start, end)
 
 
+def _head(page: PageText, grid: Grid) -> range:
+    """The lines over the table that are the rest of a row the page before cut off: on a page whose table
+    starts without a header, lines close above its first rule, inside its width, without a long number
+    (a page title stands apart from the table, or runs over its width); empty if none."""
+    lines = page.lines
+    top = grid.ys[0]
+    end = next((i for i, line in enumerate(lines) if (line.top + line.bottom) / 2 > top), len(lines))
+    first_band = [w[2] for line in lines[end:] if (line.top + line.bottom) / 2 < grid.ys[1] for w in line.words]
+    if any(fields.field_of(fields.normalize(text)) in (Field.NIK, Field.NAME) for text in first_band):
+        return range(0)
+    start = end
+    while start > 0:
+        line = lines[start - 1]
+        below = lines[start].top if start < end else top
+        if (below - line.bottom > 0.9 * line.size or data_like(line.text)
+                or not all(grid.xs[0] < w[0] and w[1] < grid.xs[-1] for w in line.words)):
+            break
+        start -= 1
+    return range(start, end)
+
+
 def rows(page: PageText, grid: Grid) -> PageRows:
     """Rows of a ruled page: each band of the table one row, each line outside the table one cell.
 
@@ -204,14 +232,15 @@ def rows(page: PageText, grid: Grid) -> PageRows:
     cells: dict[tuple[int, int], list[_Placed]] = {}
     out: list[tuple[float, list[str], int | None]] = []
     crossed: set[int] = set()
-    tail = _tail(page, grid)
+    tail, head = _tail(page, grid), _head(page, grid)
     below = len(grid.ys) - 1  # the band a cut-off row is put in: one past the table's last
     for number, line in enumerate(page.lines):
         mid = (line.top + line.bottom) / 2
-        if number in tail:
+        if number in tail or number in head:
+            band = below if number in tail else -1
             for word in line.words:
                 col = bisect_right(grid.xs, (word[0] + word[1]) / 2) - 1
-                cells.setdefault((below, min(max(col, 0), len(grid.xs) - 2)), []).append(
+                cells.setdefault((band, min(max(col, 0), len(grid.xs) - 2)), []).append(
                     (line.top, word[0], word[1], word[2], line.size))
             continue
         outside: list[Word] = []
@@ -231,10 +260,10 @@ def rows(page: PageText, grid: Grid) -> PageRows:
     for (row, col), words in sorted(cells.items(), key=lambda item: item[0]):
         words.sort()
         values = bands.setdefault(row, [""] * width)
-        text = grid.text((row, col) if row < below else (0, col), words)
+        text = grid.text((row, col) if 0 <= row < below else (0, col), words)
         index = grid.column(col)
         values[index] = f"{values[index]} {text}" if values[index] else text
-    out.extend((grid.ys[row], values, row) for row, values in bands.items())
+    out.extend((grid.ys[row] if row >= 0 else grid.ys[0] - 0.5, values, row) for row, values in bands.items())
     out.sort(key=lambda item: item[0])
     unsure = {r + step for r in crossed for step in (-1, 0, 1)}
     xs = (*(grid.xs[c] for c in grid.columns), grid.xs[-1])
