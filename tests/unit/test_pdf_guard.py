@@ -11,7 +11,7 @@ from lindungi.intake.check import check
 from lindungi.intake.report import Report
 from lindungi.intake.report_page import render
 from lindungi.nik import shaped
-from lindungi.outcomes import FileError
+from lindungi.outcomes import FileError, Warn
 from lindungi_dev import samples
 from lindungi_dev.samples import pdf as pdfsamples
 from tests.builders import BUDI, SITI, TODAY, PdfLine, pdf_lines
@@ -116,3 +116,40 @@ def test_the_page_states_the_nik_shaped_numbers_found_and_reported() -> None:
     assert "PDF ini memuat 1 angka berbentuk NIK; 1 di antaranya ada di baris yang dilaporkan" in read_page
     refused = read([[(10.0, f"Daftar susulan {SITI}")], row("No", "NIK", "Nama"), row("1", BUDI, "BUDI")])
     assert "PDF ini memuat 2 angka berbentuk NIK; 1 di antaranya" in render(refused)
+
+
+def test_a_right_aligned_row_number_a_narrow_space_before_the_nik_stays_under_no() -> None:
+    """The blank between them is wider than a space but narrower than any fixed column gap: the numbers'
+    shared right edge parts the columns (dompdf, TCPDF and Writer print it so)."""
+    niks = [SITI, BUDI, "6172034110960014", "6172052912910020", "6172051011600011"]
+    names = ["SITI AMINAH", "BUDI", "SRI KURNIAWAN", "LIM BONG", "RINA WIJAYA"]
+    lines = [[(10.0, "No"), (25.0, "NIK"), (60.0, "Nama"), (110.0, "TMT")]]
+    lines += [[(17.0, str(n + 1)), (20.0, nik), (60.0, name), (110.0, "01-03-2025")]
+              for n, (nik, name) in enumerate(zip(niks, names, strict=True))]
+    report = read(lines)
+    assert report.error is None, report.error_detail
+    assert [a.nik for a in report.accepted] == niks
+    assert not any(Warn.PDF_LAYOUT_UNSURE in a.warnings for a in report.accepted)
+
+
+EDGES = [10.0, 18.0, 55.0, 100.0, 130.0]
+"""Column rules of the hand-made bordered list, in mm."""
+
+
+def ruled_row(*cells: str) -> PdfLine:
+    return [(x + 1.0, text) for x, text in zip(EDGES, cells, strict=False) if text]
+
+
+def test_a_bordered_row_the_page_end_cut_is_joined_to_its_rest_on_the_next_page() -> None:
+    """Its first line printed under the table's last rule, the rest in the first row of the next page's table."""
+    first = [ruled_row("No", "NIK", "Nama", "TMT"), ruled_row("1", SITI, "SITI AMINAH", "01-03-2025"),
+             ruled_row("2", BUDI, "BUDI", "01-03-")]
+    second = [ruled_row("", "", "SANTOSO", "2025"), ruled_row("3", "6172034110960014", "SRI", "01-04-2025")]
+    data = pdf_lines([first, second], ruled=(EDGES, 2))  # page 1: header and one row ruled, BUDI's row below
+    report = check(data, "daftar.pdf", PROGRAM, today=TODAY)
+    assert report.error is None, report.error_detail
+    assert [(a.nik, a.name, a.coverage_start.isoformat(), Warn.PDF_LAYOUT_UNSURE in a.warnings)
+            for a in report.accepted] == [
+        (SITI, "SITI AMINAH", "2025-03-01", False), (BUDI, "BUDI SANTOSO", "2025-03-01", False),
+        ("6172034110960014", "SRI", "2025-04-01", False)]
+    assert report.nik_shaped == (3, 3)

@@ -170,7 +170,7 @@ class _CutOff:
         if at is None or not same or data_like(" ".join(rows[at])) or rows[at][0] or len(rows[at]) != len(self.cells):
             return alone
         rest = rows[at]
-        cells = [f"{a} {b}" if a and b else a or b for a, b in zip(self.cells, rest, strict=True)]
+        cells = [ruled.continued(a, b) for a, b in zip(self.cells, rest, strict=True)]
         rows[at] = [""] * len(rest)  # the rest is in the row above now; its line stays counted, blank
         sure = not self.unsure and (self.cut or page.top_aligned)
         return RawRow(self.ref, cells, () if sure else _UNSURE)

@@ -155,6 +155,14 @@ class Grid:
         return inside >= outside
 
 
+def continued(upper: str, lower: str) -> str:
+    """A cell's text and its rest on the next line (or page): parted by a space, but a number broken after a
+    dash or slash of its own goes on without one ("01-03-" and "2025")."""
+    if not upper or not lower:
+        return upper or lower
+    return upper + lower if _HYPHENATED.fullmatch(upper) and lower[:1].isdigit() else f"{upper} {lower}"
+
+
 def _number_goes_on(upper: str, lower: str) -> bool:
     return lower[:1].isdigit() and (upper[-1:].isdigit() or upper[-1:] in "-/.")
 
