@@ -134,6 +134,15 @@ def _find_header(lines: Sequence[Line], known: Sequence[str] = ()) -> _Header | 
     return None
 
 
+def _tabular(lines: Sequence[Line]) -> list[Line]:
+    """The lines under the header whose blanks part the columns: the rows (three cells or more), and the
+    wrapped lines between the first row and the last (a wrapped address runs as far right as its row's),
+    not the footer or signature lines under the list."""
+    data = [i for i, line in enumerate(lines) if data_like(line.text)]
+    inside = range(data[0], data[-1] + 1) if data else range(0)
+    return [line for i, line in enumerate(lines) if len(segments(line)) >= (2 if i in inside else 3)]
+
+
 def rows(page: PageText, columns: Columns) -> list[list[str]]:
     """Rows of a whitespace-aligned page; ``columns`` carries the layout over to pages without a header."""
     lines = page.lines
@@ -144,7 +153,7 @@ def rows(page: PageText, columns: Columns) -> list[list[str]]:
         first, last, spans, texts = header
         out.extend([line.text] for line in lines[:first])  # title and page-header lines
         columns.spans, columns.texts = spans, texts
-        tabular = [line for line in lines[last + 1 :] if len(segments(line)) >= 3]
+        tabular = _tabular(lines[last + 1 :])
         columns.cuts = boundaries([(a + b) / 2 for a, b in spans], tabular)
         columns.nik = next((i for i, t in enumerate(texts) if fields.field_of(fields.normalize(t)) is Field.NIK), None)
         out.append(texts)
