@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
 from statistics import median
 
-from lindungi.intake.readers.pdf.page import Line
+from lindungi.intake.readers.pdf.page import Line, Word
 
 WIDE = 0.8
 """A blank wider than this (times the font size) is the gap between two columns."""
@@ -112,13 +112,20 @@ ALIGNED = 0.5
 """A left edge this share of the rows' words start at (or more, and at least 3) is where a column starts."""
 
 
+def _cell_starts(line: Line) -> list[Word]:
+    """The words of a line that may start a cell: the first, and those after a blank wider than a space or
+    with none at all (two cells printed against each other); not those after a space inside a cell."""
+    return [w for n, w in enumerate(line.words)
+            if n == 0 or not TOUCH * line.size <= w[0] - line.words[n - 1][1] < WIDE * line.size]
+
+
 def _edges(lines: Sequence[Line]) -> tuple[list[float], list[float]]:
     """Where many rows start a word at the same x, and where many end a short number at the same x: the left
     edge of a left-aligned column and the right edge of a right-aligned column of row numbers, found even where
     nothing blank is left between two columns (a NIK wider than its column printed against the name) or
     the blank is no wider than a space (row numbers a narrow space before the NIK)."""
     least = max(3, ALIGNED * len(lines))
-    starts = Counter(round(w[0] * 2) / 2 for line in lines for w in line.words)
+    starts = Counter(round(w[0] * 2) / 2 for line in lines for w in _cell_starts(line))
     ends = Counter(round(w[1] * 2) / 2 for line in lines for w in line.words if w[2].isdigit() and len(w[2]) <= 4)
     return ([x - 0.26 for x, n in sorted(starts.items()) if n >= least],
             [x + 0.26 for x, n in sorted(ends.items()) if n >= least])
