@@ -39,6 +39,11 @@ Where the reader cannot be sure (text printed over text or across a rule, a wrap
 close to the row above as below, a column boundary that could go two ways) the row carries
 ``Warn.PDF_LAYOUT_UNSURE``; an unsure header or many unsure rows on a page fail the file as
 ``FileError.PDF_LAYOUT_UNCLEAR``, asking staff for the spreadsheet.
+
+A row split by a page break: each page's last row is held until the next page shows whether its
+rest is there (``_CutOff``), and joined to it when it can only be that. The reader counts the
+NIK-shaped numbers its pages print (``Table.tally``); ``readers.guard`` holds the rows reported to
+that count, and to the header's columns, before the report is believed.
 """
 
 from __future__ import annotations
