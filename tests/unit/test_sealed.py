@@ -153,3 +153,8 @@ def test_kms_not_answering_is_retried_not_refused_and_not_cached(kms: Any, key: 
     assert opener.open(body).notice_id == IDENT
     with pytest.raises(KeyUnavailable, match="REMINDER_QUEUE_KEY"):
         Opener(kms, None).open(body)
+
+
+def test_a_key_named_by_its_id_rather_than_its_arn_still_opens_what_it_sealed(kms: Any, key: str) -> None:
+    body = Sealer(kms, key).seal(IDENT)
+    assert Opener(kms, key.rsplit("/", 1)[1]).open(body).notice_id == IDENT  # KMS, not the ARN, decides then

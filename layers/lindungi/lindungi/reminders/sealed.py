@@ -47,7 +47,7 @@ AAD = b"lindungi reminder-queue body v1"
 VERSION = 1
 CACHED_KEYS = 64
 """Data keys an ``Opener`` keeps: one a planner run (a continuation is a run of its own), so weeks of them."""
-REFUSING = frozenset({"InvalidCiphertextException", "IncorrectKeyException"})
+REFUSING = {"InvalidCiphertextException": "tampered", "IncorrectKeyException": "other_key"}
 """KMS answers that say the data key was not sealed with this key and context: no retry changes them."""
 
 
@@ -68,6 +68,10 @@ class Opened:
     notice_id: str
     legacy: bool = False
     """The body was the old ``{"notice_id": ...}`` form, in clear (accepted for one release)."""
+
+
+def _is_key_arn(key_id: str) -> bool:
+    return key_id.startswith("arn:") and ":key/" in key_id
 
 
 def _b64(data: bytes) -> str:
@@ -115,7 +119,7 @@ class Opener:
             raise Refused("malformed", "not a sealed reminder body")
         if self.key_id is None:
             raise KeyUnavailable("no key configured to open sealed bodies (REMINDER_QUEUE_KEY)")
-        if raw["kid"] != self.key_id:
+        if _is_key_arn(self.key_id) and raw["kid"] != self.key_id:  # an alias or bare id: KMS alone can tell
             raise Refused("other_key", f"sealed with {raw['kid']}, not this stack's key")
         try:
             blob, nonce, sealed = (base64.b64decode(raw[f], validate=True) for f in ("dk", "iv", "ct"))
@@ -136,7 +140,7 @@ class Opener:
         except ClientError as error:
             code = str(error.response.get("Error", {}).get("Code", ""))
             if code in REFUSING:
-                raise Refused("tampered", f"KMS refused the data key ({code})") from error
+                raise Refused(REFUSING[code], f"KMS refused the data key ({code})") from error
             raise KeyUnavailable(f"KMS {code}") from error
         except BotoCoreError as error:
             raise KeyUnavailable(f"KMS {type(error).__name__}") from error
