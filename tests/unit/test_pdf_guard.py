@@ -94,13 +94,17 @@ def test_a_date_or_phone_in_a_column_the_header_did_not_name_refuses_the_file(
         assert len(report.accepted) == 2
 
 
-def _documents() -> list[tuple[str, bytes]]:
+def _documents() -> list[object]:
+    """Every fixture PDF and the sample writer's two layouts; the producers' corpus is slow (make test reads it)."""
     people = samples.plant_faults(samples.workers(90, PROGRAM, seed=5), every=7)[0]
-    docs = [(str(p.relative_to(FIXTURES)), p.read_bytes()) for p in sorted(FIXTURES.rglob("*.pdf"))]
-    return [*docs, ("own-ruled", pdfsamples.write_ruled(people)), ("own-unruled", pdfsamples.write_unruled(people))]
+    docs = [pytest.param(str(p.relative_to(FIXTURES)), p.read_bytes(), id=str(p.relative_to(FIXTURES)),
+                         marks=[pytest.mark.slow] if p.parent.name == "producers" else [])
+            for p in sorted(FIXTURES.rglob("*.pdf"))]
+    return [*docs, pytest.param("own-ruled", pdfsamples.write_ruled(people), id="own-ruled"),
+            pytest.param("own-unruled", pdfsamples.write_unruled(people), id="own-unruled")]
 
 
-@pytest.mark.parametrize(("name", "data"), _documents(), ids=[n for n, _ in _documents()])
+@pytest.mark.parametrize(("name", "data"), _documents())
 def test_every_pdf_reports_each_nik_shaped_number_it_prints_or_is_refused(name: str, data: bytes) -> None:
     report = check(data, name, PROGRAM, today=TODAY)
     if report.error is not None:
