@@ -7,6 +7,7 @@ import socket
 
 import boto3
 
+from . import cognito
 from .lambdas import LambdaRunner
 from .provision import provision
 from .template import REGION, STACK
@@ -43,6 +44,7 @@ class Emulator(LambdaRunner):
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self._server.start()
         os.environ.update({
+            **cognito.TOTP_CHECKED,
             "AWS_ENDPOINT_URL": self.endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
         })
@@ -50,6 +52,7 @@ class Emulator(LambdaRunner):
         super().__init__(provision(session, stack_name, parameters), session)
 
     def stop(self) -> None:
+        self.stop_urls()
         self._server.stop()
 
     def __enter__(self) -> Emulator:
