@@ -51,6 +51,16 @@ class Emulator(LambdaRunner):
         session = boto3.Session(region_name=REGION)
         super().__init__(provision(session, stack_name, parameters), session)
 
+    def env(self, function: str) -> dict[str, str]:
+        """The template's environment, with AWS's public endpoints that are plain HTTPS (not SDK calls, which
+        ``AWS_ENDPOINT_URL`` already points here) pointed at moto's server: a user pool's keys
+        (``https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/jwks.json``), which moto serves at
+        ``<endpoint>/<pool>/.well-known/jwks.json``. The issuer stays AWS's: moto signs tokens with it."""
+        aws = f"https://cognito-idp.{self.stack.region}.amazonaws.com/"
+        return {name: (f"{self.endpoint}/{value.removeprefix(aws)}"
+                       if value.startswith(aws) and value.endswith("/.well-known/jwks.json") else value)
+                for name, value in super().env(function).items()}
+
     def stop(self) -> None:
         self.stop_urls()
         self._server.stop()
