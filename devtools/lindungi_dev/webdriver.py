@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,6 +112,13 @@ class Person:
 
         return str(self.driver.find_element(By.ID, ident).text)
 
+    @property
+    def visible(self) -> str:
+        """The page's text as it is shown (no attribute, no form field's value)."""
+        from selenium.webdriver.common.by import By
+
+        return str(self.driver.find_element(By.TAG_NAME, "body").text)
+
     def has(self, ident: str) -> bool:
         from selenium.webdriver.common.by import By
 
@@ -132,7 +139,20 @@ class Person:
                 field.clear()
                 field.send_keys(value)
         if submit:
-            element.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            self.navigates(element.find_element(By.CSS_SELECTOR, "button[type=submit]").click)
+
+    def navigates(self, action: Callable[[], object], timeout: float = 30.0) -> None:
+        """Do ``action`` (a click that sends a form or follows a link) and wait for the next page to have loaded:
+        WebDriver's click returns once the click is made, not once the page it asked for is there."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.wait import WebDriverWait
+
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        action()
+        wait = WebDriverWait(self.driver, timeout)
+        wait.until(expected_conditions.staleness_of(old))
+        wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def sign_in(self, username: str, password: str, new_password: str | None = None) -> None:
         """The sign-in page, then whatever Cognito asks: a new password the first time (``new_password``), a
@@ -153,7 +173,11 @@ class Person:
             assert self.totp_secret, "TOTP was set up in another browser"
             self.fill("mfa-code", {"code": totp(self.totp_secret)})
 
-    def sign_out(self) -> None:
+    def click(self, css: str) -> None:
+        """Click the element ``css`` selects and wait for the page it leads to."""
         from selenium.webdriver.common.by import By
 
-        self.driver.find_element(By.ID, "signout").click()
+        self.navigates(self.driver.find_element(By.CSS_SELECTOR, css).click)
+
+    def sign_out(self) -> None:
+        self.click("#signout")

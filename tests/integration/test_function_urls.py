@@ -19,7 +19,7 @@ from moto import mock_aws
 from lindungi_dev.emulator import cognito
 from lindungi_dev.emulator.lambdas import LambdaRunner
 from lindungi_dev.emulator.provision import provision
-from lindungi_dev.emulator.template import REGION, Stack, load_template
+from lindungi_dev.emulator.template import REGION, load_template
 from lindungi_dev.emulator.urls import FunctionUrl, http_response, url_event
 
 ECHO = '''
