@@ -52,10 +52,11 @@ def chrome(size: tuple[int, int] = browser.LAPTOP, downloads: Path | None = None
         options.binary_location = binary
         for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--no-first-run", "--hide-scrollbars", f"--user-data-dir={Path(scratch) / 'profile'}",
-                         f"--window-size={size[0]},{size[1]}"):
+                         f"--window-size={size[0]},{size[1]}", "--lang=id"):
             options.add_argument(argument)
         options.add_experimental_option("prefs", {"download.default_directory": str(folder),
-                                                  "download.prompt_for_download": False})
+                                                  "download.prompt_for_download": False,
+                                                  "intl.accept_languages": "id,en"})
         driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
         try:
             driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
