@@ -75,7 +75,7 @@ def portal(aws: Stack, jwks_url: str) -> Portal:
     issuer = f"https://cognito-idp.{REGION}.amazonaws.com/{pool_id}"
     settings = PortalSettings(
         workers_table=aws.physical("WorkersTable"), notices_table=aws.physical("NoticesTable"),
-        bucket=aws.physical("UploadBucket"), user_pool_id=pool_id, client_id=client_id, issuer=issuer,
+        bucket=aws.physical("UploadBucket"), client_id=client_id, issuer=issuer,
         jwks_url=jwks_url, data_key_arn=f"arn:aws:kms:{REGION}:123456789012:key/data", max_file_bytes=50 * 2**20)
     return Portal(settings, boto3.client("s3", region_name=REGION, config=Config(signature_version="s3v4")),
                   boto3.client("dynamodb", region_name=REGION), Cognito(cognito, client_id),
