@@ -24,6 +24,7 @@ from lindungi.portal.auth import ACCESS_COOKIE, ID_COOKIE, Cognito, Verifier, jw
 from lindungi.portal.session import Portal
 from lindungi.settings import PortalSettings
 from lindungi_dev.emulator.template import REGION, Stack
+from lindungi_dev.grants import Call, CallRecorder, missing_grants
 from tests.builders import (
     HEADER,
     SCRIPT_NAME,
@@ -360,6 +361,41 @@ def test_an_office_cannot_opt_anyone_out(aws: Stack, portal: Portal) -> None:
     csrf = browser.form_value(browser.get("/"), "csrf")
     assert browser.post("/peserta/tolak-sms", {"nik": SITI, "nomor": "0", "csrf": csrf})["statusCode"] == 403
     assert browser.post("/peserta", {"nik": SITI, "csrf": csrf})["statusCode"] == 403
+
+
+# ------------------------------------------------------------------------------------------------ grants
+
+
+def test_the_portal_calls_only_what_its_role_is_granted(aws: Stack, portal: Portal,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    key = f"incoming/pekerja-rentan/{OFFICE}/20261206-101500-daftar.xlsx"
+    ingest(aws, key, xlsx({"Daftar": [HEADER, ["1", SITI, "SITI", "081234567890", "05-09-1985", "P", "01-01-2025"],
+                                       ["2", "123", "BUDI", "", "", "", "01-01-2025"]]}))
+    boto3.client("s3", region_name=REGION).put_object(Bucket=aws.physical("UploadBucket"),
+                                                      Key="reports/rekap/2026-12-05.html", Body=b"<html></html>")
+    office, branch, city = signed_in(portal, "pasiran"), with_totp(portal, "cabang"), with_totp(portal, "dinas")
+    recorder = CallRecorder(aws)
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", f"{aws.name}-PortalFunction")
+    with recorder.recording():
+        office.get("/unggah?program=pekerja-rentan")
+        office.get(f"/unggah/selesai?key={key}")
+        office.get("/riwayat")
+        office.get(f"/laporan/pekerja-rentan/{OFFICE}/20261206-101500-daftar.xlsx.html")
+        office.get(f"/laporan/pekerja-rentan/{OFFICE}/20261206-101500-daftar.xlsx.perbaikan.xlsx")
+        csrf = branch.form_value(branch.get("/peserta"), "csrf")
+        branch.post("/peserta", {"nik": SITI, "csrf": csrf})
+        branch.post("/peserta/tolak-sms", {"nik": SITI, "nomor": "0", "csrf": csrf})
+        branch.post("/peserta/nomor-baru", {"nik": SITI, "phone": "081355554444", "csrf": csrf})
+        city.get("/rekap/")
+        city.get("/rekap/2026-12-05.xlsx")
+    actions = {(c.action, c.resource.split("/")[0]) for c in recorder.calls}
+    assert {("dynamodb:Query", "WorkersTable"), ("dynamodb:BatchGetItem", "NoticesTable"),
+            ("dynamodb:PutItem", "NoticesTable"), ("dynamodb:UpdateItem", "WorkersTable"),
+            ("s3:GetObject", "UploadBucket")} <= actions
+    # the browser's POST to S3 is a PutObject of the portal's role, under the office's folder
+    posted = Call("PortalFunction", "s3:PutObject", f"UploadBucket/{key}")
+    assert missing_grants(aws, {*recorder.calls, posted}) == []
+    assert missing_grants(aws, {Call("PortalFunction", "s3:PutObject", "UploadBucket/reports/x.html")})
 
 
 # ------------------------------------------------------------------------------------------------ rekap
