@@ -23,7 +23,8 @@ from lindungi.intake.ingest import Ingestor, Upload, idempotency_config
 from lindungi.portal.auth import ACCESS_COOKIE, ID_COOKIE, Cognito, Verifier, jwks_keys
 from lindungi.portal.session import Portal
 from lindungi.settings import PortalSettings
-from lindungi_dev.emulator.template import REGION, Stack
+from lindungi_dev.emulator.lambdas import LambdaRunner
+from lindungi_dev.emulator.template import REGION, ROOT, Stack
 from lindungi_dev.grants import Call, CallRecorder, missing_grants
 from tests.builders import (
     HEADER,
@@ -132,6 +133,17 @@ def a_list(name: str = "SITI AMINAH", nik: str = SITI) -> bytes:
 
 
 # ------------------------------------------------------------------------------------------------ signing in
+
+
+def test_the_handler_serves_the_sign_in_page_from_the_templates_environment(lambdas: LambdaRunner) -> None:
+    event = json.loads((ROOT / "events" / "portal-get.json").read_text())
+    event.update(rawPath="/masuk", cookies=[])
+    event["requestContext"]["http"]["path"] = "/masuk"
+    answer = lambdas.invoke("PortalFunction", event)
+    assert answer["statusCode"] == 200 and 'id="signin"' in answer["body"]
+    assert answer["headers"]["Content-Type"].startswith("text/html")
+    assert any(c.startswith("lindungi_pre=") and "HttpOnly" in c for c in answer["cookies"])
+
 
 
 def test_first_sign_in_changes_the_password_then_the_session_opens_the_menu(portal: Portal) -> None:
