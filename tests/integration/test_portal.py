@@ -294,6 +294,19 @@ def test_the_riwayat_says_when_by_whom_and_the_outcome_and_escapes_names(aws: St
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
+@pytest.mark.parametrize("name", ['Daftar "Rentan" #2 Kec. Barat.xlsx', "林美华 daftar.csv", "50%25 selesai.xlsx"])
+def test_a_report_opens_from_the_riwayat_whatever_its_file_is_called(aws: Stack, portal: Portal, name: str) -> None:
+    from html import unescape
+    from urllib.parse import unquote
+
+    ingest(aws, f"incoming/pekerja-rentan/{OFFICE}/20261206-101500-{name}", a_list())
+    browser = signed_in(portal, "pasiran")
+    page = browser.get("/riwayat")["body"]
+    link = unescape(page.split('href="/laporan/', 1)[1].split('"', 1)[0])
+    assert browser.get("/laporan/" + link)["statusCode"] == 200  # as the browser sends it, encoded
+    assert browser.get("/laporan/" + unquote(link))["statusCode"] == 200  # as a function URL may pass it, decoded
+
+
 def test_the_upload_page_after_s3_waits_for_the_report_then_links_it(aws: Stack, portal: Portal) -> None:
     key = f"incoming/pekerja-rentan/{OFFICE}/20261206-101500-daftar.xlsx"
     boto3.client("s3", region_name=REGION).put_object(Bucket=aws.physical("UploadBucket"), Key=key, Body=a_list())
