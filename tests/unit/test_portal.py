@@ -189,3 +189,38 @@ def test_the_console_policy_keeps_each_office_to_its_own_folders() -> None:
                                                                    for p in programs().by_id)])
     assert not any("*" in p for p in plain)
     assert by_sid["UseDataKeyThroughS3"]["Condition"]["StringEquals"]["kms:ViaService"]
+
+
+def test_a_workers_record_reads_in_indonesian_with_every_number_masked() -> None:
+    from datetime import date
+
+    from lindungi.lookup.worker import CoverView, NoticeView, NumberView, WorkerRecord
+    from lindungi.outcomes import NOTICE_LABELS
+    from lindungi.portal.people import render
+
+    notices = [NoticeView(30, "delivered", carrier_at="2025-04-26T02:00:00+00:00"),
+               NoticeView(7, "carrier_failed", outcome_at="2025-05-22T02:00:00+00:00",
+                          carrier_reason="Phone is currently unreachable/unavailable"),
+               NoticeView(1, "opted_out", outcome_at="2025-05-29T02:00:00+00:00")]
+    cover = CoverView("pekerja-rentan", "2025-01-01", "2025-05-31", "<b>SITI</b>", "+62812****7890", True,
+                      "2025-01-05T03:00:00+00:00", "incoming/pekerja-rentan/kel-pasiran/x.xlsx", "2025-06-01",
+                      notices, [])
+    record = WorkerRecord("6172014509850003", [cover], [NumberView("+62812****7890", True, "portal:cabang", False,
+                                                                    None, None)], "+62812****7890", 2)
+
+    class Settings:
+        max_file_bytes = 1
+
+    class FakePortal:
+        programs = programs()
+        settings = Settings()
+
+    html = render(record, BRANCH, "csrf", FakePortal(), today=date(2025, 6, 15))
+    for status in ("delivered", "carrier_failed", "opted_out"):
+        assert NOTICE_LABELS[status] in html
+    assert "HP sedang tidak aktif" in html and "unreachable" not in html
+    assert "Pekerja Rentan" in html and "Diperpanjang dengan TMT 01-06-2025" in html and "kel-pasiran" in html
+    assert "6172********0003" in html and "&lt;b&gt;SITI&lt;/b&gt;" in html and "<b>SITI" not in html
+    assert 'id="optout-0"' not in html  # already opted out: nothing to press
+    assert 'id="new-number"' in html
+    assert 'id="new-number"' not in render(record, CITY, "csrf", FakePortal(), today=date(2025, 6, 15))
