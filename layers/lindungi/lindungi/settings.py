@@ -220,7 +220,6 @@ class PortalSettings(Settings):
     notices_table: str = env("NOTICES_TABLE")
     bucket: str = env("UPLOAD_BUCKET")
     """Uploads go to incoming/<program>/<office>/ by presigned POST; reports are read from reports/."""
-    user_pool_id: str = env("USER_POOL_ID")
     client_id: str = env("USER_POOL_CLIENT_ID")
     issuer: str = env("COGNITO_ISSUER")
     """``https://cognito-idp.<region>.amazonaws.com/<pool id>``: every token's ``iss``."""

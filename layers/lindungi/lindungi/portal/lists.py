@@ -4,6 +4,7 @@ the reports (``/laporan/...``), each object checked against the user's scope (``
 
 from __future__ import annotations
 
+import re
 from html import escape
 from urllib.parse import quote, unquote
 
@@ -153,15 +154,27 @@ def riwayat() -> Response[str]:
     return html(pages.document(say("portal.riwayat"), body, staff, found.csrf))
 
 
-@router.get("/laporan/<program>/<office>/<name>")
-def office_report(program: str, office: str, name: str) -> Response[str]:
-    return _report(f"{keys.REPORTS}{unquote(program)}/{unquote(office)}/{unquote(name)}")
+@router.get("/laporan/.+")
+def report() -> Response[str]:
+    """``/laporan/<program>/<office>/<name>`` (an office's upload) or ``/laporan/<program>/<name>`` (a list
+    dropped in from the S3 console: for the city and operators): the object under ``reports/``. A route by
+    pattern, so any file name matches (quotes, ``#``, letters of any script)."""
+    rest = raw_path(router.current_event.path).removeprefix("/laporan/")
+    if rest.rsplit("/", 1)[-1] == example.NAME:  # the example a "header not found" page links beside itself
+        return Response(status_code=303, body="", headers={"Location": "/contoh-daftar-peserta.xlsx",
+                                                           **security_headers(pages.csp())})
+    return _report(keys.REPORTS + rest)
 
 
-@router.get("/laporan/<program>/<name>")
-def console_report(program: str, name: str) -> Response[str]:
-    """A list dropped into ``incoming/<program>/`` from the S3 console: no office, for the city and operators."""
-    return _report(f"{keys.REPORTS}{unquote(program)}/{unquote(name)}")
+_ENCODED = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def raw_path(path: str) -> str:
+    """The request's path as the browser meant it. Function URLs hand ``rawPath`` over decoded (as API
+    Gateway's HTTP APIs do); a path still percent-encoded (ASCII, no space, with ``%XX``) is decoded here."""
+    if path.isascii() and " " not in path and _ENCODED.search(path):
+        return unquote(path)
+    return path
 
 
 def _report(key: str) -> Response[str]:

@@ -109,10 +109,10 @@ def render(record: WorkerRecord, staff: Staff, csrf: str, portal: Portal, today:
     for cover in record.covers:
         program = _program_name(cover.program, portal)
         for n in sorted(cover.notices, key=lambda n: -n.stage):
-            rows.append([program, f"H-{n.stage}", _notice_state(n.status, n.carrier_reason, n.opt_out),
+            rows.append([program, say("rekap.stage_days", days=n.stage), _notice_state(n.status, n.carrier_reason),
                          _notice_when(n.planned_for, n.outcome_at, n.carrier_at)])
         for stage in cover.stages_not_planned:
-            rows.append([program, f"H-{stage}", say("portal.lookup_not_planned"), "-"])
+            rows.append([program, say("rekap.stage_days", days=stage), say("portal.lookup_not_planned"), "-"])
     parts.append(table([say("portal.lookup_program"), say("portal.lookup_stage"), say("portal.lookup_status"),
                         say("portal.lookup_when")], rows, "reminders"))
     parts.append(f'<h3>{escape(say("portal.lookup_numbers"))}</h3>')
@@ -157,7 +157,7 @@ def _cover_row(cover: CoverView, today: date, portal: Portal) -> list[str | int]
     return [_program_name(cover.program, portal), day(start), day(end), state, parts[-1] if source else "-", office]
 
 
-def _notice_state(status: str, reason: str | None, opt_out: str | None) -> str:
+def _notice_state(status: str, reason: str | None) -> str:
     label = NOTICE_LABELS.get(status, status)
     if status == "carrier_failed" and reason:
         return f"{label}: {carrier_reason(reason)}"

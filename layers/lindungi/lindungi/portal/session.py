@@ -93,7 +93,7 @@ class NoRole(Exception):
 
 def form(event: APIGatewayProxyEventV2) -> dict[str, str]:
     """An ``application/x-www-form-urlencoded`` body as single values (the last of a repeated field)."""
-    kind = (event.get_header_value("content-type") or "").split(";")[0].strip().lower()
+    kind = (event.headers.get("content-type") or "").split(";")[0].strip().lower()
     body = event.decoded_body or ""
     if kind != "application/x-www-form-urlencoded" or len(body) > MAX_FORM_BYTES:
         raise BadForm("not a form")
@@ -147,8 +147,8 @@ def security_headers(csp: str) -> dict[str, str]:
 def origin(event: APIGatewayProxyEventV2) -> str:
     """The portal's own address as the browser reached it (the function URL's domain; the emulator's
     ``http://127.0.0.1:<port>`` when its adapter says ``x-forwarded-proto: http``)."""
-    scheme = (event.get_header_value("x-forwarded-proto") or "https").lower()
+    scheme = (event.headers.get("x-forwarded-proto") or "https").lower()
     scheme = scheme if scheme in ("http", "https") else "https"
-    host = event.get_header_value("host") or event.request_context.domain_name
+    host = event.headers.get("host") or event.request_context.domain_name
     return f"{scheme}://{host}"
 
