@@ -1,6 +1,7 @@
 """The emulator's function URLs and Cognito: an HTTP request becomes the event Lambda gives a function URL
-(Powertools' ``LambdaFunctionUrlEvent`` reads it), the answer the HTTP response; the template's user pools,
-clients and groups exist in moto; a browser's presigned POST to the bucket reaches the ingest function."""
+(Powertools' ``LambdaFunctionUrlEvent`` reads it), the answer the HTTP response (an echo function added to
+the template for this); the template's user pool, client and groups exist in moto as declared; a browser's
+presigned POST to the bucket reaches the ingest function."""
 
 from __future__ import annotations
 
@@ -54,19 +55,6 @@ def handler(event, context):
     return app.resolve(event, context)
 '''
 
-POOL = {
-    "StaffPool": {"Type": "AWS::Cognito::UserPool", "Properties": {
-        "UserPoolName": {"Fn::Sub": "${AWS::StackName}-staff"}, "MfaConfiguration": "OPTIONAL",
-        "EnabledMfas": ["SOFTWARE_TOKEN_MFA"], "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
-        "Policies": {"PasswordPolicy": {"MinimumLength": 12, "RequireSymbols": True}}}},
-    "StaffClient": {"Type": "AWS::Cognito::UserPoolClient", "Properties": {
-        "UserPoolId": {"Ref": "StaffPool"}, "ClientName": "portal", "GenerateSecret": False,
-        "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}},
-    "OfficeGroup": {"Type": "AWS::Cognito::UserPoolGroup", "Properties": {
-        "UserPoolId": {"Ref": "StaffPool"}, "GroupName": "kantor"}},
-}
-
-
 def _with(extra: dict[str, Any]) -> dict[str, Any]:
     template = load_template()
     template["Resources"] = {**template["Resources"], **extra}
@@ -79,7 +67,7 @@ def echo_stack(tmp_path: Path, aws_credentials: None, monkeypatch: pytest.Monkey
     function = {"EchoFunction": {"Type": "AWS::Serverless::Function", "Properties": {
         "CodeUri": str(tmp_path), "Handler": "app.handler", "FunctionUrlConfig": {"AuthType": "NONE"},
         "Environment": {"Variables": {"POWERTOOLS_SERVICE_NAME": "echo"}}}}}
-    monkeypatch.setattr("lindungi_dev.emulator.provision.load_template", lambda: _with({**POOL, **function}))
+    monkeypatch.setattr("lindungi_dev.emulator.provision.load_template", lambda: _with(function))
     with mock_aws():
         stack = provision(boto3.Session(region_name=REGION))
         runner = LambdaRunner(stack, boto3.Session(region_name=REGION))
@@ -152,30 +140,37 @@ def test_the_event_is_what_powertools_reads_as_a_function_url_event() -> None:
 def test_the_user_pool_client_and_groups_are_the_templates(echo_stack: Any) -> None:
     stack, _ = echo_stack
     idp = boto3.client("cognito-idp", region_name=REGION)
-    pool_id = stack.physical("StaffPool")
+    (pool_logical, declared), = stack.of_type("AWS::Cognito::UserPool").items()
+    (client_logical, client_declared), = stack.of_type("AWS::Cognito::UserPoolClient").items()
+    props = declared["Properties"]
+    pool_id = stack.physical(pool_logical)
     pool = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
-    assert pool["Name"] == "lindungi-local-staff"
-    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] == 12
+    assert pool["Name"] == stack.resolve(props["UserPoolName"])
+    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] == props["Policies"]["PasswordPolicy"]["MinimumLength"]
     assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
-    assert idp.get_user_pool_mfa_config(UserPoolId=pool_id)["SoftwareTokenMfaConfiguration"]["Enabled"] is True
-    client = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=stack.physical("StaffClient"))
-    assert "ALLOW_USER_PASSWORD_AUTH" in client["UserPoolClient"]["ExplicitAuthFlows"]
-    assert stack.resolve({"Fn::GetAtt": ["StaffPool", "ProviderURL"]}).endswith(f"amazonaws.com/{pool_id}")
-    assert cognito.groups(stack) == {"kantor": pool_id}
+    assert any(a["Name"] == "custom:office" for a in pool["SchemaAttributes"])
+    mfa = idp.get_user_pool_mfa_config(UserPoolId=pool_id)
+    assert mfa["SoftwareTokenMfaConfiguration"]["Enabled"] is ("SOFTWARE_TOKEN_MFA" in props["EnabledMfas"])
+    client = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=stack.physical(client_logical))
+    assert client["UserPoolClient"]["ExplicitAuthFlows"] == client_declared["Properties"]["ExplicitAuthFlows"]
+    assert stack.resolve({"Fn::GetAtt": [pool_logical, "ProviderURL"]}).endswith(f"amazonaws.com/{pool_id}")
+    declared_groups = {r["Properties"]["GroupName"] for r in stack.of_type("AWS::Cognito::UserPoolGroup").values()}
+    assert cognito.groups(stack) == dict.fromkeys(declared_groups, pool_id)
 
 
 def test_a_staff_account_starts_with_a_first_password_to_change(echo_stack: Any) -> None:
     stack, _ = echo_stack
     idp = boto3.client("cognito-idp", region_name=REGION)
     password = cognito.create_user(boto3.Session(region_name=REGION), stack, "kantor.barat", ["kantor"],
-                                   {"email": "barat@example.org"})
-    first = idp.initiate_auth(ClientId=stack.physical("StaffClient"), AuthFlow="USER_PASSWORD_AUTH",
+                                   {"custom:office": "kec-barat"})
+    client = stack.physical(next(iter(stack.of_type("AWS::Cognito::UserPoolClient"))))
+    first = idp.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
                               AuthParameters={"USERNAME": "kantor.barat", "PASSWORD": password})
     assert first["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
-    groups = idp.admin_list_groups_for_user(UserPoolId=stack.physical("StaffPool"), Username="kantor.barat")
+    groups = idp.admin_list_groups_for_user(UserPoolId=cognito.groups(stack)["kantor"], Username="kantor.barat")
     assert [g["GroupName"] for g in groups["Groups"]] == ["kantor"]
     with pytest.raises(idp.exceptions.NotAuthorizedException):
-        idp.initiate_auth(ClientId=stack.physical("StaffClient"), AuthFlow="USER_PASSWORD_AUTH",
+        idp.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
                           AuthParameters={"USERNAME": "kantor.barat", "PASSWORD": password + "x"})
 
 
