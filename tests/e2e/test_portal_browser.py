@@ -19,7 +19,7 @@ import os
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -88,9 +88,17 @@ def office(portal: Portal) -> Iterator[Person]:
         yield person
 
 
+SCRIPT_NAME = "<script>document.title='DIRETAS'</script>"
+IMG_NAME = '<img src=x onerror="document.title=\'DIRETAS\'">'
+
+
 @pytest.fixture(scope="module")
 def list_rows() -> list[samples.Worker]:
+    """A sample list with the faults offices make, and two names that are markup (with a TMT that is no date,
+    so their rows are on the report page, to fix)."""
     people, _ = samples.plant_faults(samples.workers(40, "pekerja-rentan", seed=11), every=9)
+    people[1] = replace(people[1], name=SCRIPT_NAME, tmt="31-13-2025")
+    people[2] = replace(people[2], name=IMG_NAME, tmt="31-13-2025")
     return people
 
 
@@ -125,6 +133,12 @@ def test_the_upload_shows_its_report(office: Person, uploaded: dict[str, Any]) -
     report = uploaded["report"]
     assert report["summary"]["rejected"] > 0 and report["summary"]["accepted"] > 0
     assert office.has("to-fix") and office.has("status")
+
+
+def test_list_content_is_shown_never_run(office: Person, uploaded: dict[str, Any]) -> None:
+    office.open(uploaded["path"])
+    assert "DIRETAS" not in office.driver.title
+    assert SCRIPT_NAME in office.visible and IMG_NAME in office.visible, "the names are shown as written"
 
 
 def test_the_fix_up_workbook_downloads(portal: Portal, office: Person, uploaded: dict[str, Any]) -> None:
@@ -170,6 +184,62 @@ def test_another_office_cannot_read_the_report_by_url_or_history(portal: Portal,
         assert other.has("message") and not other.has("open-report")
         other.open(f"/riwayat?kantor={OFFICE}")
         assert LIST_NAME not in driver.page_source
+
+
+def _signed(claims: dict[str, Any], key: Any, kid: str) -> str:
+    import jwt
+
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
+
+
+def _tokens(office: Person) -> tuple[dict[str, Any], str]:
+    """The clerk's ID token's claims (read, not verified) and its key id."""
+    import jwt
+
+    token = office.driver.get_cookie("lindungi_id")["value"]
+    return jwt.decode(token, options={"verify_signature": False}), jwt.get_unverified_header(token)["kid"]
+
+
+def _moto_key() -> Any:
+    """The key moto signs its pool's tokens with (the one its JWKS publishes)."""
+    import jwt
+    from moto.utilities.utils import load_resource
+
+    return jwt.PyJWK(load_resource("cognitoidp/resources/jwks-private.json")).key
+
+
+def _forgeries(office: Person) -> dict[str, str]:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    claims, kid = _tokens(office)
+    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = int(time.time())
+    return {
+        "another office, signed with another key": _signed(claims | {"custom:office": OTHER_OFFICE}, other_key, kid),
+        "expired, signed with the pool's key": _signed(claims | {"iat": now - 7200, "exp": now - 3600},
+                                                       _moto_key(), kid),
+        "another client, signed with the pool's key": _signed(claims | {"aud": "someone-else"}, _moto_key(), kid),
+        "no signature": ".".join(office.driver.get_cookie("lindungi_id")["value"].split(".")[:2]) + ".",
+    }
+
+
+def test_a_forged_or_expired_token_is_refused(portal: Portal, office: Person, uploaded: dict[str, Any]) -> None:
+    forgeries = _forgeries(office)
+    with webdriver.chrome() as driver:
+        for what, token in forgeries.items():
+            holder = Person(driver, portal.url)
+            holder.open("/masuk")
+            driver.delete_all_cookies()
+            driver.add_cookie({"name": "lindungi_id", "value": token, "path": "/", "secure": True, "httpOnly": True})
+            holder.open("/riwayat")
+            assert holder.path.startswith("/masuk"), what
+            holder.open(uploaded["path"])
+            assert holder.path.startswith("/masuk") and LIST_NAME not in driver.page_source, what
+        valid = office.driver.get_cookie("lindungi_id")["value"]  # the control: the same browser, a real token
+        driver.delete_all_cookies()
+        driver.add_cookie({"name": "lindungi_id", "value": valid, "path": "/", "secure": True, "httpOnly": True})
+        Person(driver, portal.url).open("/riwayat")
+        assert LIST_NAME in driver.page_source
 
 
 def test_a_wrong_password_is_refused(portal: Portal, office: Person) -> None:
