@@ -264,13 +264,17 @@ def test_passwords_and_tokens_are_never_logged(portal: Portal, caplog: pytest.Lo
 # ------------------------------------------------------------------------------------------------ scopes
 
 
-def test_an_office_reads_its_own_reports_and_never_another_offices(aws: Stack, portal: Portal) -> None:
+def test_an_office_reads_its_own_reports_and_never_another_offices(aws: Stack, portal: Portal,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     ingest(aws, f"incoming/pekerja-rentan/{OFFICE}/20261206-101500-daftar.xlsx", a_list())
     ingest(aws, f"incoming/pekerja-rentan/{OTHER}/20261206-101600-daftar.xlsx",
            a_list(nik="6172051203900007", name="BUDI"), uploader="roban")
     mine = signed_in(portal, "pasiran")
     own = f"/laporan/pekerja-rentan/{OFFICE}/20261206-101500-daftar.xlsx.html"
     assert mine.get(own)["statusCode"] == 200
+    audited = [json.loads(line) for line in capsys.readouterr().err.splitlines() if '"report view"' in line]
+    assert [(a["who"], a["office"], a["what"]) for a in audited] == [("pasiran", OFFICE, "page")]
+    assert "daftar" not in audited[0]["key"]  # the file name is masked as in every log line
     theirs = f"/laporan/pekerja-rentan/{OTHER}/20261206-101600-daftar.xlsx.html"
     for path in (theirs, theirs.replace(".html", ".perbaikan.xlsx"),
                  "/laporan/pekerja-rentan/20261206-101600-daftar.xlsx.html",  # a console upload: city only
