@@ -33,6 +33,7 @@ from tests.builders import (
     Browser,
     Env,
     coverage,
+    fail_on,
     moto_jwks,
     staff_pool,
     staff_user,
@@ -390,6 +391,17 @@ def test_an_office_cannot_opt_anyone_out(aws: Stack, portal: Portal) -> None:
     csrf = browser.form_value(browser.get("/"), "csrf")
     assert browser.post("/peserta/tolak-sms", {"nik": SITI, "nomor": "0", "csrf": csrf})["statusCode"] == 403
     assert browser.post("/peserta", {"nik": SITI, "csrf": csrf})["statusCode"] == 403
+
+
+def test_an_aws_failure_is_an_error_page_and_a_metric_not_a_blank_502(aws: Stack, portal: Portal,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    ingest(aws, f"incoming/pekerja-rentan/{OFFICE}/20261206-101500-daftar.xlsx", a_list())
+    browser = signed_in(portal, "pasiran")
+    fail_on(portal.s3, "before-call.s3.GetObject", "InternalError")
+    answer = browser.get(f"/laporan/pekerja-rentan/{OFFICE}/20261206-101500-daftar.xlsx.html")
+    assert answer["statusCode"] == 500 and "Terjadi gangguan" in answer["body"]
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    assert any(e.get("PortalRequestsFailed") == [1.0] or e.get("PortalRequestsFailed") == 1 for e in emitted), emitted
 
 
 # ------------------------------------------------------------------------------------------------ grants
