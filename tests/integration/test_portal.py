@@ -33,6 +33,7 @@ from tests.builders import (
     Browser,
     Env,
     coverage,
+    fail_on,
     moto_jwks,
     staff_pool,
     staff_user,
@@ -264,13 +265,17 @@ def test_passwords_and_tokens_are_never_logged(portal: Portal, caplog: pytest.Lo
 # ------------------------------------------------------------------------------------------------ scopes
 
 
-def test_an_office_reads_its_own_reports_and_never_another_offices(aws: Stack, portal: Portal) -> None:
+def test_an_office_reads_its_own_reports_and_never_another_offices(aws: Stack, portal: Portal,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     ingest(aws, f"incoming/pekerja-rentan/{OFFICE}/20261206-101500-daftar.xlsx", a_list())
     ingest(aws, f"incoming/pekerja-rentan/{OTHER}/20261206-101600-daftar.xlsx",
            a_list(nik="6172051203900007", name="BUDI"), uploader="roban")
     mine = signed_in(portal, "pasiran")
     own = f"/laporan/pekerja-rentan/{OFFICE}/20261206-101500-daftar.xlsx.html"
     assert mine.get(own)["statusCode"] == 200
+    audited = [json.loads(line) for line in capsys.readouterr().err.splitlines() if '"report view"' in line]
+    assert [(a["who"], a["office"], a["what"]) for a in audited] == [("pasiran", OFFICE, "page")]
+    assert "daftar" not in audited[0]["key"]  # the file name is masked as in every log line
     theirs = f"/laporan/pekerja-rentan/{OTHER}/20261206-101600-daftar.xlsx.html"
     for path in (theirs, theirs.replace(".html", ".perbaikan.xlsx"),
                  "/laporan/pekerja-rentan/20261206-101600-daftar.xlsx.html",  # a console upload: city only
@@ -386,6 +391,17 @@ def test_an_office_cannot_opt_anyone_out(aws: Stack, portal: Portal) -> None:
     csrf = browser.form_value(browser.get("/"), "csrf")
     assert browser.post("/peserta/tolak-sms", {"nik": SITI, "nomor": "0", "csrf": csrf})["statusCode"] == 403
     assert browser.post("/peserta", {"nik": SITI, "csrf": csrf})["statusCode"] == 403
+
+
+def test_an_aws_failure_is_an_error_page_and_a_metric_not_a_blank_502(aws: Stack, portal: Portal,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    ingest(aws, f"incoming/pekerja-rentan/{OFFICE}/20261206-101500-daftar.xlsx", a_list())
+    browser = signed_in(portal, "pasiran")
+    fail_on(portal.s3, "before-call.s3.GetObject", "InternalError")
+    answer = browser.get(f"/laporan/pekerja-rentan/{OFFICE}/20261206-101500-daftar.xlsx.html")
+    assert answer["statusCode"] == 500 and "Terjadi gangguan" in answer["body"]
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    assert any(e.get("PortalRequestsFailed") == [1.0] or e.get("PortalRequestsFailed") == 1 for e in emitted), emitted
 
 
 # ------------------------------------------------------------------------------------------------ grants

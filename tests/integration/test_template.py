@@ -223,6 +223,7 @@ def test_alarms_on_our_metrics_name_metrics_the_functions_emit() -> None:
     code = "\n".join(p.read_text(encoding="utf-8") for p in ROOT.glob("functions/*/app.py"))
     code += (ROOT / "layers/lindungi/lindungi/reminders/sender.py").read_text(encoding="utf-8")
     code += (ROOT / "layers/lindungi/lindungi/ops/pause.py").read_text(encoding="utf-8")  # SmsPaused
+    code += (ROOT / "layers/lindungi/lindungi/portal/web.py").read_text(encoding="utf-8")  # PortalRequestsFailed
     for logical, alarm in _alarms().items():
         names = [alarm.get("MetricName")] if alarm.get("Namespace") == "Lindungi" else []
         names += [m["MetricStat"]["Metric"]["MetricName"] for m in alarm.get("Metrics", [])

@@ -484,6 +484,7 @@ PAGE: dict[str, str] = {
     "portal.signin_reset": "Kata sandi Anda perlu diatur ulang. Hubungi administrator Lindungi.",
     "portal.signin_busy": "Terlalu banyak percobaan masuk. Tunggu beberapa menit, lalu coba lagi.",
     "portal.signin_unsupported": "Akun ini belum dapat masuk lewat portal. Hubungi administrator Lindungi.",
+    "portal.signed_out": "Anda sudah keluar. Tutup peramban jika komputer ini dipakai bersama.",
     "portal.signin_again": "Sesi Anda sudah berakhir. Silakan masuk kembali.",
     "portal.new_password": "Buat kata sandi baru",
     "portal.new_password_lead": (

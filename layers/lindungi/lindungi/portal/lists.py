@@ -185,7 +185,9 @@ def _report(key: str) -> Response[str]:
     if not (key.endswith(".html") or key.endswith(publish.REPORT_SUFFIXES[1])) or not staff.may_read(key):
         logger.info("report refused", extra={"role": staff.role.value})
         raise Forbidden
-    audit("report view", staff.username, key=key, role=staff.role.value)
+    audit("report view", staff.username, key=key, role=staff.role.value, office=keys.office_from_key(key),
+          program=key.removeprefix(keys.REPORTS).split("/", 1)[0],
+          what="workbook" if key.endswith(publish.REPORT_SUFFIXES[1]) else "page")
     if key.endswith(".html"):
         try:
             stored = portal.s3.get_object(Bucket=portal.settings.bucket, Key=key)

@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote
 from aws_lambda_powertools.event_handler import LambdaFunctionUrlResolver, Response
 
 from lindungi.logs import get_logger
+from lindungi.metrics import emit_single
 from lindungi.outcomes import say
 from lindungi.portal import lists, pages, people, rekap_view
 from lindungi.portal.auth import (
@@ -56,7 +57,7 @@ SETUP_COOKIE = "lindungi_setup"
 SETUP_SECONDS = 600
 CHALLENGE_SECONDS = 180
 PRE_FIELD = "pre"
-NOTES = {"keluar": ("ok", "portal.signin"), "habis": ("warn", "portal.signin_again"),
+NOTES = {"keluar": ("ok", "portal.signed_out"), "habis": ("warn", "portal.signin_again"),
          "mfa": ("ok", "portal.mfa_done")}
 """``/masuk?info=<note>``: the sentence the sign-in page opens with after a redirect."""
 
@@ -105,6 +106,17 @@ def _no_route(_: Exception) -> Response[str]:
     return _not_found(NotFound())
 
 
+FAILED_METRIC = "PortalRequestsFailed"
+"""A request that raised (an AWS error, a bug): staff get the error page, operators PortalRequestsFailedAlarm."""
+
+
+@app.exception_handler(Exception)
+def _failed(error: Exception) -> Response[str]:
+    logger.exception("portal request failed", extra={"exception_name": type(error).__name__})
+    emit_single(FAILED_METRIC, 1, {"service": "portal"})
+    return html(pages.message_page("portal.error", "portal.error"), status=500)
+
+
 @app.exception_handler(BadForm)
 def _bad_form(_: BadForm) -> Response[str]:
     return html(pages.message_page("portal.bad_form", "portal.bad_form"), status=400)
@@ -122,7 +134,7 @@ def signin_page() -> Response[str]:
 def _signin(error_key: str | None, note: tuple[str, str] | None = None, status: int = 200) -> Response[str]:
     token = cookies(app.current_event).get(PRE_COOKIE) or pre_token()
     top = pages.status("bad", say(error_key), "message") if error_key else (
-        pages.status(note[0], say(note[1]), "message") if note and note[1] != "portal.signin" else "")
+        pages.status(note[0], say(note[1]), "message") if note else "")
     body = (f'<h1>{escape(say("portal.signin"))}</h1><p class="meta">{escape(say("portal.signin_lead"))}</p>{top}'
             + pages.form("/masuk", [pages.field("portal.username", "username", autocomplete="username"),
                                     pages.field("portal.password", "password", "password", "current-password")],
