@@ -43,11 +43,14 @@ class Emulator(LambdaRunner):
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self._server.start()
-        os.environ.update({
+        local = {
             **cognito.TOTP_CHECKED,
             "AWS_ENDPOINT_URL": self.endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
-        })
+        }
+        self._environ_before = {name: os.environ.get(name) for name in local}
+        """What ``stop`` puts back: the process's environment is the emulator's only while it runs."""
+        os.environ.update(local)
         session = boto3.Session(region_name=REGION)
         super().__init__(provision(session, stack_name, parameters), session)
 
@@ -64,6 +67,11 @@ class Emulator(LambdaRunner):
     def stop(self) -> None:
         self.stop_urls()
         self._server.stop()
+        for name, value in self._environ_before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
     def __enter__(self) -> Emulator:
         return self
