@@ -144,16 +144,20 @@ class Person:
 
     def navigates(self, action: Callable[[], object], timeout: float = 30.0) -> None:
         """Do ``action`` (a click that sends a form or follows a link) and wait for the next page to have loaded:
-        WebDriver's click returns once the click is made, not once the page it asked for is there."""
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions
+        WebDriver's click returns once the click is made, not once the page it asked for is there. The page
+        is marked first (a property of its window, which a new page does not have); asking while Chromium
+        swaps the documents may fail, and is asked again."""
+        import uuid
+
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.wait import WebDriverWait
 
-        old = self.driver.find_element(By.TAG_NAME, "html")
+        mark = uuid.uuid4().hex
+        self.driver.execute_script("window.lindungiPage = arguments[0]", mark)
         action()
-        wait = WebDriverWait(self.driver, timeout)
-        wait.until(expected_conditions.staleness_of(old))
-        wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+        WebDriverWait(self.driver, timeout, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: d.execute_script("return document.readyState === 'complete' && window.lindungiPage !== "
+                                       "arguments[0]", mark))
 
     def sign_in(self, username: str, password: str, new_password: str | None = None) -> None:
         """The sign-in page, then whatever Cognito asks: a new password the first time (``new_password``), a
