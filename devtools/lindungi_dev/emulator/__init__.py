@@ -5,8 +5,8 @@
 - ``switches``: the template's SQS event source mappings and schedules, in moto, on or off as AWS's are;
 - ``cognito``: the template's Cognito user pools, app clients and groups in moto (which serves each pool's
   keys), and staff accounts made as an administrator makes them (a first password to change);
-- ``provision``: every bucket, table (keys, indexes, TTL), queue (with its redrive policy), topic and user pool
-  it declares, created in whatever AWS a boto3 session points at: moto's in-process mock in tests, moto's
+- ``provision``: every bucket, table (keys, indexes, TTL), queue (with its redrive policy), topic, key and user
+  pool it declares, created in whatever AWS a boto3 session points at: moto's in-process mock in tests, moto's
   server for the local pipeline. There is no second copy of the resources anywhere;
 - ``carrier``: SNS's SMS delivery-status logs, a carrier's answer for every SMS, handed to the subscribed
   function through whatever invokes it (an ``Invoker``: the runner below, passed in);
