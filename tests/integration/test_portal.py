@@ -28,6 +28,7 @@ from lindungi_dev.emulator.template import REGION, ROOT, Stack
 from lindungi_dev.grants import Call, CallRecorder, missing_grants
 from tests.builders import (
     HEADER,
+    PORTAL_HOST,
     SCRIPT_NAME,
     SITI,
     Browser,
@@ -310,6 +311,26 @@ def test_a_report_opens_from_the_riwayat_whatever_its_file_is_called(aws: Stack,
     link = unescape(page.split('href="/laporan/', 1)[1].split('"', 1)[0])
     assert browser.get("/laporan/" + link)["statusCode"] == 200  # as the browser sends it, encoded
     assert browser.get("/laporan/" + unquote(link))["statusCode"] == 200  # as a function URL may pass it, decoded
+
+
+def test_the_upload_form_posts_to_the_bucket_with_a_policy_for_the_office(portal: Portal) -> None:
+    import re
+
+    browser = signed_in(portal, "pasiran")
+    choose = browser.get("/unggah")
+    assert 'id="choose-program"' in choose["body"] and "Pekerja Sawit" in choose["body"] and "50 MB" in choose["body"]
+    page = browser.get("/unggah?program=pekerja-sawit")
+    form = page["body"].split('id="upload"', 1)[0].rsplit("<form", 1)[1] + page["body"].split('id="upload"', 1)[1]
+    action = re.search(r'action="([^"]+)"', form)
+    assert action and "lindungi-local-lists" in action[1] and 'enctype="multipart/form-data"' in form
+    origin = re.match(r"https?://[^/]+", action[1])
+    assert origin and f"form-action 'self' {origin[0]}" in page["headers"]["Content-Security-Policy"]
+    assert form.index('name="policy"') < form.index('name="file"')  # S3 reads the fields before the file
+    key = browser.form_value(page, "key")
+    assert key.startswith(f"incoming/pekerja-sawit/{OFFICE}/") and key.endswith("-${filename}")
+    assert browser.form_value(page, "x-amz-meta-uploader") == "pasiran"
+    assert browser.form_value(page, "success_action_redirect") == f"https://{PORTAL_HOST}/unggah/selesai"
+    assert browser.get("/unggah?program=tidak-ada")["body"].count('id="choose-program"') == 1
 
 
 def test_the_upload_page_after_s3_waits_for_the_report_then_links_it(aws: Stack, portal: Portal) -> None:
