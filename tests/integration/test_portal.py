@@ -208,7 +208,8 @@ def _moto_private_key() -> Any:
 def test_an_expired_forged_or_misdirected_token_is_refused(portal: Portal, case: str) -> None:
     now = int(time.time())
     claims = {"iss": portal.settings.issuer, "aud": portal.settings.client_id, "token_use": "id", "iat": now,
-              "exp": now + 600, "cognito:username": "dinas", "cognito:groups": ["kota"]}
+              "exp": now + 600, "cognito:username": "pasiran", "cognito:groups": ["kantor"],
+              "custom:office": OFFICE}
     key = _moto_private_key()
     token = {
         "expired": lambda: _token({**claims, "iat": now - 7200, "exp": now - 3600}, key),
@@ -237,6 +238,32 @@ def test_a_user_in_no_group_is_signed_in_but_sees_no_data(portal: Portal) -> Non
 def test_the_city_gets_no_session_without_totp_and_one_with_it(portal: Portal) -> None:
     browser = with_totp(portal, "dinas")
     assert 'href="/rekap/"' in browser.get("/")["body"]
+
+
+def test_a_city_token_fetched_with_only_the_password_opens_nothing(portal: Portal) -> None:
+    """The portal gives the city a session only after TOTP; a token the user asks Cognito for directly (the
+    app client is public) verifies, so each request of that role checks the user has TOTP behind it."""
+    cognito = portal.cognito.client
+    tokens = cognito.initiate_auth(ClientId=portal.settings.client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                   AuthParameters={"USERNAME": "dinas", "PASSWORD": PASSWORD})["AuthenticationResult"]
+    browser = Browser(portal)
+    browser.jar.update({ID_COOKIE: tokens["IdToken"], ACCESS_COOKIE: tokens["AccessToken"]})
+    assert browser.get("/")["statusCode"] == 303
+    # another user's access token with TOTP beside it does not help either
+    other = with_totp(portal, "cabang")
+    browser.jar[ACCESS_COOKIE] = other.jar[ACCESS_COOKIE]
+    assert browser.get("/rekap/")["statusCode"] == 303
+    assert other.get("/")["statusCode"] == 200
+
+
+def test_sign_out_revokes_what_the_city_holds(portal: Portal) -> None:
+    browser = with_totp(portal, "dinas")
+    kept = dict(browser.jar)
+    browser.post("/keluar", {"csrf": browser.form_value(browser.get("/"), "csrf")})
+    copy = Browser(portal)
+    copy.jar.update(kept)  # the cookies copied out before sign-out
+    portal.mfa.seen.clear()  # another container, or five minutes later
+    assert copy.get("/")["statusCode"] == 303
 
 
 def test_sign_out_needs_the_csrf_token_then_clears_the_session(portal: Portal) -> None:
