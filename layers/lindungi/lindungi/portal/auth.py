@@ -191,10 +191,6 @@ class Cognito:
             raise _refused(error) from None
         return _result(answer, challenge.username)
 
-    def has_totp(self, access_token: str) -> bool:
-        """Whether the user has TOTP set up (``GetUser``)."""
-        return self.totp_user(access_token)[1]
-
     def totp_user(self, access_token: str) -> tuple[str, bool]:
         """(the user the access token is for, whether they have TOTP set up): ``GetUser``, which Cognito refuses
         for a token revoked by sign-out (``NotSignedIn``)."""
