@@ -28,6 +28,7 @@ from lindungi_dev.emulator.template import REGION, ROOT, Stack
 from lindungi_dev.grants import Call, CallRecorder, missing_grants
 from tests.builders import (
     HEADER,
+    PORTAL_HOST,
     SCRIPT_NAME,
     SITI,
     Browser,
@@ -207,7 +208,8 @@ def _moto_private_key() -> Any:
 def test_an_expired_forged_or_misdirected_token_is_refused(portal: Portal, case: str) -> None:
     now = int(time.time())
     claims = {"iss": portal.settings.issuer, "aud": portal.settings.client_id, "token_use": "id", "iat": now,
-              "exp": now + 600, "cognito:username": "dinas", "cognito:groups": ["kota"]}
+              "exp": now + 600, "cognito:username": "pasiran", "cognito:groups": ["kantor"],
+              "custom:office": OFFICE}
     key = _moto_private_key()
     token = {
         "expired": lambda: _token({**claims, "iat": now - 7200, "exp": now - 3600}, key),
@@ -236,6 +238,32 @@ def test_a_user_in_no_group_is_signed_in_but_sees_no_data(portal: Portal) -> Non
 def test_the_city_gets_no_session_without_totp_and_one_with_it(portal: Portal) -> None:
     browser = with_totp(portal, "dinas")
     assert 'href="/rekap/"' in browser.get("/")["body"]
+
+
+def test_a_city_token_fetched_with_only_the_password_opens_nothing(portal: Portal) -> None:
+    """The portal gives the city a session only after TOTP; a token the user asks Cognito for directly (the
+    app client is public) verifies, so each request of that role checks the user has TOTP behind it."""
+    cognito = portal.cognito.client
+    tokens = cognito.initiate_auth(ClientId=portal.settings.client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                   AuthParameters={"USERNAME": "dinas", "PASSWORD": PASSWORD})["AuthenticationResult"]
+    browser = Browser(portal)
+    browser.jar.update({ID_COOKIE: tokens["IdToken"], ACCESS_COOKIE: tokens["AccessToken"]})
+    assert browser.get("/")["statusCode"] == 303
+    # another user's access token with TOTP beside it does not help either
+    other = with_totp(portal, "cabang")
+    browser.jar[ACCESS_COOKIE] = other.jar[ACCESS_COOKIE]
+    assert browser.get("/rekap/")["statusCode"] == 303
+    assert other.get("/")["statusCode"] == 200
+
+
+def test_sign_out_revokes_what_the_city_holds(portal: Portal) -> None:
+    browser = with_totp(portal, "dinas")
+    kept = dict(browser.jar)
+    browser.post("/keluar", {"csrf": browser.form_value(browser.get("/"), "csrf")})
+    copy = Browser(portal)
+    copy.jar.update(kept)  # the cookies copied out before sign-out
+    portal.mfa.seen.clear()  # another container, or five minutes later
+    assert copy.get("/")["statusCode"] == 303
 
 
 def test_sign_out_needs_the_csrf_token_then_clears_the_session(portal: Portal) -> None:
@@ -310,6 +338,26 @@ def test_a_report_opens_from_the_riwayat_whatever_its_file_is_called(aws: Stack,
     link = unescape(page.split('href="/laporan/', 1)[1].split('"', 1)[0])
     assert browser.get("/laporan/" + link)["statusCode"] == 200  # as the browser sends it, encoded
     assert browser.get("/laporan/" + unquote(link))["statusCode"] == 200  # as a function URL may pass it, decoded
+
+
+def test_the_upload_form_posts_to_the_bucket_with_a_policy_for_the_office(portal: Portal) -> None:
+    import re
+
+    browser = signed_in(portal, "pasiran")
+    choose = browser.get("/unggah")
+    assert 'id="choose-program"' in choose["body"] and "Pekerja Sawit" in choose["body"] and "50 MB" in choose["body"]
+    page = browser.get("/unggah?program=pekerja-sawit")
+    form = page["body"].split('id="upload"', 1)[0].rsplit("<form", 1)[1] + page["body"].split('id="upload"', 1)[1]
+    action = re.search(r'action="([^"]+)"', form)
+    assert action and "lindungi-local-lists" in action[1] and 'enctype="multipart/form-data"' in form
+    origin = re.match(r"https?://[^/]+", action[1])
+    assert origin and f"form-action 'self' {origin[0]}" in page["headers"]["Content-Security-Policy"]
+    assert form.index('name="policy"') < form.index('name="file"')  # S3 reads the fields before the file
+    key = browser.form_value(page, "key")
+    assert key.startswith(f"incoming/pekerja-sawit/{OFFICE}/") and key.endswith("-${filename}")
+    assert browser.form_value(page, "x-amz-meta-uploader") == "pasiran"
+    assert browser.form_value(page, "success_action_redirect") == f"https://{PORTAL_HOST}/unggah/selesai"
+    assert browser.get("/unggah?program=tidak-ada")["body"].count('id="choose-program"') == 1
 
 
 def test_the_upload_page_after_s3_waits_for_the_report_then_links_it(aws: Stack, portal: Portal) -> None:

@@ -224,3 +224,23 @@ def test_a_workers_record_reads_in_indonesian_with_every_number_masked() -> None
     assert 'id="optout-0"' not in html  # already opted out: nothing to press
     assert 'id="new-number"' in html
     assert 'id="new-number"' not in render(record, CITY, "csrf", FakePortal(), today=date(2025, 6, 15))
+
+
+def test_the_totp_check_asks_cognito_once_per_session_and_minutes_and_wants_the_same_user() -> None:
+    from lindungi.portal.auth import MFA_CHECK_SECONDS, MfaCheck
+
+    asked: list[str] = []
+
+    class Users:
+        def totp_user(self, access_token: str) -> tuple[str, bool]:
+            asked.append(access_token)
+            return {"a": ("dinas", True), "b": ("cabang", False)}[access_token]
+
+    check = MfaCheck(Users())
+    assert check.holds("a", "dinas", now=0.0) and check.holds("a", "dinas", now=1.0)
+    assert asked == ["a"]
+    assert not check.holds("a", "cabang", now=2.0)  # another user's access token beside the ID token
+    assert not check.holds("b", "cabang", now=2.0)  # no TOTP
+    assert not check.holds(None, "dinas", now=2.0)
+    check.holds("a", "dinas", now=MFA_CHECK_SECONDS + 1)
+    assert asked == ["a", "b", "a"]

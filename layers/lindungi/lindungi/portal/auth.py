@@ -22,8 +22,9 @@ import contextlib
 import hashlib
 import hmac
 import secrets
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
@@ -190,10 +191,16 @@ class Cognito:
             raise _refused(error) from None
         return _result(answer, challenge.username)
 
-    def has_totp(self, access_token: str) -> bool:
-        """Whether the user has TOTP set up (``GetUser``): asked once, at sign-in, of the roles that need it."""
-        user = self.client.get_user(AccessToken=access_token)
-        return "SOFTWARE_TOKEN_MFA" in (user.get("UserMFASettingList") or [])
+    def totp_user(self, access_token: str) -> tuple[str, bool]:
+        """(the user the access token is for, whether they have TOTP set up): ``GetUser``, which Cognito refuses
+        for a token revoked by sign-out (``NotSignedIn``)."""
+        try:
+            user = self.client.get_user(AccessToken=access_token)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "NotAuthorizedException":
+                raise NotSignedIn("access token refused") from None
+            raise
+        return str(user.get("Username", "")), "SOFTWARE_TOKEN_MFA" in (user.get("UserMFASettingList") or [])
 
     def totp_secret(self, access_token: str) -> str:
         """A new TOTP secret for the user's authenticator app (``AssociateSoftwareToken``)."""
@@ -217,3 +224,34 @@ class Cognito:
             return
         with contextlib.suppress(ClientError):  # expired or already revoked: the cookies are cleared all the same
             self.client.global_sign_out(AccessToken=access_token)
+
+
+MFA_CHECK_SECONDS = 300.0
+"""How long a warm container trusts one session's TOTP answer before asking Cognito again."""
+
+
+@dataclass
+class MfaCheck:
+    """Whether a session of a role that needs TOTP belongs to a user who has it, on every request.
+
+    The portal gives such roles a session only after a TOTP sign-in, but a token the user fetched from Cognito
+    themselves (with only the password, before TOTP was set up) verifies like any other: so each request of
+    those roles also asks ``GetUser`` with the session's access token (the same user, TOTP set up, not signed
+    out). A user with TOTP is always challenged for a code, so their tokens came through it. Answers are kept
+    ``MFA_CHECK_SECONDS`` per access token in the container."""
+
+    cognito: Cognito
+    seen: dict[str, tuple[float, str, bool]] = field(default_factory=dict)
+
+    def holds(self, access_token: str | None, username: str, now: float | None = None) -> bool:
+        if not access_token:
+            return False
+        now = time.monotonic() if now is None else now
+        key = hashlib.sha256(access_token.encode()).hexdigest()
+        found = self.seen.get(key)
+        if found is None or found[0] < now:
+            user, totp = self.cognito.totp_user(access_token)
+            if len(self.seen) > 1000:
+                self.seen.clear()
+            found = self.seen[key] = (now + MFA_CHECK_SECONDS, user, totp)
+        return found[1] == username and found[2]

@@ -15,7 +15,17 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_proxy_event import
 from lindungi.config import Programs
 from lindungi.config import programs as shipped_programs
 from lindungi.portal import pages
-from lindungi.portal.auth import ACCESS_COOKIE, CSRF_FIELD, ID_COOKIE, Cognito, Verifier, csrf_ok, csrf_token
+from lindungi.portal.auth import (
+    ACCESS_COOKIE,
+    CSRF_FIELD,
+    ID_COOKIE,
+    Cognito,
+    MfaCheck,
+    NotSignedIn,
+    Verifier,
+    csrf_ok,
+    csrf_token,
+)
 from lindungi.portal.roles import Staff
 from lindungi.settings import PortalSettings
 
@@ -48,6 +58,11 @@ class Portal:
     cognito: Cognito
     verifier: Verifier
     programs: Programs = field(default_factory=shipped_programs)
+    mfa: MfaCheck | None = None
+
+    def __post_init__(self) -> None:
+        if self.mfa is None:
+            self.mfa = MfaCheck(self.cognito)
 
 
 @dataclass(frozen=True)
@@ -80,6 +95,8 @@ def staff_of(event: APIGatewayProxyEventV2, portal: Portal) -> tuple[Staff, Sess
     found = session(event, portal)
     if found.staff is None:
         raise NoRole(found)
+    if found.staff.needs_mfa and not (portal.mfa and portal.mfa.holds(found.access_token, found.staff.username)):
+        raise NotSignedIn("no TOTP behind this session")
     return found.staff, found
 
 

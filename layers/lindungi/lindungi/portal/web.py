@@ -172,7 +172,8 @@ def _after(answer: Tokens | Challenge) -> Response[str]:
     portal = _portal()
     staff, _ = portal.verifier.staff(answer.id_token)
     done = [expired(CHALLENGE_COOKIE, "/masuk"), expired(PRE_COOKIE)]
-    if staff is not None and staff.needs_mfa and not portal.cognito.has_totp(answer.access_token):
+    if staff is not None and staff.needs_mfa and not (portal.mfa and portal.mfa.holds(answer.access_token,
+                                                                                    staff.username)):
         logger.info("sign-in needs TOTP set-up first", extra={"role": staff.role.value})
         return redirect("/mfa", cookies=[*done, cookie(SETUP_COOKIE, answer.access_token, SETUP_SECONDS, "/mfa")])
     logger.info("signed in", extra={"role": staff.role.value if staff else None})
