@@ -3,6 +3,7 @@ number in a column the header named, or the file refused (``pdf_layout_unclear``
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,26 @@ def test_a_bordered_row_the_page_end_cut_is_joined_to_its_rest_on_the_next_page(
         (SITI, "SITI AMINAH", "2025-03-01", False), (BUDI, "BUDI SANTOSO", "2025-03-01", False),
         ("6172034110960014", "SRI", "2025-04-01", False)]
     assert report.nik_shaped == (3, 3)
+
+
+@pytest.mark.parametrize(("wrapped", "refused"), [
+    pytest.param("SRI", False, id="no-name-wraps"),
+    pytest.param("KURNIASIH AGUS RAHMAN ERNI", True, id="a-name-on-two-lines"),
+    # The middle line shares the row's baseline; the others are a line's pitch above and below, each
+    # nearer its own row than the rows around: read.
+    pytest.param("DEWI RAHMAN PURNAMASARI WIJAYA FIRDAUS", False, id="a-name-on-three-lines"),
+    pytest.param("DEWI RAHMAN PURNAMASARI WIJAYA FIRDAUS SRIWAHYUNINGSIH", True, id="a-name-on-four-lines"),
+])
+def test_single_line_cells_centred_beside_a_wrapped_name_refuse_an_unbordered_list(wrapped: str, refused: bool) -> None:
+    """fpdf2's ``table()`` centres each cell's text in the row's height: a name on two lines sits half a line
+    above and below its row's other cells, as near to the row before or after as to its own."""
+    people = [replace(w, name="SRI", address="Jl. Roban No. 1") for w in samples.workers(6, PROGRAM, seed=3)]
+    people[2] = replace(people[2], name=wrapped)
+    report = check(pdfsamples.write_table(people, PROGRAM, ruled=False), "daftar.pdf", PROGRAM, today=TODAY)
+    if refused:
+        assert report.error is FileError.PDF_LAYOUT_UNCLEAR, report.error_detail
+        assert "centred" in report.error_detail
+        assert report.accepted == [] and report.rejected == []
+    else:
+        assert report.error is None, report.error_detail
+        assert [a.name for a in report.accepted] == [w.name for w in people]

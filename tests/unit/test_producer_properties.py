@@ -81,8 +81,8 @@ def _layout(ruled: bool, landscape: bool, met: bool) -> object:
 @pytest.mark.parametrize(("ruled", "landscape"), [
     _layout(True, True, met=True),
     _layout(True, False, met=False),  # first seen: a NIK wrapped inside its narrow cell
-    _layout(False, True, met=False),
-    _layout(False, False, met=False),
+    _layout(False, True, met=True),  # fpdf2 centres single-line cells beside a wrapped name: refused
+    _layout(False, False, met=True),
 ])
 @PRINTS
 @given(people=st.lists(workers(), min_size=3, max_size=45))

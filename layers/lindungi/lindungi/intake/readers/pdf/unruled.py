@@ -41,6 +41,10 @@ class Columns:
     """On the page last read, wrapped lines went with the row above them (text aligned to the top of its
     cells) and never with the row below: wrapped lines at the top of the page are the rest of the last row
     of the page before, not the start of the row under them."""
+    centred: bool = False
+    """On the page last read, a wrapped line sat half a line beside a row's line (its text overlaps the row's
+    in height): single-line cells vertically centred beside a wrapped one. Which row a wrapped line belongs
+    to cannot be told from its distance there, so the page is not read."""
 
 
 def segments(line: Line) -> list[Word]:
@@ -158,7 +162,7 @@ def rows(page: PageText, columns: Columns) -> list[list[str]]:
         columns.nik = next((i for i, t in enumerate(texts) if fields.field_of(fields.normalize(t)) is Field.NIK), None)
         out.append(texts)
         body_start = last + 1
-    columns.doubtful = set()
+    columns.doubtful, columns.centred = set(), False
     if not columns.spans:
         return [[line.text] for line in lines]
     body, doubtful = _body_rows(lines[body_start:], columns)
@@ -238,6 +242,12 @@ def _owner(items: Sequence[_Item], start: int, end: int, columns: Columns) -> in
     return j if close < 0.5 * far else -1
 
 
+def _interleaved(a: Line, b: Line) -> bool:
+    """Two text lines overlapping in height by more than a quarter of the font: not lines of a stack of cells
+    (those follow each other at a line's pitch) but one set half a line off the other."""
+    return min(a.bottom, b.bottom) - max(a.top, b.top) > 0.25 * max(a.size, b.size)
+
+
 def _blocks(items: Sequence[_Item], columns: Columns) -> Iterator[tuple[int, int]]:
     """Runs of consecutive fragment lines, each line close under the one before."""
     i = 0
@@ -259,6 +269,11 @@ def _body_rows(lines: Sequence[Line], columns: Columns) -> tuple[list[list[str]]
     wrapped lines as close to the row above as to the row below (they join neither).
     """
     items = [_cut(line, columns) for line in lines]
+    columns.centred = any(
+        _fragment(items[k], columns) and not _fragment(items[j], columns) and items[j].values is not None
+        and _interleaved(items[k].line, items[j].line)
+        for k in range(len(items)) for j in (k - 1, k + 1) if 0 <= j < len(items)
+    )
     joined: dict[int, list[tuple[int, int]]] = {}
     dropped: set[int] = set()
     doubt: set[int] = set()
