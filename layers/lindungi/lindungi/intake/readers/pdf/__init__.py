@@ -121,6 +121,9 @@ def _rows(data: bytes, workers: int, budget: Budget, tally: Tally) -> Iterator[R
             if columns.centred:
                 raise FileFailure(FileError.PDF_LAYOUT_UNCLEAR,
                                   f"page {page.number}: cells centred beside wrapped ones")
+            if columns.overprinted:
+                raise FileFailure(FileError.PDF_LAYOUT_UNCLEAR,
+                                  f"page {page.number}: one cell's text printed over another's")
             last = _last_row(body)
             read = ruled.PageRows(body, columns.doubtful, last is not None and data_like(" ".join(body[last])),
                                   tuple(a for a, _ in columns.spans), columns.top_aligned)

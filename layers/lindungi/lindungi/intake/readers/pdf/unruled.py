@@ -45,6 +45,10 @@ class Columns:
     """On the page last read, a wrapped line sat half a line beside a row's line (its text overlaps the row's
     in height): single-line cells vertically centred beside a wrapped one. Which row a wrapped line belongs
     to cannot be told from its distance there, so the page is not read."""
+    overprinted: bool = False
+    """On the page last read, a row's line had two texts printed over each other (a long address Gnumeric
+    runs on over the next cell, the next cell's text printed on top of it): which glyph belongs to which
+    cell cannot be proven, so the page is not read."""
 
 
 def segments(line: Line) -> list[Word]:
@@ -162,7 +166,7 @@ def rows(page: PageText, columns: Columns) -> list[list[str]]:
         columns.nik = next((i for i, t in enumerate(texts) if fields.field_of(fields.normalize(t)) is Field.NIK), None)
         out.append(texts)
         body_start = last + 1
-    columns.doubtful, columns.centred = set(), False
+    columns.doubtful, columns.centred, columns.overprinted = set(), False, False
     if not columns.spans:
         return [[line.text] for line in lines]
     body, doubtful = _body_rows(lines[body_start:], columns)
@@ -274,6 +278,7 @@ def _body_rows(lines: Sequence[Line], columns: Columns) -> tuple[list[list[str]]
         and _interleaved(items[k].line, items[j].line)
         for k in range(len(items)) for j in (k - 1, k + 1) if 0 <= j < len(items)
     )
+    columns.overprinted = any(item.values is not None and item.line.overprinted for item in items)
     joined: dict[int, list[tuple[int, int]]] = {}
     dropped: set[int] = set()
     doubt: set[int] = set()
