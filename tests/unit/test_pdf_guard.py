@@ -181,3 +181,26 @@ def test_single_line_cells_centred_beside_a_wrapped_name_refuse_an_unbordered_li
     else:
         assert report.error is None, report.error_detail
         assert [a.name for a in report.accepted] == [w.name for w in people]
+
+
+@pytest.mark.parametrize(("address", "refused"), [
+    pytest.param("Jl. Roban No. 1", False, id="an-address-inside-its-column"),
+    pytest.param("Jl. Gunung Bawang Gg. Keluarga No. 12 RT 003 RW 002", True, id="an-address-over-the-next-cell"),
+])
+def test_an_unbordered_row_with_one_cells_text_printed_over_anothers_refuses_the_file(
+    address: str, refused: bool
+) -> None:
+    """Gnumeric runs a long address on past its cell and prints the next cell's text on top of it."""
+    lines = [[(10.0, "No"), (20.0, "NIK"), (60.0, "Nama"), (100.0, "Alamat"), (150.0, "Kelurahan"), (190.0, "TMT")]]
+    lines += [[(10.0, str(n + 1)), (20.0, nik), (60.0, name), (100.0, address if n == 1 else "Jl. Sedau No. 2"),
+               (150.0, "Melayu"), (190.0, "01-03-2025")]
+              for n, (nik, name) in enumerate([(SITI, "SITI AMINAH"), (BUDI, "BUDI"), ("6172034110960014", "SRI")])]
+    report = read(lines)
+    if refused:
+        assert report.error is FileError.PDF_LAYOUT_UNCLEAR, report.error_detail
+        assert "printed over another's" in report.error_detail
+        assert report.accepted == [] and report.rejected == []
+    else:
+        assert report.error is None, report.error_detail
+        assert [(a.name, Warn.PDF_LAYOUT_UNSURE in a.warnings) for a in report.accepted] == [
+            ("SITI AMINAH", False), ("BUDI", False), ("SRI", False)]
