@@ -22,10 +22,11 @@ from lindungi.intake.readers import pdf as pdf_reader
 from lindungi.intake.readers.pdf import glyphs, workers
 from lindungi.intake.readers.pdf.workers import WORKERS_ENV
 from lindungi.intake.report import Report
-from lindungi.outcomes import FileError, message
+from lindungi.outcomes import FileError, Warn, message
 from lindungi.settings import Limits
 from lindungi_dev import samples
 from lindungi_dev.samples import pdf as pdfsamples
+from tests.builders import pdf_lines
 
 TODAY = date(2025, 6, 1)
 PROGRAM = "pekerja-rentan"
@@ -219,3 +220,22 @@ def test_a_spreadsheet_check_does_not_import_pdfplumber() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_cells_string_run_on_past_its_column_stays_that_cells() -> None:
+    """A page printed a string per cell (TCPDF's ``Cell()``): a long address goes on over the next column
+    with ordinary spaces; those words are the address's, not the next cell's, and the row is not unsure."""
+    niks = ["6172014503880001", "6172021007900002", "6172034110960014"]
+    header = [(10.0, "No"), (20.0, "NIK"), (60.0, "Nama"), (100.0, "Alamat"), (150.0, "Kelurahan"), (200.0, "TMT")]
+    long_address = "Jl. Gunung Bawang Gg. Keluarga No. 12 RT 003"
+    lines = [header] + [
+        [(10.0, str(n + 1)), (20.0, nik), (60.0, "SITI"), (100.0, long_address if n == 1 else "Jl. Sedau No. 2"),
+         *([] if n == 1 else [(150.0, "Melayu")]), (200.0, "01-03-2025")]
+        for n, nik in enumerate(niks)]
+    read = rows(pdf_lines([lines]))
+    cells = [c for _, c in read if c and c[0] == "2"]
+    assert [c[3:5] for c in cells] == [[long_address, ""]]
+    report = check(pdf_lines([lines]), "daftar.pdf", PROGRAM, today=TODAY)
+    assert report.error is None, report.error_detail
+    assert [a.nik for a in report.accepted] == niks
+    assert not any(Warn.PDF_LAYOUT_UNSURE in a.warnings for a in report.accepted)

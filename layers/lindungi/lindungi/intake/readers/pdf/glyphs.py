@@ -38,8 +38,9 @@ against each other (Gnumeric prints a NIK cell that fills its column right again
 
 Glyph = tuple[float, float, float, float, str]
 """x0, x1, y0, y1, text, in displayed-page coordinates (y pointing up)."""
-_Run = tuple[float, float, float, float, float, str]
-"""(mid_y, top, bottom, x0, x1, text): glyphs printed one after another on one baseline."""
+_Run = tuple[float, float, float, float, float, str, bool]
+"""(mid_y, top, bottom, x0, x1, text, fresh): glyphs printed one after another on one baseline; ``fresh``:
+the run's first glyph is the first the page's content shows with its string (not after a space in it)."""
 
 
 class Collector(PDFTextDevice):
@@ -205,28 +206,32 @@ def _runs(glyphs: Iterable[Glyph], starts: set[int], height: float) -> tuple[lis
     runs: list[_Run] = []
     count = 0
     parts: list[str] = []
+    opened = fresh = False  # a string began since the last glyph taken; the run being built began one
     digits = 0  # how many digits the run ends with
     r_x0 = r_x1 = r_y0 = r_y1 = 0.0
     for i, (x0, x1, y0, y1, text) in enumerate(glyphs):
+        opened = opened or i in starts
         if text.isspace():
             if parts:
-                runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts)))
+                runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts),
+                             fresh))
                 parts = []
             continue
         count += 1
         apart = (digits >= LONG_NUMBER and text.isalpha()) or (i in starts and (digits > 0) != text.isdigit())
         if parts and abs(y0 - r_y0) < 0.05 and -0.3 < x0 - r_x1 < 0.3 and not apart:
             parts.append(text)
-            r_x1 = x1
+            r_x1, opened = x1, False
             digits = digits + 1 if text.isdigit() else 0
             continue
         digits = 1 if text.isdigit() else 0
         if parts:
-            runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts)))
-        parts = [text]
+            runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts),
+                         fresh))
+        parts, fresh, opened = [text], opened or i in starts, False
         r_x0, r_x1, r_y0, r_y1 = x0, x1, y0, y1
     if parts:
-        runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts)))
+        runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts), fresh))
     return runs, count
 
 
@@ -244,21 +249,22 @@ def _lines(runs: list[_Run], rule_xs: Sequence[float]) -> list[Line]:
         top = min(r[1] for r in members)
         bottom = max(r[2] for r in members)
         size = bottom - top
-        words, overprinted = _words(members, rule_xs, size)
-        lines.append(Line(top, bottom, size, tuple(words), overprinted))
+        words, overprinted, fresh = _words(members, rule_xs, size)
+        lines.append(Line(top, bottom, size, tuple(words), overprinted, tuple(fresh)))
         start = end
     return lines
 
 
-def _words(members: Sequence[_Run], rule_xs: Sequence[float], size: float) -> tuple[list[Word], bool]:
+def _words(members: Sequence[_Run], rule_xs: Sequence[float], size: float) -> tuple[list[Word], bool, list[bool]]:
     """One line's runs, left to right, joined into words where no gap and no ruling line parts them.
 
     Also whether two different texts are printed over each other (a run starting well inside the
     word before it): text overflowing its cell onto another's, so which is whose is not certain.
     """
     words: list[Word] = []
+    fresh: list[bool] = []
     overprinted = False
-    for _, _, _, x0, x1, text in members:
+    for _, _, _, x0, x1, text, starts in members:
         if words:
             p0, p1, ptext = words[-1]
             if ptext == text and abs(p0 - x0) < 0.5:
@@ -271,7 +277,8 @@ def _words(members: Sequence[_Run], rule_xs: Sequence[float], size: float) -> tu
                 if x0 <= p1:  # printed over the end of the one before: the cells part where it starts
                     words[-1] = (p0, max(p0, x0 - 0.01), ptext)
         words.append((x0, x1, text))
-    return words, overprinted
+        fresh.append(starts)
+    return words, overprinted, fresh
 
 
 def _two_cells(left: str, right: str, overlap: float) -> bool:

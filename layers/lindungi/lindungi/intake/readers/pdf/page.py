@@ -21,6 +21,9 @@ class Line:
     words: tuple[Word, ...]
     overprinted: bool = False
     """Two texts printed over each other on this line (one cell's text run onto another's)."""
+    fresh: tuple[bool, ...] = ()
+    """For each word, whether the page's content starts a string with it; False: it goes on, after a space,
+    from the string of the word before (empty: not known)."""
 
     @property
     def text(self) -> str:

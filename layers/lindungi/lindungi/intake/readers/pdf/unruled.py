@@ -192,11 +192,31 @@ def _cut(line: Line, columns: Columns) -> _Item:
         return _Item(line, None)
     values = [""] * len(columns.spans)
     unsure = line.overprinted
-    for x0, x1, text in line.words:
+    goes_on = _strings_go_on(line)
+    col = 0
+    for k, (x0, x1, text) in enumerate(line.words):
+        if k in goes_on:  # the rest of the cell's string before, run on past its column: that cell's
+            values[col] = f"{values[col]} {text}"
+            continue
         col = bisect_right(cuts.at, (x0 + x1) / 2)
         values[col] = f"{values[col]} {text}" if values[col] else text
         unsure = unsure or cuts.doubts(x0, x1)
     return _Item(line, values, unsure)
+
+
+def _strings_go_on(line: Line) -> set[int]:
+    """Words that go on, a space apart, from the string the word before them began, on a line printed a
+    string per cell: every word after a column's gap begins a string of its own (two such gaps at least).
+    Such a word is the same cell's text run on past its column (TCPDF's ``Cell()`` prints a long address
+    over the next column), whatever column it lies in. Empty where the page's strings are not known, or a
+    line is printed as one string (then a space proves nothing)."""
+    words, fresh = line.words, line.fresh
+    if len(fresh) != len(words):
+        return set()
+    apart = [k for k in range(1, len(words)) if words[k][0] - words[k - 1][1] > SEGMENT_GAP * line.size]
+    if len(apart) < 2 or not all(fresh[k] for k in apart):
+        return set()
+    return {k for k in range(1, len(words)) if not fresh[k]}
 
 
 def _fragment(item: _Item, columns: Columns) -> bool:
