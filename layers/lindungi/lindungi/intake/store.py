@@ -78,8 +78,8 @@ def coverage_item(row: Accepted, source: Source, programs: Programs) -> dict[str
     }
     if source.version_id:
         item["source_version"] = source.version_id
-    if program.reminder_days:
-        item["remind_key"] = remind_key(row.program, program.reminder_days[0])
+    if program.partition is not None:  # also when its reminders are off: the planner reads only stages that are on
+        item["remind_key"] = remind_key(row.program, program.partition)
     optional = {
         "phone": row.phone,
         "birth_date": row.birth_date.isoformat() if row.birth_date else None,
