@@ -32,6 +32,7 @@ BENCHMARKS = {
     "hostile": "the hostile corpus through `python -m lindungi check`, a process a case",
     "rekap": "the daily rekap: read units per 10,000 workers",
     "artifacts": "artifact sizes and handler import times",
+    "year": "the city's year: two cohorts and 2,000 self-payers through every reminder day, checked",
 }
 """The benchmarks that run on their own too (``python -m lindungi_dev.bench NAME``), module of this package."""
 
