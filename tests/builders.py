@@ -27,6 +27,7 @@ from lindungi.dynamo import deserialize, serialize
 from lindungi.intake.store import write_items
 from lindungi.reminders.notices import notice_pk
 from lindungi.reminders.planner import Planner, PlanReport, run_time
+from lindungi.reminders.sealed import Opener, Sealer
 from lindungi.reminders.sender import Delivery, RetryLater, Sender
 from lindungi.settings import PlannerSettings, SenderSettings
 from lindungi_dev.emulator.template import ACCOUNT, REGION, ROOT, Stack
@@ -145,6 +146,16 @@ class Env:
         self.notices_table = stack.physical("NoticesTable")
         self.queue = stack.physical("ReminderQueue")
         self.dlq = stack.physical("ReminderDLQ")
+        self.kms: Any = boto3.client("kms", region_name=REGION)
+        self.key = stack.arn("DataKey")
+
+    def seal(self, notice_id: str) -> str:
+        """A queue body for ``notice_id`` as the planner seals it (a data key of its own)."""
+        return Sealer(self.kms, self.key).seal(notice_id)
+
+    def open(self, body: str) -> str:
+        """The notice id a queue body carries, opened as the sender opens it."""
+        return Opener(self.kms, self.key).open(body).notice_id
 
     def put(self, *items: dict[str, Any]) -> None:
         write_items(self.dynamodb, self.workers, items)
@@ -153,12 +164,13 @@ class Env:
         """A planner with clients of its own, so faults injected into it stay in it."""
         settings = PlannerSettings(**{**PlannerSettings.from_env().__dict__, **overrides})
         return Planner(boto3.client("dynamodb", region_name=REGION), boto3.client("sqs", region_name=REGION),
-                       settings, programs())
+                       boto3.client("kms", region_name=REGION), settings, programs())
 
     def sender(self, **overrides: Any) -> Sender:
         settings = SenderSettings(**{**SenderSettings.from_env().__dict__, **overrides})
         return Sender(boto3.client("dynamodb", region_name=REGION), boto3.client("sns", region_name=REGION),
-                      boto3.client("sqs", region_name=REGION), settings, programs())
+                      boto3.client("sqs", region_name=REGION), boto3.client("kms", region_name=REGION), settings,
+                      programs())
 
     def plan(self, day: date, hour: int = 9, *, send: bool = True, **overrides: Any) -> PlanReport:
         """A planner run at ``hour``:00 WIB on ``day``; then (``send``) the sender acts on what it queued, as the
@@ -180,7 +192,7 @@ class Env:
         return out
 
     def queued_ids(self) -> list[str]:
-        return [json.loads(m["Body"])["notice_id"] for m in self.receive()]
+        return [self.open(m["Body"]) for m in self.receive()]
 
     def notice(self, ident: str) -> dict[str, Any]:
         item = self.dynamodb.get_item(TableName=self.notices_table, Key=serialize({"pk": notice_pk(ident)}))

@@ -34,6 +34,7 @@ ACTIONS = {
     "ReceiveMessage": "sqs:ReceiveMessage", "GetQueueAttributes": "sqs:GetQueueAttributes",
     "Publish": "sns:Publish", "CheckIfPhoneNumberIsOptedOut": "sns:CheckIfPhoneNumberIsOptedOut",
     "ListPhoneNumbersOptedOut": "sns:ListPhoneNumbersOptedOut",
+    "GenerateDataKey": "kms:GenerateDataKey", "Decrypt": "kms:Decrypt",
 }
 # TransactWriteItems is authorised per item, as the underlying single-item action.
 TRANSACT = {"Put": "dynamodb:PutItem", "Update": "dynamodb:UpdateItem", "Delete": "dynamodb:DeleteItem",
@@ -82,7 +83,7 @@ class CallRecorder:
 
     def _logical(self, physical: str) -> str:
         for logical, value in self.stack.physical_ids.items():
-            if value == physical or value.rsplit("/", 1)[-1] == physical:
+            if value == physical or value.rsplit("/", 1)[-1] == physical or self.stack.arns.get(logical) == physical:
                 return logical
         return f"?{physical}"
 
@@ -107,6 +108,8 @@ class CallRecorder:
             yield action, self._logical(params["Bucket"]) + "/" + params.get("Key", "")
         elif "TopicArn" in params:
             yield action, self._logical(params["TopicArn"])
+        elif "KeyId" in params:  # KMS called directly (the reminder queue's sealed bodies)
+            yield action, self._logical(params["KeyId"])
         else:  # Publish(PhoneNumber=...), CheckIfPhoneNumberIsOptedOut: no resource ARN exists
             yield action, "*"
 

@@ -3,7 +3,7 @@
 - ``template``: template.yaml read (through cfn-lint's decoder, so ``!Ref``/``!Sub``/``!GetAtt`` arrive as
   intrinsics) and the ``Stack`` that resolves them to local names and ARNs;
 - ``switches``: the template's SQS event source mappings and schedules, in moto, on or off as AWS's are;
-- ``provision``: every bucket, table (keys, indexes, TTL), queue (with its redrive policy) and topic it
+- ``provision``: every bucket, table (keys, indexes, TTL), queue (with its redrive policy), topic and key it
   declares, created in whatever AWS a boto3 session points at: moto's in-process mock in tests, moto's
   server for the local pipeline. There is no second copy of the resources anywhere;
 - ``carrier``: SNS's SMS delivery-status logs, a carrier's answer for every SMS, handed to the subscribed

@@ -169,6 +169,8 @@ class PlannerSettings(Settings):
     workers_table: str = env("WORKERS_TABLE")
     notices_table: str = env("NOTICES_TABLE")
     queue_url: str = env("REMINDER_QUEUE_URL")
+    queue_key: str = env("REMINDER_QUEUE_KEY")
+    """The KMS key (ARN) whose data keys seal the queue's bodies (``reminders.sealed``): the stack's DataKey."""
     max_per_run: int = env("MAX_SMS_PER_RUN", 3000, int)
     """Ceiling on messages a run puts on the queue (each is at most one SMS)."""
     outbox_grace: timedelta = env("OUTBOX_GRACE_MINUTES", timedelta(minutes=15), minutes)
@@ -185,6 +187,8 @@ class PlannerSettings(Settings):
 class SenderSettings(Settings):
     notices_table: str = env("NOTICES_TABLE")
     workers_table: str = env("WORKERS_TABLE")
+    queue_key: str = env("REMINDER_QUEUE_KEY")
+    """The KMS key (ARN) the queue's sealed bodies must name; the sender decrypts their data keys with it."""
     queue_url: str | None = env("REMINDER_QUEUE_URL", None)
     max_receive_count: int = env("MAX_RECEIVE_COUNT", 5, int)
     """The queue's redrive ``maxReceiveCount``: on that receive a failure is final (recorded, then the DLQ)."""
@@ -264,6 +268,8 @@ class ReminderDlqSettings(Settings):
     notices_table: str = env("NOTICES_TABLE")
     queue_url: str | None = env("REMINDER_DLQ_URL", None)
     """The stack output ReminderDLQUrl (``--queue-url`` wins)."""
+    queue_key: str | None = env("REMINDER_QUEUE_KEY", None)
+    """The stack output DataKeyArn: the key that sealed the bodies (``--key`` wins)."""
 
 
 @dataclass(frozen=True)
