@@ -34,8 +34,8 @@ def test_self_payers_are_reminded_only_when_their_program_says_so(env: Env, remi
     sent: list[str] = []
     for days_left in (10, 7, 4, 1):
         now = run_time(END - timedelta(days=days_left), config)
-        report = Planner(env.dynamodb, env.sqs, PlannerSettings.from_env(), config).run(now)
-        sender = Sender(env.dynamodb, env.sns, env.sqs, SenderSettings.from_env(), config)
+        report = Planner(env.dynamodb, env.sqs, env.kms, PlannerSettings.from_env(), config).run(now)
+        sender = Sender(env.dynamodb, env.sns, env.sqs, env.kms, SenderSettings.from_env(), config)
         for ident in report.notice_ids:
             sender.handle(Delivery(ident), now)
             sent.append(ident.rsplit("#", 1)[-1])

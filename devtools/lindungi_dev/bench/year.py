@@ -213,9 +213,10 @@ def simulate(town: City, progress: bool = False) -> dict[str, Any]:
         calls = Calls()
         settings = replace(PlannerSettings.from_env(st.function_env("PlannerFunction")), max_per_run=town.ceiling)
         planner_sqs = calls.hook(session.client("sqs"))
-        planner = Planner(calls.hook(session.client("dynamodb")), planner_sqs, settings, programs())
+        planner = Planner(calls.hook(session.client("dynamodb")), planner_sqs, calls.hook(session.client("kms")),
+                          settings, programs())
         sender = Sender(calls.hook(session.client("dynamodb")), calls.hook(session.client("sns")),
-                        calls.hook(session.client("sqs")),
+                        calls.hook(session.client("sqs")), calls.hook(session.client("kms")),
                         SenderSettings.from_env(st.function_env("SenderFunction")), programs())
         queue, clock = st.physical("ReminderQueue"), {"day": date.min}
         planner_sqs.meta.events.register("after-call.sqs.SendMessageBatch",
