@@ -36,6 +36,10 @@ ACTIONS = {
     "ListPhoneNumbersOptedOut": "sns:ListPhoneNumbersOptedOut",
     "GenerateDataKey": "kms:GenerateDataKey", "Decrypt": "kms:Decrypt",
 }
+PUBLIC = frozenset({"InitiateAuth", "RespondToAuthChallenge", "GetUser", "AssociateSoftwareToken",
+                    "VerifySoftwareToken", "SetUserMFAPreference", "GlobalSignOut", "RevokeToken"})
+"""Cognito's user-pool API as the portal calls it: authorised by the user's password, session or tokens, never by
+IAM (no grant to check, none to give)."""
 # TransactWriteItems is authorised per item, as the underlying single-item action.
 TRANSACT = {"Put": "dynamodb:PutItem", "Update": "dynamodb:UpdateItem", "Delete": "dynamodb:DeleteItem",
             "ConditionCheck": "dynamodb:ConditionCheckItem"}
@@ -78,6 +82,8 @@ class CallRecorder:
         if not running.startswith(prefix):
             return
         function = running[len(prefix):]
+        if operation in PUBLIC:
+            return
         for action, resource in self._resolve(operation, params):
             self.calls.add(Call(function, action, resource))
 

@@ -1,6 +1,7 @@
 """Every bucket, table (keys, indexes, TTL), queue (with its redrive policy), topic and KMS key template.yaml
 declares, created through a boto3 session: moto's in-process mock in tests, moto's server for the local
-pipeline; then the triggers' switches (``switches``)."""
+pipeline; then the Cognito user pools, clients and groups (``cognito``) and the triggers' switches
+(``switches``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 import boto3
 
-from . import switches
+from . import cognito, switches
 from .template import REGION, STACK, Stack, load_template
 
 
@@ -85,5 +86,6 @@ def provision(session: boto3.Session, stack_name: str = STACK, parameters: dict[
         _create_queue(sqs, stack, logical_id, queues[logical_id].get("Properties", {}))
     for logical_id, resource in stack.of_type("AWS::DynamoDB::Table").items():
         _create_table(dynamodb, stack, logical_id, resource["Properties"])
+    cognito.provision(session, stack)
     switches.provision(session, stack)
     return stack

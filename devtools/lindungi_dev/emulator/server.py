@@ -7,6 +7,7 @@ import socket
 
 import boto3
 
+from . import cognito
 from .lambdas import LambdaRunner
 from .provision import provision
 from .template import REGION, STACK
@@ -42,15 +43,35 @@ class Emulator(LambdaRunner):
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self._server.start()
-        os.environ.update({
+        local = {
+            **cognito.TOTP_CHECKED,
             "AWS_ENDPOINT_URL": self.endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
-        })
+        }
+        self._environ_before = {name: os.environ.get(name) for name in local}
+        """What ``stop`` puts back: the process's environment is the emulator's only while it runs."""
+        os.environ.update(local)
         session = boto3.Session(region_name=REGION)
         super().__init__(provision(session, stack_name, parameters), session)
 
+    def env(self, function: str) -> dict[str, str]:
+        """The template's environment, with AWS's public endpoints that are plain HTTPS (not SDK calls, which
+        ``AWS_ENDPOINT_URL`` already points here) pointed at moto's server: a user pool's keys
+        (``https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/jwks.json``), which moto serves at
+        ``<endpoint>/<pool>/.well-known/jwks.json``. The issuer stays AWS's: moto signs tokens with it."""
+        aws = f"https://cognito-idp.{self.stack.region}.amazonaws.com/"
+        return {name: (f"{self.endpoint}/{value.removeprefix(aws)}"
+                       if value.startswith(aws) and value.endswith("/.well-known/jwks.json") else value)
+                for name, value in super().env(function).items()}
+
     def stop(self) -> None:
+        self.stop_urls()
         self._server.stop()
+        for name, value in self._environ_before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
     def __enter__(self) -> Emulator:
         return self

@@ -216,12 +216,32 @@ class RekapSettings(Settings):
     """Where the uploads' reports are read (double listings) and reports/rekap/ is written; the function's is set."""
 
 
+@dataclass(frozen=True)
+class PortalSettings(Settings):
+    """The staff portal (``functions/portal``): the tables and bucket it reads for staff, and the user pool."""
+
+    workers_table: str = env("WORKERS_TABLE")
+    notices_table: str = env("NOTICES_TABLE")
+    bucket: str = env("UPLOAD_BUCKET")
+    """Uploads go to incoming/<program>/<office>/ by presigned POST; reports are read from reports/."""
+    client_id: str = env("USER_POOL_CLIENT_ID")
+    issuer: str = env("COGNITO_ISSUER")
+    """``https://cognito-idp.<region>.amazonaws.com/<pool id>``: every token's ``iss``."""
+    jwks_url: str = env("COGNITO_JWKS_URL")
+    """The pool's signing keys; the emulator points it at moto's ``/<pool id>/.well-known/jwks.json``."""
+    data_key_arn: str = env("DATA_KEY_ARN")
+    """The bucket's KMS key: a presigned POST must ask for it (``x-amz-server-side-encryption-aws-kms-key-id``)."""
+    max_file_bytes: int = env("MAX_FILE_MB", 50 * MB, megabytes)
+    """The largest upload the presigned POST allows: ingestion's own limit."""
+
+
 FUNCTION_SETTINGS: dict[str, type[Settings]] = {
     "IngestFunction": IngestSettings,
     "PlannerFunction": PlannerSettings,
     "SenderFunction": SenderSettings,
     "ReceiptsFunction": ReceiptsSettings,
     "RekapFunction": RekapSettings,
+    "PortalFunction": PortalSettings,
 }
 """template.yaml's functions (logical ids) -> the settings each reads."""
 
