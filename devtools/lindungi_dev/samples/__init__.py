@@ -142,6 +142,8 @@ def row_values(number: int, w: Worker) -> list[str]:
 
 
 def title(program: str) -> str:
+    if program == "bpu-mandiri":
+        return "DAFTAR PESERTA BPU MANDIRI KANTOR CABANG BPJS KETENAGAKERJAAN SINGKAWANG TAHUN 2025"
     label = "PEKERJA RENTAN" if program == "pekerja-rentan" else "PEKERJA SAWIT (BPU)"
     return f"DAFTAR {label} PENERIMA BANTUAN IURAN BPJS KETENAGAKERJAAN TAHUN 2025"
 

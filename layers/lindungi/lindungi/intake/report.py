@@ -168,6 +168,7 @@ FIX_COLUMNS: list[tuple[str, str]] = [
     ("occupation", "Pekerjaan"),
     ("coverage_start", "TMT"),
     ("program", "Program"),
+    ("paid_until", "Iuran Sampai"),
 ]
 
 
