@@ -41,6 +41,12 @@ class Read:
     unreachable: bool
 
 
+CONTACT_FIELDS = ("pk", "sk", "phone", "phone_fallback", "sms_capable", "covers")
+"""What the sender reads of a coverage and of a worker's own item: the numbers, whether they take SMS, the
+periods. A coverage item also holds the list's row (``source_line``), its warnings and where it came from, which
+DynamoDB would send and the sender parse for nothing (the read costs the same: DynamoDB charges by item size)."""
+
+
 def _renewal_key(notice: Notice) -> dict[str, str]:
     """For a worker without an item of its own: the key of the cover that would continue this one without a
     gap (same program, TMT the day after the end)."""
@@ -74,7 +80,7 @@ class BatchReader:
         workers = [worker_key(nik) for nik in dict.fromkeys(i.split("#", 1)[0] for i in ids)]
         first = {self.notices_table: [{"pk": notice_pk(i)} for i in ids],
                  self.workers_table: [coverage_key(i) for i in ids] + workers}
-        got = batch_get(self.dynamodb, first)
+        got = batch_get(self.dynamodb, first, fields={self.workers_table: CONTACT_FIELDS})
         notices = {str(n["notice_id"]): Notice.from_item(n) for n in got[self.notices_table] if "notice_id" in n}
         coverages = {(c["pk"], c["sk"]): c for c in got[self.workers_table]}
         periods = {str(w["pk"]): [Period.of_token(t) for t in w.get("covers") or []]
@@ -88,7 +94,7 @@ class BatchReader:
         second = {self.notices_table: [{"pk": p} for e in sorted(phones)
                                                 for p in (optout_pk(e), unreachable_pk(e))],
                   self.workers_table: list(renewals.values())}
-        more = batch_get(self.dynamodb, second)
+        more = batch_get(self.dynamodb, second, fields={self.notices_table: ["pk"], self.workers_table: ["pk", "sk"]})
         marks = {str(m["pk"]) for m in more[self.notices_table]}
         renewed = {(c["pk"], c["sk"]) for c in more[self.workers_table]}
         read: dict[str, Read] = {}
