@@ -271,8 +271,10 @@ class LambdaRunner:
 
     def deliver_receipts(self) -> dict[str, int]:
         """SNS's delivery-status records for each SMS published since the last call, delivered to the functions
-        subscribed to their log groups as CloudWatch Logs does (see ``lindungi_dev.emulator.carrier``)."""
-        return carrier.deliver(self, self._carrier)
+        subscribed to their log groups as CloudWatch Logs does (see ``lindungi_dev.emulator.carrier``); with
+        ``concurrent_batches``, as many invocations at once as there are cores."""
+        at_once = (os.cpu_count() or 1) if self.concurrent_batches else 1
+        return carrier.deliver(self, self._carrier, at_once)
 
     def s3_subscriber(self, bucket_logical_id: str) -> str:
         for function, resource in self.stack.functions().items():

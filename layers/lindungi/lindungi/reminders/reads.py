@@ -1,13 +1,13 @@
 """What the sender reads for one SQS batch, in as few requests as DynamoDB and SNS allow.
 
-Two ``BatchGetItem`` (consistent) per batch: first the notices, their coverages and their workers' own
-items (keys from the notice ids), then the staff opt-out and the carrier's unreachable marks of their
-numbers. The number is the worker's item's (the latest usable mobile any list gave; a list without one
-erases none), else the cover's own. Whether a cover was renewed is ``lindungi.renewal``'s answer over the
-periods the worker's item lists; a worker without one (stored before workers had items) is asked the old
-question in the second request: the same program's cover starting the day after the end. The account's
-SNS opt-out list is read with its paginator once per ``optout_list_ttl`` seconds and kept, not asked
-number by number.
+Two ``BatchGetItem`` (consistent) per batch: first the notices, their coverages and their workers' own items
+(keys from the notice ids; of coverages and workers only ``CONTACT_FIELDS``), then the staff opt-out and the
+carrier's unreachable marks of their numbers. The number is the worker's item's (the latest usable mobile any
+list gave; a list without one erases none), else the cover's own. Whether a cover was renewed is
+``lindungi.renewal``'s answer over the periods the worker's item lists; a worker without one (stored before
+workers had items) is asked the old question in the second request: the same program's cover starting the day
+after the end. The account's SNS opt-out list is read with its paginator once per ``optout_list_ttl`` seconds
+and kept, not asked number by number.
 """
 
 from __future__ import annotations
