@@ -274,7 +274,8 @@ class LambdaRunner:
         subscribed to their log groups as CloudWatch Logs does (see ``lindungi_dev.emulator.carrier``); with
         ``concurrent_batches``, as many invocations at once as there are cores."""
         at_once = (os.cpu_count() or 1) if self.concurrent_batches else 1
-        return carrier.deliver(self, self._carrier, at_once)
+        with _environ_restored() if at_once > 1 else contextlib.nullcontext():
+            return carrier.deliver(self, self._carrier, at_once)
 
     def s3_subscriber(self, bucket_logical_id: str) -> str:
         for function, resource in self.stack.functions().items():
@@ -396,7 +397,13 @@ class LambdaRunner:
                 if not batches:
                     break
                 deliver = functools.partial(self._deliver_batch, function, arn)
-                results = list(pool.map(deliver, batches)) if pool else [deliver(batches[0])]
+                if pool:
+                    # Invocations on other threads restore a variable only when its last user leaves; one the
+                    # invoking function (feeding) also set has a user left: the whole environment comes back.
+                    with _environ_restored():
+                        results = list(pool.map(deliver, batches))
+                else:
+                    results = [deliver(batches[0])]
                 for messages, failed in zip(batches, results, strict=True):
                     stats["batches"] += 1
                     stats["messages"] += len(messages)
