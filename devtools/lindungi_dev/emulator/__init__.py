@@ -12,7 +12,8 @@
   S3 notifications invoke the subscribed function asynchronously (retried ``MaximumRetryAttempts`` times,
   then the failure record goes to the ``OnFailure`` destination), and SQS event source mappings deliver
   batches and delete what the function did not report in ``batchItemFailures``;
-- ``server``: ``Emulator``, moto's server on 127.0.0.1 with all of the above on top (the demo's).
+- ``server``: ``Emulator``, moto's server on 127.0.0.1 with all of the above on top (the demo's), DynamoDB in
+  a moto server process of its own.
 
 Each module imports only those listed before it.
 """

@@ -69,7 +69,7 @@ class Emulator(LambdaRunner):
     """moto's server on 127.0.0.1, provisioned from template.yaml, with the Lambda dispatcher on top.
 
     While it runs, anyone can look inside with the AWS CLI or boto3:
-    ``aws --endpoint-url http://127.0.0.1:PORT s3 ls``.
+    ``aws --endpoint-url http://127.0.0.1:PORT s3 ls``; DynamoDB at ``dynamodb_endpoint``.
     """
 
     def __init__(self, port: int | None = None, stack_name: str = STACK,
@@ -95,21 +95,30 @@ class Emulator(LambdaRunner):
             self._server.stop()
             raise
         self.dynamodb_endpoint = self._dynamodb.endpoint
-        os.environ.update({
+        variables = {
             "AWS_ENDPOINT_URL": self.endpoint, "AWS_ENDPOINT_URL_DYNAMODB": self.dynamodb_endpoint,
             "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
-        })
+        }
+        self._environ_before = {name: os.environ.get(name) for name in variables}
+        os.environ.update(variables)
         session = boto3.Session(region_name=REGION)
         # The event source mappings hand over batches at once, as Lambda does: while one sender waits for DynamoDB
         # (the other process), another runs here.
         super().__init__(provision(session, stack_name, parameters), session, concurrent_batches=True)
 
     def stop(self) -> None:
+        """Both servers down, and the variables pointing at them as they were before (a later client of this
+        process would otherwise send DynamoDB calls to a port nobody listens on)."""
         try:
             self._server.stop()
         finally:
             self._dynamodb.stop()
+            for name, value in self._environ_before.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
     def __enter__(self) -> Emulator:
         return self
