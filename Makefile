@@ -53,15 +53,18 @@ lint: .venv/.synced $(SAM) $(CHECKOV)
 	SAM_CLI_TELEMETRY=0 $(SAM) validate --template template.yaml
 	$(CHECKOV) --quiet --compact --skip-download --framework cloudformation --file template.yaml
 
-# The page tests open the staff pages in Debian's headless Chromium. Installed here when missing and apt is
-# there (CI runs as root); elsewhere the tests skip with a message saying how to install it.
+# The page tests open the staff pages in Debian's headless Chromium; the portal tests drive it through WebDriver
+# (Debian's chromium-driver, whose version is Chromium's own). Installed here when missing and apt is there (CI
+# runs as root); elsewhere the tests skip with a message saying how to install them.
 CHROMIUM ?= /usr/bin/chromium
+CHROMEDRIVER ?= /usr/bin/chromedriver
 browser:
-	@if [ ! -x "$(CHROMIUM)" ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-		echo "installing Debian's chromium for the page tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	@if { [ ! -x "$(CHROMIUM)" ] || [ ! -x "$(CHROMEDRIVER)" ]; } && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's chromium and chromium-driver for the page and portal tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	fi
 	@[ -x "$(CHROMIUM)" ] || echo "chromium not installed (apt-get install chromium): the page tests will skip"
+	@[ -x "$(CHROMEDRIVER)" ] || echo "chromium-driver not installed (apt-get install chromium-driver): the portal tests will skip"
 
 test: lint browser
 	$(RUN) pytest -n 2 --dist loadfile

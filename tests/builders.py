@@ -27,6 +27,7 @@ from lindungi.dynamo import deserialize, serialize
 from lindungi.intake.store import write_items
 from lindungi.reminders.notices import notice_pk
 from lindungi.reminders.planner import Planner, PlanReport, run_time
+from lindungi.reminders.sealed import Opener, Sealer
 from lindungi.reminders.sender import Delivery, RetryLater, Sender
 from lindungi.settings import PlannerSettings, SenderSettings
 from lindungi_dev.emulator.template import ACCOUNT, REGION, ROOT, Stack
@@ -145,6 +146,16 @@ class Env:
         self.notices_table = stack.physical("NoticesTable")
         self.queue = stack.physical("ReminderQueue")
         self.dlq = stack.physical("ReminderDLQ")
+        self.kms: Any = boto3.client("kms", region_name=REGION)
+        self.key = stack.arn("DataKey")
+
+    def seal(self, notice_id: str) -> str:
+        """A queue body for ``notice_id`` as the planner seals it (a data key of its own)."""
+        return Sealer(self.kms, self.key).seal(notice_id)
+
+    def open(self, body: str) -> str:
+        """The notice id a queue body carries, opened as the sender opens it."""
+        return Opener(self.kms, self.key).open(body).notice_id
 
     def put(self, *items: dict[str, Any]) -> None:
         write_items(self.dynamodb, self.workers, items)
@@ -153,12 +164,13 @@ class Env:
         """A planner with clients of its own, so faults injected into it stay in it."""
         settings = PlannerSettings(**{**PlannerSettings.from_env().__dict__, **overrides})
         return Planner(boto3.client("dynamodb", region_name=REGION), boto3.client("sqs", region_name=REGION),
-                       settings, programs())
+                       boto3.client("kms", region_name=REGION), settings, programs())
 
     def sender(self, **overrides: Any) -> Sender:
         settings = SenderSettings(**{**SenderSettings.from_env().__dict__, **overrides})
         return Sender(boto3.client("dynamodb", region_name=REGION), boto3.client("sns", region_name=REGION),
-                      boto3.client("sqs", region_name=REGION), settings, programs())
+                      boto3.client("sqs", region_name=REGION), boto3.client("kms", region_name=REGION), settings,
+                      programs())
 
     def plan(self, day: date, hour: int = 9, *, send: bool = True, **overrides: Any) -> PlanReport:
         """A planner run at ``hour``:00 WIB on ``day``; then (``send``) the sender acts on what it queued, as the
@@ -180,7 +192,7 @@ class Env:
         return out
 
     def queued_ids(self) -> list[str]:
-        return [json.loads(m["Body"])["notice_id"] for m in self.receive()]
+        return [self.open(m["Body"]) for m in self.receive()]
 
     def notice(self, ident: str) -> dict[str, Any]:
         item = self.dynamodb.get_item(TableName=self.notices_table, Key=serialize({"pk": notice_pk(ident)}))
@@ -272,3 +284,114 @@ def process_output(path: Path) -> Iterator[None]:
             os.dup2(saved[1], 2)
             for fd in saved:
                 os.close(fd)
+
+
+# ------------------------------------------------------------------------------------------------ the staff portal
+PORTAL_HOST = "abcdefghijklmnopqrstuvwxyz012345.lambda-url.ap-southeast-3.on.aws"
+
+
+def portal_event(method: str, path: str, *, cookies: dict[str, str] | None = None,
+                 form: dict[str, str] | None = None, query: str = "") -> dict[str, Any]:
+    """A function-URL request (payload 2.0) as Lambda delivers it (events/portal-get.json)."""
+    event = json.loads((EVENTS / "portal-get.json").read_text())
+    event["rawPath"], event["rawQueryString"] = path, query
+    event["requestContext"]["http"].update({"method": method, "path": path})
+    event["requestContext"]["domainName"] = event["headers"]["host"] = PORTAL_HOST
+    if query:
+        from urllib.parse import parse_qs
+
+        event["queryStringParameters"] = {k: ",".join(v) for k, v in parse_qs(query).items()}
+    else:
+        event.pop("queryStringParameters", None)
+    event["cookies"] = [f"{k}={v}" for k, v in (cookies or {}).items()] or None
+    if event["cookies"] is None:
+        event.pop("cookies")
+    if form is not None:
+        from urllib.parse import urlencode
+
+        event["headers"]["content-type"] = "application/x-www-form-urlencoded"
+        event["body"], event["isBase64Encoded"] = urlencode(form), False
+    return event
+
+
+class Browser:
+    """A cookie jar in front of the portal's ``resolve``: what a browser keeps and sends, redirects not followed."""
+
+    def __init__(self, portal: Any) -> None:
+        self.portal = portal
+        self.jar: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> dict[str, Any]:
+        from lindungi.portal.web import resolve
+
+        path, _, query = path.partition("?")
+        response = resolve(portal_event(method, path, cookies=self.jar, form=form, query=query), None, self.portal)
+        for raw in response.get("cookies", []):
+            name, _, rest = raw.partition("=")
+            value = rest.split(";", 1)[0]
+            if "Max-Age=0" in raw:
+                self.jar.pop(name, None)
+            else:
+                self.jar[name] = value
+        return response
+
+    def get(self, path: str) -> dict[str, Any]:
+        return self.request("GET", path)
+
+    def post(self, path: str, form: dict[str, str]) -> dict[str, Any]:
+        return self.request("POST", path, form)
+
+    def form_value(self, page: dict[str, Any], name: str) -> str:
+        """The value of the hidden field ``name`` in the page's first form that has it."""
+        import re
+
+        found = re.search(rf'name="{re.escape(name)}" value="([^"]*)"', page["body"])
+        assert found, f"no field {name}"
+        from html import unescape
+
+        return unescape(found[1])
+
+
+def staff_pool(cognito: Any) -> tuple[str, str]:
+    """The template's user pool, app client and groups in moto: (pool id, client id)."""
+    from lindungi_dev.emulator.template import load_template
+
+    resources = load_template()["Resources"]
+    pool = resources["UserPool"]["Properties"]
+    pool_id = cognito.create_user_pool(
+        PoolName="staff", Policies=pool["Policies"], MfaConfiguration=pool["MfaConfiguration"],
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
+        Schema=pool["Schema"])["UserPool"]["Id"]
+    cognito.set_user_pool_mfa_config(UserPoolId=pool_id, SoftwareTokenMfaConfiguration={"Enabled": True},
+                                     MfaConfiguration=pool["MfaConfiguration"])
+    client = resources["UserPoolClient"]["Properties"]
+    client_id = cognito.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="portal", ExplicitAuthFlows=client["ExplicitAuthFlows"],
+        ReadAttributes=client["ReadAttributes"], WriteAttributes=client["WriteAttributes"],
+    )["UserPoolClient"]["ClientId"]
+    for group in ("OfficeGroup", "CityGroup", "BranchGroup", "OperatorGroup"):
+        cognito.create_group(UserPoolId=pool_id, GroupName=resources[group]["Properties"]["GroupName"])
+    return pool_id, client_id
+
+
+def staff_user(cognito: Any, pool_id: str, username: str, password: str, group: str | None,
+               office: str | None = None, *, first_password: bool = False) -> None:
+    """A user as an administrator creates one; ``first_password``: still to be changed at first sign-in."""
+    attributes = [{"Name": "custom:office", "Value": office}] if office else []
+    cognito.admin_create_user(UserPoolId=pool_id, Username=username, TemporaryPassword=password,
+                              UserAttributes=attributes, MessageAction="SUPPRESS")
+    if not first_password:
+        cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
+    if group:
+        cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)
+
+
+def moto_jwks() -> dict[str, Any]:
+    """The keys moto signs every Cognito token with (what it serves at /<pool id>/.well-known/jwks.json)."""
+    import gzip
+
+    import moto.cognitoidp
+
+    path = Path(moto.cognitoidp.__file__).parent / "resources" / "jwks-public.json.gz"
+    found: dict[str, Any] = json.loads(gzip.decompress(path.read_bytes()))
+    return found

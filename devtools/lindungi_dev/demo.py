@@ -1,13 +1,16 @@
 """The main job, locally: the whole Lindungi pipeline on an embedded AWS emulator.
 
     make demo                      # 7,737 + 767 workers, then the reminder days
-    make demo ARGS="--keep-running"  # leave the emulator up to look inside with the AWS CLI
+    make demo ARGS="--keep-running"  # leave the emulator and the staff portal up (a person can sign in)
+    make demo ARGS="--rentan 60 --sawit 10 --no-reminders --keep-running"  # the same in seconds
 
 Steps: start moto's server on 127.0.0.1 and create the bucket, tables and
 queues from template.yaml; generate realistic lists for both programs (with
 the faults offices make); upload them under incoming/<program>/; deliver the
 S3 events to the ingest function as AWS would; read the reports back; then
-travel in time to each reminder day and run the planner and the SMS sender.
+travel in time to each reminder day and run the planner and the SMS sender;
+last, serve the staff portal with one account per role (``demo_portal``) and
+print its address and first passwords.
 The planner runs on the days the schedule plans something (from the covers'
 own ends and the stage windows) and the day after each; on the other days of
 the windows it would read and plan nothing.
@@ -35,7 +38,7 @@ from typing import Any, TextIO
 from lindungi.config import programs
 from lindungi.outcomes import Reject, Warn, message
 
-from . import samples
+from . import demo_portal, samples
 from .emulator.server import Emulator
 from .emulator.template import ROOT
 
@@ -180,8 +183,13 @@ def run(rentan: int = 7737, sawit: int = 767, reminders: bool = True, keep_runni
         if not quiet:
             print_summary(summary)
         summary["pages"] = _staff_pages(emu, bucket, reports, rentan, out, quiet, days)
+        portal = demo_portal.start(emu)
+        if portal:
+            summary["portal"] = {"url": portal.url, "accounts": [(g, u) for g, u, _ in portal.accounts]}
+            if not quiet:
+                demo_portal.print_portal(portal, keep_running)
         if keep_running:
-            _wait(emu, bucket)
+            _wait(emu, bucket, log_path)
     finally:
         emu.stop()
     return summary
@@ -381,14 +389,14 @@ def message_for(code: str) -> str:
     return message(FileError(code))
 
 
-def _wait(emu: Emulator, bucket: str) -> None:
+def _wait(emu: Emulator, bucket: str, log_path: Path) -> None:
     print(f"\nThe emulator keeps running at {emu.endpoint} (DynamoDB at {emu.dynamodb_endpoint}). Look inside, e.g.:")
     print(f"  aws --endpoint-url {emu.endpoint} s3 ls s3://{bucket}/ --recursive")
     print(f"  aws --endpoint-url {emu.dynamodb_endpoint} dynamodb scan"
           f" --table-name {emu.stack.physical('WorkersTable')} --max-items 3")
     print("  (credentials: AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing, region ap-southeast-3)")
-    print("Press Ctrl-C to stop.")
-    with contextlib.suppress(KeyboardInterrupt):
+    print(f"Press Ctrl-C to stop. The functions' logs (the portal's too) go to {log_path.relative_to(ROOT)}.")
+    with contextlib.suppress(KeyboardInterrupt), function_logs(log_path):
         while True:
             time.sleep(3600)
 
@@ -413,7 +421,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rentan", type=int, default=7737, help="vulnerable workers in the sample list")
     parser.add_argument("--sawit", type=int, default=767, help="palm-oil workers in the sample list")
     parser.add_argument("--no-reminders", action="store_true", help="stop after ingestion")
-    parser.add_argument("--keep-running", action="store_true", help="leave the emulator up afterwards")
+    parser.add_argument("--keep-running", action="store_true",
+                        help="leave the emulator and the staff portal up afterwards")
     parser.add_argument("--max-sms-per-run", type=int, default=None,
                         help="the planner's ceiling per daily run (default: the template's MaxSmsPerRun)")
     args = parser.parse_args(argv)

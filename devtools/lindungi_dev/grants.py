@@ -34,7 +34,12 @@ ACTIONS = {
     "ReceiveMessage": "sqs:ReceiveMessage", "GetQueueAttributes": "sqs:GetQueueAttributes",
     "Publish": "sns:Publish", "CheckIfPhoneNumberIsOptedOut": "sns:CheckIfPhoneNumberIsOptedOut",
     "ListPhoneNumbersOptedOut": "sns:ListPhoneNumbersOptedOut",
+    "GenerateDataKey": "kms:GenerateDataKey", "Decrypt": "kms:Decrypt",
 }
+PUBLIC = frozenset({"InitiateAuth", "RespondToAuthChallenge", "GetUser", "AssociateSoftwareToken",
+                    "VerifySoftwareToken", "SetUserMFAPreference", "GlobalSignOut", "RevokeToken"})
+"""Cognito's user-pool API as the portal calls it: authorised by the user's password, session or tokens, never by
+IAM (no grant to check, none to give)."""
 # TransactWriteItems is authorised per item, as the underlying single-item action.
 TRANSACT = {"Put": "dynamodb:PutItem", "Update": "dynamodb:UpdateItem", "Delete": "dynamodb:DeleteItem",
             "ConditionCheck": "dynamodb:ConditionCheckItem"}
@@ -77,12 +82,14 @@ class CallRecorder:
         if not running.startswith(prefix):
             return
         function = running[len(prefix):]
+        if operation in PUBLIC:
+            return
         for action, resource in self._resolve(operation, params):
             self.calls.add(Call(function, action, resource))
 
     def _logical(self, physical: str) -> str:
         for logical, value in self.stack.physical_ids.items():
-            if value == physical or value.rsplit("/", 1)[-1] == physical:
+            if value == physical or value.rsplit("/", 1)[-1] == physical or self.stack.arns.get(logical) == physical:
                 return logical
         return f"?{physical}"
 
@@ -107,6 +114,8 @@ class CallRecorder:
             yield action, self._logical(params["Bucket"]) + "/" + params.get("Key", "")
         elif "TopicArn" in params:
             yield action, self._logical(params["TopicArn"])
+        elif "KeyId" in params:  # KMS called directly (the reminder queue's sealed bodies)
+            yield action, self._logical(params["KeyId"])
         else:  # Publish(PhoneNumber=...), CheckIfPhoneNumberIsOptedOut: no resource ARN exists
             yield action, "*"
 

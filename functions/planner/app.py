@@ -26,7 +26,8 @@ logger = get_logger()
 metrics = Metrics()
 tracer = Tracer()
 
-planner = Planner(boto3.client("dynamodb"), boto3.client("sqs"), PlannerSettings.from_env(), programs())
+planner = Planner(boto3.client("dynamodb"), boto3.client("sqs"), boto3.client("kms"), PlannerSettings.from_env(),
+                  programs())
 
 
 @masked_errors(logger)

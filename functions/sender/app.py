@@ -1,11 +1,13 @@
 """Sender: a batch of queued notices -> one Transactional SMS each through SNS, at most once, outcome recorded.
 
-Each SQS record carries one notice id. The invocation's batch is a ``lindungi.reminders.sender.SenderBatch``
-(a Powertools ``BatchProcessor``): it reads the batch's notices before the records, decides each, and
-records the batch's ``sent`` notices after them (see the ordering in ``lindungi.reminders.notices``). A
-record that must be tried again (SNS throttling, outside 08:00-20:00 WIB, a concurrent delivery, a ``sent``
-record that could not be written) is reported in ``batchItemFailures``, so only it returns to the queue;
-after ``MAX_RECEIVE_COUNT`` receives SQS moves it to the DLQ, recorded "failed" first.
+Each SQS record carries one notice id, sealed (``lindungi.reminders.sealed``). The invocation's batch is a
+``lindungi.reminders.sender.SenderBatch`` (a Powertools ``BatchProcessor``): it opens the bodies and reads the
+batch's notices before the records, decides each, and records the batch's ``sent`` notices after them (see the
+ordering in ``lindungi.reminders.notices``). A record that must be tried again (SNS throttling, outside
+08:00-20:00 WIB, a concurrent delivery, a ``sent`` record that could not be written, KMS not answering) is
+reported in ``batchItemFailures``, so only it returns to the queue; after ``MAX_RECEIVE_COUNT`` receives SQS
+moves it to the DLQ, recorded "failed" first. A body that never opens (``NoticeBodyRefused``: malformed,
+another key, tampered) fails every receive and ends in the DLQ too, no notice touched.
 Logs carry masked notice ids and outcomes, never names or numbers.
 """
 
@@ -25,15 +27,16 @@ from lindungi.config import programs
 from lindungi.logs import get_logger, masked_errors
 from lindungi.metrics import emit_single
 from lindungi.reminders.notices import Status, mask_id, program_of
-from lindungi.reminders.sender import Delivery, RetryLater, Sender, SenderBatch
+from lindungi.reminders.sealed import Refused
+from lindungi.reminders.sender import RetryLater, Sender, SenderBatch
 from lindungi.settings import SenderSettings
 
 logger = get_logger()
 metrics = Metrics()
 tracer = Tracer()
 
-sender = Sender(boto3.client("dynamodb"), boto3.client("sns"), boto3.client("sqs"), SenderSettings.from_env(),
-                programs())
+sender = Sender(boto3.client("dynamodb"), boto3.client("sns"), boto3.client("sqs"), boto3.client("kms"),
+                SenderSettings.from_env(), programs())
 
 METRIC = {status: "Notice" + status.value.title().replace("_", "") for status in Status}
 """NoticeSent, NoticeOptedOut, NoticeNoPhone, NoticeNotMobile, NoticeSuperseded, NoticeExpired, NoticeFailed,
@@ -42,7 +45,21 @@ NoticeNumberFailed (and NoticeDelivered, NoticeCarrierFailed, which the receipts
 
 @tracer.capture_method
 def record_handler(batch: SenderBatch, record: SQSRecord) -> None:
-    delivery = Delivery.of(record)
+    try:
+        delivery = batch.delivery(record)
+    except Refused as refused:
+        # Never opened, whatever the retries: it ends in ReminderDLQ (reminder-dlq says why); the notice it
+        # stood for, if this stack planned it, is still in the outbox and the next planner run queues it again.
+        metrics.add_metric(name="NoticeBodyRefused", unit=MetricUnit.Count, value=1)
+        logger.error("message refused: not a reminder sealed with this stack's key",
+                     extra={"message_id": record.message_id, "reason": str(refused),
+                            "receive_count": record.attributes.approximate_receive_count})
+        raise
+    except RetryLater as retry:
+        metrics.add_metric(name="NoticeRetried", unit=MetricUnit.Count, value=1)
+        logger.warning("message not opened; left for retry", extra={"message_id": record.message_id,
+                                                                     "reason": str(retry)})
+        raise
     notice = mask_id(delivery.notice_id)
     logger.set_correlation_id(notice)
     try:
@@ -63,7 +80,8 @@ def record_handler(batch: SenderBatch, record: SQSRecord) -> None:
             metrics.add_metric(name="SmsSegments", unit=MetricUnit.Count, value=result.segments)
             emit_single("SmsSegments", result.segments, dimensions)
     logger.info("notice handled", extra={"notice": notice, "status": result.status, "duplicate": result.duplicate,
-                                         "segments": result.segments, "deferred_until": result.deferred_until})
+                                         "segments": result.segments, "deferred_until": result.deferred_until,
+                                         **({"old_clear_body": True} if delivery.legacy else {})})
 
 
 @masked_errors(logger)

@@ -24,6 +24,7 @@ from botocore.exceptions import ClientError
 from lindungi import phone
 from lindungi.dynamo import Backoff
 from lindungi.intake import ingest as intake_ingest
+from lindungi.logs import mask_key
 from lindungi_dev import samples
 from lindungi_dev.emulator.lambdas import LambdaRunner, s3_put_event
 from lindungi_dev.emulator.template import Stack
@@ -410,7 +411,9 @@ def test_replay_reinvokes_failed_ingestions_and_deletes_only_what_was_accepted(
 
     dry = replay(sqs, queue, lambda f, p: pytest.fail("a dry run invokes nothing"), dry_run=True)
     (listed,) = dry.replayed
-    assert listed.objects == [f"s3://{aws.physical('UploadBucket')}/{KEY}"]
+    assert listed.objects == [f"s3://{aws.physical('UploadBucket')}/{mask_key(KEY)}"]  # a file name: masked
+    shown = replay(sqs, queue, lambda f, p: pytest.fail("a dry run invokes nothing"), dry_run=True, show_keys=True)
+    assert shown.replayed[0].objects == [f"s3://{aws.physical('UploadBucket')}/{KEY}"]  # asked for: in full
     assert listed.function.endswith(f"function:{aws.name}-{FUNCTION}:$LATEST") and listed.attempts == 3
     assert [s["why"] for s in dry.skipped] == ["not a Lambda failure record"]
 

@@ -20,8 +20,9 @@ from lindungi.intake.store import write_items
 from lindungi.ops.reminder_dlq import drain
 from lindungi.ops.replay import replay_receipts
 from lindungi.reminders.failed_receipts import MAX_MESSAGE_BYTES, failure_messages
-from lindungi.reminders.notices import Status, message_body, notice_pk
+from lindungi.reminders.notices import Status, notice_pk
 from lindungi.reminders.planner import Planner, run_time
+from lindungi.reminders.sealed import Opener, Sealer
 from lindungi.reminders.sender import Delivery, Sender
 from lindungi.settings import PlannerSettings, SenderSettings
 from lindungi_dev.emulator import carrier as sms_receipts
@@ -49,8 +50,9 @@ def _sent(aws: Stack) -> list[dict[str, Any]]:
     write_items(dynamodb, aws.physical("WorkersTable"),
                 [coverages.coverage(n, end=END, phone=p, sms_capable=True) for n, p in zip(NIKS, PHONES, strict=True)])
     day = END - timedelta(days=7)
-    report = Planner(dynamodb, sqs, PlannerSettings.from_env(), programs()).run(run_time(day, programs()))
-    sender = Sender(dynamodb, boto3.client("sns", region_name=REGION), sqs, SenderSettings.from_env(), programs())
+    kms: Any = boto3.client("kms", region_name=REGION)
+    report = Planner(dynamodb, sqs, kms, PlannerSettings.from_env(), programs()).run(run_time(day, programs()))
+    sender = Sender(dynamodb, boto3.client("sns", region_name=REGION), sqs, kms, SenderSettings.from_env(), programs())
     when = datetime(day.year, day.month, day.day, 9, 5, tzinfo=WIB)
     for ident in report.notice_ids:
         assert sender.handle(Delivery(ident), when).status is Status.SENT
@@ -163,6 +165,8 @@ def test_the_reminder_dlq_is_listed_masked_then_emptied_of_what_is_recorded(aws:
     dynamodb: Any = boto3.client("dynamodb", region_name=REGION)
     sqs: Any = boto3.client("sqs", region_name=REGION)
     table, url = aws.physical("NoticesTable"), aws.physical("ReminderDLQ")
+    kms: Any = boto3.client("kms", region_name=REGION)
+    sealer, opener = Sealer(kms, aws.arn("DataKey")), Opener(kms, aws.arn("DataKey"))
     failed, unknown, pending = (n["notice_id"] for n in notices)
     for ident, status, error in ((failed, "failed", "InvalidParameter"), (unknown, "failed", "outcome_unknown"),
                                  (pending, "planned", None)):
@@ -170,22 +174,23 @@ def test_the_reminder_dlq_is_listed_masked_then_emptied_of_what_is_recorded(aws:
         dynamodb.update_item(TableName=table, Key=serialize({"pk": notice_pk(ident)}), ExpressionAttributeNames=sets,
                              UpdateExpression="SET #s = :s, #e = :e",
                              ExpressionAttributeValues=serialize({":s": status, ":e": error}))
-        sqs.send_message(QueueUrl=url, MessageBody=message_body(ident))
+        sqs.send_message(QueueUrl=url, MessageBody=sealer.seal(ident))
     sqs.send_message(QueueUrl=url, MessageBody="not json")
 
-    listed = drain(sqs, dynamodb, url, table, clear=False)
+    listed = drain(sqs, dynamodb, opener, url, table, clear=False)
     assert len(listed.letters) == 4 and listed.deleted == 0
-    assert listed.to_dict()["by_error"] == {"InvalidParameter": 1, "outcome_unknown": 1, "None": 2}
+    assert listed.to_dict()["by_error"] == {"InvalidParameter": 1, "outcome_unknown": 1, "None": 1,
+                                            "refused: malformed: not JSON": 1}
     _no_personal_data(json.dumps(listed.to_dict()))
     waiting = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
     assert waiting["Attributes"]["ApproximateNumberOfMessages"] == "4"  # listing leaves every message visible
 
-    cleared = drain(sqs, dynamodb, url, table, clear=True)
+    cleared = drain(sqs, dynamodb, opener, url, table, clear=True)
     assert cleared.deleted == 2
-    assert sorted(left["why"] for left in cleared.left) == ["no such notice", "notice still planned"]
+    assert sorted(left["why"] for left in cleared.left) == ["notice still planned", "refused: malformed: not JSON"]
     waiting = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
     assert waiting["Attributes"]["ApproximateNumberOfMessages"] == "2"
-    shown = drain(sqs, dynamodb, url, table, clear=False, show_nik=True)
+    shown = drain(sqs, dynamodb, opener, url, table, clear=False, show_nik=True)
     assert any(NIKS[2] in letter.notice for letter in shown.letters)  # asked for: the NIK to look the worker up
 
 
@@ -197,7 +202,8 @@ def test_the_runbooks_queue_commands_run_from_the_stack_outputs(
     sqs: Any = boto3.client("sqs", region_name=REGION)
     monkeypatch.setenv("REMINDER_DLQ_URL", aws.physical("ReminderDLQ"))
     monkeypatch.setenv("RECEIPTS_FAILED_QUEUE_URL", aws.physical("ReceiptsFailedQueue"))
-    sqs.send_message(QueueUrl=aws.physical("ReminderDLQ"), MessageBody=message_body(f"{NIKS[0]}#pekerja-rentan#x#7"))
+    body = Sealer(boto3.client("kms", region_name=REGION), aws.arn("DataKey")).seal(f"{NIKS[0]}#pekerja-rentan#x#7")
+    sqs.send_message(QueueUrl=aws.physical("ReminderDLQ"), MessageBody=body)
     (kept,) = failure_messages("fn", "g", "s", [{"id": "1", "timestamp": 1, "message": "{}"}], "ClientError")
     sqs.send_message(QueueUrl=aws.physical("ReceiptsFailedQueue"), MessageBody=kept)
     capsys.readouterr()

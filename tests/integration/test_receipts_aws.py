@@ -28,6 +28,7 @@ from lindungi.reminders.receipts import (
     Receipts,
     parse,
 )
+from lindungi.reminders.sealed import Opener
 from lindungi.reminders.sender import Delivery, Sender
 from lindungi.settings import PlannerSettings, ReceiptsSettings, SenderSettings
 from lindungi_dev.emulator import carrier
@@ -50,21 +51,22 @@ class Env:
         self.stack = stack
         self.dynamodb: Any = boto3.client("dynamodb", region_name=REGION)
         self.sqs: Any = boto3.client("sqs", region_name=REGION)
+        self.kms: Any = boto3.client("kms", region_name=REGION)
         self.table = stack.physical("NoticesTable")
         self.receipts = Receipts(self.dynamodb, ReceiptsSettings.from_env(), programs())
 
     def planner(self) -> Planner:
-        return Planner(self.dynamodb, self.sqs, PlannerSettings.from_env(), programs())
+        return Planner(self.dynamodb, self.sqs, self.kms, PlannerSettings.from_env(), programs())
 
     def sender(self) -> Sender:
-        return Sender(self.dynamodb, boto3.client("sns", region_name=REGION), self.sqs, SenderSettings.from_env(),
-                      programs())
+        return Sender(self.dynamodb, boto3.client("sns", region_name=REGION), self.sqs, self.kms,
+                      SenderSettings.from_env(), programs())
 
     def queued(self) -> list[str]:
         url, out = self.stack.physical("ReminderQueue"), []
         while batch := self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
             for m in batch:
-                out.append(json.loads(m["Body"])["notice_id"])
+                out.append(Opener(self.kms, self.stack.arn("DataKey")).open(m["Body"]).notice_id)
                 self.sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
         return out
 

@@ -286,9 +286,15 @@ def test_sender_outside_the_window_defers_until_eight(env: Env, hour: int, minut
 
 def test_deferral_on_the_last_receive_hands_over_to_a_fresh_message(env: Env) -> None:
     (ident,) = planned_notice(env, coverage())
-    result = env.sender().handle(Delivery(ident, receive_count=4, receipt_handle="r"), at(END - timedelta(days=6), 21))
+    body = env.seal(ident)
+    delivery = Delivery(ident, receive_count=4, receipt_handle="r", body=body)
+    sender = env.sender()
+    sends = count_calls(sender.sqs, "sqs.SendMessage")
+    result = sender.handle(delivery, at(END - timedelta(days=6), 21))
     assert result.status is Status.PLANNED and result.deferred_until is not None
     assert env.sms() == []
+    (fresh,) = sends  # the same sealed body: the sender seals nothing itself
+    assert fresh["MessageBody"] == body and env.open(fresh["MessageBody"]) == ident
 
 
 

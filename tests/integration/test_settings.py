@@ -132,9 +132,10 @@ def test_blank_or_missing_means_the_default_and_units_are_converted() -> None:
     assert got.limits == Limits(max_file_bytes=2 * 2**20, max_line_bytes=64 * 1024)
     assert got.idempotency_days == 90 and got.idempotency_seconds == 90 * 86_400 and got.pdf.workers == 3
     planner = PlannerSettings.from_env({"WORKERS_TABLE": "w", "NOTICES_TABLE": "n", "REMINDER_QUEUE_URL": "q",
-                                        "OUTBOX_GRACE_MINUTES": "5"})
+                                        "REMINDER_QUEUE_KEY": "k", "OUTBOX_GRACE_MINUTES": "5"})
     assert planner.outbox_grace == timedelta(minutes=5) and planner.max_per_run == 3000
-    sender = SenderSettings.from_env({"WORKERS_TABLE": "w", "NOTICES_TABLE": "n", "CLAIM_LEASE_SECONDS": "90"})
+    sender = SenderSettings.from_env({"WORKERS_TABLE": "w", "NOTICES_TABLE": "n", "REMINDER_QUEUE_KEY": "k",
+                                      "CLAIM_LEASE_SECONDS": "90"})
     assert sender.lease == timedelta(seconds=90) and sender.queue_url is None
 
 
@@ -153,7 +154,7 @@ def test_a_bad_environment_fails_at_cold_start_naming_the_variable(env: dict[str
 
 
 def test_settings_are_built_directly_in_tests_and_nested_groups_are_listed() -> None:
-    direct = PlannerSettings(workers_table="w", notices_table="n", queue_url="q", max_per_run=3)
+    direct = PlannerSettings(workers_table="w", notices_table="n", queue_url="q", queue_key="k", max_per_run=3)
     assert direct.max_per_run == 3 and direct.threads == 1
     assert {"MAX_FILE_MB", "MAX_PDF_PAGES", "PDF_WORKERS", "WORKERS_TABLE"} <= set(IngestSettings.variables())
     assert settings.ReplaySettings.from_env({}).queue_url is None

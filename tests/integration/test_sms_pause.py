@@ -21,6 +21,7 @@ from lindungi.intake.store import write_items
 from lindungi.ops.cli import main
 from lindungi.reminders.notices import notice_pk
 from lindungi.reminders.planner import run_time
+from lindungi.reminders.sealed import Opener, Sealer
 from lindungi_dev.emulator.lambdas import LambdaRunner
 from lindungi_dev.emulator.template import ACCOUNT, REGION, Stack
 from lindungi_dev.reminders_local import published_sms, scheduled_event_for
@@ -94,7 +95,8 @@ def test_pause_stops_every_sms_and_resume_sends_what_waited_once_and_never_after
         assert lambdas.on_schedule("PlannerFunction", "Daily", scheduled_event_for(DAY)) is None
         # A run already under way when the pause came (or a continuation) still plans and queues: kept.
         report = lambdas.invoke("PlannerFunction", scheduled_event_for(DAY))
-        order = [json.loads(m["Body"])["notice_id"] for m in _peek(aws)]
+        opener = Opener(boto3.client("kms", region_name=REGION), aws.arn("DataKey"))
+        order = [opener.open(m["Body"]).notice_id for m in _peek(aws)]
     assert report["planned"] == report["enqueued"] == 16
     assert fed["messages"] == 0 and _waiting(aws) == 16  # the mapping is off: nothing taken off the queue
     assert published_sms(REGION) == [] and set(_notices(aws).values()) == {"planned"}
@@ -119,7 +121,8 @@ def test_pause_stops_every_sms_and_resume_sends_what_waited_once_and_never_after
 
     # A duplicate delivery after resume sends nothing again.
     sqs: Any = boto3.client("sqs", region_name=REGION)
-    sqs.send_message(QueueUrl=aws.physical("ReminderQueue"), MessageBody=json.dumps({"notice_id": order[0]}))
+    body = Sealer(boto3.client("kms", region_name=REGION), aws.arn("DataKey")).seal(order[0])
+    sqs.send_message(QueueUrl=aws.physical("ReminderQueue"), MessageBody=body)
     with time_machine.travel(later, tick=False):
         lambdas.drain_queue("ReminderQueue", "SenderFunction")
     assert len(published_sms(REGION)) == 12

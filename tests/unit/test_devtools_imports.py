@@ -1,6 +1,6 @@
 """The devtools' import plan, read from the source (every import, those inside functions too): no cycles;
-the emulator's modules each import only those before them (template, switches, provision, carrier, lambdas, server);
-a benchmark imports no other benchmark, only ``bench.common``; the samples import neither."""
+the emulator's modules each import only those before them (template, switches, cognito, provision, carrier, urls,
+lambdas, server); a benchmark imports no other benchmark, only ``bench.common``; the samples import neither."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2] / "devtools"
-EMULATOR = ["template", "switches", "provision", "carrier", "lambdas", "server"]
+EMULATOR = ["template", "switches", "cognito", "provision", "carrier", "urls", "lambdas", "server"]
 
 
 def _modules() -> dict[str, Path]:

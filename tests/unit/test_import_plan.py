@@ -26,7 +26,7 @@ STAGES: dict[str, frozenset[str]] = {
     "rekap": frozenset({"intake", "reminders"}),
     "ops": frozenset({"intake", "reminders", "rekap", "lookup"}),
     "lookup": frozenset({"intake", "reminders"}),
-    "portal": frozenset({"intake", "reminders", "lookup"}),
+    "portal": frozenset({"intake", "reminders", "lookup", "ops"}),
 }
 HANDLERS: dict[str, str] = {
     # functions/<name>/app.py: the stage that holds the module named after it
@@ -35,6 +35,7 @@ HANDLERS: dict[str, str] = {
     "sender": "reminders",
     "receipts": "reminders",
     "rekap": "rekap",
+    "portal": "portal",
 }
 ENTRY_POINTS: dict[str, frozenset[str]] = {
     # layer modules that start a program rather than serve one: the stages they may import

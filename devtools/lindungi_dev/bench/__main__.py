@@ -9,7 +9,7 @@ caches, honest peak memory), several times, and the median is printed. The
 baseline is measured in the same run on the same file: for spreadsheets the
 bare reader (python-calamine ``iter_rows`` over every sheet, reading every
 cell), for CSV ``csv.reader`` over the decoded text. The other sections (PDF,
-reminders, receipts, hostile corpus, rekap, artifacts) follow.
+reminders, receipts, hostile corpus, rekap, artifacts, portal) follow.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ BENCHMARKS = {
     "hostile": "the hostile corpus through `python -m lindungi check`, a process a case",
     "rekap": "the daily rekap: read units per 10,000 workers",
     "artifacts": "artifact sizes and handler import times",
+    "portal": "the staff portal: cold start beside ingest's, AWS requests of a warm lookup and report view",
 }
 """The benchmarks that run on their own too (``python -m lindungi_dev.bench NAME``), module of this package."""
 
@@ -68,6 +69,8 @@ def others(quick: bool) -> None:
                   [benchmark("rekap").run()])
     print_records("Artifact sizes and handler import times (lindungi_dev.bench.artifacts)",
                   benchmark("artifacts").run())
+    portal = benchmark("portal")
+    portal.report(portal.run(3 if quick else 5))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

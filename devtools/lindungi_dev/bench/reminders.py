@@ -5,7 +5,9 @@ released, with the tables and queues of template.yaml; the sample workers are st
 them. Each scenario runs the real planner at 09:00 WIB on every day some reminder window is open, under
 the template's default ceiling, and the real sender over the queue (batches of 10, as the event source
 mapping delivers them, while the planner queues). Requests are every AWS call the planner's and sender's
-clients make (botocore ``before-call`` events), per SMS sent.
+clients make (botocore ``before-call`` events), KMS's included (the sealed queue bodies), per SMS sent. The
+sender here is one container for the whole simulation, so it decrypts each run's data key once; Lambda runs
+up to ``MaximumConcurrency`` (5) containers, each decrypting it once, which adds at most 4 calls a run.
 
 - ``cohort``: 7,737 pekerja-rentan sharing one TMT, 767 pekerja-sawit sharing another (a city list).
 - ``staggered``: the sample's own TMTs (five start dates a month apart).
@@ -110,9 +112,10 @@ def simulate(items: list[dict[str, Any]], missed: Sequence[int] = (), ceiling: i
         settings = PlannerSettings.from_env(st.function_env("PlannerFunction"))
         settings = replace(settings, max_per_run=ceiling or settings.max_per_run)
         planner_sqs = calls.hook(session.client("sqs"))
-        planner = Planner(calls.hook(session.client("dynamodb")), planner_sqs, settings, programs())
+        planner = Planner(calls.hook(session.client("dynamodb")), planner_sqs, calls.hook(session.client("kms")),
+                          settings, programs())
         sender = Sender(calls.hook(session.client("dynamodb")), calls.hook(session.client("sns")),
-                        calls.hook(session.client("sqs")),
+                        calls.hook(session.client("sqs")), calls.hook(session.client("kms")),
                         SenderSettings.from_env(st.function_env("SenderFunction")), programs())
         queue, clock = st.physical("ReminderQueue"), {"day": date.min}
         # The sender drains each batch as the planner queues it, as the event source mapping polls meanwhile
@@ -173,7 +176,8 @@ def scale(n: int) -> dict[str, Any]:
         calls = Calls()
         settings = replace(PlannerSettings.from_env(st.function_env("PlannerFunction")), max_per_run=n)
         planner_sqs = calls.hook(session.client("sqs"))
-        planner = Planner(calls.hook(session.client("dynamodb")), planner_sqs, settings, programs())
+        planner = Planner(calls.hook(session.client("dynamodb")), planner_sqs, calls.hook(session.client("kms")),
+                          settings, programs())
         consumer, queue = session.client("sqs"), st.physical("ReminderQueue")
         # A consumer takes each batch off the queue as it arrives (not counted: this measures the planner),
         # so moto's SQS, whose cost grows with the square of the queue's depth, stays out of the figure.

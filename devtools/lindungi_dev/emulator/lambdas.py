@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any, ClassVar
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, unquote_plus
 
 import boto3
 
-from . import carrier, switches
+from . import carrier, switches, urls
 from .template import REGION, ROOT, Stack
 
 
@@ -53,8 +53,9 @@ class Context:
 
 
 def s3_put_event(bucket: str, key: str, size: int, etag: str, version_id: str | None, region: str = REGION,
-                 when: datetime | None = None) -> dict[str, Any]:
-    """An ``ObjectCreated:Put`` notification exactly as S3 sends it to Lambda (key URL-encoded, + for space)."""
+                 when: datetime | None = None, event_name: str = "ObjectCreated:Put") -> dict[str, Any]:
+    """An ``ObjectCreated:Put`` (or ``event_name``: a browser's POST) notification exactly as S3 sends it to
+    Lambda (key URL-encoded, + for space)."""
     when = when or datetime.now(UTC)
     obj: dict[str, Any] = {"key": quote_plus(key, safe="/"), "size": size, "eTag": etag,
                            "sequencer": f"{int(when.timestamp() * 1e6):016X}"}
@@ -67,7 +68,7 @@ def s3_put_event(bucket: str, key: str, size: int, etag: str, version_id: str | 
                 "eventSource": "aws:s3",
                 "awsRegion": region,
                 "eventTime": when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z",
-                "eventName": "ObjectCreated:Put",
+                "eventName": event_name,
                 "userIdentity": {"principalId": "AWS:AIDAEXAMPLESTAFF"},
                 "requestParameters": {"sourceIPAddress": "127.0.0.1"},
                 "responseElements": {"x-amz-request-id": uuid.uuid4().hex[:16].upper(),
@@ -142,6 +143,33 @@ def _environ_restored() -> Iterator[None]:
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+_S3_SUBSCRIBERS: dict[str, tuple[LambdaRunner, str]] = {}
+"""Function ARN -> (the runner that plays it, the bucket it is notified of), for ``LambdaRunner.s3_notifications``."""
+
+
+def _route_s3_notifications() -> None:
+    """moto invokes a bucket's notified function itself (in Docker); here the runner that plays it does, on a
+    thread (S3 does not wait for the function). moto runs in this process, so its notifier can be told directly."""
+    from moto.s3 import notifications
+
+    if getattr(notifications._invoke_awslambda, "lindungi", False):
+        return
+    moto_invoke = notifications._invoke_awslambda
+
+    def invoke(account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
+        if fn_arn not in _S3_SUBSCRIBERS:
+            return moto_invoke(account_id, event_body, fn_arn, region_name)
+        runner, bucket = _S3_SUBSCRIBERS[fn_arn]
+        record = event_body["Records"][0]
+        key = unquote_plus(record["s3"]["object"]["key"])
+        threading.Thread(target=runner.notify_s3, args=(bucket, key, record["s3"]["object"].get("versionId")),
+                         kwargs={"event_name": record["eventName"]}, name="s3-notification", daemon=True).start()
+        return None
+
+    invoke.lindungi = True  # type: ignore[attr-defined]
+    notifications._invoke_awslambda = invoke
 
 
 _FEEDING: list[LambdaRunner] = []
@@ -284,14 +312,55 @@ class LambdaRunner:
                     return function
         raise KeyError(f"no function subscribed to {bucket_logical_id}")
 
-    def notify_s3(self, bucket_logical_id: str, key: str, version_id: str | None = None) -> dict[str, Any]:
+    def notify_s3(self, bucket_logical_id: str, key: str, version_id: str | None = None,
+                  event_name: str = "ObjectCreated:Put") -> dict[str, Any]:
         """Deliver the ObjectCreated notification of an object already in the bucket, as S3 does."""
         bucket = self.stack.physical(bucket_logical_id)
         args = {"Bucket": bucket, "Key": key} | ({"VersionId": version_id} if version_id else {})
         head = self.client("s3").head_object(**args)
         event = s3_put_event(bucket, key, head["ContentLength"], head["ETag"].strip('"'),
-                             head.get("VersionId"), self.stack.region)
+                             head.get("VersionId"), self.stack.region, event_name=event_name)
         return self.invoke_async(self.s3_subscriber(bucket_logical_id), event)
+
+    def s3_notifications(self, bucket_logical_id: str) -> None:
+        """From now on, S3 itself notifies: every object created in the bucket (a browser's presigned POST too)
+        reaches the subscribed function without a ``notify_s3`` call.
+
+        The bucket gets the notification configuration the template's S3 event declares (its events and key
+        filter), moto matches each new object against it, and each match is invoked asynchronously on a thread
+        of its own, as S3 invokes Lambda (``invoke_async``: retries, then the OnFailure destination). The
+        demo's and the tests' batch uploads call ``notify_s3`` instead, to wait for each result."""
+        function = self.s3_subscriber(bucket_logical_id)
+        arn = self.stack._get_att(function, "Arn")
+        configurations = []
+        for name, event in self.stack.resources[function]["Properties"]["Events"].items():
+            props = event["Properties"]
+            if event["Type"] != "S3" or props["Bucket"] != {"Ref": bucket_logical_id}:
+                continue
+            events = props["Events"] if isinstance(props["Events"], list) else [props["Events"]]
+            rules = props.get("Filter", {}).get("S3Key", {}).get("Rules", [])
+            configurations.append({"Id": name, "LambdaFunctionArn": arn, "Events": events,
+                                   **({"Filter": {"Key": {"FilterRules": rules}}} if rules else {})})
+        _S3_SUBSCRIBERS[arn] = (self, bucket_logical_id)
+        _route_s3_notifications()
+        self.client("s3").put_bucket_notification_configuration(
+            Bucket=self.stack.physical(bucket_logical_id),
+            NotificationConfiguration={"LambdaFunctionConfigurations": configurations})
+
+    def serve_urls(self) -> dict[str, urls.FunctionUrl]:
+        """Every function with a ``FunctionUrlConfig``, served at its own address on 127.0.0.1 (``urls``)."""
+        served = getattr(self, "_urls", {})
+        for function in self.stack.url_functions():
+            if function not in served:
+                served[function] = urls.FunctionUrl(functools.partial(self.invoke, function))
+                self.stack.attributes.setdefault(f"{function}Url", {})["FunctionUrl"] = served[function].url
+        self._urls: dict[str, urls.FunctionUrl] = served
+        return served
+
+    def stop_urls(self) -> None:
+        for served in getattr(self, "_urls", {}).values():
+            served.stop()
+        self._urls = {}
 
     def mappings(self) -> dict[str, tuple[str, str, int]]:
         """Queue URL -> (queue, function, batch size) of the template's SQS event source mappings."""

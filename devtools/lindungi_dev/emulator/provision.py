@@ -1,6 +1,7 @@
-"""Every bucket, table (keys, indexes, TTL), queue (with its redrive policy) and topic template.yaml declares,
-created through a boto3 session: moto's in-process mock in tests, moto's server for the local pipeline; then
-the triggers' switches (``switches``)."""
+"""Every bucket, table (keys, indexes, TTL), queue (with its redrive policy), topic and KMS key template.yaml
+declares, created through a boto3 session: moto's in-process mock in tests, moto's server for the local
+pipeline; then the Cognito user pools, clients and groups (``cognito``) and the triggers' switches
+(``switches``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 import boto3
 
-from . import switches
+from . import cognito, switches
 from .template import REGION, STACK, Stack, load_template
 
 
@@ -59,6 +60,13 @@ def provision(session: boto3.Session, stack_name: str = STACK, parameters: dict[
     dynamodb: Any = session.client("dynamodb")
     sqs: Any = session.client("sqs")
     sns: Any = session.client("sns")
+    kms: Any = session.client("kms")
+    for logical_id, resource in stack.of_type("AWS::KMS::Key").items():
+        # The key the functions call directly (the reminder queue's sealed bodies); the services' own use of it
+        # (SSE of the bucket, tables, queues) is not emulated.
+        key = kms.create_key(Description=str(resource.get("Properties", {}).get("Description", logical_id)))
+        stack.physical_ids[logical_id] = key["KeyMetadata"]["KeyId"]
+        stack.arns[logical_id] = key["KeyMetadata"]["Arn"]
     for logical_id, resource in stack.of_type("AWS::S3::Bucket").items():
         props = resource.get("Properties", {})
         name = stack.resolve(props.get("BucketName")) or f"{stack_name}-{logical_id.lower()}"
@@ -78,5 +86,6 @@ def provision(session: boto3.Session, stack_name: str = STACK, parameters: dict[
         _create_queue(sqs, stack, logical_id, queues[logical_id].get("Properties", {}))
     for logical_id, resource in stack.of_type("AWS::DynamoDB::Table").items():
         _create_table(dynamodb, stack, logical_id, resource["Properties"])
+    cognito.provision(session, stack)
     switches.provision(session, stack)
     return stack

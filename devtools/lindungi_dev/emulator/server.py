@@ -20,6 +20,7 @@ import time
 
 import boto3
 
+from . import cognito
 from .lambdas import LambdaRunner
 from .provision import provision
 from .template import REGION, STACK
@@ -95,22 +96,34 @@ class Emulator(LambdaRunner):
             self._server.stop()
             raise
         self.dynamodb_endpoint = self._dynamodb.endpoint
-        variables = {
+        local = {
+            **cognito.TOTP_CHECKED,
             "AWS_ENDPOINT_URL": self.endpoint, "AWS_ENDPOINT_URL_DYNAMODB": self.dynamodb_endpoint,
             "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
         }
-        self._environ_before = {name: os.environ.get(name) for name in variables}
-        os.environ.update(variables)
+        self._environ_before = {name: os.environ.get(name) for name in local}
+        """What ``stop`` puts back: the process's environment is the emulator's only while it runs (a later
+        client of this process would otherwise call DynamoDB on a port nobody listens on)."""
+        os.environ.update(local)
         session = boto3.Session(region_name=REGION)
         # The event source mappings hand over batches at once, as Lambda does: while one sender waits for DynamoDB
         # (the other process), another runs here.
         super().__init__(provision(session, stack_name, parameters), session, concurrent_batches=True)
 
+    def env(self, function: str) -> dict[str, str]:
+        """The template's environment, with AWS's public endpoints that are plain HTTPS (not SDK calls, which
+        ``AWS_ENDPOINT_URL`` already points here) pointed at moto's server: a user pool's keys
+        (``https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/jwks.json``), which moto serves at
+        ``<endpoint>/<pool>/.well-known/jwks.json``. The issuer stays AWS's: moto signs tokens with it."""
+        aws = f"https://cognito-idp.{self.stack.region}.amazonaws.com/"
+        return {name: (f"{self.endpoint}/{value.removeprefix(aws)}"
+                       if value.startswith(aws) and value.endswith("/.well-known/jwks.json") else value)
+                for name, value in super().env(function).items()}
+
     def stop(self) -> None:
-        """Both servers down, and the variables pointing at them as they were before (a later client of this
-        process would otherwise send DynamoDB calls to a port nobody listens on)."""
         try:
+            self.stop_urls()
             self._server.stop()
         finally:
             self._dynamodb.stop()

@@ -40,6 +40,9 @@ class Stack:
     arns: dict[str, str] = field(default_factory=dict)
     overrides: dict[str, str] = field(default_factory=dict)
     """Parameter values, as ``sam deploy --parameter-overrides`` gives them; the template's defaults otherwise."""
+    attributes: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Other ``!GetAtt`` attributes of what was created: a user pool's ``ProviderURL``, a function URL's
+    ``FunctionUrl`` (once served)."""
 
     @property
     def resources(self) -> dict[str, Any]:
@@ -81,6 +84,8 @@ class Stack:
         raise KeyError(f"!Ref {name}: not in template.yaml")
 
     def _get_att(self, logical_id: str, attribute: str) -> str:
+        if attribute in self.attributes.get(logical_id, {}):
+            return self.attributes[logical_id][attribute]
         if attribute == "Arn":
             if logical_id in self.arns:
                 return self.arns[logical_id]
@@ -158,3 +163,7 @@ class Stack:
 
     def functions(self) -> dict[str, dict[str, Any]]:
         return self.of_type("AWS::Serverless::Function")
+
+    def url_functions(self) -> list[str]:
+        """The functions served at a function URL (``FunctionUrlConfig``), in the template's order."""
+        return [f for f in self.functions() if "FunctionUrlConfig" in self.function_properties(f)]

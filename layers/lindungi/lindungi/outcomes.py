@@ -474,6 +474,139 @@ PAGE: dict[str, str] = {
         "NIK di halaman ini disamarkan (hanya 4 angka awal dan 4 angka akhir yang tampil); NIK lengkap hanya ada "
         "di lembar kerja Excel."
     ),
+    # the staff portal
+    "portal.name": "Portal Petugas Lindungi",
+    "portal.signin": "Masuk",
+    "portal.signin_lead": "Masuk dengan akun petugas yang diberikan administrator Lindungi.",
+    "portal.username": "Nama pengguna",
+    "portal.password": "Kata sandi",
+    "portal.signin_wrong": "Nama pengguna atau kata sandi salah.",
+    "portal.signin_reset": "Kata sandi Anda perlu diatur ulang. Hubungi administrator Lindungi.",
+    "portal.signin_busy": "Terlalu banyak percobaan masuk. Tunggu beberapa menit, lalu coba lagi.",
+    "portal.signin_unsupported": "Akun ini belum dapat masuk lewat portal. Hubungi administrator Lindungi.",
+    "portal.signed_out": "Anda sudah keluar. Tutup peramban jika komputer ini dipakai bersama.",
+    "portal.signin_again": "Sesi Anda sudah berakhir. Silakan masuk kembali.",
+    "portal.new_password": "Buat kata sandi baru",
+    "portal.new_password_lead": (
+        "Ini pertama kali Anda masuk. Buat kata sandi baru: paling sedikit 12 karakter, dengan huruf besar, "
+        "huruf kecil, dan angka. Jangan gunakan kata sandi dari tempat lain."
+    ),
+    "portal.new_password_field": "Kata sandi baru",
+    "portal.new_password_again": "Ulangi kata sandi baru",
+    "portal.password_mismatch": "Kedua kata sandi baru tidak sama.",
+    "portal.password_weak": (
+        "Kata sandi baru belum memenuhi syarat: paling sedikit 12 karakter, dengan huruf besar, huruf kecil, "
+        "dan angka."
+    ),
+    "portal.mfa_code": "Kode verifikasi",
+    "portal.mfa_code_lead": "Buka aplikasi autentikator di HP Anda dan masukkan kode 6 angka untuk Lindungi.",
+    "portal.mfa_wrong": "Kode verifikasi salah atau sudah kedaluwarsa. Masukkan kode yang sedang tampil.",
+    "portal.mfa_setup": "Aktifkan verifikasi dua langkah",
+    "portal.mfa_setup_lead": (
+        "Akun Anda dapat melihat data semua kantor, sehingga wajib memakai verifikasi dua langkah. Pasang "
+        "aplikasi autentikator (misalnya Google Authenticator atau Microsoft Authenticator) di HP, pilih "
+        "\"masukkan kunci penyiapan\", lalu ketik kunci di bawah ini."
+    ),
+    "portal.mfa_secret": "Kunci penyiapan",
+    "portal.mfa_setup_code": "Kode 6 angka dari aplikasi",
+    "portal.mfa_done": "Verifikasi dua langkah sudah aktif. Silakan masuk kembali dengan kode dari aplikasi.",
+    "portal.no_role": (
+        "Akun Anda belum diberi peran (kantor, kota, BPJS, atau operator), sehingga belum dapat melihat data. "
+        "Hubungi administrator Lindungi."
+    ),
+    "portal.forbidden": "Anda tidak berhak membuka halaman ini.",
+    "portal.forbidden_title": "Akses ditolak",
+    "portal.not_found": "Halaman atau berkas tidak ditemukan.",
+    "portal.bad_form": "Formulir sudah kedaluwarsa. Muat ulang halaman, lalu kirim kembali.",
+    "portal.error": "Terjadi gangguan. Coba lagi beberapa saat lagi; jika berulang, hubungi operator Lindungi.",
+    "portal.signed_in_as": "Masuk sebagai {user} ({role})",
+    "portal.signed_in_office": "Masuk sebagai {user} ({role}, {office})",
+    "portal.signout": "Keluar",
+    "portal.send": "Kirim",
+    "portal.home": "Beranda",
+    "portal.role.kantor": "kantor",
+    "portal.role.kota": "dinas kota",
+    "portal.role.bpjs": "BPJS Ketenagakerjaan",
+    "portal.role.operator": "operator",
+    "portal.menu_upload": "Unggah daftar",
+    "portal.menu_riwayat": "Riwayat unggahan",
+    "portal.menu_lookup": "Cari peserta",
+    "portal.menu_rekap": "Rekap",
+    "portal.upload": "Unggah daftar pekerja",
+    "portal.upload_lead": (
+        "Pilih program, lalu pilih berkas daftar. Berkas yang dapat dibaca: .xlsx, .xls, .ods, .csv, atau PDF "
+        "yang berisi teks (bukan hasil scan), paling besar {mb} MB."
+    ),
+    "portal.upload_program": "Program",
+    "portal.upload_file": "Berkas daftar",
+    "portal.upload_send": "Unggah",
+    "portal.upload_example": "Unduh contoh daftar (Excel) dengan judul kolom yang benar",
+    "portal.upload_wait": (
+        "Berkas {file} sudah diterima dan sedang diperiksa. Halaman ini diperbarui sendiri setiap beberapa "
+        "detik; laporan tampil di sini begitu selesai."
+    ),
+    "portal.upload_ready": "Laporan berkas {file} sudah selesai.",
+    "portal.upload_open": "Buka laporan lengkap",
+    "portal.riwayat": "Riwayat unggahan",
+    "portal.riwayat_office": "Riwayat unggahan kantor {office}",
+    "portal.riwayat_lead": "Daftar yang diunggah kantor ini melalui portal, yang terbaru di atas.",
+    "portal.riwayat_pick": "Kode kantor",
+    "portal.riwayat_when": "Waktu",
+    "portal.riwayat_by": "Oleh",
+    "portal.riwayat_file": "Berkas",
+    "portal.riwayat_outcome": "Hasil",
+    "portal.riwayat_failed": "Gagal dibaca",
+    "portal.riwayat_counts": "{accepted} diterima, {rejected} ditolak, {warned} dengan peringatan",
+    "portal.riwayat_same": "sama dengan berkas sebelumnya",
+    "portal.riwayat_report": "Laporan",
+    "portal.lookup": "Cari peserta",
+    "portal.lookup_lead": "Masukkan NIK (16 angka) pekerja yang menanyakan kepesertaan atau SMS pengingatnya.",
+    "portal.lookup_nik": "NIK",
+    "portal.lookup_search": "Cari",
+    "portal.lookup_bad_nik": "NIK harus 16 angka.",
+    "portal.lookup_none": "Tidak ada kepesertaan untuk NIK {nik} di daftar mana pun.",
+    "portal.lookup_worker": "Peserta {nik}",
+    "portal.lookup_covers": "Kepesertaan",
+    "portal.lookup_program": "Program",
+    "portal.lookup_start": "TMT",
+    "portal.lookup_end": "Berakhir",
+    "portal.lookup_list": "Dari daftar",
+    "portal.lookup_office": "Kantor",
+    "portal.lookup_renewed": "Diperpanjang dengan TMT {day}",
+    "portal.lookup_active": "Aktif",
+    "portal.lookup_ended": "Sudah berakhir",
+    "portal.lookup_not_yet": "Belum mulai",
+    "portal.lookup_state": "Keadaan",
+    "portal.lookup_contact": "Nomor HP untuk pengingat",
+    "portal.lookup_contact_none": "Tidak ada nomor HP yang dapat menerima SMS.",
+    "portal.lookup_fallback": "Nomor cadangan: {phone}",
+    "portal.lookup_reminders": "Pengingat SMS",
+    "portal.lookup_stage": "Tahap",
+    "portal.lookup_status": "Keadaan",
+    "portal.lookup_when": "Waktu",
+    "portal.lookup_planned_for": "dijadwalkan {moment}",
+    "portal.lookup_not_planned": "Belum dijadwalkan (belum waktunya, sudah diperpanjang, atau sudah berakhir)",
+    "portal.lookup_numbers": "Nomor HP peserta",
+    "portal.lookup_number": "Nomor",
+    "portal.lookup_may_text": "Dapat menerima SMS",
+    "portal.lookup_opted_out": "Menolak SMS",
+    "portal.lookup_dead": "Gagal permanen sejak {moment}: {reason}",
+    "portal.lookup_action": "Tindakan",
+    "portal.optout": "Hentikan SMS ke nomor ini",
+    "portal.optout_done": "Nomor {phone} tidak akan dikirimi SMS pengingat lagi.",
+    "portal.new_number": "Catat nomor HP baru",
+    "portal.new_number_lead": (
+        "Untuk pekerja yang nomornya gagal atau berganti: nomor baru dipakai untuk pengingat berikutnya."
+    ),
+    "portal.new_number_field": "Nomor HP baru",
+    "portal.new_number_bad": "Nomor HP baru tidak valid atau bukan nomor HP (harus dapat menerima SMS).",
+    "portal.new_number_no_item": (
+        "Pekerja ini terdaftar sebelum Lindungi menyimpan nomor per pekerja, sehingga nomor baru belum dapat "
+        "dicatat di sini. Daftarkan nomor barunya melalui daftar berikutnya dari kantor kelurahan."
+    ),
+    "portal.new_number_done": "Nomor {phone} dicatat sebagai nomor HP untuk pengingat berikutnya.",
+    "portal.rekap": "Rekap terbaru",
+    "portal.rekap_none": "Belum ada rekap. Rekap dibuat setiap hari pukul 10.00 WIB.",
 }
 """Headings and sentences of the staff pages. Placeholders are ``str.format`` fields."""
 

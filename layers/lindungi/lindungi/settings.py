@@ -169,6 +169,8 @@ class PlannerSettings(Settings):
     workers_table: str = env("WORKERS_TABLE")
     notices_table: str = env("NOTICES_TABLE")
     queue_url: str = env("REMINDER_QUEUE_URL")
+    queue_key: str = env("REMINDER_QUEUE_KEY")
+    """The KMS key (ARN) whose data keys seal the queue's bodies (``reminders.sealed``): the stack's DataKey."""
     max_per_run: int = env("MAX_SMS_PER_RUN", 3000, int)
     """Ceiling on messages a run puts on the queue (each is at most one SMS)."""
     outbox_grace: timedelta = env("OUTBOX_GRACE_MINUTES", timedelta(minutes=15), minutes)
@@ -185,6 +187,8 @@ class PlannerSettings(Settings):
 class SenderSettings(Settings):
     notices_table: str = env("NOTICES_TABLE")
     workers_table: str = env("WORKERS_TABLE")
+    queue_key: str = env("REMINDER_QUEUE_KEY")
+    """The KMS key (ARN) the queue's sealed bodies must name; the sender decrypts their data keys with it."""
     queue_url: str | None = env("REMINDER_QUEUE_URL", None)
     max_receive_count: int = env("MAX_RECEIVE_COUNT", 5, int)
     """The queue's redrive ``maxReceiveCount``: on that receive a failure is final (recorded, then the DLQ)."""
@@ -212,12 +216,32 @@ class RekapSettings(Settings):
     """Where the uploads' reports are read (double listings) and reports/rekap/ is written; the function's is set."""
 
 
+@dataclass(frozen=True)
+class PortalSettings(Settings):
+    """The staff portal (``functions/portal``): the tables and bucket it reads for staff, and the user pool."""
+
+    workers_table: str = env("WORKERS_TABLE")
+    notices_table: str = env("NOTICES_TABLE")
+    bucket: str = env("UPLOAD_BUCKET")
+    """Uploads go to incoming/<program>/<office>/ by presigned POST; reports are read from reports/."""
+    client_id: str = env("USER_POOL_CLIENT_ID")
+    issuer: str = env("COGNITO_ISSUER")
+    """``https://cognito-idp.<region>.amazonaws.com/<pool id>``: every token's ``iss``."""
+    jwks_url: str = env("COGNITO_JWKS_URL")
+    """The pool's signing keys; the emulator points it at moto's ``/<pool id>/.well-known/jwks.json``."""
+    data_key_arn: str = env("DATA_KEY_ARN")
+    """The bucket's KMS key: a presigned POST must ask for it (``x-amz-server-side-encryption-aws-kms-key-id``)."""
+    max_file_bytes: int = env("MAX_FILE_MB", 50 * MB, megabytes)
+    """The largest upload the presigned POST allows: ingestion's own limit."""
+
+
 FUNCTION_SETTINGS: dict[str, type[Settings]] = {
     "IngestFunction": IngestSettings,
     "PlannerFunction": PlannerSettings,
     "SenderFunction": SenderSettings,
     "ReceiptsFunction": ReceiptsSettings,
     "RekapFunction": RekapSettings,
+    "PortalFunction": PortalSettings,
 }
 """template.yaml's functions (logical ids) -> the settings each reads."""
 
@@ -264,6 +288,8 @@ class ReminderDlqSettings(Settings):
     notices_table: str = env("NOTICES_TABLE")
     queue_url: str | None = env("REMINDER_DLQ_URL", None)
     """The stack output ReminderDLQUrl (``--queue-url`` wins)."""
+    queue_key: str | None = env("REMINDER_QUEUE_KEY", None)
+    """The stack output DataKeyArn: the key that sealed the bodies (``--key`` wins)."""
 
 
 @dataclass(frozen=True)

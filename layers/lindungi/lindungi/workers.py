@@ -6,6 +6,9 @@ Key design (table ``WorkersTable``)::
     pk = "WORKER#<nik>"   sk = "WORKER"                        one item per worker: every cover's period
                                                                (``lindungi.renewal.Period`` tokens) and the
                                                                contact of the latest list, for the sender
+    pk = "OFFICE#<office>" sk = "UPLOAD#<time>#<key>"          one item per list an office uploaded under
+                                                               ``incoming/<program>/<office>/`` (its riwayat:
+                                                               when, by whom, the outcome counts)
 
 The sparse index ``ByEndDate`` is keyed by ``remind_key`` ("<program>#<first
 stage in days>", set at ingestion) and ``coverage_end``: the planner reads a
@@ -29,6 +32,19 @@ def coverage_sk(program: str, start: str) -> str:
 
 def remind_key(program: str, stage_days: int) -> str:
     return f"{program}#{stage_days}"
+
+
+OFFICE_PREFIX = "OFFICE#"
+UPLOAD_PREFIX = "UPLOAD#"
+
+
+def office_pk(office: str) -> str:
+    return f"{OFFICE_PREFIX}{office}"
+
+
+def upload_sk(processed_at: str, key: str) -> str:
+    """Sorted by time, newest last: the riwayat reads the partition backwards."""
+    return f"{UPLOAD_PREFIX}{processed_at}#{key}"
 
 
 def worker_key(nik: str) -> dict[str, str]:

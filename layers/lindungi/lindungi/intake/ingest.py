@@ -54,7 +54,7 @@ from botocore.exceptions import ClientError
 from lindungi.config import Programs
 from lindungi.config import programs as shipped_programs
 from lindungi.dynamo import Backoff
-from lindungi.intake import earlier, keys, publish, store
+from lindungi.intake import earlier, keys, publish, riwayat, store
 from lindungi.intake.check import check
 from lindungi.intake.report import Report
 from lindungi.intake.validate import shown
@@ -251,10 +251,11 @@ class Ingestor:
             report = Report(file=upload.filename, program=upload.program, error=FileError.TOO_LARGE,
                             error_detail=f"{upload.size} bytes")
             json_key = publish.put_report(self.s3, upload.bucket, upload.key, report, None)
-            return _outcome(upload, None, report, json_key)
-        data = self._download(upload)
-        if data is None:
+            return self._recorded(upload, _outcome(upload, None, report, json_key), None)
+        downloaded = self._download(upload)
+        if downloaded is None:
             return _skipped(upload, "gone")
+        data, metadata = downloaded
         sha256 = hashlib.sha256(data).hexdigest()
         payload = {"program": upload.program, "sha256": sha256, "key": upload.key}
         try:
@@ -262,7 +263,15 @@ class Ingestor:
         except _Failed as failed:
             outcome = Outcome(**failed.outcome)
         if outcome.replayed and outcome.key != upload.key:
-            return self._report_copy(upload, data, outcome, deadline)
+            outcome = self._report_copy(upload, data, outcome, deadline)
+        return self._recorded(upload, outcome, metadata.get(riwayat.UPLOADER_METADATA))
+
+    def _recorded(self, upload: Upload, outcome: Outcome, uploader: str | None) -> Outcome:
+        """The outcome, recorded in its office's riwayat when the upload is an office's (``intake.riwayat``)."""
+        item = riwayat.upload_item(upload.key, upload.event_time, uploader, outcome.program, outcome.report_key,
+                                   outcome.error, outcome.counts, outcome.duplicate_of)
+        if item is not None:
+            riwayat.record(self.dynamodb, self.table, item)
         return outcome
 
     def _store_after_twin(
@@ -278,19 +287,20 @@ class Ingestor:
                     raise
                 time.sleep(TWIN_POLL_SECONDS)
 
-    def _download(self, upload: Upload) -> bytes | None:
-        """The object's bytes (up to one byte over the limit), or None when it is gone since its event."""
+    def _download(self, upload: Upload) -> tuple[bytes, dict[str, str]] | None:
+        """The object's bytes (up to one byte over the limit) and its user metadata, or None when it is gone
+        since its event."""
         args: dict[str, Any] = {"Bucket": upload.bucket, "Key": upload.key}
         if upload.version_id:
             args["VersionId"] = upload.version_id
         try:
-            body = self.s3.get_object(**args)["Body"]
+            found = self.s3.get_object(**args)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in GONE_CODES:
                 return None
             raise
-        data: bytes = body.read(self.limits.max_file_bytes + 1)
-        return data
+        data: bytes = found["Body"].read(self.limits.max_file_bytes + 1)
+        return data, dict(found.get("Metadata") or {})
 
     def _store_and_report(
         self, payload: dict[str, Any], data: bytes, upload: Upload, deadline: float | None = None

@@ -1,6 +1,11 @@
 """The bucket's layout (uploads under ``incoming/<program>/``, reports under ``reports/<program>/``) and
 report keys that always fit S3's key limit, whatever the upload was called.
 
+An office's upload through the staff portal is ``incoming/<program>/<office>/<name>`` and its reports
+``reports/<program>/<office>/<name>...``; a list dropped straight into ``incoming/<program>/`` (the S3
+console) has no office. ``office_from_key`` says which: an office id is lower-case letters, digits and
+dashes (``kel-pasiran``), the name of a Cognito user's ``custom:office``.
+
 S3 refuses a key over 1,024 bytes (UTF-8). An upload key can itself be 1,024 bytes, and its reports
 add ``reports/`` and ``.perbaikan.xlsx``. When the report key would not fit, the part after the
 prefix is cut (at a character, never inside one) and ended with ``~`` and 16 hex digits of the
@@ -55,6 +60,29 @@ def fit(prefix: str, rest: str, suffixes: tuple[str, ...], source: str) -> str:
     tail = "~" + hashlib.sha256(source.encode()).hexdigest()[:_DIGEST_CHARS] + extension
     kept = rest.encode()[: room - len(tail.encode())].decode("utf-8", errors="ignore")
     return prefix + kept + tail
+
+
+OFFICE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
+"""An office id: what ``custom:office`` holds and the folder its uploads go to."""
+
+
+def is_office(text: str) -> bool:
+    return OFFICE.fullmatch(text) is not None
+
+
+def office_from_key(key: str) -> str | None:
+    """``incoming/pekerja-rentan/kel-pasiran/x.xlsx`` -> ``kel-pasiran`` (also for the report keys under
+    ``reports/``); ``incoming/pekerja-rentan/x.xlsx`` -> None."""
+    parts = key.split("/")
+    if len(parts) == 4 and parts[0] + "/" in (INCOMING, REPORTS) and parts[3] and is_office(parts[2]):
+        return parts[2]
+    return None
+
+
+def office_prefix(folder: str, program: str, office: str) -> str:
+    """``incoming/<program>/<office>/`` or ``reports/<program>/<office>/`` (``folder`` is ``INCOMING`` or
+    ``REPORTS``)."""
+    return f"{folder}{program}/{office}/"
 
 
 def is_folder(key: str) -> bool:

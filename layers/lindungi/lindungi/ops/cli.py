@@ -4,7 +4,8 @@
     sms-settings --delivery-role-arn ARN  SMS delivery-status logs and spend limit (account-wide, once)
     remind --today YYYY-MM-DD [--dry-run]  the reminder planner for that day (09:00 WIB), against the AWS the
                                          environment points at (AWS_ENDPOINT_URL for the local emulator;
-                                         WORKERS_TABLE, NOTICES_TABLE, REMINDER_QUEUE_URL as the planner reads)
+                                         WORKERS_TABLE, NOTICES_TABLE, REMINDER_QUEUE_URL, REMINDER_QUEUE_KEY
+                                         as the planner reads)
     replay [--queue-url URL] [--dry-run]  re-invoke the failed ingestions in IngestFailedQueue (lindungi.ops.replay)
     rekap [--today DATE] [--out DIR | --bucket B]  the city-wide rekap (WORKERS_TABLE, NOTICES_TABLE; the reports in
                                          --bucket or REPORTS_BUCKET for double listings), page + workbook
@@ -69,12 +70,13 @@ def _remind(args: argparse.Namespace) -> int:
     from lindungi.settings import PlannerSettings, environ
 
     env = environ()
-    if args.dry_run:  # a preview queues nothing
+    if args.dry_run:  # a preview queues nothing, so seals nothing
         env["REMINDER_QUEUE_URL"] = env.get("REMINDER_QUEUE_URL") or "(dry run: nothing is queued)"
+        env["REMINDER_QUEUE_KEY"] = env.get("REMINDER_QUEUE_KEY") or "(dry run: nothing is sealed)"
     settings = PlannerSettings.from_env(env)
     if args.max is not None:
         settings = PlannerSettings(**{**settings.__dict__, "max_per_run": args.max})
-    planner = Planner(boto3.client("dynamodb"), boto3.client("sqs"), settings, programs())
+    planner = Planner(boto3.client("dynamodb"), boto3.client("sqs"), boto3.client("kms"), settings, programs())
     now = run_time(date.fromisoformat(args.today), programs(), args.hour)
     report = planner.preview(now) if args.dry_run else planner.run(now)
     print(json.dumps({"dry_run": args.dry_run, **report.to_dict()}, indent=1, sort_keys=True))

@@ -13,8 +13,11 @@ stores nothing twice.
 Locally, on the emulator, ``AWS_ENDPOINT_URL`` points boto3 at moto, whose Lambda cannot run
 code; replay a record there with ``LambdaRunner.invoke_async("IngestFunction", record["requestPayload"])``.
 
-What is printed names the message, the function, the bucket and object key (file names), the
-error type and the number of tries: no rows, no NIK, no phone number.
+What is printed names the message, the function, the bucket and object key, the error type and the
+number of tries: no rows, no NIK, no phone number. A key is a file name staff chose, so it is printed
+masked as the logs mask it (``incoming/<program>/#3f2a9c.xlsx``, ``lindungi.logs.mask_key``; ``python -m
+lindungi mask-key`` finds it in a bucket listing) unless ``--show-keys``. The queue itself holds Lambda's
+failure record, key in clear: docs/decisions.md, "The ingest failure queue keeps its keys".
 
 ``replay-receipts`` does the same for ``ReceiptsFailedQueue``: each message is a batch of delivery-status
 records the receipts function could not record, kept by the function itself with the numbers masked
@@ -49,13 +52,16 @@ class Failed:
     condition: str
 
     @classmethod
-    def of(cls, message_id: str, record: dict[str, Any], function: str | None) -> Failed:
+    def of(cls, message_id: str, record: dict[str, Any], function: str | None, show_keys: bool = False) -> Failed:
+        from urllib.parse import unquote_plus
+
+        from lindungi.logs import mask_key
+
         context = record.get("requestContext", {})
         payload = record.get("requestPayload") or {}
-        objects = [
-            f"s3://{r['s3']['bucket']['name']}/{r['s3']['object']['key']}"
-            for r in payload.get("Records", []) if "s3" in r
-        ]
+        keys = [(r["s3"]["bucket"]["name"], str(r["s3"]["object"]["key"])) for r in payload.get("Records", [])
+                if "s3" in r]
+        objects = [f"s3://{bucket}/{key if show_keys else mask_key(unquote_plus(key))}" for bucket, key in keys]
         return cls(
             message_id=message_id,
             function=function or context.get("functionArn", ""),
@@ -104,9 +110,10 @@ def _messages(sqs: Any, queue_url: str, limit: int | None, release: bool) -> Ite
 
 def replay(
     sqs: Any, queue_url: str, invoke: Invoke, *, function: str | None = None, dry_run: bool = False,
-    limit: int | None = None,
+    limit: int | None = None, show_keys: bool = False,
 ) -> Replayed:
-    """Re-invoke every failed ingestion in the queue with its original event; delete what Lambda accepted."""
+    """Re-invoke every failed ingestion in the queue with its original event; delete what Lambda accepted.
+    What it answers names each object with its key masked, unless ``show_keys``."""
     result = Replayed(dry_run=dry_run)
     for message in _messages(sqs, queue_url, limit, release=dry_run):
         message_id = message["MessageId"]
@@ -114,7 +121,7 @@ def replay(
         try:
             record = json.loads(message["Body"])
             payload = record["requestPayload"]
-            failed = Failed.of(message_id, record, function)
+            failed = Failed.of(message_id, record, function, show_keys)
         except (ValueError, KeyError, TypeError):
             failed = None
         if dry_run:
@@ -210,7 +217,7 @@ def _run(args: argparse.Namespace) -> int:
         print("replay: give --queue-url or set INGEST_FAILED_QUEUE_URL (the stack output IngestFailedQueueUrl)")
         return 2
     result = replay(boto3.client("sqs"), queue_url, lambda_invoker(boto3.client("lambda")),
-                    function=args.function, dry_run=args.dry_run, limit=args.max)
+                    function=args.function, dry_run=args.dry_run, limit=args.max, show_keys=args.show_keys)
     print(json.dumps(result.to_dict(), indent=1))
     return 1 if result.skipped else 0
 
@@ -253,4 +260,6 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--function", help="function to invoke (default: the one named in each record)")
     parser.add_argument("--dry-run", action="store_true", help="list what would be replayed; invoke and delete nothing")
     parser.add_argument("--max", type=int, help="replay at most this many records")
+    parser.add_argument("--show-keys", action="store_true", help="the object keys (file names) in full; masked "
+                                                                 "otherwise, as the logs show them")
     parser.set_defaults(run=_run)

@@ -40,7 +40,8 @@ why it needs none)::
 Ordering, and why nothing is sent twice:
 
 1. The planner writes the notice (``PutItem``, condition: it does not exist);
-   only then does it put the notice id on the queue. Two planners at once:
+   only then does it put the notice id on the queue, sealed (``reminders.sealed``: no NIK in clear on
+   the queue or its DLQ). Two planners at once:
    one put wins, the other plans and enqueues nothing. The notice stays in
    ``Outbox`` until the sender acts on it (its claim or outcome removes
    ``outbox``); a crash before the message is sent leaves it there, and the
@@ -70,7 +71,6 @@ retries). Logs carry notice ids with the NIK masked, never names or numbers.
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -407,12 +407,3 @@ def _claim_values(claimed: Notice) -> dict[str, Any]:
 
 def _sent_values(message_id: str) -> dict[str, Any]:
     return {":sent": Status.SENT.value, ":message": message_id}
-
-
-def message_body(notice: str) -> str:
-    """The SQS message: only the notice id; the notice item holds everything else."""
-    return json.dumps({"notice_id": notice})
-
-
-def parse_body(body: str) -> str:
-    return str(json.loads(body)["notice_id"])

@@ -29,6 +29,9 @@ Limits. Nothing is planned outside the send window (08:00-20:00 WIB). A run that
 function's timeout stops between pages and puts a continuation message (run time, part, what it
 queued) on ``PlannerContinuationQueue``; the planner function, subscribed to it, carries on where it
 stopped, with what is left of the ceiling.
+
+Sealed. A queue body carries the notice id encrypted (``reminders.sealed``): each run (each part) asks KMS
+for one data key, the first time it queues, and seals every message with it.
 """
 
 from __future__ import annotations
@@ -51,12 +54,12 @@ from lindungi.reminders.notices import (
     OUTBOX_PENDING,
     NoticeStore,
     iso,
-    message_body,
     new_notice,
     notice_id,
     notice_pk,
 )
 from lindungi.reminders.schedule import Bucket, Stages, bucket, choose, edf
+from lindungi.reminders.sealed import Sealer
 from lindungi.reminders.window import Window
 from lindungi.settings import PlannerSettings
 from lindungi.workers import END_DATE_INDEX, remind_key
@@ -152,9 +155,12 @@ class Due:
 
 
 class Planner:
-    def __init__(self, dynamodb: Any, sqs: Any, settings: PlannerSettings, programs: Programs) -> None:
+    def __init__(self, dynamodb: Any, sqs: Any, kms: Any, settings: PlannerSettings, programs: Programs) -> None:
         self.dynamodb = dynamodb
         self.sqs = sqs
+        self.kms = kms
+        self.sealer = Sealer(kms, settings.queue_key)
+        """Seals the queue's bodies; a fresh one (one data key, one ``GenerateDataKey``) each run."""
         self.settings = settings
         self.programs = programs
         self.notices = NoticeStore(dynamodb, settings.notices_table)
@@ -168,6 +174,7 @@ class Planner:
         """
         today = now.astimezone(self.programs.timezone).date()
         report = PlanReport(run_at=iso(now), today=today.isoformat(), part=part.number)
+        self.sealer = Sealer(self.kms, self.settings.queue_key)
         if not self.window.is_open(now):
             report.in_window = False
             return report
@@ -343,10 +350,11 @@ class Planner:
 
     # -- queueing ------------------------------------------------------------------------------
     def enqueue(self, notice_ids: Sequence[str], report: PlanReport) -> None:
-        """SendMessageBatch by tens. The sender takes each notice out of the outbox when it acts on it."""
+        """SendMessageBatch by tens, each body the notice id sealed (``reminders.sealed``). The sender takes each
+        notice out of the outbox when it acts on it."""
         for start in range(0, len(notice_ids), 10):
             chunk = notice_ids[start : start + 10]
-            entries = [{"Id": str(i), "MessageBody": message_body(n)} for i, n in enumerate(chunk)]
+            entries = [{"Id": str(i), "MessageBody": self.sealer.seal(n)} for i, n in enumerate(chunk)]
             response = self.sqs.send_message_batch(QueueUrl=self.settings.queue_url, Entries=entries)
             ok = {int(e["Id"]) for e in response.get("Successful", [])}
             report.notice_ids += [n for i, n in enumerate(chunk) if i in ok]

@@ -2,7 +2,9 @@
 
 The ordering that makes it at most once is written out in ``lindungi.reminders.notices``.
 
-Requests. For one SQS batch (up to 10 notices) the sender reads in two ``BatchGetItem``: the notices
+Requests. For one SQS batch (up to 10 notices) the sender first opens the sealed bodies
+(``reminders.sealed``: a ``kms:Decrypt`` only for a data key this container has not seen yet, one a planner
+run), then reads in two ``BatchGetItem``: the notices
 with their coverages (the phone of the cover being reminded, updated whenever a list lists it again)
 and their workers' own items (every cover's period: renewed is ``lindungi.renewal``'s answer); then
 the staff opt-out and the carrier's unreachable marks of their numbers. The account's SNS opt-out list
@@ -19,6 +21,7 @@ delivery on its own, its ``sent`` recorded at once. Every write to a notice is a
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,11 +40,10 @@ from lindungi.reminders.notices import (
     Notice,
     NoticeStore,
     Status,
-    message_body,
-    parse_body,
     sent,
 )
 from lindungi.reminders.reads import BatchReader, Read
+from lindungi.reminders.sealed import KeyUnavailable, Opener, Refused
 from lindungi.reminders.window import Window
 from lindungi.settings import SenderSettings
 
@@ -51,16 +53,15 @@ PERMANENT_ERRORS = frozenset({"InvalidParameter", "InvalidParameterValue", "Vali
 
 @dataclass(frozen=True)
 class Delivery:
-    """One SQS delivery of a notice, as the sender function received it."""
+    """One SQS delivery of a notice, as the sender function received it (``Sender.delivery`` opens its body)."""
 
     notice_id: str
     receive_count: int = 1
     receipt_handle: str | None = None
-
-    @classmethod
-    def of(cls, record: SQSRecord) -> Delivery:
-        return cls(parse_body(record.body), int(record.attributes.approximate_receive_count or 1),
-                   record.receipt_handle)
+    body: str | None = None
+    """The message body as received (sealed): what a deferral hands over to a fresh message, unopened."""
+    legacy: bool = False
+    """The body was the old clear form (``{"notice_id": ...}``), accepted for one release."""
 
 
 @dataclass(frozen=True)
@@ -107,10 +108,13 @@ class RetryLater(Exception):
 class Sender:
     """Sends one notice per delivery, at most once; see ``lindungi.reminders.notices`` for the ordering."""
 
-    def __init__(self, dynamodb: Any, sns: Any, sqs: Any, settings: SenderSettings, programs: Programs) -> None:
+    def __init__(self, dynamodb: Any, sns: Any, sqs: Any, kms: Any, settings: SenderSettings,
+                 programs: Programs) -> None:
         self.dynamodb = dynamodb
         self.sns = sns
         self.sqs = sqs
+        self.opener = Opener(kms, settings.queue_key)
+        """Opens the sealed bodies; keeps each data key once decrypted (one ``kms:Decrypt`` a run a container)."""
         self.settings = settings
         self.programs = programs
         reminders = programs.reminders
@@ -119,6 +123,18 @@ class Sender:
         self.reader = BatchReader(dynamodb, sns, settings.notices_table, settings.workers_table,
                                   settings.optout_list_ttl, programs.renewal)
         """Reads per batch; keeps only the account's SNS opt-out list (a cache with its own lifetime)."""
+
+    def delivery(self, record: SQSRecord) -> Delivery:
+        """The delivery an SQS record carries, its body opened. ``Refused``: the body will never open (malformed,
+        another key, tampered); the message is reported failed on every receive and ends in the DLQ, while the
+        notice it stood for, never acted on, stays in the outbox for the planner's next run to queue again.
+        ``RetryLater``: KMS did not answer the data key."""
+        try:
+            opened = self.opener.open(record.body)
+        except KeyUnavailable as error:
+            raise RetryLater(str(error)) from error
+        return Delivery(opened.notice_id, int(record.attributes.approximate_receive_count or 1),
+                        record.receipt_handle, record.body, opened.legacy)
 
     def read(self, notice_ids: Iterable[str]) -> dict[str, Read]:
         """What deliveries of these notices need (``BatchReader.read``); ``RetryLater`` if DynamoDB left keys."""
@@ -205,9 +221,10 @@ class Sender:
         opens = self.window.next_open(now)
         wait = min(int((opens - now).total_seconds()) + 1, VISIBILITY_MAX_SECONDS)
         queue, handle = self.settings.queue_url, delivery.receipt_handle
-        if queue and delivery.receive_count >= self.settings.max_receive_count - 1:
-            # One more failure and SQS would move it to the DLQ: hand it over to a fresh message instead.
-            self.sqs.send_message(QueueUrl=queue, MessageBody=message_body(notice.notice_id), DelaySeconds=900)
+        if queue and delivery.body and delivery.receive_count >= self.settings.max_receive_count - 1:
+            # One more failure and SQS would move it to the DLQ: hand it over to a fresh message instead, the
+            # same sealed body (the sender seals nothing: it has no data key of its own).
+            self.sqs.send_message(QueueUrl=queue, MessageBody=delivery.body, DelaySeconds=900)
             return SendResult(notice.notice_id, Status.PLANNED, deferred_until=opens)
         if queue and handle:
             self.sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=handle, VisibilityTimeout=wait)
@@ -249,18 +266,22 @@ class Sender:
 class SenderBatch(BatchProcessor):
     """One invocation's SQS batch, as Powertools' ``process_partial_response`` runs it; made afresh each time.
 
-    ``_prepare`` reads what the batch needs (``Sender.read``: two ``BatchGetItem``); ``handle`` decides each
-    delivery against that read (``Sender.decide``), keeping what it published; ``_clean`` records those
-    (``NoticeStore.record_sent_all``: one ``BatchWriteItem`` per twelve notices) and reports the message of
-    each notice it could not record as failed, before Powertools builds ``batchItemFailures``: that notice
-    stays ``sending``, its redelivery after the lease records ``outcome_unknown``, and it is never published
-    twice. If the batch's read fails, each delivery reads its own notice and a failure surfaces there, per
-    message (``read_error`` says why). ``now``: one fixed moment for the whole batch (benchmarks, demos)."""
+    ``_prepare`` opens each record's sealed body (``Sender.delivery``) and reads what the batch needs
+    (``Sender.read``: two ``BatchGetItem``); ``handle`` decides each delivery against that read
+    (``Sender.decide``), keeping what it published; ``_clean`` records those (``NoticeStore.record_sent_all``:
+    one ``BatchWriteItem`` per twelve notices) and reports the message of each notice it could not record as
+    failed, before Powertools builds ``batchItemFailures``: that notice stays ``sending``, its redelivery after
+    the lease records ``outcome_unknown``, and it is never published twice. A record whose body does not open
+    fails alone (``delivery`` raises what opening it raised). If the batch's read fails, each delivery reads its
+    own notice and a failure surfaces there, per message (``read_error`` says why). ``now``: one fixed moment for
+    the whole batch (benchmarks, demos)."""
 
     def __init__(self, sender: Sender, now: datetime | None = None) -> None:
         super().__init__(EventType.SQS, raise_on_entire_batch_failure=False)  # all failed: still a partial answer
         self.sender = sender
         self.now = now
+        self.opened: dict[str, Delivery | Exception] = {}
+        """Each record's delivery (or why its body did not open), by SQS message id."""
         self.reads: dict[str, Read] = {}
         """What ``_prepare`` read, by notice id; each is used once (a second delivery of the id reads again)."""
         self.read_error: str | None = None
@@ -270,10 +291,27 @@ class SenderBatch(BatchProcessor):
 
     def _prepare(self) -> None:
         super()._prepare()
+        for record in self.records:
+            with contextlib.suppress(Refused, RetryLater):
+                self.delivery(SQSRecord(record))
         try:
-            self.reads = self.sender.read(i for r in self.records if (i := _notice_id(r)) is not None)
+            self.reads = self.sender.read(d.notice_id for d in self.opened.values() if isinstance(d, Delivery))
         except (RetryLater, ClientError, BotoCoreError) as error:
             self.read_error = _error_text(error)
+
+    def delivery(self, record: SQSRecord) -> Delivery:
+        """The record's delivery, its body opened once a batch; raises ``Refused`` or ``RetryLater`` as
+        ``Sender.delivery`` did."""
+        found = self.opened.get(record.message_id)
+        if found is None:
+            try:
+                found = self.sender.delivery(record)
+            except (Refused, RetryLater) as error:
+                found = error
+            self.opened[record.message_id] = found
+        if isinstance(found, Exception):
+            raise found
+        return found
 
     def handle(self, delivery: Delivery) -> SendResult:
         """Bring one delivery's notice to its outcome, or raise ``RetryLater`` (the message is then reported
@@ -290,25 +328,22 @@ class SenderBatch(BatchProcessor):
 
     def handle_record(self, record: SQSRecord) -> SendResult:
         """``handle`` for Powertools' record handler."""
-        return self.handle(Delivery.of(record))
+        return self.handle(self.delivery(record))
 
     def _clean(self) -> None:
         self.unrecorded = self.sender.notices.record_sent_all([p.sent for p in self.published.values()])
-        lost = [r for r in self.records if (_notice_id(r) or "") in self.unrecorded and r in self.success_messages]
+        lost = [r for r in self.records if self._notice_id(r) in self.unrecorded and r in self.success_messages]
         self.success_messages = [m for m in self.success_messages if m not in lost]
         for record in lost:
-            message_id = self.published[str(_notice_id(record))].message_id
+            message_id = self.published[str(self._notice_id(record))].message_id
             failure = RetryLater(f"published as {message_id} but not recorded; left for outcome_unknown")
             self.failure_handler(SQSRecord(record), (RetryLater, failure, None))
         super()._clean()
 
-
-def _notice_id(record: Mapping[str, Any]) -> str | None:
-    """The notice id an SQS record carries; None for a body that names none (it fails in its own record)."""
-    try:
-        return parse_body(record["body"])
-    except (ValueError, KeyError, TypeError):
-        return None
+    def _notice_id(self, record: Mapping[str, Any]) -> str | None:
+        """The notice id a record carried; None for one whose body did not open (it failed in its own record)."""
+        found = self.opened.get(str(record.get("messageId")))
+        return found.notice_id if isinstance(found, Delivery) else None
 
 
 def _error_text(error: Exception) -> str:
