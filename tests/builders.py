@@ -39,6 +39,36 @@ BUDI = "6172051203900007"  # man, born 12-03-1990, Singkawang Selatan
 TODAY = date(2025, 6, 1)
 HEADER = ["No", "NIK", "Nama Lengkap", "No. HP", "Tanggal Lahir", "L/P", "TMT"]
 
+PdfLine = list[tuple[float, str]]
+"""One printed line of a hand-made PDF: (x in mm, text) of each piece."""
+
+
+def pdf_lines(pages: list[list[PdfLine]], *, size: float = 9.0, line_mm: float = 5.0,
+              ruled: tuple[list[float], int] | None = None) -> bytes:
+    """A PDF with each piece of text at its x, a line every ``line_mm`` from the top, pages as given.
+
+    ``ruled`` = (column edges in mm, how many lines from the top): those lines are drawn as a bordered
+    table, a rule between every two lines and at each edge; the lines below it are printed without rules.
+    """
+    from fpdf import FPDF  # a dev dependency: only the tests that make PDFs import it
+
+    pdf = FPDF(orientation="L", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_font("Helvetica", size=size)
+    for lines in pages:
+        pdf.add_page()
+        top = 15.0
+        for n, pieces in enumerate(lines):
+            for x, text in pieces:
+                pdf.text(x, top + n * line_mm + line_mm * 0.7, text)
+        if ruled is not None:
+            edges, count = ruled
+            for n in range(count + 1):
+                pdf.line(edges[0], top + n * line_mm - 0.8, edges[-1], top + n * line_mm - 0.8)
+            for x in edges:
+                pdf.line(x, top - 0.8, x, top + count * line_mm - 0.8)
+    return bytes(pdf.output())
+
 
 def xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
     """A workbook whose cells keep their Python types: str as text, float as a number cell, date as a date."""

@@ -1,8 +1,9 @@
 """The end of ``make demo``: the pages staff open, written for the sample lists and kept with a screenshot each.
 
-1. The branch's list of BPU self-payers arrives like any other list (``incoming/pekerja-rentan/``): a third
-   of the vulnerable workers who paid on after their cover ended, with a later TMT. It is what the rekap's
-   headline counts as renewed.
+1. The branch's list of BPU self-payers arrives in its own program's folder (``incoming/bpu-mandiri/``): a
+   third of the vulnerable workers who paid on after their cover ended, with a later TMT (and, without an
+   Iuran Sampai column, the program's default month). It is what the rekap's headline counts as renewed,
+   and no place of the city's quota.
 2. The report page of every list (``reports/<program>/<name>.html``, written by the ingest function) and the
    rekap (``reports/rekap/<date>.html`` and ``.xlsx``, written by the rekap function, invoked as Scheduler
    would) are copied from the emulator's bucket to ``.local/demo/``.
@@ -26,12 +27,13 @@ from . import browser, samples
 from .emulator.server import Emulator
 from .emulator.template import ROOT
 
-RENEWAL_KEY = "incoming/pekerja-rentan/Daftar BPU Mandiri Juni 2025 (kantor cabang).xlsx"
+RENEWAL_KEY = "incoming/bpu-mandiri/Daftar BPU Mandiri Juni 2025 (kantor cabang).xlsx"
 REKAP_DAY = date(2025, 8, 20)
 """The rekap's day in a demo without reminders: the vulnerable workers' first covers (TMT January to March 2025,
-five months) have ended; the self-payers' covers (from June to August, five months) end within the 12 weeks the
-page looks ahead. After the reminder days the rekap is taken the day after the last of them (``rekap_day``):
-the table then holds every reminder sent, and a rekap dated earlier would show reminders from its future."""
+five months) have ended; the self-payers' covers (from June to August, a month each) have ended or end within
+the 12 weeks the page looks ahead. After the reminder days the rekap is taken the day after the last of them
+(``rekap_day``): the table then holds every reminder sent, and a rekap dated earlier would show reminders from
+its future."""
 
 
 def rekap_day(reminder_days: list[date]) -> date:
@@ -47,7 +49,7 @@ def renewal_list(rentan: int) -> bytes:
     for worker in samples.workers(rentan, "pekerja-rentan", seed=1)[::3]:
         end = coverage_end(datetime.strptime(worker.tmt, "%d-%m-%Y").date(), months)
         renewed.append(replace(worker, tmt=(end + timedelta(days=1)).strftime("%d-%m-%Y")))
-    return samples.write_xlsx(renewed, "pekerja-rentan")
+    return samples.write_xlsx(renewed, "bpu-mandiri")
 
 
 def _reattach_function_logs(log_path: Path) -> None:

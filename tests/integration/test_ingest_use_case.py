@@ -232,7 +232,8 @@ def test_covers_at_other_tmts_are_found_from_each_workers_own_item(aws: Stack, i
     assert {by_nik[p.nik]["source_key"] for p in people[3:5]} == {"incoming/pekerja-rentan/lama.csv"}
     assert {by_nik[p.nik]["coverage_start"] for p in people[3:5]} == {"2025-03-10"}
     assert report["already_covered_guessed"] == 0
-    assert calls == [6, 5], "the six workers' items, then the five overlapping covers: one request each"
+    assert calls == [6, 5, 6], ("the six workers' items, then the five overlapping covers, then the six items "
+                                "again under the workers' lock, to merge into: one request each")
 
 
 def test_a_cover_of_this_very_upload_is_not_reported(aws: Stack, ingestor: Ingestor) -> None:

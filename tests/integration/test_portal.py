@@ -190,6 +190,21 @@ def test_no_page_without_a_session(portal: Portal, path: str) -> None:
     assert answer["statusCode"] == 303 and answer["headers"]["Location"].startswith("/masuk")
 
 
+def test_s3s_redirect_without_cookies_hops_same_site_once_then_asks_for_sign_in(aws: Stack, portal: Portal) -> None:
+    # A browser sends no SameSite=Strict cookie on S3's cross-site 303: the landing page reloads itself from
+    # the portal's origin (which carries them), and shows nothing of the upload before that.
+    key = f"incoming/pekerja-rentan/{OFFICE}/20261206-101500-daftar.xlsx"
+    ingest(aws, key, a_list())
+    hop = Browser(portal).get(f"/unggah/selesai?bucket=b&key={key}&etag=x")
+    assert hop["statusCode"] == 200 and "daftar" not in hop["body"].split("url=")[0]
+    assert f'content="0;url=/unggah/selesai?bucket=b&amp;key={key}&amp;etag=x&amp;lanjut=1"' in hop["body"]
+    assert "diterima" not in hop["body"]
+    again = Browser(portal).get(f"/unggah/selesai?bucket=b&key={key}&etag=x&lanjut=1")
+    assert again["statusCode"] == 303 and again["headers"]["Location"].startswith("/masuk")
+    mine = signed_in(portal, "pasiran").get(f"/unggah/selesai?bucket=b&key={key}&etag=x&lanjut=1")
+    assert mine["statusCode"] == 200 and 'id="open-report"' in mine["body"]
+
+
 def _token(claims: dict[str, Any], key: Any, kid: str = "dummy") -> str:
     return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
 

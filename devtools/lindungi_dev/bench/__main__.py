@@ -32,6 +32,7 @@ BENCHMARKS = {
     "hostile": "the hostile corpus through `python -m lindungi check`, a process a case",
     "rekap": "the daily rekap: read units per 10,000 workers",
     "artifacts": "artifact sizes and handler import times",
+    "year": "the city's year: two cohorts and 2,000 self-payers through every reminder day, checked",
     "portal": "the staff portal: cold start beside ingest's, AWS requests of a warm lookup and report view",
 }
 """The benchmarks that run on their own too (``python -m lindungi_dev.bench NAME``), module of this package."""
@@ -57,6 +58,14 @@ def others(quick: bool) -> None:
     for size, f in figures["scale"].items():
         print(f"  planner over {size} due: {f['requests_per_notice']} requests, {f['items_read_per_notice']} "
               f"items read and {f['ms_per_notice_on_moto']} ms (moto) per notice")
+    year = benchmark("year").run(0.1 if quick else 1.0, progress=False)
+    print(f"\nThe city's year (lindungi_dev.bench.year): {year['workers']} workers, self-payers {year['self_payers']}, "
+          f"{year['new_numbers']} new numbers, ceiling {year['ceiling']}")
+    print(f"  SMS to replaced numbers {year['sms_to_replaced_numbers']}  after a renewal was listed "
+          f"{year['sms_after_renewal_listed']}  every stage {year['reminded_every_stage']}  rekap renewed "
+          f"{year['rekap']['renewed']} of {year['rekap']['ended']} (data: {year['expected']['renewed']})  "
+          f"BatchWriteItem/row {year['batch_writes_per_row']}  requests/SMS {year['requests_per_sms']}  "
+          f"{year['seconds']['total']} s  {'ok' if not year['failures'] else 'FAILED: ' + '; '.join(year['failures'])}")
     size = 1000 if quick else 25_000
     figures = benchmark("receipts").measure(size)
     print(f"\nDelivery receipts (lindungi_dev.bench.receipts): {size:,} sent notices in the table, "

@@ -7,7 +7,10 @@ import io
 import resource
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +136,64 @@ def pdf_table(results: Sequence[dict[str, Any]]) -> str:
         "(an upper bound: forked workers share pages with the parent)."
     )
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------- the moto loop
+# The planner and the sender in the benchmark's own loop on in-process moto (bench.reminders, bench.year).
+# Imported lazily: a ``--child`` measurement must not carry moto or boto3 in its memory.
+
+
+class Calls(Counter[str]):
+    """AWS requests by ``service.Operation``, counted on the clients ``hook`` is given."""
+
+    def hook(self, client: Any) -> Any:
+        client.meta.events.register("before-call", lambda model, **_: self.update(
+            [f"{model.service_model.service_name}.{model.name}"]))
+        return client
+
+
+@contextmanager
+def stack() -> Iterator[tuple[Any, Any]]:
+    """In-process moto with every resource of template.yaml: (boto3 session, ``Stack``)."""
+    import boto3
+    from moto import mock_aws
+
+    from lindungi_dev.emulator.lambdas import environment
+    from lindungi_dev.emulator.provision import provision
+    from lindungi_dev.emulator.template import REGION
+
+    # In-process moto: no endpoint of a running emulator may redirect these clients.
+    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_ENDPOINT_URL": None}
+    with environment(env), mock_aws():
+        session = boto3.Session(region_name=REGION)
+        yield session, provision(session)
+
+
+def drain(sqs: Any, url: str, sender: Any, day: date) -> None:
+    """Each batch on the queue through the sender as its function runs it (``SenderBatch``); a message it
+    reports failed is left on the queue (with no clock running here, the next day retries it)."""
+    from aws_lambda_powertools.utilities.batch import process_partial_response
+
+    from lindungi.config import programs
+    from lindungi.reminders.planner import run_time
+    from lindungi.reminders.sender import SenderBatch
+
+    now = run_time(day, programs(), 9)
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        event = {"Records": [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+                              "attributes": {"ApproximateReceiveCount": "1"}, "eventSource": "aws:sqs"}
+                             for m in messages]}
+        batch = SenderBatch(sender, now)
+        response = process_partial_response(event=event, record_handler=batch.handle_record, processor=batch)
+        failed = {f["itemIdentifier"] for f in response["batchItemFailures"]}
+        for m in messages:
+            if m["MessageId"] not in failed:
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+
+
+def read_notices(dynamodb: Any, table: str) -> list[dict[str, Any]]:
+    """Every notice of the notices table (a scan), deserialised."""
+    from lindungi.dynamo import deserialize
+
+    return [deserialize(i) for page in dynamodb.get_paginator("scan").paginate(TableName=table)
+            for i in page["Items"] if i["pk"]["S"].startswith("NOTICE#")]

@@ -23,26 +23,21 @@ import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-import boto3
-from aws_lambda_powertools.utilities.batch import process_partial_response
-
 from lindungi.config import programs
-from lindungi.dynamo import deserialize
 from lindungi.intake.store import write_items
 from lindungi.reminders.planner import Planner, run_time, stages_of
-from lindungi.reminders.sender import Sender, SenderBatch
+from lindungi.reminders.sender import Sender
 from lindungi.settings import PlannerSettings, SenderSettings
 from lindungi_dev import samples
-from lindungi_dev.emulator.lambdas import environment
-from lindungi_dev.emulator.provision import provision
-from lindungi_dev.emulator.template import ACCOUNT, REGION, Stack
+from lindungi_dev.emulator.template import ACCOUNT, REGION
 from lindungi_dev.samples import coverages
+
+from .common import Calls, drain, read_notices, stack
 
 BASELINE = {"requests_per_sms": 10.95, "commit": "7d16556", "workers": 400,
             "how": "the same planner+sender loop and call counting, run on the code before this change"}
@@ -58,49 +53,10 @@ def sample_items(n_workers: int = 8504, tmt: dict[str, date] | None = None) -> l
             for line, w in enumerate(people, start=2)]
 
 
-class Calls(Counter[str]):
-    def hook(self, client: Any) -> Any:
-        client.meta.events.register("before-call", lambda model, **_: self.update(
-            [f"{model.service_model.service_name}.{model.name}"]))
-        return client
-
-
-@contextmanager
-def stack() -> Iterator[tuple[boto3.Session, Stack]]:
-    from moto import mock_aws
-
-    # In-process moto: no endpoint of a running emulator may redirect these clients.
-    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_ENDPOINT_URL": None}
-    with environment(env), mock_aws():
-        session = boto3.Session(region_name=REGION)
-        yield session, provision(session)
-
-
-def _drain(sqs: Any, url: str, sender: Sender, day: date) -> None:
-    """Each batch on the queue through the sender as its function runs it (``SenderBatch``); a message it
-    reports failed is left on the queue (with no clock running here, the next day retries it)."""
-    now = run_time(day, programs(), 9)
-    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
-        event = {"Records": [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
-                              "attributes": {"ApproximateReceiveCount": "1"}, "eventSource": "aws:sqs"}
-                             for m in messages]}
-        batch = SenderBatch(sender, now)
-        response = process_partial_response(event=event, record_handler=batch.handle_record, processor=batch)
-        failed = {f["itemIdentifier"] for f in response["batchItemFailures"]}
-        for m in messages:
-            if m["MessageId"] not in failed:
-                sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
-
-
 def _take(sqs: Any, url: str) -> None:
     while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
         sqs.delete_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
                                                          for i, m in enumerate(messages)])
-
-
-def _notices(dynamodb: Any, table: str) -> list[dict[str, Any]]:
-    return [deserialize(i) for page in dynamodb.get_paginator("scan").paginate(TableName=table)
-            for i in page["Items"] if i["pk"]["S"].startswith("NOTICE#")]
 
 
 def simulate(items: list[dict[str, Any]], missed: Sequence[int] = (), ceiling: int | None = None) -> dict[str, Any]:
@@ -121,7 +77,7 @@ def simulate(items: list[dict[str, Any]], missed: Sequence[int] = (), ceiling: i
         # The sender drains each batch as the planner queues it, as the event source mapping polls meanwhile
         # (moto's SQS receive walks the whole queue: a queue left to fill up costs the square of its depth).
         planner_sqs.meta.events.register("after-call.sqs.SendMessageBatch",
-                                         lambda **_: _drain(sqs, queue, sender, clock["day"]))
+                                         lambda **_: drain(sqs, queue, sender, clock["day"]))
         ends = Counter(date.fromisoformat(i["coverage_end"]) for i in items)
         peak = ends.most_common(1)[0][0]
         skip = {peak - timedelta(days=d) for d in missed}
@@ -131,14 +87,14 @@ def simulate(items: list[dict[str, Any]], missed: Sequence[int] = (), ceiling: i
         for day in days:
             clock["day"] = day
             report = planner.run(run_time(day, programs()))
-            _drain(sqs, queue, sender, day)
+            drain(sqs, queue, sender, day)
             items_read += report.items_read
             if report.planned:
                 per_day.append((day.isoformat(), report.planned, report.early))
             print(f"  {day} planned {report.planned:>5} (early {report.early:>5}, due {report.due:>5}) "
                   f"{time.perf_counter() - started:7.0f} s", file=sys.stderr, flush=True)
         seconds = time.perf_counter() - started
-        notices = _notices(dynamodb, st.physical("NoticesTable"))
+        notices = read_notices(dynamodb, st.physical("NoticesTable"))
         from moto.sns.models import sns_backends
 
         published = len(sns_backends[ACCOUNT][REGION].sms_messages)

@@ -1,7 +1,8 @@
 """DynamoDB writes of ingestion: BatchWriteItem requests per stored row (``store.write_items`` on moto).
 
 A list writes its covers and its workers' own items (``store.worker_items``: every cover's period, the latest
-number) in one stream, after reading those workers' items (``store.read_workers``, ``BatchGetItem``, 100 a
+number) in one stream, under the workers' lock (``store.merge_workers``: three conditional UpdateItem a list,
+the items read again under it), after reading those workers' items (``store.read_workers``, ``BatchGetItem``, 100 a
 request) and the covers other lists gave them (``intake.earlier``, by key; on this empty table every worker
 is looked up by guessed keys, its costliest case)."""
 
@@ -36,7 +37,7 @@ def run(size: int) -> None:
         session = boto3.Session(region_name=REGION)
         stack = provision(session)
         client = session.client("dynamodb")
-        calls = {"BatchWriteItem": 0, "BatchGetItem": 0}
+        calls = {"BatchWriteItem": 0, "BatchGetItem": 0, "UpdateItem": 0}
 
         def counter(operation: str) -> Any:
             def count(**_: Any) -> None:
@@ -49,8 +50,8 @@ def run(size: int) -> None:
         covers = [store.coverage_item(a, source, programs()) for a in report.accepted]
         existing = store.read_workers(client, table, report.accepted)
         earlier.find(client, table, report.accepted, source.key, programs(), existing)
-        workers = store.worker_items(report.accepted, source, existing)
-        stats = store.write_items(client, table, [*covers, *workers])
+        workers = {row.nik for row in report.accepted}
+        stats = store.merge_workers(client, table, report.accepted, source, covers=covers, holder="bench")
         pages = client.get_paginator("scan").paginate(
             TableName=table, Select="COUNT", FilterExpression="begins_with(sk, :c)",
             ExpressionAttributeValues={":c": {"S": "COVERAGE#"}})
@@ -60,7 +61,8 @@ def run(size: int) -> None:
         f"DynamoDB writes (covers and workers' items, on moto); target <= {TARGET_WRITES_PER_ROW} requests per "
         "stored row",
         ["list", "stored rows", "workers' items", "BatchWriteItem calls", "WriteStats.requests", "requests/row",
-         "BatchGetItem/row", "verdict"],
+         "BatchGetItem/row", "UpdateItem (the lock)", "verdict"],
         [[f"{size:,}", f"{stored:,}", f"{len(workers):,}", calls["BatchWriteItem"], stats.requests,
-          f"{per_row:.4f}", f"{calls['BatchGetItem'] / stored:.4f}", verdict(per_row <= TARGET_WRITES_PER_ROW)]],
+          f"{per_row:.4f}", f"{calls['BatchGetItem'] / stored:.4f}", calls["UpdateItem"],
+          verdict(per_row <= TARGET_WRITES_PER_ROW)]],
     )

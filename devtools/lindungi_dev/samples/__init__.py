@@ -7,9 +7,10 @@ rows are planted at known positions so tests can assert exact outcome codes.
 
 The package's modules make the other files tests and benchmarks read: ``pdf`` (PDF lists, ruled and
 unruled, scanned, encrypted, broken), ``office_exports`` (lists as offices save them, through LibreOffice,
-committed in tests/fixtures/office), ``format_fixtures`` (.ods and password-protected lists, with
-``lo_store`` run inside LibreOffice's Python), ``hostile`` (files built to kill, hang or exhaust a reader)
-and ``coverages`` (WorkersTable items as ingestion stores them).
+committed in tests/fixtures/office), ``producers`` (lists printed and saved by TCPDF, dompdf, Chromium,
+Writer and Gnumeric, committed in tests/fixtures/producers), ``format_fixtures`` (.ods and
+password-protected lists, with ``lo_store`` run inside LibreOffice's Python), ``hostile`` (files built to
+kill, hang or exhaust a reader) and ``coverages`` (WorkersTable items as ingestion stores them).
 """
 
 from __future__ import annotations
@@ -141,6 +142,8 @@ def row_values(number: int, w: Worker) -> list[str]:
 
 
 def title(program: str) -> str:
+    if program == "bpu-mandiri":
+        return "DAFTAR PESERTA BPU MANDIRI KANTOR CABANG BPJS KETENAGAKERJAAN SINGKAWANG TAHUN 2025"
     label = "PEKERJA RENTAN" if program == "pekerja-rentan" else "PEKERJA SAWIT (BPU)"
     return f"DAFTAR {label} PENERIMA BANTUAN IURAN BPJS KETENAGAKERJAAN TAHUN 2025"
 

@@ -72,7 +72,7 @@ def _people(program: str, n: int, seed: int, every: int) -> list[samples.Worker]
     return people
 
 
-def _harden(people: list[samples.Worker]) -> list[samples.Worker]:
+def harden(people: list[samples.Worker]) -> list[samples.Worker]:
     """The hard names at the start (Tjhai Mui Fa just above BONG SIU LAN), long addresses every fifth row."""
     out = []
     for i, w in enumerate(people):
@@ -85,7 +85,7 @@ def _harden(people: list[samples.Worker]) -> list[samples.Worker]:
 
 
 def cases() -> list[Case]:
-    kecamatan = _harden(_people("pekerja-rentan", 36, seed=21, every=5))
+    kecamatan = harden(_people("pekerja-rentan", 36, seed=21, every=5))
     rentan, sawit = _people("pekerja-rentan", 40, seed=22, every=6), _people("pekerja-sawit", 20, seed=23, every=6)
     mixed = [w for pair in zip(rentan[::2], rentan[1::2], sawit, strict=True) for w in pair]  # one office's list
     two_row = tuple(samples.HEADER_TOP)
@@ -93,11 +93,12 @@ def cases() -> list[Case]:
                "Jenis\nPekerjaan", "TMT\nKEPESERTAAN", "Program")
     return [
         Case("kecamatan", "pekerja-rentan", tuple(kecamatan), two_row, True, True, False, False, (";",)),
-        Case("campuran", None, tuple(_harden(mixed)), wrapped, False, False, True, True, (";", ",")),
+        Case("campuran", None, tuple(harden(mixed)), wrapped, False, False, True, True, (";", ",")),
     ]
 
 
-def _values(case: Case, number: int, w: samples.Worker) -> list[object]:
+def cell_values(case: Case, number: int, w: samples.Worker) -> list[object]:
+    """One worker's row as the workbook holds it (numbers, dates and texts)."""
     values: list[object] = list(samples.row_values(number, w))
     values[0] = number  # a number cell: right-aligned, as Calc shows a typed 1, 2, 3
     if case.tmt_as_date:
@@ -142,9 +143,11 @@ def _row_height(values: Sequence[object], widths: Sequence[float], wrapped: bool
     return 15.0 * lines if lines > 1 else None
 
 
-def workbook(case: Case, ruled: bool, tall_rows: bool = True) -> bytes:
+def workbook(case: Case, ruled: bool, tall_rows: bool = True, portrait: bool = False, repeat: bool = True) -> bytes:
     """The case's workbook; ``tall_rows=False`` leaves every row at the default height, so wrapped
-    text overflows onto the rows around it in print (what Calc prints of a file whose heights were never fitted)."""
+    text overflows onto the rows around it in print (what Calc prints of a file whose heights were never fitted);
+    ``portrait`` prints it on portrait pages at 100% (no fit to width: columns that do not fit go to other pages);
+    ``repeat=False`` prints the header on the first page only (no print titles)."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     border = {"border": 1} if ruled else {}
@@ -158,16 +161,20 @@ def workbook(case: Case, ruled: bool, tall_rows: bool = True) -> bytes:
         groups.setdefault(key, []).append(w)
     for sheet_name, members in groups.items():
         sheet = book.add_worksheet(sheet_name)
-        sheet.set_landscape()
         sheet.set_paper(9)  # A4
-        sheet.fit_to_pages(1, 0)
+        if portrait:
+            sheet.set_portrait()
+        else:
+            sheet.set_landscape()
+            sheet.fit_to_pages(1, 0)
         sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
         sheet.set_footer("&CHalaman &P dari &N")
         sheet.write(0, 0, samples.title(members[0].program if case.program else "pekerja-rentan"))
         sheet.write(1, 0, f"KOTA SINGKAWANG - {sheet_name.upper()}")
         first = _header(case, sheet, head)
-        sheet.repeat_rows(3, first - 1)
-        rows = [_values(case, n, w) for n, w in enumerate(members, start=1)]
+        if repeat:
+            sheet.repeat_rows(3, first - 1)
+        rows = [cell_values(case, n, w) for n, w in enumerate(members, start=1)]
         widths = _widths(case, rows, ruled)
         for col, width in enumerate(widths):
             sheet.set_column(col, col, width)

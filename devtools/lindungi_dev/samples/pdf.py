@@ -10,6 +10,8 @@ Two layouts that a reader must both handle, and the three ways a PDF fails:
 - ``write_unruled``: what other tools print: whitespace-aligned columns with no ruling
   lines, a page header line and the header repeated on every page, long values wrapping
   onto a second text line below (top-aligned), a "Halaman N dari M" footer.
+- ``write_table``: fpdf2's own ``table()``, bordered or not, landscape or portrait (the property tests'
+  producer: generated lists through a real PDF writer).
 - ``write_scanned`` (pages that are only an image), ``write_encrypted`` (a user
   password), ``write_broken`` (cut off in the middle, as an interrupted download is).
 
@@ -92,6 +94,27 @@ def write_ruled(people: Sequence[Worker], program: str = "pekerja-rentan") -> by
         for _ in range(len(RULED_WIDTHS) - 3):
             total.cell("")
     _signature(pdf, 200)
+    return bytes(pdf.output())
+
+
+def write_table(people: Sequence[Worker], program: str = "pekerja-rentan", *, ruled: bool = True,
+                landscape: bool = True) -> bytes:
+    """fpdf2's ``table()`` as a Python web application prints a list: one header row repeated on each page,
+    every cell bordered or none, landscape or portrait (narrower columns: names, addresses and numbers wrap)."""
+    pdf = FPDF(orientation="L" if landscape else "P", unit="mm", format="A4")
+    pdf.set_creator("fpdf2")
+    pdf.set_creation_date(__import__("datetime").datetime(2025, 1, 2, 10, 15))
+    pdf.set_margins(10, 10, 10)
+    pdf.set_auto_page_break(True, margin=12)
+    pdf.add_page()
+    _title_block(pdf, program)
+    pdf.set_font("Helvetica", "", FONT_PT)
+    with pdf.table(col_widths=RULED_WIDTHS, text_align="LEFT", line_height=LINE_MM, repeat_headings=1,
+                   borders_layout="ALL" if ruled else "NONE", padding=(0.4, 0.8)) as table:
+        table.row(FLAT_HEADER)
+        for number, w in enumerate(people, start=1):
+            table.row(row_values(number, w))
+    _signature(pdf, pdf.w - 90)
     return bytes(pdf.output())
 
 

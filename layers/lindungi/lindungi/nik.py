@@ -117,6 +117,39 @@ def normalize(cell: Cell) -> NikResult:
     return NikResult(digits, _check(digits))
 
 
+_CHAIN = re.compile(r"(?<![0-9])[0-9]+(?:[ .\-][0-9]+)*+")
+SHAPED_DIGITS = range(15, 18)
+"""A NIK has 16 digits; 15 or 17 is one that lost or gained a digit (a row number glued on, a digit cut)."""
+_LONG = 10
+
+
+def shaped(text: str) -> int:
+    """How many NIK-shaped numbers ``text`` holds: 15 to 17 digits in one run, or in short groups parted by
+    one space, dot or dash each ("6172 0145 0985 0003"). A run of ten digits or more stands alone (a row
+    number before a NIK, "12 6172014509850003", leaves one NIK-shaped number; a phone after a spaced NIK
+    is not part of it); the short groups between such runs count together (an NIP of 18 digits in groups,
+    "19650101 199003 1 005", is not NIK-shaped). Groups parted by dashes or dots end at a space: a phone
+    number "0813-1111-2222" and the house number after it are two numbers."""
+    count = 0
+    for chain in _CHAIN.finditer(text):
+        found = chain.group()
+        mixed = " " in found and ("-" in found or "." in found)
+        for part in found.split(" ") if mixed else (found,):
+            count += _shaped_chain(part)
+    return count
+
+
+def _shaped_chain(chain: str) -> int:
+    count = short = 0
+    for group in _SEPARATORS.split(chain):
+        if len(group) < _LONG:
+            short += len(group)
+            continue
+        count += (short in SHAPED_DIGITS) + (len(group) in SHAPED_DIGITS)
+        short = 0
+    return count + (short in SHAPED_DIGITS)
+
+
 def birth_date(nik: str, today: date) -> date:
     """The birth date a valid NIK encodes; YY is this century unless that is in the future."""
     day, month, yy = int(nik[6:8]) % 40, int(nik[8:10]), int(nik[10:12])

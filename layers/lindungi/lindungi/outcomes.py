@@ -37,6 +37,8 @@ class Reject(StrEnum):
     START_DATE_INVALID = "start_date_invalid"
     START_DATE_MISSING = "start_date_missing"
     PROGRAM_INVALID = "program_invalid"
+    PAID_UNTIL_INVALID = "paid_until_invalid"
+    PAID_UNTIL_BEFORE_START = "paid_until_before_start"
     CELL_TOO_LONG = "cell_too_long"
     ROW_TOO_LARGE = "row_too_large"
 
@@ -94,7 +96,8 @@ MESSAGES: dict[Code, str] = {
     ),
     FileError.PROGRAM_UNKNOWN: (
         "Berkas ini diunggah di luar folder program dan tidak memiliki kolom Program. Unggah ulang berkas ke "
-        "folder programnya: incoming/pekerja-rentan/ (Pekerja Rentan) atau incoming/pekerja-sawit/ (Pekerja Sawit)."
+        "folder programnya: incoming/pekerja-rentan/ (Pekerja Rentan), incoming/pekerja-sawit/ (Pekerja Sawit) "
+        "atau incoming/bpu-mandiri/ (peserta BPU Mandiri yang membayar sendiri, daftar dari kantor cabang)."
     ),
     FileError.STORE_FAILED: (
         "Data belum tersimpan karena gangguan sistem. Sistem akan mencoba lagi secara otomatis; berkas tidak "
@@ -121,6 +124,14 @@ MESSAGES: dict[Code, str] = {
     Reject.PROGRAM_INVALID: (
         "Isi kolom Program baris ini kosong atau tidak dikenali. Tulis nama program yang dikenali, misalnya "
         "Rentan atau Sawit, atau unggah berkas ke folder programnya."
+    ),
+    Reject.PAID_UNTIL_INVALID: (
+        "Isi kolom Iuran Sampai dengan tanggal terakhir yang sudah dibayar, misalnya 31-08-2025, atau dengan "
+        "jumlah bulan yang dibayar, misalnya 3 bulan."
+    ),
+    Reject.PAID_UNTIL_BEFORE_START: (
+        "Tanggal Iuran Sampai lebih awal daripada TMT. Periksa kedua tanggal: Iuran Sampai adalah hari terakhir "
+        "yang dibayar, TMT hari pertamanya."
     ),
     Reject.CELL_TOO_LONG: (
         "Ada sel lebih dari 1.000 huruf di baris ini: hapus isi yang bukan data pekerja (biasanya teks yang "
@@ -185,6 +196,7 @@ FIELD_NAMES: dict[str, str] = {
     "occupation": "Pekerjaan",
     "coverage_start": "TMT",
     "program": "Program",
+    "paid_until": "Iuran sampai",
 }
 """The fields of a worker list (``intake.fields.Field`` values) as staff name them."""
 
@@ -197,6 +209,8 @@ AT_FAULT: dict[Reject | Warn, tuple[str, ...]] = {
     Reject.START_DATE_INVALID: ("coverage_start",),
     Reject.START_DATE_MISSING: ("coverage_start",),
     Reject.PROGRAM_INVALID: ("program",),
+    Reject.PAID_UNTIL_INVALID: ("paid_until",),
+    Reject.PAID_UNTIL_BEFORE_START: ("coverage_start", "paid_until"),
     Reject.CELL_TOO_LONG: (),
     Reject.ROW_TOO_LARGE: (),
     Warn.PHONE_MISSING: ("phone",),
@@ -248,6 +262,8 @@ LABELS: dict[Code, str] = {
     Reject.START_DATE_INVALID: "TMT tidak valid",
     Reject.START_DATE_MISSING: "TMT kosong",
     Reject.PROGRAM_INVALID: "Isi kolom Program tidak dikenali",
+    Reject.PAID_UNTIL_INVALID: "Iuran Sampai tidak valid",
+    Reject.PAID_UNTIL_BEFORE_START: "Iuran Sampai sebelum TMT",
     Reject.CELL_TOO_LONG: "Sel terlalu panjang",
     Reject.ROW_TOO_LARGE: "Baris terlalu besar",
     Warn.PHONE_MISSING: "Nomor HP kosong",
@@ -362,6 +378,8 @@ PAGE: dict[str, str] = {
     "report.warned": "Dengan peringatan",
     "report.sms_capable": "Dapat dihubungi melalui SMS",
     "report.ignored": "{ignored} baris lain dilewati (judul, baris kosong, catatan kaki, tanda tangan).",
+    "report.nik_shaped": "PDF ini memuat {found} angka berbentuk NIK; {reported} di antaranya ada di baris yang "
+                         "dilaporkan (diterima atau ditolak).",
     "report.chart": "Alasan penolakan dan peringatan",
     "report.chart_none": "Tidak ada baris yang ditolak atau diberi peringatan.",
     "report.to_fix": "Baris yang harus diperbaiki",
@@ -405,6 +423,12 @@ PAGE: dict[str, str] = {
     "example.names": "Judul kolom yang dikenali",
     "example.yes": "Ya",
     "example.no": "Tidak",
+    "example.folders": "Unggah daftar ke folder programnya: {folders}.",
+    "example.self_paid": (
+        "{name} ({folder}): peserta yang membayar iurannya sendiri, daftar dari kantor cabang BPJS "
+        "Ketenagakerjaan. Kolom Iuran Sampai (hari terakhir yang dibayar) hanya untuk daftar ini; tanpa kolom "
+        "itu, kepesertaan dihitung {months} bulan sejak TMT."
+    ),
     # the rekap of every list
     "rekap.title": "Rekap program Lindungi",
     "rekap.as_of": "Keadaan per {date}, dari semua daftar yang sudah diunggah.",
@@ -421,6 +445,7 @@ PAGE: dict[str, str] = {
     "rekap.program": "Program",
     "rekap.covered": "Aktif sekarang",
     "rekap.quota_col": "Kuota",
+    "rekap.no_quota": "tanpa kuota (bayar sendiri)",
     "rekap.filled": "Terisi",
     "rekap.over_quota": (
         "MELEBIHI KUOTA sebanyak {over} pekerja: periksa NIK yang didaftarkan lebih dari satu kali di bawah."

@@ -9,6 +9,8 @@ Key design (table ``WorkersTable``)::
     pk = "OFFICE#<office>" sk = "UPLOAD#<time>#<key>"          one item per list an office uploaded under
                                                                ``incoming/<program>/<office>/`` (its riwayat:
                                                                when, by whom, the outcome counts)
+    pk = "LOCK#WORKERS"   sk = "LOCK"                          the lease lists take in turn to merge workers'
+                                                               items (``intake.store.WorkersLock``)
 
 The sparse index ``ByEndDate`` is keyed by ``remind_key`` ("<program>#<first
 stage in days>", set at ingestion) and ``coverage_end``: the planner reads a

@@ -9,7 +9,8 @@ from lindungi.config import Program, Programs
 from lindungi.config import programs as shipped_programs
 from lindungi.intake import readers
 from lindungi.intake.fields import Field
-from lindungi.intake.readers.base import FileFailure
+from lindungi.intake.readers.base import FileFailure, Table
+from lindungi.intake.readers.guard import Guard
 from lindungi.intake.report import Report, SheetSummary
 from lindungi.intake.table import WorkerList, find_list
 from lindungi.intake.validate import RowValidator
@@ -63,23 +64,33 @@ def _fill(
     kind, tables = readers.read(data, limits, deadline)
     report.kind = kind.value
     validator = RowValidator(programs, file_program, today)
+    found_lists: Iterable[tuple[Table, WorkerList]]
     if file_program is None:
         # Every sheet's header first: without a program from the folder, one must come from a column.
-        lists: Iterable[WorkerList] = [find_list(table) for table in tables]
-        report.sheets = [SheetSummary(found.name, found.header_line) for found in lists]
-        headers = [found.header for found in lists if found.header is not None]
+        found_lists = [(table, find_list(table)) for table in tables]
+        report.sheets = [SheetSummary(found.name, found.header_line) for _, found in found_lists]
+        headers = [found.header for _, found in found_lists if found.header is not None]
         if headers and not any(Field.PROGRAM in header.columns for header in headers):
             raise FileFailure(FileError.PROGRAM_UNKNOWN)
     else:
         # One table at a time: a reader that loads a sheet when it is read holds one sheet in memory.
-        lists = (find_list(table) for table in tables)
-    for found in lists:
+        found_lists = ((table, find_list(table)) for table in tables)
+    for table, found in found_lists:
         if found.columns_seen and not report.columns_seen:
             report.columns_seen = list(found.columns_seen)
         if file_program is not None:
             report.sheets.append(SheetSummary(found.name, found.header_line))
-        if found.header is not None:
+        if found.header is None:
+            continue
+        if table.tally is None:
             _add(report, validator.outcomes(found.rows, found.header.columns), limits)
+            continue
+        guard = Guard(found.header, table.tally)
+        try:
+            _add(report, validator.outcomes(guard.rows(found.rows), found.header.columns), limits)
+            guard.close()
+        finally:
+            report.nik_shaped = (table.tally.nik_shaped, guard.reported)
     if all(sheet.header_line is None for sheet in report.sheets):
         raise FileFailure(FileError.HEADER_NOT_FOUND)
 

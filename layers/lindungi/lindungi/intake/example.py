@@ -7,7 +7,9 @@ names, per column, every header text that is recognised.
 
 from __future__ import annotations
 
+from lindungi.config import Programs, programs
 from lindungi.intake.fields import REQUIRED, SYNONYMS, Field, field_of, normalize
+from lindungi.intake.keys import INCOMING
 from lindungi.intake.report import FIX_COLUMNS
 from lindungi.outcomes import FIELD_NAMES, say
 from lindungi.xlsx import Book
@@ -15,9 +17,11 @@ from lindungi.xlsx import Book
 NAME = "contoh-daftar-peserta.xlsx"
 """The example's file name, beside the report page that links to it."""
 
-COLUMNS = [(Field(key), label) for key, label in FIX_COLUMNS if key != Field.PROGRAM]
+COLUMNS = [(Field(key), label) for key, label in FIX_COLUMNS if key not in (Field.PROGRAM, Field.PAID_UNTIL)]
 """The example's columns: the fix-up workbook's, without Program (the folder names the program; a Program
-cell copied from the example into a list of the other program would move its workers)."""
+cell copied from the example into a list of the other program would move its workers) and without Iuran
+Sampai (a self-payer's paid period: only the branch's lists under ``incoming/bpu-mandiri/`` have one; the
+names sheet says so)."""
 
 ROWS = [
     ["6172014509850003", "SITI AMINAH", "0812-3456-7890", "05-09-1985", "P", "Jl. Diponegoro No. 1",
@@ -50,4 +54,14 @@ def workbook() -> bytes:
         names.write_string(line, 0, FIELD_NAMES[field.value])
         names.write_string(line, 1, say("example.yes") if field in REQUIRED else say("example.no"))
         names.write_string(line, 2, ", ".join(recognised(field)), book.wrap)
+    for line, note in enumerate(folders(programs()), start=len(Field) + 2):
+        names.write_string(line, 2, note, book.wrap)
     return book.close()
+
+
+def folders(shipped: Programs) -> list[str]:
+    """Where each program's lists go, and what a self-paid program's list is: the notes under the names."""
+    notes = [say("example.folders", folders=", ".join(f"{INCOMING}{p.id}/ ({p.name})" for p in shipped.by_id.values()))]
+    notes += [say("example.self_paid", name=p.name, folder=f"{INCOMING}{p.id}/", months=p.months)
+              for p in shipped.by_id.values() if p.self_paid]
+    return notes

@@ -25,6 +25,8 @@ class Field(StrEnum):
     OCCUPATION = "occupation"
     COVERAGE_START = "coverage_start"
     PROGRAM = "program"
+    PAID_UNTIL = "paid_until"
+    """The last day a self-payer's contributions pay for (a BPU mandiri list): the cover's end."""
 
 
 REQUIRED = (Field.NIK, Field.NAME)
@@ -56,6 +58,12 @@ SYNONYMS: dict[Field, frozenset[str]] = {
          "mulai kepesertaan", "tgl tmt", "tanggal mulai kepesertaan"}
     ),
     Field.PROGRAM: frozenset({"program", "segmen", "kategori", "program kepesertaan", "jenis kepesertaan"}),
+    Field.PAID_UNTIL: frozenset(
+        {"paid until", "iuran sampai", "dibayar sampai", "masa iuran", "bayar sampai", "lunas sampai",
+         "iuran s d", "iuran sd", "dibayar s d", "iuran sampai dengan", "dibayar sampai dengan",
+         "masa iuran sampai", "iuran dibayar sampai", "akhir iuran", "tanggal akhir iuran", "tgl akhir iuran",
+         "iuran terakhir", "periode iuran sampai", "berlaku sampai"}
+    ),
 }
 
 _NOT_THE_WORKER = {"ibu", "ayah", "kelurahan", "desa", "kecamatan", "usaha", "perusahaan", "ahli", "waris",
@@ -85,6 +93,8 @@ def _by_keywords(text: str) -> Field | None:
         return Field.NAME
     if "kelamin" in tokens:
         return Field.GENDER
+    if tokens & {"iuran", "dibayar", "lunas"} and tokens & {"sampai", "sd", "akhir", "terakhir", "masa"}:
+        return Field.PAID_UNTIL
     if "tmt" in tokens or "mulai" in tokens:
         return Field.COVERAGE_START
     if "alamat" in tokens:

@@ -41,6 +41,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import time
+import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -334,9 +335,9 @@ class Ingestor:
             if found is not None:
                 extra["already_covered_guessed"] = found.guessed
             try:
-                workers = store.worker_items(report.accepted, source, existing)
-                requests = store.write_items(self.dynamodb, self.table, [*covers, *workers],
-                                             backoff=self.backoff).requests
+                requests = store.merge_workers(self.dynamodb, self.table, report.accepted, source, covers=covers,
+                                               holder=f"{source.sha256[:16]}:{uuid.uuid4().hex}",
+                                               backoff=self.backoff).requests
             except Exception:
                 self._store_failed(upload, report)
                 raise

@@ -43,6 +43,8 @@ class Report:
     sheets: list[SheetSummary] = field(default_factory=list)
     columns_seen: list[str] = field(default_factory=list)
     """For ``header_not_found``: the column names the reader saw (the row most like a header)."""
+    nik_shaped: tuple[int, int] | None = None
+    """For a PDF whose list was found: the NIK-shaped numbers in its text, and those in the rows reported."""
 
     @property
     def rows_read(self) -> int:
@@ -81,6 +83,8 @@ class Report:
         yield "summary", self.counts()
         yield "sheets", [s.to_dict() for s in self.sheets]
         yield "ignored", ({"row": i.row.to_dict(), "reason": i.reason.value} for i in self.ignored)
+        if self.nik_shaped is not None:
+            yield "nik_shaped", {"found": self.nik_shaped[0], "reported": self.nik_shaped[1]}
 
     def to_dict(self) -> dict[str, Any]:
         return {key: list(value) if isinstance(value, Iterator) else value for key, value in self._fields()}
@@ -97,6 +101,7 @@ class Report:
             ignored=[Ignored(RowRef.from_dict(i["row"]), Skip(i["reason"])) for i in data.get("ignored", [])],
             sheets=[SheetSummary(s.get("name"), s.get("header_line")) for s in data.get("sheets", [])],
             columns_seen=list(error.get("columns_seen", [])),
+            nik_shaped=(shaped["found"], shaped["reported"]) if (shaped := data.get("nik_shaped")) else None,
         )
 
     def json_chunks(self, extra: dict[str, Any] | None = None) -> Iterator[str]:
@@ -163,6 +168,7 @@ FIX_COLUMNS: list[tuple[str, str]] = [
     ("occupation", "Pekerjaan"),
     ("coverage_start", "TMT"),
     ("program", "Program"),
+    ("paid_until", "Iuran Sampai"),
 ]
 
 

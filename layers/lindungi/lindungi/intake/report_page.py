@@ -59,7 +59,15 @@ def _summary(report: Report) -> str:
     ]
     ignored = f'<p class="small">{escape(say("report.ignored", ignored=counts["ignored"]))}</p>' \
         if counts["ignored"] else ""
-    return cards(items) + ignored
+    return cards(items) + ignored + _nik_shaped(report)
+
+
+def _nik_shaped(report: Report) -> str:
+    """For a PDF: the NIK-shaped numbers its text holds and how many are in the rows reported."""
+    if report.nik_shaped is None:
+        return ""
+    found, reported = report.nik_shaped
+    return f'<p class="small" id="nik-shaped">{escape(say("report.nik_shaped", found=found, reported=reported))}</p>'
 
 
 def _chart(report: Report) -> str:
@@ -243,6 +251,8 @@ def render(report: Report, fix_name: str | None = None, extra: dict[str, Any] | 
     body = [f'<h1>{escape(say("report.title"))}</h1>', meta, _duplicate(extra), _status(report, extra)]
     if report.error is FileError.HEADER_NOT_FOUND:
         body.append(_header_help(report, example_name))
+    if report.error:
+        body.append(_nik_shaped(report))
     if not report.error:
         body += [_summary(report), _covers(report, programs), _earlier(report, extra, programs), _chart(report),
                  _rows_to_fix(report, fix_name), _sheets(report)]

@@ -15,11 +15,13 @@ Beside the covers, each worker has one item of its own (``worker_items``, sk ``W
 its covers, so that the sender tells a renewed cover (``lindungi.renewal``) from one key it already reads,
 and the latest usable mobile number with when it was listed. A list reads the workers' items it touches
 (``read_workers``: ``BatchGetItem``, 100 a request; ``intake.earlier`` takes their periods too), merges its
-rows in (``worker_items``), and writes them in the same ``BatchWriteItem`` stream
-as its covers: at most two items a row, 0.08 requests a row. The merge is read-then-write without a
-condition: two lists of one worker stored in the same instant may lose one's period from the worker's item
-(the sender then judges renewed from the periods the item kept, so a lost renewal can leave a renewed worker
-reminded; docs/limits.md); the cover items stay whole, and the rekap, which counts from them, stays right.
+rows in (``worker_items``), and writes them with ``BatchWriteItem`` after its covers: at most two items a
+row, 0.08 requests a row. The merge is read-then-write, so two lists merging the same workers at once (ingestion
+runs up to ten at a time) would lose one's periods, or keep an older list's number over a newer one: the
+merge is done under ``WorkersLock``, one lease item for the whole table, taken by a conditional
+``UpdateItem`` (``dynamo.update_if``) and held for the few seconds of one list's read-merge-write. Lists are
+still read and validated at once; only their writes take turns, at three requests a list more
+(docs/decisions.md).
 
 Reminders: the sparse index ``ByEndDate`` is keyed by ``remind_key``
 ("<program>#<first stage in days>") and ``coverage_end``; the planner queries
@@ -31,14 +33,16 @@ notice's existence (``lindungi.reminders.planner``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from lindungi.config import Programs
-from lindungi.dynamo import BATCH_WRITE_ITEMS, Backoff, Unprocessed, WriteStats, batch_get, batch_write
+from lindungi.dynamo import BATCH_WRITE_ITEMS, Backoff, Unprocessed, WriteStats, batch_get, batch_write, update_if
 from lindungi.renewal import Period
 from lindungi.rows import Accepted
 from lindungi.workers import WORKER_SK, coverage_sk, remind_key, worker_key, worker_pk
@@ -78,8 +82,8 @@ def coverage_item(row: Accepted, source: Source, programs: Programs) -> dict[str
     }
     if source.version_id:
         item["source_version"] = source.version_id
-    if program.reminder_days:
-        item["remind_key"] = remind_key(row.program, program.reminder_days[0])
+    if program.partition is not None:  # also when its reminders are off: the planner reads only stages that are on
+        item["remind_key"] = remind_key(row.program, program.partition)
     optional = {
         "phone": row.phone,
         "birth_date": row.birth_date.isoformat() if row.birth_date else None,
@@ -158,6 +162,69 @@ def _merged(old: dict[str, Any] | None, nik: str, rows: Sequence[Accepted], sour
 
 class StoreError(Exception):
     """Rows could not be stored after every retry; the file is reported ``store_failed`` and retried."""
+
+
+LOCK_KEY = {"pk": "LOCK#WORKERS", "sk": "LOCK"}
+"""The lease item of ``WorkersLock`` in the workers table (not a cover: the rekap reads covers only)."""
+LEASE_SECONDS = 300
+"""How long a merge may hold the lock before another list may take it (a holder that died frees it then).
+A list of 100,000 rows merges in well under a minute (docs/benchmarks.md); the lease is renewed before the
+write, so a merge that read slowly still writes with a whole lease ahead."""
+WAIT_SECONDS = 360
+"""How long a list waits for another's merge: more than a lease, so a dead holder's lock is always taken."""
+
+
+class WorkersLock:
+    """One list at a time merges its rows into workers' own items: a lease (``holder``, ``lease_until`` in
+    epoch seconds) on ``LOCK_KEY``, taken when free or expired, renewed and given back by its holder only.
+
+    Every step is one conditional ``UpdateItem`` (``dynamo.update_if``); a list that cannot take it within
+    ``WAIT_SECONDS``, or finds it lost before writing, raises ``StoreError`` (the file is retried)."""
+
+    def __init__(self, client: Any, table: str, holder: str, *, lease: int = LEASE_SECONDS,
+                 wait: float = WAIT_SECONDS, poll: float = 0.5, clock: Callable[[], float] = time.time) -> None:
+        self.client, self.table, self.holder = client, table, holder
+        self.lease, self.wait, self.poll, self.clock = lease, wait, poll, clock
+
+    def _take(self, condition: str, values: Mapping[str, Any]) -> bool:
+        return update_if(self.client, self.table, LOCK_KEY, condition=condition,
+                         sets={"holder": self.holder, "lease_until": int(self.clock()) + self.lease},
+                         values=values)
+
+    def acquire(self) -> None:
+        give_up = time.monotonic() + self.wait
+        while not self._take("attribute_not_exists(#holder) OR #lease_until < :now", {":now": int(self.clock())}):
+            if time.monotonic() + self.poll > give_up:
+                raise StoreError(f"workers' items still locked by another list after {self.wait:.0f} s")
+            time.sleep(random.uniform(0.5, 1.5) * self.poll)
+
+    def renew(self) -> None:
+        """A whole lease ahead again; ``StoreError`` when the lock was lost (expired and taken by another)."""
+        if not self._take("#holder = :me", {":me": self.holder}):
+            raise StoreError("the workers' lock expired and another list took it: merging again on retry")
+
+    def release(self) -> None:
+        update_if(self.client, self.table, LOCK_KEY, condition="#holder = :me", remove=["holder", "lease_until"],
+                  values={":me": self.holder})
+
+    def __enter__(self) -> WorkersLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.release()
+
+
+def merge_workers(client: Any, table: str, rows: Sequence[Accepted], source: Source, *, holder: str,
+                  covers: Sequence[dict[str, Any]] = (), backoff: Backoff = Backoff(), threads: int = 4,
+                  lock: WorkersLock | None = None) -> WriteStats:
+    """Merge ``rows`` into their workers' own items under the lock: read (consistently), merge, write, in one
+    ``BatchWriteItem`` stream with the rows' ``covers`` (a small list costs one request, not two)."""
+    with lock or WorkersLock(client, table, holder) as held:
+        existing = read_workers(client, table, rows)
+        items = worker_items(rows, source, existing)
+        held.renew()
+        return write_items(client, table, [*covers, *items], backoff=backoff, threads=threads)
 
 
 def write_items(

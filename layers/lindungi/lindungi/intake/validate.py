@@ -7,6 +7,7 @@ row without any, the accepted record with its warnings.
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -85,6 +86,8 @@ class _Checked:
     name: str
     program: Program | None
     start: date | None
+    end: date | None = None
+    """The paid-until cell's end (a self-payer's list), else None: the program's months from the start."""
     first: RowRef | None = None
     """The row a duplicate repeats."""
 
@@ -138,12 +141,13 @@ class RowValidator:
         if program is None:
             reasons.append(Reject.PROGRAM_INVALID)
         start = _start(cell(Field.COVERAGE_START), program, reasons)
+        end = _paid_until(cell(Field.PAID_UNTIL), start, reasons)
         if not reasons and program is not None and nik_result.nik is not None:
             first = self.seen.setdefault((nik_result.nik, program.id), ref)
             if first is not ref:
                 reasons.append(Reject.DUPLICATE_IN_FILE)
-                return _Checked(reasons, list(nik_result.warnings), nik_result.nik, name, program, start, first)
-        return _Checked(reasons, list(nik_result.warnings), nik_result.nik, name, program, start)
+                return _Checked(reasons, list(nik_result.warnings), nik_result.nik, name, program, start, end, first)
+        return _Checked(reasons, list(nik_result.warnings), nik_result.nik, name, program, start, end)
 
     def _accepted(
         self, ref: RowRef, values: dict[Field, Cell], columns: dict[Field, int], checked: _Checked,
@@ -171,7 +175,7 @@ class RowValidator:
             phone=phone_result.e164,
             program=program.id,
             coverage_start=start,
-            coverage_end=dates.coverage_end(start, program.months),
+            coverage_end=checked.end or dates.coverage_end(start, program.months),
             warnings=warnings,
             sms_capable=phone_result.sms_capable,
             phone_fallback=phone_result.fallback,
@@ -197,6 +201,44 @@ def _start(start_cell: Cell, program: Program | None, reasons: list[Reject]) -> 
     if program.default_start is None:
         reasons.append(Reject.START_DATE_MISSING)
     return program.default_start
+
+
+MAX_MONTHS_PAID = 36
+"""A paid-until cell holding a whole number up to this (or "3 bulan") is months paid from the TMT; a larger
+number is a spreadsheet date serial."""
+_MONTHS = re.compile(r"(\d{1,2})\s*(?:bulan|bln|bl)?\.?")
+
+
+def _paid_until(cell: Cell, start: date | None, reasons: list[Reject]) -> date | None:
+    """The end a paid-until cell gives (its date, or the TMT plus the months it names, less a day); None when
+    blank (the program's months decide). A date before the TMT, or neither a date nor months, is a reason.
+
+    With both a TMT and a paid-until, the cover runs from the TMT to the paid-until: the branch knows which
+    day the contributions pay up to; the program's default months are only for a list that does not say."""
+    if dates.is_blank(cell):
+        return None
+    months = _months(cell)
+    if months is not None:
+        return dates.coverage_end(start, months) if start is not None else None
+    end = dates.parse(cell)
+    if end is None:
+        reasons.append(Reject.PAID_UNTIL_INVALID)
+    elif start is not None and end < start:
+        reasons.append(Reject.PAID_UNTIL_BEFORE_START)
+    return end
+
+
+def _months(cell: Cell) -> int | None:
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int | float):
+        number = float(cell)
+        return int(number) if number.is_integer() and 1 <= number <= MAX_MONTHS_PAID else None
+    if isinstance(cell, str):
+        found = _MONTHS.fullmatch(cell.strip().lower())
+        if found and 1 <= int(found.group(1)) <= MAX_MONTHS_PAID:
+            return int(found.group(1))
+    return None
 
 
 def _raw(values: dict[Field, Cell], columns: dict[Field, int]) -> dict[str, str]:

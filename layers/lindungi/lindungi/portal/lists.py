@@ -18,8 +18,18 @@ from lindungi.ops.audit import audit
 from lindungi.outcomes import say
 from lindungi.page import Html, moment, number, table
 from lindungi.portal import pages, uploads
+from lindungi.portal.auth import ID_COOKIE
 from lindungi.portal.roles import Staff
-from lindungi.portal.session import Forbidden, NotFound, Portal, html, origin, security_headers, staff_of
+from lindungi.portal.session import (
+    Forbidden,
+    NotFound,
+    Portal,
+    cookies,
+    html,
+    origin,
+    security_headers,
+    staff_of,
+)
 
 logger = get_logger()
 router = LambdaFunctionUrlRouter()
@@ -84,9 +94,17 @@ def example_workbook() -> Response[bytes]:
 
 @router.get("/unggah/selesai")
 def upload_done() -> Response[str]:
-    """Where S3 sends the browser after the upload (``?bucket=&key=&etag=``): the report when it is ready."""
+    """Where S3 sends the browser after the upload (``?bucket=&key=&etag=``): the report when it is ready.
+
+    S3's 303 is a navigation from another site, and a browser sends no ``SameSite=Strict`` cookie on it: the
+    first arrival without the session cookie gets a page that reloads itself from the portal's own origin
+    (``&lanjut=1``), a same-site navigation that carries the cookies. Only then does a missing session send
+    the clerk to sign in."""
     portal = _portal()
-    staff, found = staff_of(router.current_event, portal)
+    event = router.current_event
+    if ID_COOKIE not in cookies(event) and event.get_query_string_value("lanjut") != "1":
+        return html(_same_site_hop(event.raw_query_string))
+    staff, found = staff_of(event, portal)
     key = router.current_event.get_query_string_value("key") or ""
     if not (key.startswith(keys.INCOMING) and staff.may_read(_report_of(key))):
         raise Forbidden
@@ -105,6 +123,14 @@ def upload_done() -> Response[str]:
             + pages.status("ok", say("portal.upload_ready", file=name), "upload-ready")
             + f'<p><a class="main" id="open-report" href="{escape(link)}">{escape(say("portal.upload_open"))}</a></p>')
     return html(pages.document(say("portal.upload"), body, staff, found.csrf))
+
+
+def _same_site_hop(query: str) -> str:
+    """A page with nothing but a refresh to itself plus ``lanjut=1``: no data, no session needed."""
+    target = escape("/unggah/selesai?" + (query + "&" if query else "") + "lanjut=1")
+    return (f'<!doctype html><html lang="id"><head><meta charset="utf-8">'
+            f'<meta http-equiv="refresh" content="0;url={target}"><title>{escape(say("portal.upload"))}</title>'
+            f'</head><body><p><a href="{target}">{escape(say("portal.upload_open"))}</a></p></body></html>')
 
 
 def _report_of(upload_key: str) -> str:

@@ -147,8 +147,13 @@ class Rekap:
         return [first + timedelta(weeks=n) for n in range(WEEKS)]
 
     def renewal(self) -> Ratio:
+        """The headline: the city's covers that ended, and how many were renewed (self-paid covers, which are
+        the renewals, have their own cohort lines but are not in it)."""
         total = Ratio()
-        for ratio in self.cohorts.values():
+        for (program, _), ratio in self.cohorts.items():
+            found = self.programs.get(program)
+            if found is not None and found.self_paid:
+                continue
             total.ended += ratio.ended
             total.renewed += ratio.renewed
         return total

@@ -67,6 +67,9 @@ def _quota(rekap: Rekap) -> str:
     notes: list[str] = []
     for program in rekap.programs.by_id.values():
         covered = rekap.covered.get(program.id, 0)
+        if program.quota is None:  # self-payers: their own line, no place of the city's quota
+            rows.append([program.name, covered, say("rekap.no_quota"), "-"])
+            continue
         rows.append([program.name, covered, program.quota, percent(covered, program.quota)])
         if covered > program.quota:
             over = say("rekap.over_quota", over=number(covered - program.quota))

@@ -68,6 +68,7 @@ def workbook(rekap: Rekap) -> bytes:
                 for k, r in sorted(rekap.renewal_places.items())))
     book.sheet("Kuota", [say("rekap.program"), say("rekap.covered"), say("rekap.quota_col"), say("rekap.filled")],
                ([p.name, rekap.covered.get(p.id, 0), p.quota, _ratio(p.quota, rekap.covered.get(p.id, 0))]
+                if p.quota is not None else [p.name, rekap.covered.get(p.id, 0), say("rekap.no_quota"), "-"]
                 for p in rekap.programs.by_id.values()))
     book.sheet("Per kelurahan", [say("rekap.program"), say("rekap.kecamatan"), say("rekap.kelurahan"),
                                  say("rekap.covered")],

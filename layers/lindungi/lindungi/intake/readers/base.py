@@ -20,6 +20,14 @@ class RawRow:
     """What the reader itself is unsure of in this row (a PDF's column boundary or wrapped line)."""
 
 
+@dataclass
+class Tally:
+    """What a reader counted in the file's own text, to hold the rows reported against (a PDF's)."""
+
+    nik_shaped: int = 0
+    """NIK-shaped numbers in the text (``nik.shaped``), every line of every page read so far."""
+
+
 @dataclass(frozen=True)
 class Table:
     """One sheet, one CSV, or one PDF's list (its pages joined)."""
@@ -28,6 +36,8 @@ class Table:
     rows: Iterable[RawRow]
     merged: Sequence[tuple[tuple[int, int], tuple[int, int]]] = ()
     """Merged ranges as ((first row, first col), (last row, last col)), 0-based, as calamine gives them."""
+    tally: Tally | None = None
+    """Filled as the rows are read, by a reader that counts its text (the PDF reader); None for others."""
 
 
 class FileFailure(Exception):

@@ -39,6 +39,11 @@ Where the reader cannot be sure (text printed over text or across a rule, a wrap
 close to the row above as below, a column boundary that could go two ways) the row carries
 ``Warn.PDF_LAYOUT_UNSURE``; an unsure header or many unsure rows on a page fail the file as
 ``FileError.PDF_LAYOUT_UNCLEAR``, asking staff for the spreadsheet.
+
+A row split by a page break: each page's last row is held until the next page shows whether its
+rest is there (``_CutOff``), and joined to it when it can only be that. The reader counts the
+NIK-shaped numbers its pages print (``Table.tally``); ``readers.guard`` holds the rows reported to
+that count, and to the header's columns, before the report is believed.
 """
 
 from __future__ import annotations
@@ -46,11 +51,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from lindungi.intake import fields
 from lindungi.intake.fields import Field
 from lindungi.intake.readers import isolate
-from lindungi.intake.readers.base import FileFailure, RawRow, Table
+from lindungi.intake.readers.base import FileFailure, RawRow, Table, Tally
 from lindungi.intake.readers.pdf import ruled, unruled
 from lindungi.intake.readers.pdf.page import PageText, data_like
 from lindungi.intake.readers.pdf.workers import (
@@ -60,6 +66,7 @@ from lindungi.intake.readers.pdf.workers import (
     page_texts,
     worker_count,
 )
+from lindungi.nik import shaped
 from lindungi.outcomes import FileError, Warn
 from lindungi.rows import RowRef
 from lindungi.settings import Limits
@@ -88,23 +95,90 @@ OPEN_SECONDS = 60.0
 """The most opening the document and reading its declared page count may take (a child process)."""
 
 
-def _rows(data: bytes, workers: int, budget: Budget) -> Iterator[RawRow]:
+def _nik_shaped(rows: list[list[str]], page: PageText, ruled_page: bool) -> int:
+    """NIK-shaped numbers on the page, counted before any row is told from a title or a footer: on a ruled
+    page in the text of each ruled cell (a NIK broken over two lines of a narrow cell is one number) and of
+    each line outside the table; else in each line's text, cell by cell (words closer than a column gap),
+    whatever rows the reader made of the lines."""
+    if ruled_page:
+        return sum(shaped(text) for cells in rows for text in cells)
+    return sum(shaped(segment[2]) for line in page.lines for segment in unruled.segments(line))
+
+
+def _rows(data: bytes, workers: int, budget: Budget, tally: Tally) -> Iterator[RawRow]:
     columns = unruled.Columns()
     pages = 0
+    held: _CutOff | None = None
     for page in page_texts(data, workers, budget):
         pages += 1
         if _scanned(page):
             raise FileFailure(FileError.SCANNED, f"page {page.number} has no text layer")
         grid = ruled.list_grid(page)
         if grid is not None:
-            rows, doubtful = ruled.rows(page, grid)
+            read = ruled.rows(page, grid)
         else:
-            rows, doubtful = unruled.rows(page, columns), columns.doubtful
+            body = unruled.rows(page, columns)
+            last = _last_row(body)
+            read = ruled.PageRows(body, columns.doubtful, last is not None and data_like(" ".join(body[last])),
+                                  tuple(a for a, _ in columns.spans), columns.top_aligned)
+        rows, doubtful = read.rows, read.doubtful
+        tally.nik_shaped += _nik_shaped(rows, page, grid is not None)
         _check_sure(page.number, rows, doubtful)
+        if held is not None:
+            yield held.joined(rows, read)
+        held = None
+        hold = _last_row(rows) if read.cut_off else None
         for line, cells in enumerate(rows, start=1):
-            yield RawRow(RowRef(line=line, page=page.number), cells, _UNSURE if line - 1 in doubtful else ())
+            ref = RowRef(line=line, page=page.number)
+            if line - 1 == hold:
+                held = _CutOff(ref, cells, read.xs, line - 1 in doubtful, grid is not None)
+                continue
+            yield RawRow(ref, cells, _UNSURE if line - 1 in doubtful else ())
+    if held is not None:
+        yield held.joined([], None)
     if pages == 0:
         raise FileFailure(FileError.UNREADABLE, "no pages")
+
+
+def _last_row(rows: list[list[str]]) -> int | None:
+    """Index of the page's last row of cells, if only lines across the page (a footer) come after it."""
+    return next((i for i in range(len(rows) - 1, -1, -1) if len(rows[i]) > 1), None)
+
+
+@dataclass
+class _CutOff:
+    """A page's last worker row, held until the next page shows whether its rest is there.
+
+    On a ruled page, a row printed under the table's last rule (the page end cut it off); on an
+    unruled page, any last row (a wrapped cell may go on over the page break). Joined to the first
+    row of the next page's list (under its header, if repeated) when that row can only be its rest:
+    the same columns, nothing in the first (a row's number, or its NIK, is on its first line) and no
+    long number (no NIK, no phone of its own). The join is certain on a ruled page, and on an unruled
+    page whose wrapped lines all go with the row above them; otherwise the joined row is warned. A
+    ruled row cut off with no rest found is warned too (some of its cells may be missing).
+    """
+
+    ref: RowRef
+    cells: list[str]
+    xs: tuple[float, ...]
+    unsure: bool
+    cut: bool
+    """Printed under a ruled table's last rule: the page end cut it."""
+
+    def joined(self, rows: list[list[str]], page: ruled.PageRows | None) -> RawRow:
+        alone = RawRow(self.ref, self.cells, _UNSURE if self.unsure or self.cut else ())
+        if page is None:
+            return alone
+        at = next((i for i, cells in enumerate(rows) if len(cells) > 1 and not _header_like(cells)), None)
+        same = len(page.xs) == len(self.xs) and all(
+            abs(a - b) <= ruled.RULE_SNAP for a, b in zip(page.xs, self.xs, strict=True))
+        if at is None or not same or data_like(" ".join(rows[at])) or rows[at][0] or len(rows[at]) != len(self.cells):
+            return alone
+        rest = rows[at]
+        cells = [ruled.continued(a, b) for a, b in zip(self.cells, rest, strict=True)]
+        rows[at] = [""] * len(rest)  # the rest is in the row above now; its line stays counted, blank
+        sure = not self.unsure and (self.cut or page.top_aligned)
+        return RawRow(self.ref, cells, () if sure else _UNSURE)
 
 
 def _check_sure(number: int, rows: list[list[str]], doubtful: set[int]) -> None:
@@ -148,4 +222,5 @@ def read(data: bytes, limits: Limits, deadline: float | None = None) -> list[Tab
     if declared is not None and declared < MIN_PAGES_FOR_WORKERS:
         workers = 1  # a small file: starting more processes costs more than it saves
     budget = Budget(limits.max_pdf_pages, limits.reader_memory_bytes // workers, deadline)
-    return [Table(name=None, rows=_rows(data, workers, budget))]
+    tally = Tally()
+    return [Table(name=None, rows=_rows(data, workers, budget, tally), tally=tally)]

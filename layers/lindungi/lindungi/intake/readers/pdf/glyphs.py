@@ -28,6 +28,12 @@ OVERPRINT = 0.25
 WORD_GAP = 0.12
 """A gap wider than this (times the font size) between two glyphs is a space, even without a space glyph."""
 THIN = 2.0
+OVERLAP = 0.5
+MIN_SWITCH = 3
+"""Text starting this far (pt) inside the end of the text before it on its line was printed apart from it."""
+LONG_NUMBER = 10
+"""A run of this many digits (a NIK, a phone number) followed, with no gap, by a letter is two cells printed
+against each other (Gnumeric prints a NIK cell that fills its column right against the name): split there."""
 """A filled rectangle thinner than this (pt) is a drawn rule, as Excel draws cell borders."""
 
 Glyph = tuple[float, float, float, float, str]
@@ -46,6 +52,8 @@ class Collector(PDFTextDevice):
     def __init__(self, resources: PDFResourceManager) -> None:
         super().__init__(resources)
         self.glyphs: list[Glyph] = []
+        self.starts: set[int] = set()
+        """Indexes of the glyphs that begin a string shown (a cell's text is one string, or a few)."""
         self.vertical: list[tuple[float, float, float]] = []
         self.horizontal: list[tuple[float, float, float]] = []
         self.image_area = 0.0
@@ -73,6 +81,7 @@ class Collector(PDFTextDevice):
         graphicstate: PDFGraphicState,
     ) -> Point:
         a, b, c, d, e, f = matrix
+        self.starts.add(len(self.glyphs))
         if b or c or a <= 0 or d * scaling <= 0:  # rotated or mirrored text: the general path
             return super().render_string_horizontal(
                 seq, matrix, pos, font, fontsize, scaling, charspace, wordspace, rise, dxscale, ncs, graphicstate
@@ -169,7 +178,7 @@ def extract_page(pdf: PDF, page: PDFPage, number: int, interpreter: type[PDFPage
         interpreter(pdf.rsrcmgr, device).process_page(page)
     finally:
         device.close()
-    runs, count = _runs(device.glyphs, device.height)
+    runs, count = _runs(device.glyphs, device.starts, device.height)
     rule_xs = sorted(x for x, _, _ in device.vertical)
     page_area = max(device.width * device.height, 1.0)
     return PageText(
@@ -184,27 +193,34 @@ def extract_page(pdf: PDF, page: PDFPage, number: int, interpreter: type[PDFPage
     )
 
 
-def _runs(glyphs: Iterable[Glyph], height: float) -> tuple[list[_Run], int]:
+def _runs(glyphs: Iterable[Glyph], starts: set[int], height: float) -> tuple[list[_Run], int]:
     """Runs of glyphs and the count of glyphs that are not spaces.
 
     Glyphs come in the order the page prints them; those that follow each other on one
     baseline with no gap are joined into a run here, so only runs (a tenth as many) are sorted.
+    A string shown right against the one before, a number against a word or a word against a
+    number, starts a run of its own: two cells printed one against the other ("HIDAYAT" and
+    "06-01-1970"), which ``_words`` keeps apart.
     """
     runs: list[_Run] = []
     count = 0
     parts: list[str] = []
+    digits = 0  # how many digits the run ends with
     r_x0 = r_x1 = r_y0 = r_y1 = 0.0
-    for x0, x1, y0, y1, text in glyphs:
+    for i, (x0, x1, y0, y1, text) in enumerate(glyphs):
         if text.isspace():
             if parts:
                 runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts)))
                 parts = []
             continue
         count += 1
-        if parts and abs(y0 - r_y0) < 0.05 and -0.3 < x0 - r_x1 < 0.3:
+        apart = (digits >= LONG_NUMBER and text.isalpha()) or (i in starts and (digits > 0) != text.isdigit())
+        if parts and abs(y0 - r_y0) < 0.05 and -0.3 < x0 - r_x1 < 0.3 and not apart:
             parts.append(text)
             r_x1 = x1
+            digits = digits + 1 if text.isdigit() else 0
             continue
+        digits = 1 if text.isdigit() else 0
         if parts:
             runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts)))
         parts = [text]
@@ -249,10 +265,26 @@ def _words(members: Sequence[_Run], rule_xs: Sequence[float], size: float) -> tu
                 continue  # the same text printed twice (fake bold)
             overprinted = overprinted or x0 < p1 - OVERPRINT * size
             if x0 - p1 <= WORD_GAP * size and not _rule_between(rule_xs, p1, x0):
-                words[-1] = (p0, max(p1, x1), ptext + text)
-                continue
+                if not _two_cells(ptext, text, p1 - x0):
+                    words[-1] = (p0, max(p1, x1), ptext + text)
+                    continue
+                if x0 <= p1:  # printed over the end of the one before: the cells part where it starts
+                    words[-1] = (p0, max(p0, x0 - 0.01), ptext)
         words.append((x0, x1, text))
     return words, overprinted
+
+
+def _two_cells(left: str, right: str, overlap: float) -> bool:
+    """Two runs of text with no gap between them that are two cells printed against each other, not one word:
+    a long number and a word (a NIK against the name its cell runs into), a word and a number printed over
+    each other's ends or against each other (a long name run into the date after it). A cell's own text is
+    printed as one run up to its spaces, so a word and a number meeting between runs are two cells."""
+    if right[:1].isalpha() and len(left) >= LONG_NUMBER and left[-LONG_NUMBER:].isdigit():
+        return True
+    if overlap > OVERLAP:
+        return left[-1:].isdigit() != right[:1].isdigit()
+    return (left[-1:].isalpha() and right[:1].isdigit() and len(right) >= MIN_SWITCH
+            and len(left) >= MIN_SWITCH and left[-MIN_SWITCH:].isalpha())
 
 
 def _rule_between(rule_xs: Sequence[float], left: float, right: float) -> bool:

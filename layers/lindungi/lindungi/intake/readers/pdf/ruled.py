@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lindungi.intake import fields
+from lindungi.intake.fields import Field
 from lindungi.intake.readers.pdf.page import Line, PageText, Word, data_like
+from lindungi.nik import shaped
 
+_HYPHENATED = re.compile(r"[0-9][0-9./-]*[-/]")
+"""A number broken after a dash or slash of its own: a date or phone number wrapped in a narrow cell."""
+_Placed = tuple[float, float, float, str, float]
+"""A word in a cell: its line's top, x0, x1, text, its line's font size."""
+BROKEN = 2.0
+"""A line that is one word as wide as its cell, less this (times the font size) for the padding, was broken
+inside the word: the next line goes on with it."""
 RULE_SNAP = 1.5
 """Rules closer than this (pt) are one rule: double borders, adjacent cells' rectangles sharing an edge."""
 
@@ -43,6 +54,10 @@ class Grid:
     """For each row band, the indexes of the vertical rules that cross it."""
     col_cuts: list[list[int]]
     """For each column, the indexes of the horizontal rules that cross it."""
+    columns: list[int]
+    """The vertical rules that part the list's columns: those that cross most row bands. A rule crossing a few
+    bands only parts the cells of a box under the list (a signature block) or of a merged header, and is no
+    column of the list's own: the rows are as wide as the list's columns on every page."""
 
     @classmethod
     def of(cls, page: PageText) -> Grid | None:
@@ -64,7 +79,13 @@ class Grid:
                 if (xs[c] + xs[c + 1]) / 2 > x1:
                     break
                 col_cuts[c].add(r)
-        return cls(xs, ys, [sorted(s) for s in row_cuts], [sorted(s) for s in col_cuts])
+        crossing = [sum(1 for cuts in row_cuts if c in cuts) for c in range(len(xs) - 1)]
+        columns = [c for c in range(len(xs) - 1) if c == 0 or crossing[c] * 2 > len(row_cuts)]
+        return cls(xs, ys, [sorted(s) for s in row_cuts], [sorted(s) for s in col_cuts], columns)
+
+    def column(self, col: int) -> int:
+        """The list's column (an index into the row) that grid column ``col`` is part of."""
+        return bisect_right(self.columns, col) - 1
 
     def cell(self, x: float, y: float) -> tuple[int, int] | None:
         """(row, column) of the cell holding point (x, y), or None outside the table."""
@@ -80,6 +101,33 @@ class Grid:
         i = bisect_right(cuts, row) - 1
         row = cuts[i] if i >= 0 else 0
         return row, col
+
+    def edges(self, at: tuple[int, int]) -> tuple[float, float]:
+        """Left and right rule of cell ``at`` (a merged cell's outer rules)."""
+        row, col = at
+        cuts = self.row_cuts[row]
+        i = bisect_right(cuts, col)
+        return self.xs[col], self.xs[cuts[i]] if i < len(cuts) else self.xs[-1]
+
+    def text(self, at: tuple[int, int], words: Sequence[_Placed]) -> str:
+        """A cell's words, sorted top-down and left to right, as one value: its lines joined by a space, but a
+        number broken where it filled the cell's width ("61720218026400" over "02", "01-01-202" over "5"),
+        or after a dash or slash of its own ("27-" over "02-" over "1978", "0812-" over "3456-7890"), goes
+        on on the next line without one. A word of letters as wide as its
+        cell may have been broken inside ("FIRMANSYA" over "H") or at a space ("Singkawang" over "Barat"):
+        that cannot be told, so it keeps the space."""
+        left, right = self.edges(at)
+        out: list[str] = []
+        for n, (top, _, _, text, size) in enumerate(words):
+            if n and top - words[n - 1][0] > 0.3 * size:  # a new line of the cell
+                ptop, px0, px1, _, psize = words[n - 1]
+                alone = n < 2 or words[n - 2][0] < ptop - 0.3 * psize
+                full = alone and px1 - px0 >= right - left - BROKEN * psize
+                if _number_goes_on(out[-1], text) and (full or _HYPHENATED.fullmatch(out[-1])):
+                    out[-1] += text
+                    continue
+            out.append(text)
+        return " ".join(out)
 
     def straddles(self, line: Line) -> bool:
         """Does ``line``, outside the table, run over its top or bottom rule (a header too tall for its row)?"""
@@ -107,6 +155,18 @@ class Grid:
         return inside >= outside
 
 
+def continued(upper: str, lower: str) -> str:
+    """A cell's text and its rest on the next line (or page): parted by a space, but a number broken after a
+    dash or slash of its own goes on without one ("01-03-" and "2025")."""
+    if not upper or not lower:
+        return upper or lower
+    return upper + lower if _HYPHENATED.fullmatch(upper) and lower[:1].isdigit() else f"{upper} {lower}"
+
+
+def _number_goes_on(upper: str, lower: str) -> bool:
+    return lower[:1].isdigit() and (upper[-1:].isdigit() or upper[-1:] in "-/.")
+
+
 def list_grid(page: PageText) -> Grid | None:
     """The page's ruled table if the list is in it; None when only the header (or a box around the
     signature) is ruled, or nothing is."""
@@ -114,19 +174,83 @@ def list_grid(page: PageText) -> Grid | None:
     return grid if grid is not None and grid.holds_the_list(page) else None
 
 
-def rows(page: PageText, grid: Grid) -> tuple[list[list[str]], set[int]]:
+@dataclass
+class PageRows:
+    """What a page gives: its rows, those not certain, and whether the last may go on on the next page."""
+
+    rows: list[list[str]]
+    doubtful: set[int]
+    """Indexes of the rows whose text is not certain."""
+    cut_off: bool = False
+    """The last row is a worker's row that may go on on the next page: printed under a ruled table's last
+    rule, or the last row of an unruled page."""
+    xs: tuple[float, ...] = ()
+    """Where the list's columns part: the rest of a row cut off on the page before must have the same."""
+    top_aligned: bool = False
+    """An unruled page whose wrapped lines all go with the row above them (``unruled.Columns.top_aligned``)."""
+
+
+def _tail(page: PageText, grid: Grid) -> range:
+    """The lines under the table that are a worker's row the page end cut off: a NIK printed below the last
+    rule, inside the table's width, and the lines close under it (its wrapped cells); empty if none."""
+    lines = page.lines
+    bottom = grid.ys[-1]
+    start = next((i for i, line in enumerate(lines) if (line.top + line.bottom) / 2 > bottom), len(lines))
+    end = start
+    while end < len(lines) and all(grid.xs[0] < w[0] and w[1] < grid.xs[-1] for w in lines[end].words) and (
+        lines[end].top - (lines[end - 1].bottom if end > start else bottom) < 0.9 * lines[end].size
+    ):
+        end += 1
+    if end == start or not shaped(lines[start].text):
+        return range(0)
+    return range(start, end)
+
+
+def _head(page: PageText, grid: Grid) -> range:
+    """The lines over the table that are the rest of a row the page before cut off: on a page whose table
+    starts without a header, lines close above its first rule, inside its width, without a long number
+    (a page title stands apart from the table, or runs over its width); empty if none."""
+    lines = page.lines
+    top = grid.ys[0]
+    end = next((i for i, line in enumerate(lines) if (line.top + line.bottom) / 2 > top), len(lines))
+    first_band = [w[2] for line in lines[end:] if (line.top + line.bottom) / 2 < grid.ys[1] for w in line.words]
+    if any(fields.field_of(fields.normalize(text)) in (Field.NIK, Field.NAME) for text in first_band):
+        return range(0)
+    start = end
+    while start > 0:
+        line = lines[start - 1]
+        below = lines[start].top if start < end else top
+        if (below - line.bottom > 0.9 * line.size or data_like(line.text)
+                or not all(grid.xs[0] < w[0] and w[1] < grid.xs[-1] for w in line.words)):
+            break
+        start -= 1
+    return range(start, end)
+
+
+def rows(page: PageText, grid: Grid) -> PageRows:
     """Rows of a ruled page: each band of the table one row, each line outside the table one cell.
 
     Text of one cell that wraps onto two lines is joined back into one value. Also the indexes of
     the rows whose text is not certain: where text runs over a ruling line (a row too low for its
-    wrapped text prints it over the rows around it), that row and the ones next to it.
+    wrapped text prints it over the rows around it), that row and the ones next to it. A worker's
+    row that the page end cut off under the last rule (its rest on the next page) is cut into the
+    table's columns, and is the page's last row (``cut_off``).
     """
-    width = len(grid.xs) - 1
-    cells: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
+    width = len(grid.columns)
+    cells: dict[tuple[int, int], list[_Placed]] = {}
     out: list[tuple[float, list[str], int | None]] = []
     crossed: set[int] = set()
-    for line in page.lines:
+    tail, head = _tail(page, grid), _head(page, grid)
+    below = len(grid.ys) - 1  # the band a cut-off row is put in: one past the table's last
+    for number, line in enumerate(page.lines):
         mid = (line.top + line.bottom) / 2
+        if number in tail or number in head:
+            band = below if number in tail else -1
+            for word in line.words:
+                col = bisect_right(grid.xs, (word[0] + word[1]) / 2) - 1
+                cells.setdefault((band, min(max(col, 0), len(grid.xs) - 2)), []).append(
+                    (line.top, word[0], word[1], word[2], line.size))
+            continue
         outside: list[Word] = []
         for word in line.words:
             at = grid.cell((word[0] + word[1]) / 2, mid)
@@ -135,16 +259,21 @@ def rows(page: PageText, grid: Grid) -> tuple[list[list[str]], set[int]]:
                 if grid.straddles(line):
                     crossed.add(0 if mid < grid.ys[0] else len(grid.ys) - 2)
                 continue
-            cells.setdefault(at, []).append((line.top, word[0], word[2]))
+            cells.setdefault(at, []).append((line.top, word[0], word[1], word[2], line.size))
             if line.overprinted or grid.crosses(at, word, line):
                 crossed.add(at[0])
         if outside:
             out.append((line.top, [" ".join(w[2] for w in outside)], None))
     bands: dict[int, list[str]] = {}
-    for (row, col), words in cells.items():
+    for (row, col), words in sorted(cells.items(), key=lambda item: item[0]):
         words.sort()
-        bands.setdefault(row, [""] * width)[col] = " ".join(w[2] for w in words)
-    out.extend((grid.ys[row], values, row) for row, values in bands.items())
+        values = bands.setdefault(row, [""] * width)
+        text = grid.text((row, col) if 0 <= row < below else (0, col), words)
+        index = grid.column(col)
+        values[index] = f"{values[index]} {text}" if values[index] else text
+    out.extend((grid.ys[row] if row >= 0 else grid.ys[0] - 0.5, values, row) for row, values in bands.items())
     out.sort(key=lambda item: item[0])
     unsure = {r + step for r in crossed for step in (-1, 0, 1)}
-    return [values for _, values, _ in out], {i for i, (_, _, band) in enumerate(out) if band in unsure}
+    xs = (*(grid.xs[c] for c in grid.columns), grid.xs[-1])
+    return PageRows([values for _, values, _ in out], {i for i, (_, _, band) in enumerate(out) if band in unsure},
+                    bool(tail), xs)

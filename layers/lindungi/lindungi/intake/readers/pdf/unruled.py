@@ -37,9 +37,13 @@ class Columns:
     texts: list[str] = field(default_factory=list)
     doubtful: set[int] = field(default_factory=set)
     """Rows of the page last read (indexes into what ``rows`` returned) holding a word of uncertain place."""
+    top_aligned: bool = False
+    """On the page last read, wrapped lines went with the row above them (text aligned to the top of its
+    cells) and never with the row below: wrapped lines at the top of the page are the rest of the last row
+    of the page before, not the start of the row under them."""
 
 
-def _segments(line: Line) -> list[Word]:
+def segments(line: Line) -> list[Word]:
     """Words closer than ``SEGMENT_GAP`` joined: one column's text each, on a whitespace-aligned page."""
     out: list[Word] = []
     for x0, x1, text in line.words:
@@ -64,7 +68,7 @@ def _absorb(columns: list[list[Word]], line: Line, above: bool) -> bool:
     if data_like(line.text):
         return False
     placed: dict[int, list[Word]] = {}
-    for piece in _segments(line):
+    for piece in segments(line):
         hits = [
             i for i, col in enumerate(columns)
             if piece[0] < max(w[1] for w in col) and piece[1] > min(w[0] for w in col)
@@ -87,17 +91,17 @@ def _absorb(columns: list[list[Word]], line: Line, above: bool) -> bool:
     return True
 
 
-def _header_block(lines: Sequence[Line], at: int) -> _Header | None:
+def _header_block(lines: Sequence[Line], at: int, below: int = 2) -> _Header | None:
     """The header starting at line ``at`` (it may wrap onto the lines around it): span, columns, texts."""
     if data_like(lines[at].text):
         return None
-    anchor = _segments(lines[at])
+    anchor = segments(lines[at])
     fields = _fields([s[2] for s in anchor])
     if Field.NIK not in fields and Field.NAME not in fields:
         return None
     columns: list[list[Word]] = [[s] for s in anchor]
     first, last = at, at
-    while last + 1 < len(lines) and last - at < 2 and _tight(lines[last], lines[last + 1]):
+    while last + 1 < len(lines) and last - at < below and _tight(lines[last], lines[last + 1]):
         if not _absorb(columns, lines[last + 1], above=False):
             break
         last += 1
@@ -114,25 +118,42 @@ def _header_block(lines: Sequence[Line], at: int) -> _Header | None:
     return first, last, spans, texts
 
 
-def _find_header(lines: Sequence[Line]) -> _Header | None:
+def _find_header(lines: Sequence[Line], known: Sequence[str] = ()) -> _Header | None:
+    """The first header on the page. Where the list's header is ``known`` (from a page before), the header
+    repeated is taken as deep as the known one: a row's wrapped lines close under it (the rest of a row
+    the page break cut) are no part of it."""
     for at in range(len(lines)):
         header = _header_block(lines, at)
+        if header is not None and known and list(header[3]) != list(known):
+            for below in range(header[1] - at - 1, -1, -1):
+                shallower = _header_block(lines, at, below)
+                if shallower is not None and list(shallower[3]) == list(known):
+                    return shallower
         if header is not None:
             return header
     return None
 
 
+def _tabular(lines: Sequence[Line]) -> list[Line]:
+    """The lines under the header whose blanks part the columns: the rows (three cells or more), and the
+    wrapped lines between the first row and the last (a wrapped address runs as far right as its row's),
+    not the footer or signature lines under the list."""
+    data = [i for i, line in enumerate(lines) if data_like(line.text)]
+    inside = range(data[0], data[-1] + 1) if data else range(0)
+    return [line for i, line in enumerate(lines) if len(segments(line)) >= (2 if i in inside else 3)]
+
+
 def rows(page: PageText, columns: Columns) -> list[list[str]]:
     """Rows of a whitespace-aligned page; ``columns`` carries the layout over to pages without a header."""
     lines = page.lines
-    header = _find_header(lines)
+    header = _find_header(lines, columns.texts)
     out: list[list[str]] = []
     body_start = 0
     if header is not None:
         first, last, spans, texts = header
         out.extend([line.text] for line in lines[:first])  # title and page-header lines
         columns.spans, columns.texts = spans, texts
-        tabular = [line for line in lines[last + 1 :] if len(_segments(line)) >= 3]
+        tabular = _tabular(lines[last + 1 :])
         columns.cuts = boundaries([(a + b) / 2 for a, b in spans], tabular)
         columns.nik = next((i for i, t in enumerate(texts) if fields.field_of(fields.normalize(t)) is Field.NIK), None)
         out.append(texts)
@@ -158,7 +179,7 @@ class _Item:
 def _cut(line: Line, columns: Columns) -> _Item:
     cuts = columns.cuts
     if not data_like(line.text) and any(
-        p[0] < cut - 2 and p[1] > cut + 2 for p in _segments(line) for cut in cuts.at
+        p[0] < cut - 2 and p[1] > cut + 2 for p in segments(line) for cut in cuts.at
     ):
         return _Item(line, None)
     values = [""] * len(columns.spans)
@@ -241,10 +262,16 @@ def _body_rows(lines: Sequence[Line], columns: Columns) -> tuple[list[list[str]]
     joined: dict[int, list[tuple[int, int]]] = {}
     dropped: set[int] = set()
     doubt: set[int] = set()
-    for start, end in _blocks(items, columns):
-        owner = _owner(items, start, end, columns)
+    blocks = [(start, end, _owner(items, start, end, columns)) for start, end in _blocks(items, columns)]
+    at_top = [all(item.values is None for item in items[:start]) for start, _, _ in blocks]
+    above = sum(1 for (start, _, owner), top in zip(blocks, at_top, strict=True) if owner == start - 1 and not top)
+    below = sum(1 for (_, end, owner), top in zip(blocks, at_top, strict=True) if owner == end and not top)
+    columns.top_aligned = above > 0 and below == 0
+    for (start, end, owner), top in zip(blocks, at_top, strict=True):
         if owner is None:
             continue
+        if top and owner == end and below < above:
+            continue  # at the page's top, in a list whose wrapped lines go with the row above: not the row below's
         dropped.update(range(start, end))
         if owner == -1:
             doubt.update({start - 1, end})
