@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -81,21 +80,23 @@ def test_concurrent_batches_while_the_planner_queues(aws: Stack) -> None:
     write_items(boto3.client("dynamodb", region_name=REGION), aws.physical("WorkersTable"), covers)
     day = END - timedelta(days=7)
     running, most, sizes = [0], [0], []
-    lock = threading.Lock()
+    together = threading.Condition()
     invoke = lambdas.invoke
 
     def counted(function: str, event: dict[str, Any]) -> Any:
         if function != "SenderFunction":
             return invoke(function, event)
-        with lock:
+        with together:
             running[0] += 1
             most[0] = max(most[0], running[0])
             sizes.append(len(event["Records"]))
+            together.notify_all()
+            # Until the round's other batches have started too (a slow thread start on a loaded machine).
+            together.wait_for(lambda: running[0] >= at_once, timeout=2)
         try:
-            time.sleep(0.05)  # long enough for the other batches of the round to start meanwhile
             return invoke(function, event)
         finally:
-            with lock:
+            with together:
                 running[0] -= 1
 
     lambdas.invoke = counted  # type: ignore[method-assign]
