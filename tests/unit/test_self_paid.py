@@ -161,8 +161,9 @@ def test_on_the_rekap_self_payers_renew_the_citys_covers_and_take_no_place_of_it
     assert rekap.covered == {SELF_PAID: 1}
     page = render(rekap)
     quota = page[page.index('id="quota-table"'):]
-    quota = quota[:quota.index("</table>")]
-    assert "BPU Mandiri" in quota and "tanpa kuota" in quota and "7.737" in quota
+    table, after = quota[:quota.index("</table>")], quota[quota.index("</table>"):]
+    assert "BPU Mandiri" in table and "7.737" in table and "tanpa kuota" not in table
+    assert 'id="no-quota-bpu-mandiri">BPU Mandiri: tanpa kuota (bayar sendiri)</p>' in after
 
 
 def test_the_example_workbook_names_the_self_payers_folder() -> None:

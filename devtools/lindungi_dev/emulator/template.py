@@ -92,6 +92,8 @@ class Stack:
             kind = self.resources[logical_id]["Type"]
             if kind == "AWS::Serverless::Function":
                 return f"arn:aws:lambda:{self.region}:{self.account}:function:{self._ref(logical_id)}"
+            if kind == "AWS::KMS::Key":  # not created (a stack read without provisioning): its ARN's shape
+                return f"arn:aws:kms:{self.region}:{self.account}:key/{self._ref(logical_id)}"
         if attribute == "QueueName":
             return self.physical_ids[logical_id].rsplit("/", 1)[-1]
         if attribute == "TopicName":

@@ -67,8 +67,10 @@ def _quota(rekap: Rekap) -> str:
     notes: list[str] = []
     for program in rekap.programs.by_id.values():
         covered = rekap.covered.get(program.id, 0)
-        if program.quota is None:  # self-payers: their own line, no place of the city's quota
-            rows.append([program.name, covered, say("rekap.no_quota"), "-"])
+        if program.quota is None:  # self-payers: their own line, no place of the city's quota (said under
+            rows.append([program.name, covered, "-", "-"])  # the table: a phone keeps its four columns)
+            notes.append(f'<p id="no-quota-{escape(program.id)}">{escape(program.name)}: '
+                         f'{escape(say("rekap.no_quota"))}</p>')
             continue
         rows.append([program.name, covered, program.quota, percent(covered, program.quota)])
         if covered > program.quota:
