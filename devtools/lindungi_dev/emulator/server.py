@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 
 import boto3
 
@@ -90,6 +91,12 @@ class Emulator(LambdaRunner):
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self._server.start()
+        # moto keeps its accounts in this process, not in the server: an emulator started after another one in
+        # the same process (two test modules on one pytest worker) would find the first one's bucket, tables and
+        # queues. Each emulator starts from an empty account, as a new stack in a new account would (DynamoDB's
+        # own process below is new each time).
+        reset = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")  # noqa: S310 (our http://127.0.0.1)
+        urllib.request.urlopen(reset, timeout=30).close()  # noqa: S310
         try:
             self._dynamodb = MotoProcess()
         except BaseException:
