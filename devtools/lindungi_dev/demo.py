@@ -390,10 +390,10 @@ def message_for(code: str) -> str:
 
 
 def _wait(emu: Emulator, bucket: str, log_path: Path) -> None:
-    print(f"\nThe emulator keeps running at {emu.endpoint}. Look inside, e.g.:")
+    print(f"\nThe emulator keeps running at {emu.endpoint} (DynamoDB at {emu.dynamodb_endpoint}). Look inside, e.g.:")
     print(f"  aws --endpoint-url {emu.endpoint} s3 ls s3://{bucket}/ --recursive")
-    print(f"  aws --endpoint-url {emu.endpoint} dynamodb scan --table-name {emu.stack.physical('WorkersTable')} "
-          "--max-items 3")
+    print(f"  aws --endpoint-url {emu.dynamodb_endpoint} dynamodb scan"
+          f" --table-name {emu.stack.physical('WorkersTable')} --max-items 3")
     print("  (credentials: AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing, region ap-southeast-3)")
     print(f"Press Ctrl-C to stop. The functions' logs (the portal's too) go to {log_path.relative_to(ROOT)}.")
     with contextlib.suppress(KeyboardInterrupt), function_logs(log_path):

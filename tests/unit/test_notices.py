@@ -80,7 +80,7 @@ PHONE = "+6281234567890"
 def store() -> Iterator[NoticeStore]:
     """A moto table keyed as NoticesTable (hash key ``pk``); each case writes a notice of its own."""
     with environment({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                      "AWS_ENDPOINT_URL": None}), mock_aws():
+                      "AWS_ENDPOINT_URL": None, "AWS_ENDPOINT_URL_DYNAMODB": None}), mock_aws():
         dynamodb = boto3.client("dynamodb", region_name=REGION)
         dynamodb.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
                               KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],

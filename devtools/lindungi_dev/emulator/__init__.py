@@ -18,7 +18,8 @@
   batches and delete what the function did not report in ``batchItemFailures``; a browser's upload (a
   presigned POST to moto's S3) notifies the function by the bucket's own notification configuration; each
   function with a ``FunctionUrlConfig`` is served at its URL (``serve_urls``);
-- ``server``: ``Emulator``, moto's server on 127.0.0.1 with all of the above on top (the demo's).
+- ``server``: ``Emulator``, moto's server on 127.0.0.1 with all of the above on top (the demo's), DynamoDB in
+  a moto server process of its own.
 
 Each module imports only those listed before it.
 """

@@ -21,10 +21,12 @@ The carrier's rule, by the number's last digits (the demo states it):
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import json
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
@@ -113,8 +115,11 @@ def subscriptions(stack: Stack) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def deliver(runner: Invoker, carrier: Carrier) -> dict[str, int]:
+def deliver(runner: Invoker, carrier: Carrier, at_once: int = 1) -> dict[str, int]:
     """Answer every SMS published since the last call and deliver the records.
+
+    ``at_once``: how many of the subscribed functions' invocations run at the same time (threads), as
+    CloudWatch Logs delivers a subscription's batches concurrently; 1, one after another.
 
     Counts: SMS the carrier answered ``sms_delivered`` / ``sms_failed``, ``invocations`` (``_failed``), and
     the functions' outcomes (``delivered``, ``carrier_failed``, ``retry_planned``, ``duplicate``,
@@ -138,13 +143,14 @@ def deliver(runner: Invoker, carrier: Carrier) -> dict[str, int]:
                                                                       json.dumps(record)))
         counts["sms_delivered" if delivered else "sms_failed"] += 1
     targets = subscriptions(stack)
-    for group, messages in pending.items():
-        for start in range(0, len(messages), BATCH):
-            for filter_name, function in targets.get(group, []):
-                result = runner.invoke_async(function, awslogs_event(stack, group, filter_name,
-                                                                     messages[start:start + BATCH]))
-                counts["invocations"] += 1
-                counts["invocations_failed"] += 0 if result["ok"] else 1
-                if result["ok"]:
-                    counts.update(result["result"].get("outcomes", {}))
+    invocations = [(function, awslogs_event(stack, group, filter_name, messages[start:start + BATCH]))
+                   for group, messages in pending.items() for start in range(0, len(messages), BATCH)
+                   for filter_name, function in targets.get(group, [])]
+    with ThreadPoolExecutor(at_once) if at_once > 1 and len(invocations) > 1 else contextlib.nullcontext() as pool:
+        results = (pool.map if pool else map)(lambda args: runner.invoke_async(*args), invocations)
+        for result in results:
+            counts["invocations"] += 1
+            counts["invocations_failed"] += 0 if result["ok"] else 1
+            if result["ok"]:
+                counts.update(result["result"].get("outcomes", {}))
     return dict(counts)

@@ -21,6 +21,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import ModuleType
@@ -177,11 +178,12 @@ _FEEDING: list[LambdaRunner] = []
 
 def _queue_url(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
     context["lindungi_queue_url"] = params.get("QueueUrl")
+    context["lindungi_messages"] = len(params.get("Entries") or [None])
 
 
 def _sent(context: dict[str, Any], **_: Any) -> None:
     if _FEEDING and context.get("lindungi_queue_url"):
-        _FEEDING[-1].fed(str(context["lindungi_queue_url"]))
+        _FEEDING[-1].fed(str(context["lindungi_queue_url"]), int(context.get("lindungi_messages", 1)))
 
 
 def _watch_sends() -> None:
@@ -201,9 +203,13 @@ class LambdaRunner:
         "AWS_LAMBDA_FUNCTION_NAME": "",
     }
 
-    def __init__(self, stack: Stack, session: boto3.Session) -> None:
+    def __init__(self, stack: Stack, session: boto3.Session, concurrent_batches: bool = False) -> None:
+        """``concurrent_batches``: an SQS event source mapping hands the function as many batches at once as its
+        ``ScalingConfig.MaximumConcurrency`` allows (Lambda's default of 5 pollers without one), each on a thread
+        of its own, as Lambda runs concurrent invocations; off, one batch at a time, in the queue's order."""
         self.stack = stack
         self.session = session
+        self.concurrent_batches = concurrent_batches
         self._modules: dict[str, ModuleType] = {}
         self._carrier = carrier.Carrier()
         self._local = threading.local()
@@ -293,8 +299,11 @@ class LambdaRunner:
 
     def deliver_receipts(self) -> dict[str, int]:
         """SNS's delivery-status records for each SMS published since the last call, delivered to the functions
-        subscribed to their log groups as CloudWatch Logs does (see ``lindungi_dev.emulator.carrier``)."""
-        return carrier.deliver(self, self._carrier)
+        subscribed to their log groups as CloudWatch Logs does (see ``lindungi_dev.emulator.carrier``); with
+        ``concurrent_batches``, as many invocations at once as there are cores."""
+        at_once = (os.cpu_count() or 1) if self.concurrent_batches else 1
+        with _environ_restored() if at_once > 1 else contextlib.nullcontext():
+            return carrier.deliver(self, self._carrier, at_once)
 
     def s3_subscriber(self, bucket_logical_id: str) -> str:
         for function, resource in self.stack.functions().items():
@@ -364,6 +373,21 @@ class LambdaRunner:
                     out[self.stack.physical(queue)] = (queue, function, int(event["Properties"].get("BatchSize", 10)))
         return out
 
+    def batches_at_once(self, queue: str, function: str) -> int:
+        """How many batches the mapping of ``queue`` to ``function`` hands over at once: 1 unless
+        ``concurrent_batches``; then its ``ScalingConfig.MaximumConcurrency`` (Lambda starts 5 pollers without one),
+        but no more than this machine's cores: more would not run sooner, only deepen the queue, which every
+        moto SQS receive walks (and reads the clock for each message, a time-machine call while days travel)."""
+        if not self.concurrent_batches:
+            return 1
+        arn = self.stack.arn(queue)
+        for event in self.stack.functions()[function]["Properties"].get("Events", {}).values():
+            if event["Type"] == "SQS" and self.stack.resolve(event["Properties"]["Queue"]) == arn:
+                allowed = int(self.stack.resolve(event["Properties"].get("ScalingConfig", {})
+                                                 .get("MaximumConcurrency", 5)))
+                return max(1, min(allowed, os.cpu_count() or 1))
+        return 1
+
     @contextlib.contextmanager
     def feeding(self, *queues: str) -> Iterator[dict[str, int]]:
         """Within: each time a function sends to one of ``queues``, its event source mapping drains it at once.
@@ -371,9 +395,13 @@ class LambdaRunner:
         Lambda polls a queue while the sender to it is still running; ``drain_queue`` after the fact would let
         thousands of messages pile up, which moto's SQS (whose every receive walks the whole queue) handles in
         time growing with the square of the depth. Fed as they are sent, the queue never holds more than a
-        batch. The counts of every drain are summed into the dict yielded."""
+        batch. With ``concurrent_batches`` the mapping waits until it can hand over as many full batches as it
+        runs at once (Lambda's batching window, ``MaximumBatchingWindowInSeconds``, waits for a full batch too):
+        the queue then holds at most that many batches. The counts of every drain are summed into the dict
+        yielded; what is left under that depth when the block ends is ``drain_queue``'s."""
         self._feed = {url: m for url, m in self.mappings().items() if m[0] in queues}
         self._fed: dict[str, int] = {"batches": 0, "messages": 0, "failed": 0}
+        self._waiting: dict[str, int] = dict.fromkeys(self._feed, 0)
         self._draining = False
         _FEEDING.append(self)
         try:
@@ -381,10 +409,15 @@ class LambdaRunner:
         finally:
             _FEEDING.remove(self)
 
-    def fed(self, url: str) -> None:
+    def fed(self, url: str, messages: int = 1) -> None:
         if self._draining or url not in self._feed:
             return
         queue, function, batch = self._feed[url]
+        self._waiting[url] += messages
+        at_once = self.batches_at_once(queue, function)
+        if at_once > 1 and self._waiting[url] < at_once * batch:
+            return
+        self._waiting[url] = 0
         self._draining = True
         try:
             # The mapping is Lambda's, not the sending function's: its receives and deletes run outside that
@@ -408,37 +441,62 @@ class LambdaRunner:
     def drain_queue(self, queue: str, function: str, batch_size: int = 10, max_rounds: int = 10_000) -> dict[str, int]:
         """Lambda's SQS event source mapping, until the queue is empty (with ReportBatchItemFailures); nothing while
         the mapping is disabled, as Lambda stops polling then. What the function did not report failed is deleted
-        in one ``DeleteMessageBatch``, as the mapping does."""
+        in one ``DeleteMessageBatch``, as the mapping does.
+
+        Each round receives up to ``batches_at_once`` batches, invokes the function with each (on threads when
+        more than one, as concurrent invocations), then deletes or returns what they report: the mapping's own
+        calls are made while no invocation runs, so none is taken for the function's."""
         sqs = self.client("sqs")
         url, arn = self.stack.physical(queue), self.stack.arn(queue)
         stats = {"batches": 0, "messages": 0, "failed": 0}
         if not switches.mapping_enabled(self.client("lambda"), self.stack, function, arn):
             return stats
-        for _ in range(max_rounds):
-            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=min(batch_size, 10),
-                                           AttributeNames=["All"], MessageAttributeNames=["All"]).get("Messages", [])
-            if not messages:
-                break
-            event = {"Records": [{
-                "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
-                "attributes": m.get("Attributes", {}), "messageAttributes": m.get("MessageAttributes", {}),
-                "md5OfBody": m["MD5OfBody"], "eventSource": "aws:sqs", "eventSourceARN": arn,
-                "awsRegion": self.stack.region,
-            } for m in messages]}
-            stats["batches"] += 1
-            stats["messages"] += len(messages)
-            try:
-                response = self.invoke(function, event) or {}
-                failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
-            except Exception:  # noqa: BLE001 - a crashed batch: every message comes back
-                failed = {m["MessageId"] for m in messages}
-            stats["failed"] += len(failed)
-            done = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
-                    for i, m in enumerate(messages) if m["MessageId"] not in failed]
-            back = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
-                    for i, m in enumerate(messages) if m["MessageId"] in failed]
-            if done:
-                sqs.delete_message_batch(QueueUrl=url, Entries=done)
-            if back:  # visibility timeout "passes" at once locally, so retries do not wait
-                sqs.change_message_visibility_batch(QueueUrl=url, Entries=back)
+        at_once = self.batches_at_once(queue, function)
+        with ThreadPoolExecutor(at_once, thread_name_prefix=f"{function}-poller") if at_once > 1 \
+                else contextlib.nullcontext() as pool:
+            for _ in range(max_rounds):
+                batches: list[list[dict[str, Any]]] = []
+                while len(batches) < at_once:
+                    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=min(batch_size, 10),
+                                                   AttributeNames=["All"],
+                                                   MessageAttributeNames=["All"]).get("Messages", [])
+                    if not messages:
+                        break
+                    batches.append(messages)
+                if not batches:
+                    break
+                deliver = functools.partial(self._deliver_batch, function, arn)
+                if pool:
+                    # Invocations on other threads restore a variable only when its last user leaves; one the
+                    # invoking function (feeding) also set has a user left: the whole environment comes back.
+                    with _environ_restored():
+                        results = list(pool.map(deliver, batches))
+                else:
+                    results = [deliver(batches[0])]
+                for messages, failed in zip(batches, results, strict=True):
+                    stats["batches"] += 1
+                    stats["messages"] += len(messages)
+                    stats["failed"] += len(failed)
+                    done = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                            for i, m in enumerate(messages) if m["MessageId"] not in failed]
+                    back = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
+                            for i, m in enumerate(messages) if m["MessageId"] in failed]
+                    if done:
+                        sqs.delete_message_batch(QueueUrl=url, Entries=done)
+                    if back:  # visibility timeout "passes" at once locally, so retries do not wait
+                        sqs.change_message_visibility_batch(QueueUrl=url, Entries=back)
         return stats
+
+    def _deliver_batch(self, function: str, arn: str, messages: list[dict[str, Any]]) -> set[str]:
+        """One invocation with a batch, as the mapping makes it: the ids of the messages that failed."""
+        event = {"Records": [{
+            "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+            "attributes": m.get("Attributes", {}), "messageAttributes": m.get("MessageAttributes", {}),
+            "md5OfBody": m["MD5OfBody"], "eventSource": "aws:sqs", "eventSourceARN": arn,
+            "awsRegion": self.stack.region,
+        } for m in messages]}
+        try:
+            response = self.invoke(function, event) or {}
+            return {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
+        except Exception:  # noqa: BLE001 - a crashed batch: every message comes back
+            return {m["MessageId"] for m in messages}

@@ -1,13 +1,13 @@
 """What the sender reads for one SQS batch, in as few requests as DynamoDB and SNS allow.
 
-Two ``BatchGetItem`` (consistent) per batch: first the notices, their coverages and their workers' own
-items (keys from the notice ids), then the staff opt-out and the carrier's unreachable marks of their
-numbers. The number is the worker's item's (the latest usable mobile any list gave; a list without one
-erases none), else the cover's own. Whether a cover was renewed is ``lindungi.renewal``'s answer over the
-periods the worker's item lists; a worker without one (stored before workers had items) is asked the old
-question in the second request: the same program's cover starting the day after the end. The account's
-SNS opt-out list is read with its paginator once per ``optout_list_ttl`` seconds and kept, not asked
-number by number.
+Two ``BatchGetItem`` (consistent) per batch: first the notices, their coverages and their workers' own items
+(keys from the notice ids; of coverages and workers only ``CONTACT_FIELDS``), then the staff opt-out and the
+carrier's unreachable marks of their numbers. The number is the worker's item's (the latest usable mobile any
+list gave; a list without one erases none), else the cover's own. Whether a cover was renewed is
+``lindungi.renewal``'s answer over the periods the worker's item lists; a worker without one (stored before
+workers had items) is asked the old question in the second request: the same program's cover starting the day
+after the end. The account's SNS opt-out list is read with its paginator once per ``optout_list_ttl`` seconds
+and kept, not asked number by number.
 """
 
 from __future__ import annotations
@@ -39,6 +39,12 @@ class Read:
     contact: Contact
     staff_opted_out: bool
     unreachable: bool
+
+
+CONTACT_FIELDS = ("pk", "sk", "phone", "phone_fallback", "sms_capable", "covers")
+"""What the sender reads of a coverage and of a worker's own item: the numbers, whether they take SMS, the
+periods. A coverage item also holds the list's row (``source_line``), its warnings and where it came from, which
+DynamoDB would send and the sender parse for nothing (the read costs the same: DynamoDB charges by item size)."""
 
 
 def _renewal_key(notice: Notice) -> dict[str, str]:
@@ -74,7 +80,7 @@ class BatchReader:
         workers = [worker_key(nik) for nik in dict.fromkeys(i.split("#", 1)[0] for i in ids)]
         first = {self.notices_table: [{"pk": notice_pk(i)} for i in ids],
                  self.workers_table: [coverage_key(i) for i in ids] + workers}
-        got = batch_get(self.dynamodb, first)
+        got = batch_get(self.dynamodb, first, fields={self.workers_table: CONTACT_FIELDS})
         notices = {str(n["notice_id"]): Notice.from_item(n) for n in got[self.notices_table] if "notice_id" in n}
         coverages = {(c["pk"], c["sk"]): c for c in got[self.workers_table]}
         periods = {str(w["pk"]): [Period.of_token(t) for t in w.get("covers") or []]
@@ -88,7 +94,7 @@ class BatchReader:
         second = {self.notices_table: [{"pk": p} for e in sorted(phones)
                                                 for p in (optout_pk(e), unreachable_pk(e))],
                   self.workers_table: list(renewals.values())}
-        more = batch_get(self.dynamodb, second)
+        more = batch_get(self.dynamodb, second, fields={self.notices_table: ["pk"], self.workers_table: ["pk", "sk"]})
         marks = {str(m["pk"]) for m in more[self.notices_table]}
         renewed = {(c["pk"], c["sk"]) for c in more[self.workers_table]}
         read: dict[str, Read] = {}
