@@ -62,7 +62,7 @@ from lindungi.reminders.schedule import Bucket, Stages, bucket, choose, edf
 from lindungi.reminders.sealed import Sealer
 from lindungi.reminders.window import Window
 from lindungi.settings import PlannerSettings
-from lindungi.workers import END_DATE_INDEX, remind_key
+from lindungi.workers import END_DATE_INDEX, PARTITIONS_ATTRIBUTE, PARTITIONS_KEY, partitions_of, remind_key
 
 _T = TypeVar("_T")
 CHUNK = 50
@@ -257,10 +257,11 @@ class Planner:
     def find_due(self, today: date, report: PlanReport) -> dict[tuple[str, ...], Due]:
         """The notices owed today and not yet planned, by bucket (program, stage, end date)."""
         owed: dict[tuple[str, ...], Due] = {}
+        stored = self._stored_partitions()
         for program in self.programs.by_id.values():
             stages = stages_of(self.programs, program.id)
-            for partition in program.reminder_days:
-                for cov in self._read(today, program.id, partition, stages.opens(partition), report):
+            for partition, days in self._partitions(program.id, stages, stored):
+                for cov in self._read(today, program.id, partition, days, report):
                     end = date.fromisoformat(cov["coverage_end"])
                     b = bucket((program.id, "", cov["coverage_end"]), stages, end, today, 0)
                     if b is None:
@@ -276,6 +277,25 @@ class Planner:
                 due[key] = Due(Bucket(key, d.bucket.stage, d.bucket.end, len(left), d.bucket.last, d.bucket.day), left)
         report.due = sum(len(d.coverages) for d in due.values())
         return due
+
+    def _stored_partitions(self) -> frozenset[str] | None:
+        """Every ``remind_key`` intake stored covers under (``workers.PARTITIONS_KEY``: one ``GetItem``); None
+        for a table without that item (covers written before intake recorded them, or by hand)."""
+        item = self.dynamodb.get_item(TableName=self.settings.workers_table, Key=serialize(PARTITIONS_KEY),
+                                      ConsistentRead=True).get("Item")
+        return None if item is None else frozenset(deserialize(item).get(PARTITIONS_ATTRIBUTE) or ())
+
+    @staticmethod
+    def _partitions(program: str, stages: Stages, stored: frozenset[str] | None) -> list[tuple[int, int]]:
+        """The ``ByEndDate`` partitions of ``program`` to read and how many days ahead of today: those intake
+        stored covers under, each to the program's horizon (a cover stored under an earlier first stage may
+        owe any stage); none when its reminders are off. Without the record, every stage's own partition up
+        to its own window (the reading of covers stored before intake recorded its partitions)."""
+        if not stages.days:
+            return []
+        if stored is None:
+            return [(s, stages.opens(s)) for s in stages.days]
+        return [(p, stages.horizon) for p in partitions_of(program, stored)]
 
     def _read(self, today: date, program: str, partition: int, days: int,
               report: PlanReport) -> Iterator[dict[str, Any]]:
