@@ -20,8 +20,8 @@ row, 0.08 requests a row. The merge is read-then-write, so two lists merging the
 runs up to ten at a time) would lose one's periods, or keep an older list's number over a newer one: the
 merge is done under ``WorkersLock``, one lease item for the whole table, taken by a conditional
 ``UpdateItem`` (``dynamo.update_if``) and held for the few seconds of one list's read-merge-write. Lists are
-still read and validated at once; only their writes take turns, at three requests a list more
-(docs/decisions.md).
+still read and validated at once; only their writes take turns, at three requests a list more, and one to
+``record_partitions`` (docs/decisions.md).
 
 Reminders: the sparse index ``ByEndDate`` is keyed by ``remind_key``
 ("<program>#<first stage in days>") and ``coverage_end``; the planner queries

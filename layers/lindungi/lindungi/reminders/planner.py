@@ -1,10 +1,14 @@
 """The daily planner: which coverages owe which reminder today, each planned once and queued.
 
 Reading only what may go. Every coverage owed a reminder sits in the sparse index ``ByEndDate`` under
-``remind_key = "<program>#<stage>"`` (the largest stage at ingestion, see ``store``). For each program
-and stage partition the planner reads, in pages (a boto3 paginator)::
+``remind_key = "<program>#<stage>"`` (the largest stage at ingestion, see ``store``), and intake names every
+such partition it wrote in one item (``workers.PARTITIONS_KEY``). The planner reads that item (one
+``GetItem``), then each partition it names, in pages (a boto3 paginator)::
 
-    remind_key = "<program>#<s>" AND coverage_end BETWEEN today AND today + window(s)
+    remind_key = "<program>#<s>" AND coverage_end BETWEEN today AND today + horizon
+
+(the program's widest window: a cover stored under an earlier first stage may owe any stage). A table
+without that item is read the old way, every stage's partition up to its own window.
 
 so a cover that has ended is never read (lower bound today), nor one whose windows are all ahead.
 Each cover read owes the stage whose window holds its days left (``schedule.Stages.owed``); one
