@@ -36,12 +36,24 @@ PARTITIONS_ATTRIBUTE = "remind_keys"
 """Its string set, grown by intake (``ADD``, one ``UpdateItem`` a list), never shrunk."""
 
 
+WORKER_PREFIX = "WORKER#"
+
+
 def worker_pk(nik: str) -> str:
-    return f"WORKER#{nik}"
+    return f"{WORKER_PREFIX}{nik}"
 
 
 def coverage_sk(program: str, start: str) -> str:
     return f"COVERAGE#{program}#{start}"
+
+
+def coverage_names(pk: str, sk: str) -> dict[str, str]:
+    """A cover's ``nik``, ``program`` and ``coverage_start``, as its key holds them (``worker_pk``, ``coverage_sk``):
+    a reader that has the key need not ask for them."""
+    kind, program, start = sk.split("#")
+    if kind != "COVERAGE" or not pk.startswith(WORKER_PREFIX):
+        raise ValueError(f"not a cover's key: {sk}")
+    return {"nik": pk.removeprefix(WORKER_PREFIX), "program": program, "coverage_start": start}
 
 
 def remind_key(program: str, stage_days: int) -> str:

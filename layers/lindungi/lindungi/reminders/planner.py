@@ -66,15 +66,23 @@ from lindungi.reminders.schedule import Bucket, Stages, bucket, choose, edf
 from lindungi.reminders.sealed import Sealer
 from lindungi.reminders.window import Window
 from lindungi.settings import PlannerSettings
-from lindungi.workers import END_DATE_INDEX, PARTITIONS_ATTRIBUTE, PARTITIONS_KEY, partitions_of, remind_key
+from lindungi.workers import (
+    END_DATE_INDEX,
+    PARTITIONS_ATTRIBUTE,
+    PARTITIONS_KEY,
+    coverage_names,
+    partitions_of,
+    remind_key,
+)
 
 _T = TypeVar("_T")
 CHUNK = 50
 """Notices planned, then queued, at a time: the unit a run stops between when its time runs out."""
 EXISTING_BACKOFF = dynamo.Backoff(cap=1.0, attempts=6)
 """Tries of the existence check's unprocessed keys: few, since a key left unread only costs a losing put."""
-FIELDS = ("pk", "sk", "nik", "name", "program", "coverage_start", "coverage_end")
-"""What the planner reads of a coverage: what a notice needs, nothing more."""
+FIELDS = ("pk", "sk", "name", "coverage_end")
+"""What the planner reads of a coverage: what a notice needs, nothing more (``nik``, ``program`` and
+``coverage_start`` are the key's, ``workers.coverage_names``)."""
 
 
 def run_time(day: date, programs: Programs, hour: int = 9) -> datetime:
@@ -313,7 +321,9 @@ class Planner:
             ExpressionAttributeNames=names,
         ):
             report.items_read += int(page.get("ScannedCount", page.get("Count", 0)))
-            yield from (deserialize(raw) for raw in page.get("Items", []))
+            for raw in page.get("Items", []):
+                cov = deserialize(raw)
+                yield cov | coverage_names(cov["pk"], cov["sk"])
 
     @staticmethod
     def _id(coverage: Mapping[str, Any], stage: int) -> str:
