@@ -51,7 +51,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lindungi.intake import fields
 from lindungi.intake.fields import Field
@@ -136,10 +136,12 @@ def _rows(data: bytes, workers: int, budget: Budget, tally: Tally) -> Iterator[R
         hold = _last_row(rows) if read.cut_off else None
         for line, cells in enumerate(rows, start=1):
             ref = RowRef(line=line, page=page.number)
+            spacing = read.broken.get(line - 1, frozenset())  # not counted by _check_sure: the cells are sure
             if line - 1 == hold:
-                held = _CutOff(ref, cells, read.xs, line - 1 in doubtful, grid is not None)
+                held = _CutOff(ref, cells, read.xs, line - 1 in doubtful, grid is not None, spacing,
+                               read.ends.get(line - 1, {}))
                 continue
-            yield RawRow(ref, cells, _UNSURE if line - 1 in doubtful else ())
+            yield RawRow(ref, cells, _UNSURE if line - 1 in doubtful else (), spacing)
     if held is not None:
         yield held.joined([], None)
     if pages == 0:
@@ -170,9 +172,11 @@ class _CutOff:
     unsure: bool
     cut: bool
     """Printed under a ruled table's last rule: the page end cut it."""
+    spacing: frozenset[int] = frozenset()
+    ends: dict[int, ruled.Ends] = field(default_factory=dict)
 
     def joined(self, rows: list[list[str]], page: ruled.PageRows | None) -> RawRow:
-        alone = RawRow(self.ref, self.cells, _UNSURE if self.unsure or self.cut else ())
+        alone = RawRow(self.ref, self.cells, _UNSURE if self.unsure or self.cut else (), self.spacing)
         if page is None:
             return alone
         at = next((i for i, cells in enumerate(rows) if len(cells) > 1 and not _header_like(cells)), None)
@@ -184,7 +188,11 @@ class _CutOff:
         cells = [ruled.continued(a, b) for a, b in zip(self.cells, rest, strict=True)]
         rows[at] = [""] * len(rest)  # the rest is in the row above now; its line stays counted, blank
         sure = not self.unsure and (self.cut or page.top_aligned)
-        return RawRow(self.ref, cells, () if sure else _UNSURE)
+        starts = page.ends.get(at, {})  # a word may go on over the page break as over a line break
+        across = {i for i, (a, b) in enumerate(zip(self.cells, rest, strict=True))
+                  if ruled.unplaced(a, b, (self.ends.get(i), starts.get(i)))}
+        spacing = self.spacing | page.broken.get(at, frozenset()) | across
+        return RawRow(self.ref, cells, () if sure else _UNSURE, spacing)
 
 
 def _check_sure(number: int, rows: list[list[str]], doubtful: set[int]) -> None:
