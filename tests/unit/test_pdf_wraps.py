@@ -26,6 +26,7 @@ from lindungi.outcomes import Warn
 from lindungi.rows import Accepted, RowRef
 from lindungi_dev import samples
 from lindungi_dev.samples import pdf as pdfsamples
+from tests.builders import BUDI, SITI, TODAY, pdf_lines
 
 PAD_MM = 0.8
 """fpdf2's horizontal cell padding, as the sample writer prints its tables."""
@@ -173,3 +174,40 @@ def test_only_a_names_unplaced_line_break_warns(spacing: frozenset[int], warned:
 ])
 def test_a_cells_break_over_a_page_is_placed_only_for_a_number(upper: str, lower: str, unplaced: bool) -> None:
     assert ruled.unplaced(upper, lower) is unplaced
+
+
+EDGES = [10.0, 18.0, 55.0, 100.0, 130.0]
+"""Column rules of a hand-made bordered list (mm): the name's cell is 45 mm wide, its text 1 mm inside."""
+
+
+def _filling(size: float, inner_mm: float) -> str:
+    """A word of letters that fills a line ``inner_mm`` wide, an "N" after it no longer fitting."""
+    pdf = FPDF(unit="mm")
+    pdf.set_font("Helvetica", "", size)
+    word = ""
+    for letter in "SRIWAHYUNINGSIHKURNIAWATIPURNAMASARI" * 2:
+        if pdf.get_string_width(word + letter + "N") > inner_mm:
+            return word + letter
+        word += letter
+    raise AssertionError("no word fills the cell")
+
+
+def _ruled_row(*cells: str) -> list[tuple[float, str]]:
+    return [(x + 1.0, text) for x, text in zip(EDGES, cells, strict=False) if text]
+
+
+@pytest.mark.parametrize(("part", "rest", "warned"), [
+    pytest.param("BUDI", "SANTOSO", False, id="a short line: proven at a space"),
+    pytest.param(_filling(9.0, 43.0), "NGSIH", True, id="a line that fills the cell: unprovable"),
+])
+def test_a_name_going_on_over_a_page_break_is_placed_from_both_pages(part: str, rest: str, warned: bool) -> None:
+    """A row the page end cut under the table's last rule, its name's rest in the next page's first row: the
+    same rule as for a line break in the cell, the widths of the part's last line on one page and of the
+    rest's first glyph on the other."""
+    first = [_ruled_row("No", "NIK", "Nama", "TMT"), _ruled_row("1", SITI, "SITI AMINAH", "01-03-2025"),
+             _ruled_row("2", BUDI, part, "01-03-2025")]
+    second = [_ruled_row("", "", rest, ""), _ruled_row("3", "6172034110960014", "SRI", "01-04-2025")]
+    report = check(pdf_lines([first, second], ruled=(EDGES, 2)), "daftar.pdf", "pekerja-rentan", today=TODAY)
+    assert report.error is None, report.error_detail
+    assert [(a.name, Warn.PDF_LAYOUT_UNSURE in a.warnings) for a in report.accepted] == [
+        ("SITI AMINAH", False), (f"{part} {rest}", warned), ("SRI", False)]

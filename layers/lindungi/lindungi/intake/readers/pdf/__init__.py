@@ -139,7 +139,7 @@ def _rows(data: bytes, workers: int, budget: Budget, tally: Tally) -> Iterator[R
             spacing = read.broken.get(line - 1, frozenset())  # not counted by _check_sure: the cells are sure
             if line - 1 == hold:
                 held = _CutOff(ref, cells, read.xs, line - 1 in doubtful, grid is not None, spacing,
-                               read.ends.get(line - 1, {}))
+                               read.ends(line - 1))
                 continue
             yield RawRow(ref, cells, _UNSURE if line - 1 in doubtful else (), spacing)
     if held is not None:
@@ -188,7 +188,7 @@ class _CutOff:
         cells = [ruled.continued(a, b) for a, b in zip(self.cells, rest, strict=True)]
         rows[at] = [""] * len(rest)  # the rest is in the row above now; its line stays counted, blank
         sure = not self.unsure and (self.cut or page.top_aligned)
-        starts = page.ends.get(at, {})  # a word may go on over the page break as over a line break
+        starts = page.ends(at)  # a word may go on over the page break as over a line break
         across = {i for i, (a, b) in enumerate(zip(self.cells, rest, strict=True))
                   if ruled.unplaced(a, b, (self.ends.get(i), starts.get(i)))}
         spacing = self.spacing | page.broken.get(at, frozenset()) | across

@@ -128,9 +128,9 @@ class Grid:
         i = bisect_right(cuts, col)
         return self.xs[col], self.xs[cuts[i]] if i < len(cuts) else self.xs[-1]
 
-    def text(self, at: tuple[int, int], words: Sequence[_Placed]) -> tuple[str, bool, Ends]:
-        """A cell's words, sorted top-down and left to right, as one value; whether a line break in it could
-        not be placed (``broke_at_space``); and its ends, to place a break over a page.
+    def text(self, at: tuple[int, int], words: Sequence[_Placed]) -> tuple[str, bool]:
+        """A cell's words, sorted top-down and left to right, as one value, and whether a line break in it
+        could not be placed (``broke_at_space``).
 
         Its lines are joined by a space, but a number broken where it filled the cell's width
         ("61720218026400" over "02", "01-01-202" over "5"), or after a dash or slash of its own ("27-" over
@@ -138,15 +138,13 @@ class Grid:
         is at a space where that is proven; where it is not ("SRIWAHYUNI" over "NGSIH": one word broken, or
         two?) the lines are still joined by a space, and the value is unsure: the row is warned.
         """
+        if len(words) == 1:
+            return words[0][3], False
+        lines = _lines_of(words)
+        if len(lines) == 1:
+            return " ".join(w[3] for w in words), False
         left, right = self.edges(at)
-        lines: list[list[_Placed]] = []
-        for word in words:
-            if lines and word[0] - lines[-1][-1][0] <= 0.3 * word[4]:
-                lines[-1].append(word)
-            else:  # a new line of the cell
-                lines.append([word])
-        pad = min(line[0][1] for line in lines) - left if lines else 0.0
-        inner = right - left - 2 * pad
+        inner = _inner(lines, left, right)
         out: list[str] = []
         unsure = False
         for n, line in enumerate(lines):
@@ -161,10 +159,16 @@ class Grid:
                 elif not broke_at_space(len(upper), px1 - upper[0][1], line[0][5], inner):
                     unsure = True
             out.extend(texts)
+        return " ".join(out), unsure
+
+    def ends(self, at: tuple[int, int], words: Sequence[_Placed]) -> Ends:
+        """Where a cell's text (``words``, as for ``text``) starts and ends."""
+        lines = _lines_of(words)
         if not lines:
-            return "", False, Ends(0, 0.0, inner, float("inf"))
+            return Ends(0, 0.0, 0.0, float("inf"))
+        left, right = self.edges(at)
         last = lines[-1]
-        return " ".join(out), unsure, Ends(len(last), last[-1][2] - last[0][1], inner, lines[0][0][5])
+        return Ends(len(last), last[-1][2] - last[0][1], _inner(lines, left, right), lines[0][0][5])
 
     def straddles(self, line: Line) -> bool:
         """Does ``line``, outside the table, run over its top or bottom rule (a header too tall for its row)?"""
@@ -222,6 +226,22 @@ def broke_at_space(words: int, width: float, lead: float, inner: float) -> bool:
     return words > 1 or width + lead <= inner - FIT
 
 
+def _lines_of(words: Sequence[_Placed]) -> list[list[_Placed]]:
+    """A cell's words, sorted, in the lines they are printed on."""
+    lines: list[list[_Placed]] = []
+    for word in words:
+        if lines and word[0] - lines[-1][-1][0] <= 0.3 * word[4]:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return lines
+
+
+def _inner(lines: Sequence[Sequence[_Placed]], left: float, right: float) -> float:
+    """The width text may take between a cell's rules: less the padding its text starts at, on both sides."""
+    return right - left - 2 * (min(line[0][1] for line in lines) - left)
+
+
 def _number_goes_on(upper: str, lower: str) -> bool:
     return lower[:1].isdigit() and (upper[-1:].isdigit() or upper[-1:] in "-/.")
 
@@ -250,9 +270,17 @@ class PageRows:
     broken: dict[int, frozenset[int]] = field(default_factory=dict)
     """For the rows with a value whose line break could not be placed (``Grid.text``), by index, those
     values' columns (``RawRow.spacing``). Where the row's cells are is not in doubt: no page rule counts it."""
-    ends: dict[int, dict[int, Ends]] = field(default_factory=dict)
-    """For the rows of a ruled page, by index, their cells' ``Ends`` by column: a row cut off by the page end
-    and its rest on the next page are joined at a space where ``broke_at_space`` proves it."""
+    grid: Grid | None = None
+    placed: dict[int, dict[int, tuple[tuple[int, int], list[_Placed]]]] = field(default_factory=dict)
+    """For the rows of a ruled page, by index: by column, the grid cell and the words in it (``ends``)."""
+
+    def ends(self, row: int) -> dict[int, Ends]:
+        """The ``Ends`` of row ``row``'s cells, by column (none on an unruled page): a row cut off by the page
+        end and its rest on the next page are joined at a space where ``broke_at_space`` proves it."""
+        grid = self.grid
+        if grid is None:
+            return {}
+        return {index: grid.ends(at, words) for index, (at, words) in self.placed.get(row, {}).items()}
 
 
 def _tail(page: PageText, grid: Grid) -> range:
@@ -332,13 +360,14 @@ def rows(page: PageText, grid: Grid) -> PageRows:
             out.append((line.top, [" ".join(w[2] for w in outside)], None))
     bands: dict[int, list[str]] = {}
     broken: dict[int, set[int]] = {}
-    ends: dict[int, dict[int, Ends]] = {}
+    placed: dict[int, dict[int, tuple[tuple[int, int], list[_Placed]]]] = {}
     for (row, col), words in sorted(cells.items(), key=lambda item: item[0]):
         words.sort()
         values = bands.setdefault(row, [""] * width)
-        text, unplaced, edge = grid.text((row, col) if 0 <= row < below else (0, col), words)
+        key = (row, col) if 0 <= row < below else (0, col)
+        text, unplaced = grid.text(key, words)
         index = grid.column(col)
-        ends.setdefault(row, {})[index] = edge
+        placed.setdefault(row, {})[index] = (key, words)
         if unplaced:
             broken.setdefault(row, set()).add(index)
         values[index] = f"{values[index]} {text}" if values[index] else text
@@ -349,7 +378,7 @@ def rows(page: PageText, grid: Grid) -> PageRows:
     bands_of = [band for _, _, band in out]
     return PageRows([values for _, values, _ in out], {i for i, band in enumerate(bands_of) if band in unsure},
                     bool(tail), xs, broken={i: frozenset(broken[b]) for i, b in enumerate(bands_of) if b in broken},
-                    ends={i: ends[b] for i, b in enumerate(bands_of) if b in ends})
+                    grid=grid, placed={i: placed[b] for i, b in enumerate(bands_of) if b in placed})
 
 
 def _leads(line: Line) -> Sequence[float]:
