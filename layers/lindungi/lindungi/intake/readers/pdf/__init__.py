@@ -39,6 +39,9 @@ Where the reader cannot be sure (text printed over text or across a rule, a wrap
 close to the row above as below, a column boundary that could go two ways) the row carries
 ``Warn.PDF_LAYOUT_UNSURE``; an unsure header or many unsure rows on a page fail the file as
 ``FileError.PDF_LAYOUT_UNCLEAR``, asking staff for the spreadsheet.
+A line break in a ruled cell that cannot be told from a word broken in two is a doubt about one value,
+not about where the row's cells are: the cell goes in ``RawRow.spacing`` (a name there is warned by
+``validate``) and no page rule counts it.
 
 A row split by a page break: each page's last row is held until the next page shows whether its
 rest is there (``_CutOff``), and joined to it when it can only be that. The reader counts the
