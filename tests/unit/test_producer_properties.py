@@ -58,8 +58,9 @@ def rows(report: Report) -> tuple[list[tuple[object, ...]], list[tuple[object, .
 
 PRINTS = settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow],
                   phases=[Phase.explicit, Phase.generate])
-"""Deterministic (the same examples every run, so an expected failure is strict) and not shrunk: a PDF takes
-a second to make and read, and shrinking a 40-row list took minutes; the failing list is printed whole."""
+"""Deterministic (the same examples every run, so a failure comes back, and an expected one is strict) and not
+shrunk: a PDF takes a second to make and read, and shrinking a 40-row list took minutes; the failing list is
+printed whole."""
 
 
 def _spaceless(row: tuple[object, ...]) -> tuple[object, ...]:

@@ -212,6 +212,8 @@ def unplaced(upper: str, lower: str, ends: tuple[Ends | None, Ends | None] = (No
         return False
     part, rest = ends
     return part is None or rest is None or not broke_at_space(part.words, part.width, rest.lead, part.inner)
+
+
 def broke_at_space(words: int, width: float, lead: float, inner: float) -> bool:
     """Is a line of a cell proven to end where a space was (not inside a word)? ``words``: the line's words,
     ``width``: its width, ``lead``: the width of the next line's first glyph, ``inner``: the width text may
