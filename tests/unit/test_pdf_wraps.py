@@ -16,11 +16,12 @@ from typing import Any
 import pdfplumber
 import pytest
 from fpdf import FPDF
+from pdfminer.pdfpage import PDFPage
 
 from lindungi.config import programs
 from lindungi.intake.check import check
 from lindungi.intake.fields import Field
-from lindungi.intake.readers.pdf import ruled
+from lindungi.intake.readers.pdf import glyphs, ruled, workers
 from lindungi.intake.validate import RowValidator
 from lindungi.outcomes import Warn
 from lindungi.rows import Accepted, RowRef
@@ -211,3 +212,16 @@ def test_a_name_going_on_over_a_page_break_is_placed_from_both_pages(part: str, 
     assert report.error is None, report.error_detail
     assert [(a.name, Warn.PDF_LAYOUT_UNSURE in a.warnings) for a in report.accepted] == [
         ("SITI AMINAH", False), (f"{part} {rest}", warned), ("SRI", False)]
+
+
+def test_each_words_first_glyph_is_as_wide_as_pdfplumbers_char() -> None:
+    """The widths the rule reads (``Line.lead``, from the reader's own collector) are pdfplumber's."""
+    data = _cell_pdf("SRI PURNAMASARI YULIANTI WAHYUNINGSIH", _width_mm("PURNAMASA") + 0.3)
+    document = workers.open_document(data)
+    page = glyphs.extract_page(document, next(iter(PDFPage.create_pages(document.doc))), 1)
+    ours = sorted((round(w[0], 3), round(line.top, 3), w[2][0], round(lead, 3))
+                  for line in page.lines for w, lead in zip(line.words, line.lead, strict=True))
+    chars = pdfplumber.open(io.BytesIO(data)).pages[0].chars
+    starts = {(round(c["x0"], 3), round(c["top"], 3)): c for c in chars}
+    theirs = sorted((x0, top, starts[x0, top]["text"], round(starts[x0, top]["x1"] - x0, 3)) for x0, top, _, _ in ours)
+    assert len(ours) > 5 and ours == theirs
