@@ -577,7 +577,7 @@ PAGE: dict[str, str] = {
     "portal.riwayat": "Riwayat unggahan",
     "portal.riwayat_office": "Riwayat unggahan kantor {office}",
     "portal.riwayat_lead": "Daftar yang diunggah kantor ini melalui portal, yang terbaru di atas.",
-    "portal.riwayat_pick": "Kode kantor",
+    "portal.riwayat_pick": "Kantor",
     "portal.riwayat_when": "Waktu",
     "portal.riwayat_by": "Oleh",
     "portal.riwayat_file": "Berkas",
