@@ -155,15 +155,30 @@ COLUMNS = {Field.NIK: 0, Field.NAME: 1, Field.KECAMATAN: 2}
 @pytest.mark.parametrize(("spacing", "warned"), [
     (frozenset(), False),
     (frozenset({1}), True),  # the name's line break could not be placed
-    (frozenset({2}), False),  # the kecamatan's ("Singkawang" over "Barat"): kept with the space, not warned
+    (frozenset({2}), True),  # nor the kecamatan's ("SIJANGKU" over "NG" in capitals: a place read wrong too)
 ])
-def test_only_a_names_unplaced_line_break_warns(spacing: frozenset[int], warned: bool) -> None:
+def test_an_unplaced_line_break_in_a_text_value_warns(spacing: frozenset[int], warned: bool) -> None:
     config = programs()
-    row = ["6172014509850003", "SRIWAHYUNI NGSIH", "Singkawang Barat"]
+    row = ["6172014509850003", "SRIWAHYUNI NGSIH", "SINGKAWANG BARAT"]
     outcome = RowValidator(config, config.get("pekerja-rentan"), date(2025, 6, 1)).validate(
         RowRef(line=3), row, COLUMNS, (), spacing)
     assert isinstance(outcome, Accepted)
     assert (Warn.PDF_LAYOUT_UNSURE in outcome.warnings) is warned
+
+
+@pytest.mark.parametrize(("upper", "lower", "starts"), [
+    ("Singkawang", "Barat", True),  # a narrow kecamatan column, every row
+    ("Tjhai Bong Mui", "Fa", True),
+    ("Sijangku", "ng", False),  # a word going on
+    ("Ahmad", "bin Yusuf", False),  # small letters on both sides say nothing
+    ("SRIWAHYUNI", "NGSIH", False),  # capitals only say nothing
+    ("SITI", "Aminah", False),
+    ("Jl. Kuala No.", "39", False),
+    ("", "Barat", False),
+])
+def test_a_capital_after_a_small_letter_starts_a_word(upper: str, lower: str, starts: bool) -> None:
+    assert ruled.word_starts(upper, lower) is starts
+    assert ruled.unplaced(upper, lower) is (not starts and bool(upper) and not upper.endswith("No."))
 
 
 @pytest.mark.parametrize(("upper", "lower", "unplaced"), [

@@ -167,9 +167,9 @@ MESSAGES: dict[Code, str] = {
         "NIK ini bukan terbitan Kota Singkawang (kode 6172). Pekerja tetap terdaftar; periksa domisili pekerja."
     ),
     Warn.PDF_LAYOUT_UNSURE: (
-        "Letak sebagian teks baris ini di PDF tidak pasti (batas kolom, baris lanjutan, atau nama yang terpotong di "
-        "ujung baris sel: satu kata yang dipotong atau dua kata). Periksa nama, termasuk spasi di antara kata, "
-        "alamat, dan kolom lain dengan KTP/KK, atau kirim daftar dalam bentuk spreadsheet aslinya (.xlsx, .xls, "
+        "Letak sebagian teks baris ini di PDF tidak pasti (batas kolom, baris lanjutan, atau teks yang terpotong di "
+        "ujung baris sel: satu kata yang dipotong atau dua kata). Periksa nama, alamat, kelurahan, kecamatan, dan "
+        "pekerjaan, termasuk spasi di antara kata, dengan KTP/KK, atau kirim daftar dalam bentuk spreadsheet aslinya (.xlsx, .xls, "
         ".ods, atau .csv)."
     ),
 }

@@ -37,10 +37,10 @@ CELL_MAX_CHARS = 1_000
 over this is text pasted by mistake, and a row of such cells would not fit DynamoDB's 400 KB item."""
 _SHOWN_CHARS = 200
 """How much of an over-long cell a report and the fix-up workbook show."""
-SPACED = (Field.NAME,)
+SPACED = (Field.NAME, Field.KELURAHAN, Field.KECAMATAN, Field.ADDRESS, Field.OCCUPATION)
 """Fields whose words are the value: a line break in the cell that the reader could not place (a space, or a
-word broken in two?) warns the row ``pdf_layout_unsure``. Kelurahan, kecamatan, address and occupation keep
-the space unwarned (docs/limits.md): a narrow place column wraps "Singkawang" over "Barat" on every row."""
+word broken in two?) warns the row ``pdf_layout_unsure``. A narrow place column that wraps "Singkawang" over
+"Barat" on every row is placed by the letters' case (``ruled.word_starts``); in capitals it is warned."""
 
 _DEFUSED = ("'=", "'+", "'-", "'@", "'%", "'|")
 

@@ -156,7 +156,8 @@ class Grid:
                 if _number_goes_on(out[-1], texts[0]):
                     if full or _HYPHENATED.fullmatch(out[-1]):
                         out[-1] += texts.pop(0)
-                elif not broke_at_space(len(upper), px1 - upper[0][1], line[0][5], inner):
+                elif not (broke_at_space(len(upper), px1 - upper[0][1], line[0][5], inner)
+                          or word_starts(out[-1], texts[0])):
                     unsure = True
             out.extend(texts)
         return " ".join(out), unsure
@@ -210,8 +211,19 @@ def unplaced(upper: str, lower: str, ends: tuple[Ends | None, Ends | None] = (No
     the two parts (both printed in ruled cells of the same columns; unknown on an unruled page)."""
     if not upper or not lower or _number_goes_on(upper, lower):
         return False
+    if word_starts(upper, lower):
+        return False
     part, rest = ends
     return part is None or rest is None or not broke_at_space(part.words, part.width, rest.lead, part.inner)
+
+
+def word_starts(upper: str, lower: str) -> bool:
+    """Does the next line start a word by its letters' case: a line ending in a small letter, the next starting
+    with a capital and a small one ("Singkawang" over "Barat", "Mui" over "Fa")? A word broken in two goes on
+    in small letters ("Sijangku" over "ng"); a capital inside a word after a small letter ("McDonald") is not
+    how Indonesian names and places are written. Text in capitals only ("SRIWAHYUNI" over "NGSIH") says
+    nothing, and lowercase on both sides ("Ahmad" over "bin") nothing either."""
+    return upper[-1:].islower() and lower[:1].isupper() and lower[1:2].islower()
 
 
 def broke_at_space(words: int, width: float, lead: float, inner: float) -> bool:
