@@ -169,8 +169,8 @@ MESSAGES: dict[Code, str] = {
     Warn.PDF_LAYOUT_UNSURE: (
         "Letak sebagian teks baris ini di PDF tidak pasti (batas kolom, baris lanjutan, atau teks yang terpotong di "
         "ujung baris sel: satu kata yang dipotong atau dua kata). Periksa nama, alamat, kelurahan, kecamatan, dan "
-        "pekerjaan, termasuk spasi di antara kata, dengan KTP/KK, atau kirim daftar dalam bentuk spreadsheet aslinya (.xlsx, .xls, "
-        ".ods, atau .csv)."
+        "pekerjaan, termasuk spasi di antara kata, dengan KTP/KK, atau kirim daftar dalam bentuk spreadsheet "
+        "aslinya (.xlsx, .xls, .ods, atau .csv)."
     ),
 }
 
