@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from binascii import unhexlify
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -36,6 +37,9 @@ _TOKEN = re.compile(
     rb"|(?P<name>/[^" + _END.replace(b"#", b"") + rb"]*+)"
     rb"|(?P<plain>\([^()\\]*+\))"  # a string without escapes or nested parentheses: most of them
     rb"|(?P<string>\()"
+    # a TJ array of whole hex strings and plain numbers, as LibreOffice and most writers print a glyph run:
+    # taken in one match (anything else in it, and it is read token by token, as "[" opens any array)
+    rb"|(?P<array>\[(?:[\t\n\r ]*+(?:<(?:[0-9A-Fa-f]{2})*+>|-?\d++(?:\.\d++)?+))*+[\t\n\r ]*+\])"
     rb"|(?P<open>\[|<<|\{)"
     rb"|(?P<hex><[0-9A-Fa-f\t\n\x0b\x0c\r ]*+)"  # ends where pdfminer ends it: at the first other byte
     rb"|(?P<close>\]|>>|\})"
@@ -45,6 +49,7 @@ _TOKEN = re.compile(
     re.DOTALL,
 )
 _INLINE_IMAGE = re.compile(rb"(?:^|[\x00\t\n\x0c\r \]>)])BI[\x00\t\n\x0c\r /]")
+_ARRAY_ITEM = re.compile(rb"<([0-9A-Fa-f]*)>|(-?[0-9.]+)")
 _NAME_HEX = re.compile(rb"#([0-9A-Fa-f]{1,2})?")
 _HEX_PAIR = re.compile(rb"[0-9a-fA-F]{2}|.")
 _SPACE = re.compile(rb"\s")
@@ -108,14 +113,6 @@ def _name_byte(m: re.Match[bytes]) -> bytes:
     return bytes((int(m.group(1), 16),)) if m.group(1) else b""
 
 
-def _number(token: bytes) -> int | float | None:
-    """A number as pdfminer reads it, None where it reads nothing ("+", ".")."""
-    try:
-        return float(token) if b"." in token else int(token)
-    except ValueError:
-        return None
-
-
 _CLOSES = {b"]": b"[", b">>": b"<<", b"}": b"{"}
 
 
@@ -169,9 +166,11 @@ class Interpreter(PDFPageInterpreter):
         value: Any
         for m in _TOKEN.finditer(data, pos):
             kind = m.lastgroup
-            if kind == "number":
-                value = _number(m.group(kind))
-                if value is None:
+            if kind == "number":  # a number as pdfminer reads it; it reads nothing of "+" or "."
+                token = m.group(kind)
+                try:
+                    value = float(token) if b"." in token else int(token)
+                except ValueError:
                     continue
             elif kind == "word" or kind == "stray":
                 token = m.group(kind)
@@ -182,6 +181,9 @@ class Interpreter(PDFPageInterpreter):
                 else:
                     self._operator(token, cache)
                     continue
+            elif kind == "array":
+                value = [(float(n) if b"." in n else int(n)) if n else unhexlify(h)
+                         for h, n in _ARRAY_ITEM.findall(m.group(kind))]
             elif kind == "plain":
                 value = m.group(kind)[1:-1]
             elif kind == "name":

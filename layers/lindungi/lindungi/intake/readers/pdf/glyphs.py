@@ -91,22 +91,24 @@ class Collector(PDFTextDevice):
         bottom = d * (y + font.get_descent() * fontsize + rise) + f
         top = bottom + d * fontsize
         scale = fontsize * scaling
-        glyphs = self.glyphs
+        append = self.glyphs.append
+        known = self._fonts.get(id(font)) or self._fonts.setdefault(id(font), {})
+        decode = None if type(font).decode is PDFFont.decode else font.decode  # one byte a glyph: its code
         spaced = False
-        for obj in seq:
+        for obj in seq:  # once per glyph: lookups bound outside, the font's glyphs cached (the hot loop)
             if isinstance(obj, bytes):
-                for cid in font.decode(obj):
+                for cid in obj if decode is None else decode(obj):
                     if spaced:
                         x += charspace
-                    text, width = self._glyph(font, cid)
+                    text, width = known.get(cid) or self._glyph(font, cid)
                     advance = width * scale
                     x0 = a * x + e
-                    glyphs.append((x0, x0 + a * advance, bottom, top, text))
+                    append((x0, x0 + a * advance, bottom, top, text))
                     x += advance
                     if cid == 32 and wordspace:
                         x += wordspace
                     spaced = True
-            elif isinstance(obj, int | float):
+            elif isinstance(obj, (int, float)):
                 x -= obj * dxscale
                 spaced = True
         return (x, y)
