@@ -153,6 +153,7 @@ GLYPH_ARRAYS = {
     "a comment inside": b"[<0E>%note\n-7<01>]TJ",
     "never closed": b"[<0E>-7<01> BT (ok) Tj",
     "closed by a dictionary's end": b"[<0E>-7>> Tj",
+    "after a dictionary, twice": b"/P <</MCID 0>> BDC [<0E>-7<01>]TJ [<0E>-7<02>]TJ [1 2] 0 d [<0E>]TJ",
 }
 
 

@@ -49,7 +49,7 @@ _TOKEN = re.compile(
     re.DOTALL,
 )
 _INLINE_IMAGE = re.compile(rb"(?:^|[\x00\t\n\x0c\r \]>)])BI[\x00\t\n\x0c\r /]")
-_ARRAY_ITEM = re.compile(rb"<([0-9A-Fa-f]*)>|(-?[0-9.]+)")
+_ARRAY_ITEM = re.compile(rb"<[0-9A-Fa-f]*>|-?[0-9.]+")
 _NAME_HEX = re.compile(rb"#([0-9A-Fa-f]{1,2})?")
 _HEX_PAIR = re.compile(rb"[0-9a-fA-F]{2}|.")
 _SPACE = re.compile(rb"\s")
@@ -155,11 +155,13 @@ class Interpreter(PDFPageInterpreter):
         pos: int | None = 0
         stack: list[list[Any]] = []  # open arrays and dictionaries, innermost last
         cache: dict[bytes, tuple[Callable[..., None], int] | None] = {}
+        known: dict[bytes, Any] = {}
         while pos is not None:
-            pos = self._tokens(data, pos, stack, cache)
+            pos = self._tokens(data, pos, stack, cache, known)
 
     def _tokens(
-        self, data: bytes, pos: int, stack: list[list[Any]], cache: dict[bytes, tuple[Callable[..., None], int] | None]
+        self, data: bytes, pos: int, stack: list[list[Any]], cache: dict[bytes, tuple[Callable[..., None], int] | None],
+        known: dict[bytes, Any],
     ) -> int | None:
         """Operands pushed and operators run from ``pos`` on; where to go on after a string with escapes,
         None at the end. A byte no token starts with (a stray ")") is skipped, as pdfminer does."""
@@ -182,8 +184,7 @@ class Interpreter(PDFPageInterpreter):
                     self._operator(token, cache)
                     continue
             elif kind == "array":
-                value = [(float(n) if b"." in n else int(n)) if n else unhexlify(h)
-                         for h, n in _ARRAY_ITEM.findall(m.group(kind))]
+                value = [known[t] if t in known else _item(t, known) for t in _ARRAY_ITEM.findall(m.group(kind))]
             elif kind == "plain":
                 value = m.group(kind)[1:-1]
             elif kind == "name":
@@ -215,6 +216,12 @@ class Interpreter(PDFPageInterpreter):
             stack[-1].append(value)
         else:
             self.argstack.append(value)
+
+
+def _item(token: bytes, known: dict[bytes, Any]) -> Any:
+    """A glyph array's hex string or number, kept in ``known``: a page's glyph codes and kerning repeat."""
+    value = known[token] = unhexlify(token[1:-1]) if token[0] == 0x3C else float(token) if b"." in token else int(token)
+    return value
 
 
 def _hex(digits: bytes) -> bytes:
