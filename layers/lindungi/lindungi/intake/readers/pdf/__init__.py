@@ -41,6 +41,9 @@ Where the reader cannot be sure (text printed over text or across a rule, a wrap
 close to the row above as below, a column boundary that could go two ways) the row carries
 ``Warn.PDF_LAYOUT_UNSURE``; an unsure header or many unsure rows on a page fail the file as
 ``FileError.PDF_LAYOUT_UNCLEAR``, asking staff for the spreadsheet.
+A line break in a ruled cell that cannot be told from a word broken in two is a doubt about one value,
+not about where the row's cells are: the cell goes in ``RawRow.spacing`` (a name there is warned by
+``validate``) and no page rule counts it.
 
 A row split by a page break: each page's last row is held until the next page shows whether its
 rest is there (``_CutOff``), and joined to it when it can only be that. The reader counts the
@@ -54,7 +57,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lindungi.intake import fields
 from lindungi.intake.fields import Field
@@ -145,10 +148,12 @@ def _rows(data: bytes, workers: int, budget: Budget, tally: Tally) -> Iterator[R
         hold = _last_row(rows) if read.cut_off else None
         for line, cells in enumerate(rows, start=1):
             ref = RowRef(line=line, page=page.number)
+            spacing = read.broken.get(line - 1, frozenset())  # not counted by _check_sure: the cells are sure
             if line - 1 == hold:
-                held = _CutOff(ref, cells, read.xs, line - 1 in doubtful, grid is not None)
+                held = _CutOff(ref, cells, read.xs, line - 1 in doubtful, grid is not None, spacing,
+                               read.ends(line - 1))
                 continue
-            yield RawRow(ref, cells, _UNSURE if line - 1 in doubtful else ())
+            yield RawRow(ref, cells, _UNSURE if line - 1 in doubtful else (), spacing)
     if held is not None:
         yield held.joined([], None)
     if pages == 0:
@@ -179,9 +184,11 @@ class _CutOff:
     unsure: bool
     cut: bool
     """Printed under a ruled table's last rule: the page end cut it."""
+    spacing: frozenset[int] = frozenset()
+    ends: dict[int, ruled.Ends] = field(default_factory=dict)
 
     def joined(self, rows: list[list[str]], page: ruled.PageRows | None) -> RawRow:
-        alone = RawRow(self.ref, self.cells, _UNSURE if self.unsure or self.cut else ())
+        alone = RawRow(self.ref, self.cells, _UNSURE if self.unsure or self.cut else (), self.spacing)
         if page is None:
             return alone
         at = next((i for i, cells in enumerate(rows) if len(cells) > 1 and not _header_like(cells)), None)
@@ -193,7 +200,11 @@ class _CutOff:
         cells = [ruled.continued(a, b) for a, b in zip(self.cells, rest, strict=True)]
         rows[at] = [""] * len(rest)  # the rest is in the row above now; its line stays counted, blank
         sure = not self.unsure and (self.cut or page.top_aligned)
-        return RawRow(self.ref, cells, () if sure else _UNSURE)
+        starts = page.ends(at)  # a word may go on over the page break as over a line break
+        across = {i for i, (a, b) in enumerate(zip(self.cells, rest, strict=True))
+                  if ruled.unplaced(a, b, (self.ends.get(i), starts.get(i)))}
+        spacing = self.spacing | page.broken.get(at, frozenset()) | across
+        return RawRow(self.ref, cells, () if sure else _UNSURE, spacing)
 
 
 def _check_sure(number: int, rows: list[list[str]], doubtful: set[int]) -> None:

@@ -38,9 +38,10 @@ against each other (Gnumeric prints a NIK cell that fills its column right again
 
 Glyph = tuple[float, float, float, float, str]
 """x0, x1, y0, y1, text, in displayed-page coordinates (y pointing up)."""
-_Run = tuple[float, float, float, float, float, str, bool]
-"""(mid_y, top, bottom, x0, x1, text, fresh): glyphs printed one after another on one baseline; ``fresh``:
-the run's first glyph is the first the page's content shows with its string (not after a space in it)."""
+_Run = tuple[float, float, float, float, float, str, bool, float]
+"""(mid_y, top, bottom, x0, x1, text, fresh, lead): glyphs printed one after another on one baseline; ``fresh``:
+the run's first glyph is the first the page's content shows with its string (not after a space in it); ``lead``:
+the first glyph's width."""
 
 
 class Collector(PDFTextDevice):
@@ -210,14 +211,14 @@ def _runs(glyphs: Iterable[Glyph], starts: set[int], height: float) -> tuple[lis
     parts: list[str] = []
     opened = fresh = False  # a string began since the last glyph taken; the run being built began one
     digits = 0  # how many digits the run ends with
-    r_x0 = r_x1 = r_y0 = r_y1 = 0.0
+    r_x0 = r_x1 = r_y0 = r_y1 = r_lead = 0.0
     for i, (x0, x1, y0, y1, text) in enumerate(glyphs):  # once per glyph: each test made once
         start = i in starts
         opened = opened or start
         if text.isspace():
             if parts:
                 runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts),
-                             fresh))
+                             fresh, r_lead))
                 parts = []
             continue
         count += 1
@@ -231,11 +232,12 @@ def _runs(glyphs: Iterable[Glyph], starts: set[int], height: float) -> tuple[lis
         digits = 1 if digit else 0
         if parts:
             runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts),
-                         fresh))
+                         fresh, r_lead))
         parts, fresh, opened = [text], opened, False
-        r_x0, r_x1, r_y0, r_y1 = x0, x1, y0, y1
+        r_x0, r_x1, r_y0, r_y1, r_lead = x0, x1, y0, y1, x1 - x0
     if parts:
-        runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts), fresh))
+        runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts), fresh,
+                     r_lead))
     return runs, count
 
 
@@ -253,13 +255,15 @@ def _lines(runs: list[_Run], rule_xs: Sequence[float]) -> list[Line]:
         top = min(r[1] for r in members)
         bottom = max(r[2] for r in members)
         size = bottom - top
-        words, overprinted, fresh = _words(members, rule_xs, size)
-        lines.append(Line(top, bottom, size, tuple(words), overprinted, tuple(fresh)))
+        words, overprinted, fresh, lead = _words(members, rule_xs, size)
+        lines.append(Line(top, bottom, size, tuple(words), overprinted, tuple(fresh), tuple(lead)))
         start = end
     return lines
 
 
-def _words(members: Sequence[_Run], rule_xs: Sequence[float], size: float) -> tuple[list[Word], bool, list[bool]]:
+def _words(
+    members: Sequence[_Run], rule_xs: Sequence[float], size: float
+) -> tuple[list[Word], bool, list[bool], list[float]]:
     """One line's runs, left to right, joined into words where no gap and no ruling line parts them.
 
     Also whether two different texts are printed over each other (a run starting well inside the
@@ -267,8 +271,9 @@ def _words(members: Sequence[_Run], rule_xs: Sequence[float], size: float) -> tu
     """
     words: list[Word] = []
     fresh: list[bool] = []
+    lead: list[float] = []
     overprinted = False
-    for _, _, _, x0, x1, text, starts in members:
+    for _, _, _, x0, x1, text, starts, first in members:
         if words:
             p0, p1, ptext = words[-1]
             if ptext == text and abs(p0 - x0) < 0.5:
@@ -282,7 +287,8 @@ def _words(members: Sequence[_Run], rule_xs: Sequence[float], size: float) -> tu
                     words[-1] = (p0, max(p0, x0 - 0.01), ptext)
         words.append((x0, x1, text))
         fresh.append(starts)
-    return words, overprinted, fresh
+        lead.append(first)
+    return words, overprinted, fresh, lead
 
 
 def _two_cells(left: str, right: str, overlap: float) -> bool:

@@ -25,6 +25,8 @@ class Line:
     fresh: tuple[bool, ...] = ()
     """For each word, whether the page's content starts a string with it; False: it goes on, after a space,
     from the string of the word before (empty: not known)."""
+    lead: tuple[float, ...] = ()
+    """For each word, the width of its first glyph, as pdfplumber gives it (empty: not known)."""
 
     @property
     def text(self) -> str:
