@@ -25,7 +25,9 @@ page tree) and pdfminer.six, the engine pdfplumber is built on, interprets each 
 into ``glyphs.Collector``, which keeps one tuple per glyph and the straight ruling
 lines. Rows come out lazily, page by page; nothing of a page is kept once its rows
 are out, and pdfminer's object cache is off, so memory does not grow with the page
-count. Pages are interpreted by worker processes (``workers``).
+count. Pages are interpreted by worker processes (``workers``). LibreOffice prints each glyph
+as its own hex string in a ``TJ`` array; ``content`` takes such an array in one match and reads its
+items once a page (nearly a third off a worker's time on those exports).
 
     page.py      what a page gives the table readers (lines, words, rules)
     glyphs.py    pdfminer device: one page's glyphs and rules into text lines
@@ -52,6 +54,7 @@ that count, and to the header's columns, before the report is believed.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -69,7 +72,7 @@ from lindungi.intake.readers.pdf.workers import (
     page_texts,
     worker_count,
 )
-from lindungi.nik import shaped
+from lindungi.nik import SHAPED_DIGITS, shaped
 from lindungi.outcomes import FileError, Warn
 from lindungi.rows import RowRef
 from lindungi.settings import Limits
@@ -104,8 +107,14 @@ def _nik_shaped(rows: list[list[str]], page: PageText, ruled_page: bool) -> int:
     each line outside the table; else in each line's text, cell by cell (words closer than a column gap),
     whatever rows the reader made of the lines."""
     if ruled_page:
-        return sum(shaped(text) for cells in rows for text in cells)
-    return sum(shaped(segment[2]) for line in page.lines for segment in unruled.segments(line))
+        return sum(shaped(text) for cells in rows for text in cells if _FIFTEEN_DIGITS.match(text))
+    return sum(shaped(segment[2]) for line in page.lines if _FIFTEEN_DIGITS.match(line.text)
+               for segment in unruled.segments(line) if _FIFTEEN_DIGITS.match(segment[2]))
+
+
+_FIFTEEN_DIGITS = re.compile(rf"(?:[^0-9]*+[0-9]){{{SHAPED_DIGITS.start}}}")
+"""Text with fewer ASCII digits than a NIK-shaped number has holds none (most lines: a title, a header, a
+footer); ``shaped`` is asked only of the rest."""
 
 
 def _rows(data: bytes, workers: int, budget: Budget, tally: Tally) -> Iterator[RawRow]:
@@ -129,7 +138,7 @@ def _rows(data: bytes, workers: int, budget: Budget, tally: Tally) -> Iterator[R
                                   f"page {page.number}: one cell's text printed over another's")
             last = _last_row(body)
             read = ruled.PageRows(body, columns.doubtful, last is not None and data_like(" ".join(body[last])),
-                                  tuple(a for a, _ in columns.spans), columns.top_aligned)
+                                  tuple(a for a, _ in columns.spans), columns.top_aligned, columns.broken)
         rows, doubtful = read.rows, read.doubtful
         tally.nik_shaped += _nik_shaped(rows, page, grid is not None)
         _check_sure(page.number, rows, doubtful)

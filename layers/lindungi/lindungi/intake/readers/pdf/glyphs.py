@@ -92,22 +92,24 @@ class Collector(PDFTextDevice):
         bottom = d * (y + font.get_descent() * fontsize + rise) + f
         top = bottom + d * fontsize
         scale = fontsize * scaling
-        glyphs = self.glyphs
+        append = self.glyphs.append
+        known = self._fonts.get(id(font)) or self._fonts.setdefault(id(font), {})
+        decode = None if type(font).decode is PDFFont.decode else font.decode  # one byte a glyph: its code
         spaced = False
-        for obj in seq:
+        for obj in seq:  # once per glyph: lookups bound outside, the font's glyphs cached (the hot loop)
             if isinstance(obj, bytes):
-                for cid in font.decode(obj):
+                for cid in obj if decode is None else decode(obj):
                     if spaced:
                         x += charspace
-                    text, width = self._glyph(font, cid)
+                    text, width = known.get(cid) or self._glyph(font, cid)
                     advance = width * scale
                     x0 = a * x + e
-                    glyphs.append((x0, x0 + a * advance, bottom, top, text))
+                    append((x0, x0 + a * advance, bottom, top, text))
                     x += advance
                     if cid == 32 and wordspace:
                         x += wordspace
                     spaced = True
-            elif isinstance(obj, int | float):
+            elif isinstance(obj, (int, float)):
                 x -= obj * dxscale
                 spaced = True
         return (x, y)
@@ -210,8 +212,9 @@ def _runs(glyphs: Iterable[Glyph], starts: set[int], height: float) -> tuple[lis
     opened = fresh = False  # a string began since the last glyph taken; the run being built began one
     digits = 0  # how many digits the run ends with
     r_x0 = r_x1 = r_y0 = r_y1 = r_lead = 0.0
-    for i, (x0, x1, y0, y1, text) in enumerate(glyphs):
-        opened = opened or i in starts
+    for i, (x0, x1, y0, y1, text) in enumerate(glyphs):  # once per glyph: each test made once
+        start = i in starts
+        opened = opened or start
         if text.isspace():
             if parts:
                 runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts),
@@ -219,17 +222,18 @@ def _runs(glyphs: Iterable[Glyph], starts: set[int], height: float) -> tuple[lis
                 parts = []
             continue
         count += 1
-        apart = (digits >= LONG_NUMBER and text.isalpha()) or (i in starts and (digits > 0) != text.isdigit())
+        digit = text.isdigit()
+        apart = (digits >= LONG_NUMBER and text.isalpha()) or (start and (digits > 0) != digit)
         if parts and abs(y0 - r_y0) < 0.05 and -0.3 < x0 - r_x1 < 0.3 and not apart:
             parts.append(text)
             r_x1, opened = x1, False
-            digits = digits + 1 if text.isdigit() else 0
+            digits = digits + 1 if digit else 0
             continue
-        digits = 1 if text.isdigit() else 0
+        digits = 1 if digit else 0
         if parts:
             runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts),
                          fresh, r_lead))
-        parts, fresh, opened = [text], opened or i in starts, False
+        parts, fresh, opened = [text], opened, False
         r_x0, r_x1, r_y0, r_y1, r_lead = x0, x1, y0, y1, x1 - x0
     if parts:
         runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts), fresh,
