@@ -56,6 +56,7 @@ details summary{cursor:pointer;font-weight:600;margin:.6em 0}
 td.none{color:#555;font-style:italic}
 .bad-value{font-weight:600;color:#8a1c1c;overflow-wrap:anywhere}
 td.nw,th.nw{white-space:nowrap}
+@media (min-width:641px){table.stack td{overflow-wrap:break-word}}
 @media (max-width:640px){
 table.stack thead{position:absolute;left:-9999px;top:auto}
 table.stack,table.stack tbody,table.stack tr{display:block;width:100%}
