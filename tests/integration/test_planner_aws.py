@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from moto.sns.models import sns_backends
 
 from lindungi.config import programs
-from lindungi.reminders.notices import Status, notice_id
+from lindungi.reminders.notices import Status, iso, notice_id
 from lindungi.reminders.planner import CHUNK, Part, PlanReport, run_time
 from lindungi.reminders.sender import Delivery
 from lindungi_dev.emulator.lambdas import LambdaRunner
@@ -369,9 +369,53 @@ def test_crash_between_put_and_queue_is_requeued_from_the_outbox(env: Env) -> No
     later = env.planner().run(run_time(day, programs()) + timedelta(minutes=20))
     assert (later.requeued, later.planned) == (1, 0)
     assert env.queued_ids() == [notice["notice_id"]]
+    retried = env.planner().run(run_time(day, programs()) + timedelta(minutes=25))
+    assert retried.requeued == 0  # the run at +20 took it: within the grace period of that, not again
     assert env.notice(notice["notice_id"])["outbox"] == "pending"  # until the sender acts on it
     sent = env.sender().handle(Delivery(notice["notice_id"]), run_time(day, programs()) + timedelta(minutes=21))
     assert sent.status is Status.SENT and "outbox" not in env.notice(notice["notice_id"])
+
+
+def test_twins_of_a_run_requeue_each_outbox_notice_once(env: Env, serialised_moto: None) -> None:
+    """Two copies of a first part at once (the schedule, too, delivers at least once) find the same notices in
+    the outbox; each copy takes a notice (a conditional ``requeued_at``) before queueing it again, here in
+    lockstep, the n-th take of one beside the n-th of the other: one copy queues each."""
+    env.put(*[coverage(n) for n in niks(12)])
+    day = END - timedelta(days=7)
+    broken = env.planner()
+    fail_on(broken.sqs, "before-call.sqs.SendMessageBatch", "InternalError")
+    with pytest.raises(ClientError):
+        broken.run(run_time(day, programs()))
+    assert len(env.notices()) == 12 and env.queued_ids() == []
+    twins = [env.planner(threads=1) for _ in range(2)]
+    when = run_time(day, programs()) + timedelta(minutes=20)
+    step = threading.Barrier(2, timeout=30)
+
+    def lockstep(params: dict[str, Any], **_: Any) -> None:
+        if "requeued_at" in params.get("ConditionExpression", ""):
+            step.wait()
+
+    reports: list[PlanReport] = []
+    errors: list[BaseException] = []
+
+    def run(planner: Any) -> None:
+        try:
+            reports.append(planner.run(when))
+        except BaseException as error:
+            errors.append(error)
+            step.abort()
+
+    for planner in twins:
+        planner.dynamodb.meta.events.register("before-parameter-build.dynamodb.UpdateItem", lockstep)
+    threads = [threading.Thread(target=run, args=(planner,)) for planner in twins]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    ids = env.queued_ids()
+    assert len(ids) == len(set(ids)) == 12 == sum(r.requeued for r in reports)
+    assert all(n["requeued_at"] == iso(when) for n in env.notices())
 
 
 # ---------------------------------------------------------------- through the functions
