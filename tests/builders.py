@@ -382,6 +382,32 @@ class Browser:
         return unescape(found[1])
 
 
+def visible_text(page: str) -> str:
+    """What a person reads on an HTML page: its text, without tags, attributes (links, hidden fields), style or
+    script, whitespace collapsed."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.hidden = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.hidden += tag in ("style", "script", "title")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.hidden -= tag in ("style", "script", "title")
+
+        def handle_data(self, data: str) -> None:
+            if not self.hidden:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(page)
+    return " ".join(" ".join(parser.parts).split())
+
+
 def staff_pool(cognito: Any) -> tuple[str, str]:
     """The template's user pool, app client and groups in moto: (pool id, client id)."""
     from lindungi_dev.emulator.template import load_template

@@ -27,12 +27,13 @@ LIST_NAME = "Daftar Pekerja Rentan Kel Pasiran.xlsx"
 
 
 def _shoot(driver: Any, out: Path, name: str, as_: str = "laptop", anchor: str = "") -> list[Path]:
-    """The page as a laptop or a phone (``as_``) first shows it (scrolled to ``anchor``), 256 colours."""
+    """The page as a laptop or a phone (``as_``; ``both``: each) first shows it (scrolled to ``anchor``), 256
+    colours."""
     from PIL import Image  # pdfplumber's dependency
 
     shots = []
     for label, (width, height) in {"laptop": browser.LAPTOP, "phone": browser.PHONE}.items():
-        if label != as_:
+        if as_ not in (label, "both"):
             continue
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
             "width": width, "height": height, "deviceScaleFactor": 1, "mobile": label == "phone"})
@@ -80,11 +81,11 @@ def take(out: Path) -> list[Path]:
             while not clerk.has("open-report") and time.monotonic() < deadline:
                 time.sleep(0.5)
                 driver.refresh()
-            made += _shoot(driver, out, "unggah-selesai")
+            made += _shoot(driver, out, "unggah-selesai", "both")
             clerk.click("#open-report")
             made += _shoot(driver, out, "laporan")
             clerk.open("/riwayat")
-            made += _shoot(driver, out, "riwayat")
+            made += _shoot(driver, out, "riwayat", "both")
         s3, bucket = emu.client("s3"), emu.stack.physical("UploadBucket")
         listed = s3.list_objects_v2(Bucket=bucket, Prefix="reports/pekerja-rentan/kel-pasiran/")["Contents"]
         key = next(o["Key"] for o in listed if o["Key"].endswith(".json"))
@@ -102,7 +103,7 @@ def take(out: Path) -> list[Path]:
             branch.fill("mfa-code", {"code": webdriver.totp(branch.totp_secret)})
             branch.open("/peserta")
             branch.fill("lookup", {"nik": nik})
-            made += _shoot(driver, out, "peserta", "phone")
+            made += _shoot(driver, out, "peserta", "both")
             made += _shoot(driver, out, "peserta-nomor", anchor="numbers")
     return made
 

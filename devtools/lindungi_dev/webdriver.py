@@ -13,13 +13,15 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import browser
 
 if TYPE_CHECKING:
+    from selenium.webdriver.chromium.webdriver import ChromiumDriver
     from selenium.webdriver.remote.webdriver import WebDriver
 
 INSTALL_HINT = ("Debian's chromium and chromium-driver are not both installed: `make browser` "
@@ -37,8 +39,10 @@ def available() -> bool:
 
 
 @contextlib.contextmanager
-def chrome(size: tuple[int, int] = browser.LAPTOP, downloads: Path | None = None) -> Iterator[WebDriver]:
-    """A headless Chromium at ``size``, its downloads saved in ``downloads`` (a temporary folder by default)."""
+def chrome(size: tuple[int, int] = browser.LAPTOP, downloads: Path | None = None,
+           network_log: bool = False, arguments: Sequence[str] = ()) -> Iterator[WebDriver]:
+    """A headless Chromium at ``size``, its downloads saved in ``downloads`` (a temporary folder by default);
+    with ``network_log``, its DevTools network events kept (``requests``); ``arguments``: Chromium's own, added."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -52,17 +56,55 @@ def chrome(size: tuple[int, int] = browser.LAPTOP, downloads: Path | None = None
         options.binary_location = binary
         for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--no-first-run", "--hide-scrollbars", f"--user-data-dir={Path(scratch) / 'profile'}",
-                         f"--window-size={size[0]},{size[1]}", "--lang=id"):
+                         f"--window-size={size[0]},{size[1]}", "--lang=id", *arguments):
             options.add_argument(argument)
         options.add_experimental_option("prefs", {"download.default_directory": str(folder),
                                                   "download.prompt_for_download": False,
                                                   "intl.accept_languages": "id,en"})
+        if network_log:
+            options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
         driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
         try:
             driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
             yield driver
         finally:
             driver.quit()
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request the browser made, as its DevTools saw it: the cookies it sent and those it kept back, why."""
+
+    url: str
+    sent: frozenset[str]
+    kept_back: dict[str, list[str]]
+    """Cookie name -> Chromium's reasons (``SameSiteStrict``...)."""
+
+
+def requests(driver: WebDriver) -> list[Request]:
+    """The requests of a ``chrome(network_log=True)`` since the last call, in order, each hop of a redirect its
+    own: ``Network.requestWillBeSent`` gives the URL, ``requestWillBeSentExtraInfo`` the cookies as sent (a
+    redirect keeps its request id: the n-th of each are one hop)."""
+    import json
+
+    chromium: ChromiumDriver = driver  # type: ignore[assignment]  # chrome() makes a Chromium driver
+    urls: dict[str, list[str]] = {}
+    extras: dict[str, list[dict[str, Any]]] = {}
+    for entry in chromium.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        params = message.get("params", {})
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.setdefault(params["requestId"], []).append(params["request"]["url"])
+        elif message.get("method") == "Network.requestWillBeSentExtraInfo":
+            extras.setdefault(params["requestId"], []).append(params)
+    found = []
+    for request_id, hops in urls.items():
+        for url, extra in zip(hops, extras.get(request_id, []), strict=False):
+            cookies = extra.get("associatedCookies", [])
+            found.append(Request(url, frozenset(c["cookie"]["name"] for c in cookies if not c.get("blockedReasons")),
+                                 {c["cookie"]["name"]: list(c["blockedReasons"]) for c in cookies
+                                  if c.get("blockedReasons")}))
+    return found
 
 
 def downloaded(folder: Path, timeout: float = 20.0) -> Path:

@@ -1,11 +1,13 @@
 """The staff portal in a real browser: Debian's headless Chromium driven through WebDriver (chromium-driver and
 selenium), against the portal the emulator serves at its function URL, with moto's Cognito and S3.
 
-One emulator for the module. A clerk of one office signs in (the first password changed), uploads a list (the
-browser posts it straight to moto's S3, whose notification runs ingest), sees its report, downloads the fix-up
-workbook; a BPJS branch clerk (TOTP set up at the first sign-in) looks a worker up and opts a number out. And
-what a browser must never see: a page without a session, another office's report or upload, a form sent
-without its token, a wrong password.
+One emulator for the module, its S3 reached at ``localhost`` and the portal served at ``127.0.0.1``: two sites,
+as a bucket (``s3.amazonaws.com``) and a function URL (``lambda-url.on.aws``) are in AWS, so S3's redirect back
+to the portal after an upload is the cross-site navigation it is there. A clerk of one office signs in (the
+first password changed), uploads a list (the browser posts it straight to moto's S3, whose notification runs
+ingest), sees its report, downloads the fix-up workbook; a BPJS branch clerk (TOTP set up at the first
+sign-in) looks a worker up and opts a number out. And what a browser must never see: a page without a session,
+another office's report or upload, a form sent without its token, a wrong password.
 
 ``make test`` installs Chromium and chromium-driver first (``make browser``). Where they cannot be installed
 these tests skip and say so; under CI (``CI=true``) a missing one fails instead.
@@ -61,6 +63,9 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     try:
         if not emu.stack.url_functions():
             pytest.fail("template.yaml serves no function at a function URL: no portal to test")
+        # S3 under another host name than the portal's (moto listens on 127.0.0.1, which localhost is): the
+        # presigned POST's form goes to http://localhost:PORT/<bucket>, another site for the browser.
+        os.environ["AWS_ENDPOINT_URL_S3"] = emu.endpoint.replace("//127.0.0.1:", "//localhost:")
         emu.s3_notifications("UploadBucket")
         url = emu.serve_urls()[emu.stack.url_functions()[0]].url
         accounts = {"kantor.pasiran": ("kantor", {"custom:office": OFFICE}),
@@ -102,37 +107,96 @@ def list_rows() -> list[samples.Worker]:
     return people
 
 
+def _look(person: Person, selector: str) -> dict[str, str]:
+    """How the element looks as drawn (its computed style): what the page's one style sheet made of it."""
+    found: dict[str, str] = person.driver.execute_script(
+        "const s = getComputedStyle(document.querySelector(arguments[0])); return {background: s.backgroundColor,"
+        " color: s.color, padding: s.padding, radius: s.borderRadius, weight: s.fontWeight,"
+        " underline: s.textDecorationLine}", selector)
+    return found
+
+
 @pytest.fixture(scope="module")
 def uploaded(portal: Portal, office: Person, list_rows: list[samples.Worker],
              tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The clerk's upload: the program chosen by its Indonesian name, the file picked, sent; the page then
-    waits for the report and links it. Returns the report's address and its JSON as stored."""
+    waits for the report and links it. Returns the report's address, its JSON as stored, where the form went,
+    what the page said and the look of the link to the report."""
     workbook = tmp_path_factory.mktemp("list") / LIST_NAME
     workbook.write_bytes(samples.write_xlsx(list_rows, "pekerja-rentan"))
     office.open("/unggah")
+    look = {"send": _look(office, "#choose-program button.main")}
     office.fill("choose-program", {"program": "pekerja-rentan"})
+    sent_to = office.driver.find_element("id", "upload").get_attribute("action")
     office.fill("upload", {"file": str(workbook)})
-    deadline = time.monotonic() + 60
-    while not office.has("open-report") and time.monotonic() < deadline:
-        time.sleep(0.5)
-        if office.has("upload-wait"):
-            office.driver.refresh()
+    _wait_for_the_report(office)
     assert office.has("open-report"), office.driver.page_source[:2000]
+    look["open-report"] = _look(office, "#open-report")
+    shown = office.text("upload-ready")
     office.click("#open-report")
     page = unquote(office.path.removeprefix("/laporan/"))
     stored = json.loads(portal.emu.client("s3").get_object(Bucket=portal.emu.stack.physical("UploadBucket"),
                                                             Key=f"reports/{page.removesuffix('.html')}.json")["Body"].read())
-    return {"path": office.path, "report": stored, "upload_key": stored["source_key"]}
+    return {"path": office.path, "report": stored, "upload_key": stored["source_key"], "sent_to": sent_to,
+            "look": look, "shown": shown}
 
 
 def test_the_upload_shows_its_report(office: Person, uploaded: dict[str, Any]) -> None:
     assert re.fullmatch(rf"/laporan/pekerja-rentan/{OFFICE}/[0-9-]+{re.escape(quote(LIST_NAME))}\.html",
                         uploaded["path"]), "the upload's own key, under the office's folder, named as the file"
     assert uploaded["upload_key"].startswith(f"incoming/pekerja-rentan/{OFFICE}/")
-    assert LIST_NAME in office.text("file-name")
+    assert office.text("file-name") == LIST_NAME, "the name the clerk chose, not the key's"
+    assert LIST_NAME in uploaded["shown"] and not re.search(r"\d{8}-\d{6}", uploaded["shown"])
     report = uploaded["report"]
     assert report["summary"]["rejected"] > 0 and report["summary"]["accepted"] > 0
     assert office.has("to-fix") and office.has("status")
+
+
+STRICT_REDIRECTS = ("--enable-features=CookieSameSiteConsidersRedirectChain",)
+"""Chromium counting every hop of a redirect chain for SameSite, as RFC 6265bis says (off by default in Chromium)."""
+
+
+def test_s3s_redirect_is_cross_site_and_the_same_site_hop_brings_the_session(
+        portal: Portal, uploaded: dict[str, Any], tmp_path: Path) -> None:
+    """The form posts to S3 at localhost; S3's 303 sends the browser back to the portal at 127.0.0.1, another
+    site. Chromium as shipped still sends a SameSite=Strict cookie there (the navigation began on the portal's
+    own page), so the clerk above went straight through; a browser that counts the redirect chain, as RFC
+    6265bis says and Chromium does with ``CookieSameSiteConsidersRedirectChain``, keeps it back. Here it is kept
+    back (Chromium's DevTools say why), and the landing page's refresh to itself (``lanjut=1``), a same-site
+    navigation, carries it: the clerk sees the report's link, signed in, not the sign-in page."""
+    assert uploaded["sent_to"].startswith("http://localhost:"), "the upload goes to S3 under its own host name"
+    workbook = tmp_path / "Daftar Kedua.xlsx"
+    others = samples.workers(5, "pekerja-rentan", seed=12)  # other workers: the module's keep the first list's covers
+    workbook.write_bytes(samples.write_xlsx(others, "pekerja-rentan"))
+    with webdriver.chrome(network_log=True, arguments=STRICT_REDIRECTS) as driver:
+        clerk = Person(driver, portal.url)
+        clerk.sign_in("kantor.pasiran", NEW_PASSWORD)
+        clerk.open("/unggah")
+        clerk.fill("choose-program", {"program": "pekerja-rentan"})
+        webdriver.requests(driver)  # from here on: the upload's requests
+        clerk.fill("upload", {"file": str(workbook)})
+        _wait_for_the_report(clerk)
+        assert clerk.has("open-report") and "Daftar Kedua.xlsx" in clerk.text("upload-ready")
+        hops = [r for r in webdriver.requests(driver) if "/unggah/selesai?" in r.url]
+    assert hops and hops[0].url.startswith(portal.url) and "lanjut=1" not in hops[0].url
+    reasons = hops[0].kept_back.get("lindungi_id", [])  # SameSiteStrict, SchemefulSameSiteStrict as Chromium names it
+    assert reasons and all(r.endswith("SameSiteStrict") for r in reasons), "S3's redirect arrives without the session"
+    assert hops[1].url == hops[0].url + "&lanjut=1" and "lindungi_id" in hops[1].sent, "the hop brings it"
+
+
+def _wait_for_the_report(person: Person) -> None:
+    deadline = time.monotonic() + 60
+    while not person.has("open-report") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        if person.has("upload-wait"):
+            person.driver.refresh()
+
+
+def test_the_link_to_the_report_is_the_pages_main_action(uploaded: dict[str, Any]) -> None:
+    """It looks as the page's primary buttons do (so the style sheet it needs is the one the CSP's hash allows)."""
+    button, link = uploaded["look"]["send"], uploaded["look"]["open-report"]
+    assert button["background"] == "rgb(11, 87, 208)", "the primary button's colour: the style sheet applied"
+    assert link == button | {"underline": "none"}, (link, button)
 
 
 def test_list_content_is_shown_never_run(office: Person, uploaded: dict[str, Any]) -> None:

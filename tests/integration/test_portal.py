@@ -38,6 +38,7 @@ from tests.builders import (
     moto_jwks,
     staff_pool,
     staff_user,
+    visible_text,
     xlsx,
 )
 
@@ -399,6 +400,35 @@ def test_the_same_bytes_again_show_the_first_uploads_results(aws: Stack, portal:
     fix = browser.get(f"/laporan/pekerja-rentan/{OFFICE}/20261206-111500-daftar.xlsx.perbaikan.xlsx")
     assert fix["statusCode"] == 303 and "X-Amz-Signature" in fix["headers"]["Location"]
     assert "sama dengan berkas sebelumnya" in browser.get("/riwayat")["body"]
+
+
+def test_the_clerk_reads_the_name_they_chose_and_the_offices_name_everywhere(aws: Stack, portal: Portal) -> None:
+    """The portal's stamp (``20261206-101500-``) is in the key only: the upload's page, the riwayat, the report,
+    the fix-up workbook's download and cari peserta name the list as the clerk did, and the office by its name."""
+    from urllib.parse import parse_qs, urlsplit
+
+    chosen = "Daftar Rentan Pasiran.xlsx"
+    key = f"incoming/pekerja-rentan/{OFFICE}/20261206-101500-{chosen}"
+    ingest(aws, key, xlsx({"Daftar": [HEADER, ["1", SITI, "SITI", "081234567890", "05-09-1985", "P", "01-01-2026"],
+                                      ["2", "123", "BUDI", "", "", "", "01-01-2026"]]}))
+    clerk = signed_in(portal, "pasiran")
+    report = f"/laporan/pekerja-rentan/{OFFICE}/20261206-101500-{chosen}"
+    branch = with_totp(portal, "cabang")
+    pages = {"unggah selesai": clerk.get(f"/unggah/selesai?bucket=b&key={key}&etag=x")["body"],
+             "riwayat": clerk.get("/riwayat")["body"], "report": clerk.get(report + ".html")["body"],
+             "cari peserta": branch.post("/peserta", {"nik": SITI, "csrf": branch.form_value(branch.get("/peserta"),
+                                                                                            "csrf")})["body"]}
+    for page, body in pages.items():
+        text = visible_text(body)
+        assert chosen in text and "20261206-101500" not in text, page
+        assert OFFICE not in text, page
+    assert "Kel. Pasiran" in visible_text(pages["cari peserta"]) and "Kel. Pasiran" in visible_text(pages["riwayat"])
+    assert "Kel. Pasiran" in visible_text(clerk.get("/")["body"]), "the bar says whose office is signed in"
+    city = with_totp(portal, "dinas").get(f"/riwayat?kantor={OFFICE}")["body"]
+    assert f'<option value="{OFFICE}" selected>Kel. Pasiran</option>' in city, "the city picks an office by name"
+    assert chosen in visible_text(city) and "Riwayat unggahan kantor Kel. Pasiran" in visible_text(city)
+    workbook = parse_qs(urlsplit(clerk.get(report + ".perbaikan.xlsx")["headers"]["Location"]).query)
+    assert f'filename="{chosen}.perbaikan.xlsx"' in workbook["response-content-disposition"][0], "the download too"
 
 
 # ------------------------------------------------------------------------------------------------ cari peserta

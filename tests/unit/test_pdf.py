@@ -86,7 +86,11 @@ def test_planted_faults_come_out_with_their_exact_codes(layout: str) -> None:
         else:
             assert [r.value for r in row.reasons] == list(fault.codes), fault
     clean = [row for i, row in enumerate(rows) if i not in faulty]
-    assert all(not getattr(row, "warnings", None) and not getattr(row, "reasons", None) for row in clean)
+    # In the bordered print "ABDURRAHMAN" fills its line of the name cell, "K" would not have fitted after it:
+    # a break at the space cannot be told from a word broken in two, so that row alone is warned.
+    warned = [(row.name, row.warnings) for row in clean if getattr(row, "warnings", None)]
+    assert warned == ([(LONG_NAME, [Warn.PDF_LAYOUT_UNSURE])] if layout == "ruled" else [])
+    assert not any(getattr(row, "reasons", None) for row in clean)
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

@@ -88,6 +88,8 @@ ADVERSARIAL = {
     "unclosed strings": b"(" * 100_000,
     "percent signs": b"%" * 200_000,
     "digits between every delimiter": b"12345678x(" * 50_000,
+    "glyph arrays never closed": b"[<0E>-7<01>1 " * 50_000,
+    "glyph arrays ending in a bad number": b"[<0E>-7<01>1.2.3]" * 50_000,
 }
 
 
@@ -119,7 +121,7 @@ FRAGMENTS = [
     b"1", b"-2.5", b"+.5", b"5.", b"1.2.3", b"12x", b"0", b"/Name", b"/N#41me", b"/", b"(plain)", b"(a\\)b)",
     b"(nest (ed))", b"(oct\\101)", b"(", b")", b"<", b"<41 42>", b"<4>", b">", b"<<", b">>", b"[", b"]", b"{", b"}",
     b"%comment\n", b"true", b"false", b"Tj", b"TJ", b"'", b"Td", b"Tf", b"re", b"cm", b"BDC", b"d", b"Do", b"BT",
-    b"q", b"Q", b"ET", b" ", b"\n", b"\r\n", b"\t", b"\x00",
+    b"q", b"Q", b"ET", b" ", b"\n", b"\r\n", b"\t", b"\x00", b"<0E>", b"<4142>", b"<>", b"-7", b"[<0E>-7<01>]",
 ]
 
 
@@ -133,3 +135,29 @@ def test_generated_streams_read_as_pdfminer_reads_them(parts: list[bytes], space
         _operators(_Ours, data)
         assume(False)
     assert _operators(_Ours, data) == expected
+
+
+GLYPH_ARRAYS = {
+    "one glyph a hex string, kerning between": b"[<0E>-7<01>1<18>-2<0E>]TJ",
+    "several glyphs a string, decimals": b"[<1A1B>-12.5<0c0d>3.25<>]TJ",
+    "blanks around the items": b"[ <0E> -7\n<01>\r\n1\t]TJ",
+    "empty": b"[]TJ",
+    "nested": b"[[<0E>1]<01>]TJ",
+    "an odd hex string": b"[<0E>-7<012>]TJ",
+    "a hex string with a blank in it": b"[<0E 01>-7]TJ",
+    "a number pdfminer splits": b"[<0E>1.2.3<01>]TJ",
+    "a signed or bare decimal": b"[<0E>+7<01>-.5<02>.5<03>5.]TJ",
+    "a string among hex strings": b"[<0E>-7(ab)1<01>]TJ",
+    "an operator inside": b"[<0E>-7 Tj <01>]TJ",
+    "a vertical tab between items": b"[<0E>\x0b-7<01>]TJ",
+    "a comment inside": b"[<0E>%note\n-7<01>]TJ",
+    "never closed": b"[<0E>-7<01> BT (ok) Tj",
+    "closed by a dictionary's end": b"[<0E>-7>> Tj",
+    "after a dictionary, twice": b"/P <</MCID 0>> BDC [<0E>-7<01>]TJ [<0E>-7<02>]TJ [1 2] 0 d [<0E>]TJ",
+}
+
+
+@pytest.mark.parametrize("name", list(GLYPH_ARRAYS))
+def test_a_glyph_array_read_in_one_match_is_what_pdfminer_reads(name: str) -> None:
+    data = GLYPH_ARRAYS[name]
+    assert _operators(_Ours, data) == _operators(_Pdfminers, data)

@@ -203,7 +203,8 @@ def test_a_workers_record_reads_in_indonesian_with_every_number_masked() -> None
                           carrier_reason="Phone is currently unreachable/unavailable"),
                NoticeView(1, "opted_out", outcome_at="2025-05-29T02:00:00+00:00")]
     cover = CoverView("pekerja-rentan", "2025-01-01", "2025-05-31", "<b>SITI</b>", "+62812****7890", True,
-                      "2025-01-05T03:00:00+00:00", "incoming/pekerja-rentan/kel-pasiran/x.xlsx", "2025-06-01",
+                      "2025-01-05T03:00:00+00:00",
+                      "incoming/pekerja-rentan/kel-pasiran/20250105-100000-Daftar Pasiran.xlsx", "2025-06-01",
                       notices, [])
     record = WorkerRecord("6172014509850003", [cover], [NumberView("+62812****7890", True, "portal:cabang", False,
                                                                     None, None)], "+62812****7890", 2)
@@ -219,7 +220,9 @@ def test_a_workers_record_reads_in_indonesian_with_every_number_masked() -> None
     for status in ("delivered", "carrier_failed", "opted_out"):
         assert NOTICE_LABELS[status] in html
     assert "HP sedang tidak aktif" in html and "unreachable" not in html
-    assert "Pekerja Rentan" in html and "Diperpanjang dengan TMT 01-06-2025" in html and "kel-pasiran" in html
+    assert "Pekerja Rentan" in html and "Diperpanjang dengan TMT 01-06-2025" in html
+    assert "Daftar Pasiran.xlsx" in html and "20250105-100000" not in html, "the list as the clerk named it"
+    assert "Kel. Pasiran" in html and "kel-pasiran" not in html, "the office by its name"
     assert "6172********0003" in html and "&lt;b&gt;SITI&lt;/b&gt;" in html and "<b>SITI" not in html
     assert 'id="optout-0"' not in html  # already opted out: nothing to press
     assert 'id="new-number"' in html

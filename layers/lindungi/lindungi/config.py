@@ -1,9 +1,10 @@
-"""Program settings and run-time limits.
+"""Program settings, offices and run-time limits.
 
-Programs (months, quota, default TMT, reminder stages) are data shipped with
-the code in ``programs.json``: a new program or budget year is a change to
-that file, not to code. Limits and resource names come from environment
-variables, read in ``lindungi.settings``.
+Programs (months, quota, default TMT, reminder stages) and the offices that upload
+lists (their ids and names) are data shipped with the code in ``programs.json``: a
+new program, budget year or office is a change to that file, not to code.
+Limits and resource names come from environment variables, read in
+``lindungi.settings``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from lindungi import sms
+from lindungi.offices import is_office
 from lindungi.renewal import RenewalWindow
 from lindungi.settings import ProgramsSettings
 
@@ -114,6 +116,12 @@ class Programs:
     reminders: Reminders = field(default_factory=Reminders)
     renewal: RenewalWindow = field(default_factory=RenewalWindow)
     """When a later cover counts as renewing an earlier one (``lindungi.renewal``)."""
+    offices: dict[str, str] = field(default_factory=dict)
+    """Office id -> the name staff read (``"kel-pasiran": "Kel. Pasiran"``): the offices that upload lists."""
+
+    def office_name(self, office: str) -> str:
+        """The office's name; an office not configured is shown by its id (its lists are still its own)."""
+        return self.offices.get(office, office)
 
     def get(self, program_id: str | None) -> Program | None:
         return self.by_id.get(program_id) if program_id else None
@@ -179,6 +187,7 @@ def load_programs(text: str) -> Programs:
         by_id={pid: _program(pid, p) for pid, p in raw["programs"].items()},
         reminders=_reminders(raw.get("reminders"), raw["programs"]),
         renewal=_renewal(raw.get("renewal") or {}),
+        offices=_offices(raw.get("offices") or {}),
     )
     for program in programs.by_id.values():
         silent = [s for s in program.reminder_days if not programs.reminders.has_own_words(program.id, s)]
@@ -186,6 +195,22 @@ def load_programs(text: str) -> Programs:
             raise ValueError(f"{program.id}: no template of its own for stage {silent[0]} (a self-payer would "
                              "get the city's text)")
     return programs
+
+
+def _offices(raw: dict[str, Any]) -> dict[str, str]:
+    """``offices``: id -> name. An id is an office id (``lindungi.offices``: the folder its uploads go to and
+    its users' ``custom:office``); a name is non-empty and no two offices share one (staff tell them apart by it)."""
+    offices = {k: v for k, v in raw.items() if not k.startswith("_")}
+    seen: dict[str, str] = {}
+    for office, name in offices.items():
+        if not is_office(office):
+            raise ValueError(f"offices: {office!r} is not an office id (lower-case letters, digits, dashes)")
+        if not isinstance(name, str) or not name.strip() or name != " ".join(name.split()):
+            raise ValueError(f"offices: {office} needs a name (one line, no spaces around it)")
+        if name.casefold() in seen:
+            raise ValueError(f"offices: {office} and {seen[name.casefold()]} share the name {name!r}")
+        seen[name.casefold()] = office
+    return offices
 
 
 def _renewal(raw: dict[str, Any]) -> RenewalWindow:

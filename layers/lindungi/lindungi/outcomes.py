@@ -167,8 +167,10 @@ MESSAGES: dict[Code, str] = {
         "NIK ini bukan terbitan Kota Singkawang (kode 6172). Pekerja tetap terdaftar; periksa domisili pekerja."
     ),
     Warn.PDF_LAYOUT_UNSURE: (
-        "Letak sebagian teks baris ini di PDF tidak pasti (batas kolom atau baris lanjutan). Periksa nama, alamat, "
-        "dan kolom lain, atau kirim daftar dalam bentuk spreadsheet aslinya (.xlsx, .xls, .ods, atau .csv)."
+        "Letak sebagian teks baris ini di PDF tidak pasti (batas kolom, baris lanjutan, atau teks yang terpotong di "
+        "ujung baris sel: satu kata yang dipotong atau dua kata). Periksa nama, alamat, kelurahan, kecamatan, dan "
+        "pekerjaan, termasuk spasi di antara kata, dengan KTP/KK, atau kirim daftar dalam bentuk spreadsheet "
+        "aslinya (.xlsx, .xls, .ods, atau .csv)."
     ),
 }
 
@@ -575,7 +577,7 @@ PAGE: dict[str, str] = {
     "portal.riwayat": "Riwayat unggahan",
     "portal.riwayat_office": "Riwayat unggahan kantor {office}",
     "portal.riwayat_lead": "Daftar yang diunggah kantor ini melalui portal, yang terbaru di atas.",
-    "portal.riwayat_pick": "Kode kantor",
+    "portal.riwayat_pick": "Kantor",
     "portal.riwayat_when": "Waktu",
     "portal.riwayat_by": "Oleh",
     "portal.riwayat_file": "Berkas",

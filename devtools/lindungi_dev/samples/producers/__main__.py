@@ -9,21 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from lindungi.intake.check import check
-from lindungi.intake.report import Report
 from lindungi_dev.samples import producers
 from lindungi_dev.samples.producers import run
-
-Rows = tuple[list[tuple[object, ...]], list[tuple[object, ...]]]
-"""Accepted and rejected rows as tuples of their fields."""
-
-
-def rows(report: Report) -> Rows:
-    """What a worker's record is made of, in file order: accepted (with warnings) and rejected (with reasons)."""
-    accepted: list[tuple[object, ...]] = [
-        (a.nik, a.name, a.phone, a.program, a.coverage_start, a.coverage_end, tuple(a.warnings))
-        for a in report.accepted]
-    rejected: list[tuple[object, ...]] = [(r.nik, r.name, tuple(r.reasons)) for r in report.rejected]
-    return accepted, rejected
+from lindungi_dev.samples.producers.compare import alike, rows
 
 
 def outcome(folder: Path, name: str, source: dict[str, object]) -> str:
@@ -36,7 +24,7 @@ def outcome(folder: Path, name: str, source: dict[str, object]) -> str:
     if got.error is not None:
         return f"refused: {got.error.value}"
     (accepted, rejected), (want_accepted, want_rejected) = rows(got), rows(expected)
-    if accepted == want_accepted and rejected == want_rejected:
+    if alike((accepted, rejected), (want_accepted, want_rejected)):
         return "exact"
     wrong = len(set(accepted) ^ set(want_accepted)) + len(set(rejected) ^ set(want_rejected))
     return (f"differs: {len(accepted)} accepted and {len(rejected)} rejected rows (the workbook: "

@@ -27,6 +27,7 @@ from botocore.exceptions import ClientError
 
 from lindungi.config import Programs
 from lindungi.dynamo import Unprocessed, batch_get
+from lindungi.offices import display_name
 from lindungi.renewal import Period
 from lindungi.rows import Accepted, RowRef
 from lindungi.workers import coverage_sk, worker_pk
@@ -51,7 +52,7 @@ class Earlier:
 
     @property
     def file(self) -> str:
-        return self.source_key.rsplit("/", 1)[-1]
+        return display_name(self.source_key)
 
     def to_dict(self) -> dict[str, Any]:
         return {"row": self.row.to_dict(), "nik": self.nik, "name": self.name, "program": self.program,

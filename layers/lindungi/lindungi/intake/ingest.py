@@ -59,6 +59,7 @@ from lindungi.intake import earlier, keys, publish, riwayat, store
 from lindungi.intake.check import check
 from lindungi.intake.report import Report
 from lindungi.intake.validate import shown
+from lindungi.offices import display_name
 from lindungi.outcomes import DUPLICATE_NOTE, FileError, Reject
 from lindungi.rows import Rejected
 from lindungi.settings import Limits
@@ -131,7 +132,7 @@ class Upload:
 
     @property
     def filename(self) -> str:
-        return self.key.rsplit("/", 1)[-1]
+        return display_name(self.key)
 
 
 @dataclass

@@ -4,7 +4,7 @@ report keys that always fit S3's key limit, whatever the upload was called.
 An office's upload through the staff portal is ``incoming/<program>/<office>/<name>`` and its reports
 ``reports/<program>/<office>/<name>...``; a list dropped straight into ``incoming/<program>/`` (the S3
 console) has no office. ``office_from_key`` says which: an office id is lower-case letters, digits and
-dashes (``kel-pasiran``), the name of a Cognito user's ``custom:office``.
+dashes (``kel-pasiran``, ``lindungi.offices``), the name of a Cognito user's ``custom:office``.
 
 S3 refuses a key over 1,024 bytes (UTF-8). An upload key can itself be 1,024 bytes, and its reports
 add ``reports/`` and ``.perbaikan.xlsx``. When the report key would not fit, the part after the
@@ -24,6 +24,8 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import PurePosixPath
+
+from lindungi.offices import is_office
 
 INCOMING = "incoming/"
 """Where staff drop lists: ``incoming/<program>/<name>``."""
@@ -60,14 +62,6 @@ def fit(prefix: str, rest: str, suffixes: tuple[str, ...], source: str) -> str:
     tail = "~" + hashlib.sha256(source.encode()).hexdigest()[:_DIGEST_CHARS] + extension
     kept = rest.encode()[: room - len(tail.encode())].decode("utf-8", errors="ignore")
     return prefix + kept + tail
-
-
-OFFICE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
-"""An office id: what ``custom:office`` holds and the folder its uploads go to."""
-
-
-def is_office(text: str) -> bool:
-    return OFFICE.fullmatch(text) is not None
 
 
 def office_from_key(key: str) -> str | None:

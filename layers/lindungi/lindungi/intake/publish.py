@@ -21,6 +21,7 @@ from botocore.exceptions import ClientError
 
 from lindungi.intake import example, keys, report_page
 from lindungi.intake.report import ROW_LISTS, Report, fix_workbook, json_chunks
+from lindungi.offices import display_name
 from lindungi.outcomes import FileError
 
 REPORT_SUFFIXES = (".json", ".perbaikan.xlsx")
@@ -52,7 +53,8 @@ def put_report(
     fix = fix_workbook(report)
     if fix is not None:
         _put(s3, bucket, fix_key, XLSX_TYPE, fix, sha256)
-    page = report_page.render(report, fix_key.rsplit("/", 1)[-1] if fix is not None else None, extra)
+    fix_name = fix_key.rsplit("/", 1)[-1] if fix is not None else None
+    page = report_page.render(report, fix_name, extra, fix_shown=display_name(fix_key))
     _put(s3, bucket, page_key(key), HTML_TYPE, page.encode("utf-8"), sha256)
     if report.error is FileError.HEADER_NOT_FOUND:  # the page links to it, beside itself
         _put(s3, bucket, example_key(key), XLSX_TYPE, example.workbook(), None)
@@ -86,13 +88,12 @@ def copy_report(s3: Any, bucket: str, key: str, first: FirstCopy, extra: dict[st
         fix = _read(s3, bucket, report_keys(first.key)[1], first.sha256)
         if fix is None:
             return None
-    filename = key.rsplit("/", 1)[-1]
-    fields = json.loads(stored["Body"].read()) | {"file": filename, "source_key": key} | extra
+    fields = json.loads(stored["Body"].read()) | {"file": display_name(key), "source_key": key} | extra
     _put(s3, bucket, json_key, JSON_TYPE, _joined(json_chunks(_lines(fields).items())), first.sha256)
     if fix is not None:
         _put(s3, bucket, fix_key, XLSX_TYPE, fix["Body"].read(), first.sha256)
     page = report_page.render(Report.from_dict(fields), fix_key.rsplit("/", 1)[-1] if fix is not None else None,
-                              fields)
+                              fields, fix_shown=display_name(fix_key))
     _put(s3, bucket, page_key(key), HTML_TYPE, page.encode("utf-8"), first.sha256)
     return json_key
 

@@ -23,6 +23,7 @@ from lindungi.intake import example
 from lindungi.intake.earlier import Earlier
 from lindungi.intake.fields import REQUIRED, Field
 from lindungi.intake.report import Report, written
+from lindungi.offices import display_name
 from lindungi.outcomes import EMPTY, FIELD_NAMES, LABELS, Code, FileError, Reject, Warn, message, say
 from lindungi.page import Html, bar_chart, cards, day, document, moment, table
 from lindungi.rows import Accepted, Rejected, RowRef
@@ -111,15 +112,16 @@ def relative_href(name: str) -> str:
     return re.sub(r"^ +| +$", lambda m: "%20" * len(m[0]), href)  # browsers strip spaces at either end
 
 
-def _rows_to_fix(report: Report, fix_name: str | None) -> str:
+def _rows_to_fix(report: Report, fix_name: str | None, fix_shown: str | None) -> str:
     if not report.rejected and not any(a.warnings for a in report.accepted):
         return ""
     out: list[str] = []
     link = ""
     if fix_name:
         href = escape(relative_href(fix_name))
+        where = say("report.fix_workbook_where", name=fix_shown or fix_name)
         link = (f'<p><a id="fix-workbook" href="{href}" download>{escape(say("report.fix_workbook"))}</a>'
-                f' <span class="small">{escape(say("report.fix_workbook_where", name=fix_name))}</span></p>')
+                f' <span class="small">{escape(where)}</span></p>')
     if report.rejected:
         by_reason: dict[Reject, list[Rejected | Accepted]] = defaultdict(list)
         for row in report.rejected:
@@ -231,15 +233,18 @@ def _duplicate(extra: dict[str, Any] | None) -> str:
     first = (extra or {}).get("duplicate_of")
     if not first or extra is None:
         return ""
-    name = str(first).rsplit("/", 1)[-1]
+    name = display_name(str(first))
     text = (say("report.duplicate_of", first=name, time=moment(extra["processed_at"])) if extra.get("processed_at")
             else say("report.duplicate_of_undated", first=name))
     return f'<div class="status warn" id="duplicate"><p><strong>{escape(text)}</strong></p></div>'
 
 
 def render(report: Report, fix_name: str | None = None, extra: dict[str, Any] | None = None,
-           programs: Programs | None = None, example_name: str | None = example.NAME) -> str:
-    """The whole page. ``fix_name`` is the fix-up workbook's file name beside the page (a relative link);
+           programs: Programs | None = None, example_name: str | None = example.NAME,
+           fix_shown: str | None = None) -> str:
+    """The whole page. ``fix_name`` is the fix-up workbook's file name beside the page (a relative link),
+    ``fix_shown`` the name the page gives it (by default the same; an office upload's without the portal's
+    stamp, ``offices.display_name``);
     ``example_name`` the example list's, linked when the header was not found."""
     programs = programs or shipped_programs()
     program = programs.get(report.program)
@@ -255,5 +260,5 @@ def render(report: Report, fix_name: str | None = None, extra: dict[str, Any] | 
         body.append(_nik_shaped(report))
     if not report.error:
         body += [_summary(report), _covers(report, programs), _earlier(report, extra, programs), _chart(report),
-                 _rows_to_fix(report, fix_name), _sheets(report)]
+                 _rows_to_fix(report, fix_name, fix_shown), _sheets(report)]
     return document(f'{say("report.title")}: {report.file}', "\n".join(body))

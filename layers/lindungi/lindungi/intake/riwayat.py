@@ -14,6 +14,7 @@ from typing import Any
 
 from lindungi.dynamo import serialize
 from lindungi.intake import keys
+from lindungi.offices import display_name
 from lindungi.workers import office_pk, upload_sk
 
 UPLOADER_METADATA = "uploader"
@@ -29,13 +30,13 @@ def upload_item(key: str, event_time: str, uploader: str | None, program: str | 
     numbers = {k: int(counts.get(k, 0)) for k in ("rows_read", "accepted", "rejected", "warned", "sms_capable")}
     item: dict[str, Any] = {
         "pk": office_pk(office), "sk": upload_sk(event_time, key), "type": "upload", "office": office,
-        "key": key, "file": key.rsplit("/", 1)[-1], "program": program or "", "uploaded_at": event_time,
+        "key": key, "file": display_name(key), "program": program or "", "uploaded_at": event_time,
         "uploader": uploader or "", "report_key": report_key, **numbers,
     }
     if error:
         item["error"] = error
     if duplicate_of:
-        item["duplicate_of"] = duplicate_of.rsplit("/", 1)[-1]
+        item["duplicate_of"] = display_name(duplicate_of)
     return item
 
 

@@ -37,6 +37,10 @@ CELL_MAX_CHARS = 1_000
 over this is text pasted by mistake, and a row of such cells would not fit DynamoDB's 400 KB item."""
 _SHOWN_CHARS = 200
 """How much of an over-long cell a report and the fix-up workbook show."""
+SPACED = (Field.NAME, Field.KELURAHAN, Field.KECAMATAN, Field.ADDRESS, Field.OCCUPATION)
+"""Fields whose words are the value: a line break in the cell that the reader could not place (a space, or a
+word broken in two?) warns the row ``pdf_layout_unsure``. A narrow place column that wraps "Singkawang" over
+"Barat" on every row is placed by the letters' case (``ruled.word_starts``); in capitals it is warned."""
 
 _DEFUSED = ("'=", "'+", "'-", "'@", "'%", "'|")
 
@@ -106,16 +110,21 @@ class RowValidator:
         """Each worker row validated, rows set aside passed on as they are (lazily, in file order)."""
         validate = self.validate
         for row in rows:
-            yield row if isinstance(row, Ignored) else validate(row.ref, row.cells, columns, row.warnings)
+            yield row if isinstance(row, Ignored) else validate(row.ref, row.cells, columns, row.warnings,
+                                                                row.spacing)
 
     def validate(
-        self, ref: RowRef, cells: Sequence[Cell], columns: dict[Field, int], noted: Sequence[Warn] = ()
+        self, ref: RowRef, cells: Sequence[Cell], columns: dict[Field, int], noted: Sequence[Warn] = (),
+        spacing: frozenset[int] = frozenset(),
     ) -> Accepted | Rejected:
-        """``noted``: what the reader warns of this row itself (a PDF layout it is unsure of)."""
+        """``noted``: what the reader warns of this row itself (a PDF layout it is unsure of); ``spacing``: the
+        cells whose line breaks it could not place (``RawRow.spacing``)."""
         width = len(cells)
         values = {f: cells[i] for f, i in columns.items() if i < width}
         checked = self._check(values, ref)
         checked.warnings.extend(noted)
+        if spacing and Warn.PDF_LAYOUT_UNSURE not in noted and any(columns.get(f) in spacing for f in SPACED):
+            checked.warnings.append(Warn.PDF_LAYOUT_UNSURE)
         if checked.reasons or checked.program is None or checked.start is None or checked.nik is None:
             return Rejected(ref, checked.nik, shown(checked.name) or None, checked.reasons, _raw(values, columns),
                             checked.first)

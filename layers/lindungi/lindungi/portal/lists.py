@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 
 from lindungi.intake import example, keys, publish
 from lindungi.logs import get_logger
+from lindungi.offices import display_name
 from lindungi.ops.audit import audit
 from lindungi.outcomes import say
 from lindungi.page import Html, moment, number, table
@@ -111,7 +112,7 @@ def upload_done() -> Response[str]:
     state = uploads.progress(portal.s3, portal.settings.bucket, key)
     if state is None:
         raise NotFound
-    name = key.rsplit("/", 1)[-1]
+    name = display_name(key)
     if not state.ready:
         body = (f'<h1>{escape(say("portal.upload"))}</h1>'
                 + pages.status("warn", say("portal.upload_wait", file=name), "upload-wait"))
@@ -155,7 +156,7 @@ def riwayat() -> Response[str]:
     pick = ""
     if staff.sees_every_office:
         pick = (f'<form class="box" method="get" action="/riwayat" id="pick-office">'
-                f'{pages.field("portal.riwayat_pick", "kantor")}'
+                f'{_office_choice(portal, office)}'
                 f'<button class="main" type="submit">{escape(say("portal.send"))}</button></form>')
     if office is None:
         body = f'<h1>{escape(say("portal.riwayat"))}</h1>{pick}'
@@ -171,13 +172,24 @@ def riwayat() -> Response[str]:
             outcome += f" ({say('portal.riwayat_same')})"
         link = Html(f'<a href="{escape(_report_link(publish.page_key(str(item["key"]))))}">'
                           f'{escape(say("portal.riwayat_report"))}</a>')
-        rows.append([moment(str(item["uploaded_at"])), str(item.get("uploader") or "-"), str(item.get("file", "")),
+        rows.append([moment(str(item["uploaded_at"])), str(item.get("uploader") or "-"), display_name(str(item["key"])),
                      program.name if program else str(item.get("program", "")), outcome, link])
     head = [say("portal.riwayat_when"), say("portal.riwayat_by"), say("portal.riwayat_file"),
             say("portal.upload_program"), say("portal.riwayat_outcome"), say("portal.riwayat_report")]
-    body = (f'<h1>{escape(say("portal.riwayat_office", office=office))}</h1>{pick}'
+    body = (f'<h1>{escape(say("portal.riwayat_office", office=portal.programs.office_name(office)))}</h1>{pick}'
             f'<p class="meta">{escape(say("portal.riwayat_lead"))}</p>{table(head, rows, "riwayat", dates=(0,))}')
     return html(pages.document(say("portal.riwayat"), body, staff, found.csrf))
+
+
+def _office_choice(portal: Portal, chosen: str | None) -> str:
+    """The configured offices by name (``programs.json``'s ``offices``), or, with none configured, the id typed."""
+    offices = sorted(portal.programs.offices.items(), key=lambda item: item[1])
+    if not offices:
+        return pages.field("portal.riwayat_pick", "kantor")
+    options = "".join(f'<option value="{escape(office)}"{" selected" if office == chosen else ""}>{escape(name)}'
+                      f"</option>" for office, name in offices)
+    return (f'<label for="kantor">{escape(say("portal.riwayat_pick"))}</label>'
+            f'<select id="kantor" name="kantor">{options}</select>')
 
 
 @router.get("/laporan/.+")

@@ -30,8 +30,8 @@ button.link{background:none;border:0;padding:0;text-decoration:underline;cursor:
 form.box label{display:block;font-weight:600;margin:.8em 0 .2em}
 input[type=text],input[type=password],input[type=tel],input[type=file],select{width:100%;max-width:420px;
 font:inherit;padding:8px;border:1px solid #8a949e;border-radius:6px;background:#fff}
-button.main{font:inherit;font-weight:600;margin-top:1em;padding:10px 18px;border:0;border-radius:6px;
-background:#0b57d0;color:#fff;cursor:pointer}
+button.main,a.main{display:inline-block;font:inherit;font-weight:600;margin-top:1em;padding:10px 18px;border:0;
+border-radius:6px;background:#0b57d0;color:#fff;cursor:pointer;text-decoration:none}
 button.main.danger{background:#c62828}
 .secret{font-family:ui-monospace,monospace;font-size:1.2rem;letter-spacing:.08em;word-break:break-all}
 """
@@ -66,7 +66,8 @@ def _bar(staff: Staff | None, csrf: str | None) -> str:
     if staff is None:
         return (f'<header class="bar"><div><strong>{escape(say("portal.name"))}</strong></div></header>\n')
     role = say(f"portal.role.{staff.role.value}")
-    who = (say("portal.signed_in_office", user=staff.username, role=role, office=staff.office) if staff.office
+    office = staff.office_name or staff.office
+    who = (say("portal.signed_in_office", user=staff.username, role=role, office=office) if office
            else say("portal.signed_in_as", user=staff.username, role=role))
     links = [("/", "portal.home")]
     if staff.uploads:

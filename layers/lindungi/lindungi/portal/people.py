@@ -18,7 +18,9 @@ from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
 
 from lindungi import nik, phone
 from lindungi.dynamo import update_if
+from lindungi.intake.keys import office_from_key
 from lindungi.lookup.worker import CoverView, WorkerRecord, read_worker
+from lindungi.offices import display_name
 from lindungi.ops.audit import audit
 from lindungi.ops.optout import add_opt_out
 from lindungi.outcomes import NOTICE_LABELS, carrier_reason, say
@@ -152,9 +154,9 @@ def _cover_row(cover: CoverView, today: date, portal: Portal) -> list[str | int]
              else say("portal.lookup_not_yet") if today < start
              else say("portal.lookup_ended") if today > end else say("portal.lookup_active"))
     source = cover.source_key or ""
-    parts = source.split("/")
-    office = parts[2] if len(parts) == 4 else "-"
-    return [_program_name(cover.program, portal), day(start), day(end), state, parts[-1] if source else "-", office]
+    office = office_from_key(source)
+    return [_program_name(cover.program, portal), day(start), day(end), state, display_name(source) if source else "-",
+            portal.programs.office_name(office) if office else "-"]
 
 
 def _notice_state(status: str, reason: str | None) -> str:

@@ -14,11 +14,12 @@ whatever page asked for it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from lindungi.intake import keys
+from lindungi.offices import is_office
 
 
 class Role(StrEnum):
@@ -45,6 +46,8 @@ class Staff:
     role: Role
     office: str | None
     """The office id of a ``kantor`` user; None for the other roles."""
+    office_name: str | None = field(default=None, compare=False)
+    """The office's name as staff read it (``programs.json``'s ``offices``; the session sets it), for pages."""
 
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> Staff | None:
@@ -57,7 +60,7 @@ class Staff:
         role = roles.pop()
         if role is Role.OFFICE:
             office = str(claims.get("custom:office") or "")
-            return cls(username, role, office) if keys.is_office(office) else None
+            return cls(username, role, office) if is_office(office) else None
         return cls(username, role, None)
 
     @property
@@ -103,6 +106,6 @@ class Staff:
         """The office whose riwayat this user may read when asking for ``asked``: an office only its own."""
         if self.role is Role.OFFICE:
             return self.office
-        if self.sees_every_office and asked and keys.is_office(asked):
+        if self.sees_every_office and asked and is_office(asked):
             return asked
         return None

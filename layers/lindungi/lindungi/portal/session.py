@@ -4,7 +4,7 @@ request, its cookies and forms, and the refusals (``Forbidden``, ``NotFound``) t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -87,6 +87,8 @@ def session(event: APIGatewayProxyEventV2, portal: Portal) -> Session:
     jar = cookies(event)
     token = jar.get(ID_COOKIE)
     staff, _ = portal.verifier.staff(token)
+    if staff is not None and staff.office is not None:
+        staff = replace(staff, office_name=portal.programs.office_name(staff.office))
     return Session(staff, csrf_token(token or ""), jar.get(ACCESS_COOKIE))
 
 

@@ -30,7 +30,7 @@ from botocore.exceptions import ClientError
 from lindungi import dynamo
 from lindungi.intake import keys, publish
 from lindungi.intake.riwayat import UPLOADER_METADATA
-from lindungi.page import WIB
+from lindungi.offices import display_name, stamp
 from lindungi.portal.roles import Staff
 from lindungi.workers import UPLOAD_PREFIX, office_pk
 
@@ -50,11 +50,6 @@ class UploadForm:
         """The signed policy document (base64 JSON in the ``policy`` field), as S3 will enforce it."""
         policy: dict[str, Any] = json.loads(base64.b64decode(self.fields["policy"]))
         return policy
-
-
-def stamp(now: datetime) -> str:
-    """``20261206-103015``, WIB: the start of the object's name, so each upload has a key of its own."""
-    return now.astimezone(WIB).strftime("%Y%m%d-%H%M%S")
 
 
 def upload_form(s3: Any, bucket: str, staff: Staff, program: str, *, data_key_arn: str, max_bytes: int,
@@ -126,7 +121,7 @@ def riwayat(dynamodb: Any, table: str, office: str) -> list[dict[str, Any]]:
 
 def presigned_get(s3: Any, bucket: str, key: str, seconds: int = 300) -> str:
     """A short-lived link to a report object (the fix-up workbook, the rekap workbook), downloaded as a file."""
-    name = key.rsplit("/", 1)[-1]
+    name = display_name(key)
     url: str = s3.generate_presigned_url(
         "get_object", ExpiresIn=seconds,
         Params={"Bucket": bucket, "Key": key, "ResponseContentDisposition": _attachment(name)})

@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from lindungi.intake.keys import REKAP, REPORTS
+from lindungi.offices import display_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class Listed:
 
     @property
     def file(self) -> str:
-        return self.key.rsplit("/", 1)[-1].removesuffix(".json")
+        return display_name(self.key).removesuffix(".json")
 
     def overlaps(self, other: Listed) -> bool:
         return self.program == other.program and self.start <= other.end and other.start <= self.end

@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from lindungi.config import Programs
+from lindungi.offices import display_name
 from lindungi.rekap.listings import Listings
 from lindungi.renewal import Period
 
@@ -70,7 +71,7 @@ class Cover:
 
     @property
     def file(self) -> str:
-        return self.source_key.rsplit("/", 1)[-1]
+        return display_name(self.source_key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,9 @@ class RawRow:
     cells: Sequence[Cell]
     warnings: tuple[Warn, ...] = ()
     """What the reader itself is unsure of in this row (a PDF's column boundary or wrapped line)."""
+    spacing: frozenset[int] = frozenset()
+    """Cells whose text wraps over lines where the reader could not tell a break at a space from a word broken
+    in two (a PDF's narrow ruled cell): read with a space, warned where the field is a name (``validate``)."""
 
 
 @dataclass

@@ -25,7 +25,9 @@ page tree) and pdfminer.six, the engine pdfplumber is built on, interprets each 
 into ``glyphs.Collector``, which keeps one tuple per glyph and the straight ruling
 lines. Rows come out lazily, page by page; nothing of a page is kept once its rows
 are out, and pdfminer's object cache is off, so memory does not grow with the page
-count. Pages are interpreted by worker processes (``workers``).
+count. Pages are interpreted by worker processes (``workers``). LibreOffice prints each glyph
+as its own hex string in a ``TJ`` array; ``content`` takes such an array in one match and reads its
+items once a page (nearly a third off a worker's time on those exports).
 
     page.py      what a page gives the table readers (lines, words, rules)
     glyphs.py    pdfminer device: one page's glyphs and rules into text lines
@@ -39,6 +41,9 @@ Where the reader cannot be sure (text printed over text or across a rule, a wrap
 close to the row above as below, a column boundary that could go two ways) the row carries
 ``Warn.PDF_LAYOUT_UNSURE``; an unsure header or many unsure rows on a page fail the file as
 ``FileError.PDF_LAYOUT_UNCLEAR``, asking staff for the spreadsheet.
+A line break in a ruled cell that cannot be told from a word broken in two is a doubt about one value,
+not about where the row's cells are: the cell goes in ``RawRow.spacing`` (a name there is warned by
+``validate``) and no page rule counts it.
 
 A row split by a page break: each page's last row is held until the next page shows whether its
 rest is there (``_CutOff``), and joined to it when it can only be that. The reader counts the
@@ -49,9 +54,10 @@ that count, and to the header's columns, before the report is believed.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lindungi.intake import fields
 from lindungi.intake.fields import Field
@@ -66,7 +72,7 @@ from lindungi.intake.readers.pdf.workers import (
     page_texts,
     worker_count,
 )
-from lindungi.nik import shaped
+from lindungi.nik import SHAPED_DIGITS, shaped
 from lindungi.outcomes import FileError, Warn
 from lindungi.rows import RowRef
 from lindungi.settings import Limits
@@ -101,8 +107,14 @@ def _nik_shaped(rows: list[list[str]], page: PageText, ruled_page: bool) -> int:
     each line outside the table; else in each line's text, cell by cell (words closer than a column gap),
     whatever rows the reader made of the lines."""
     if ruled_page:
-        return sum(shaped(text) for cells in rows for text in cells)
-    return sum(shaped(segment[2]) for line in page.lines for segment in unruled.segments(line))
+        return sum(shaped(text) for cells in rows for text in cells if _FIFTEEN_DIGITS.match(text))
+    return sum(shaped(segment[2]) for line in page.lines if _FIFTEEN_DIGITS.match(line.text)
+               for segment in unruled.segments(line) if _FIFTEEN_DIGITS.match(segment[2]))
+
+
+_FIFTEEN_DIGITS = re.compile(rf"(?:[^0-9]*+[0-9]){{{SHAPED_DIGITS.start}}}")
+"""Text with fewer ASCII digits than a NIK-shaped number has holds none (most lines: a title, a header, a
+footer); ``shaped`` is asked only of the rest."""
 
 
 def _rows(data: bytes, workers: int, budget: Budget, tally: Tally) -> Iterator[RawRow]:
@@ -136,10 +148,12 @@ def _rows(data: bytes, workers: int, budget: Budget, tally: Tally) -> Iterator[R
         hold = _last_row(rows) if read.cut_off else None
         for line, cells in enumerate(rows, start=1):
             ref = RowRef(line=line, page=page.number)
+            spacing = read.broken.get(line - 1, frozenset())  # not counted by _check_sure: the cells are sure
             if line - 1 == hold:
-                held = _CutOff(ref, cells, read.xs, line - 1 in doubtful, grid is not None)
+                held = _CutOff(ref, cells, read.xs, line - 1 in doubtful, grid is not None, spacing,
+                               read.ends(line - 1))
                 continue
-            yield RawRow(ref, cells, _UNSURE if line - 1 in doubtful else ())
+            yield RawRow(ref, cells, _UNSURE if line - 1 in doubtful else (), spacing)
     if held is not None:
         yield held.joined([], None)
     if pages == 0:
@@ -170,9 +184,11 @@ class _CutOff:
     unsure: bool
     cut: bool
     """Printed under a ruled table's last rule: the page end cut it."""
+    spacing: frozenset[int] = frozenset()
+    ends: dict[int, ruled.Ends] = field(default_factory=dict)
 
     def joined(self, rows: list[list[str]], page: ruled.PageRows | None) -> RawRow:
-        alone = RawRow(self.ref, self.cells, _UNSURE if self.unsure or self.cut else ())
+        alone = RawRow(self.ref, self.cells, _UNSURE if self.unsure or self.cut else (), self.spacing)
         if page is None:
             return alone
         at = next((i for i, cells in enumerate(rows) if len(cells) > 1 and not _header_like(cells)), None)
@@ -184,7 +200,11 @@ class _CutOff:
         cells = [ruled.continued(a, b) for a, b in zip(self.cells, rest, strict=True)]
         rows[at] = [""] * len(rest)  # the rest is in the row above now; its line stays counted, blank
         sure = not self.unsure and (self.cut or page.top_aligned)
-        return RawRow(self.ref, cells, () if sure else _UNSURE)
+        starts = page.ends(at)  # a word may go on over the page break as over a line break
+        across = {i for i, (a, b) in enumerate(zip(self.cells, rest, strict=True))
+                  if ruled.unplaced(a, b, (self.ends.get(i), starts.get(i)))}
+        spacing = self.spacing | page.broken.get(at, frozenset()) | across
+        return RawRow(self.ref, cells, () if sure else _UNSURE, spacing)
 
 
 def _check_sure(number: int, rows: list[list[str]], doubtful: set[int]) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from binascii import unhexlify
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -36,6 +37,9 @@ _TOKEN = re.compile(
     rb"|(?P<name>/[^" + _END.replace(b"#", b"") + rb"]*+)"
     rb"|(?P<plain>\([^()\\]*+\))"  # a string without escapes or nested parentheses: most of them
     rb"|(?P<string>\()"
+    # a TJ array of whole hex strings and plain numbers, as LibreOffice and most writers print a glyph run:
+    # taken in one match (anything else in it, and it is read token by token, as "[" opens any array)
+    rb"|(?P<array>\[(?:[\t\n\r ]*+(?:<(?:[0-9A-Fa-f]{2})*+>|-?\d++(?:\.\d++)?+))*+[\t\n\r ]*+\])"
     rb"|(?P<open>\[|<<|\{)"
     rb"|(?P<hex><[0-9A-Fa-f\t\n\x0b\x0c\r ]*+)"  # ends where pdfminer ends it: at the first other byte
     rb"|(?P<close>\]|>>|\})"
@@ -45,6 +49,7 @@ _TOKEN = re.compile(
     re.DOTALL,
 )
 _INLINE_IMAGE = re.compile(rb"(?:^|[\x00\t\n\x0c\r \]>)])BI[\x00\t\n\x0c\r /]")
+_ARRAY_ITEM = re.compile(rb"<[0-9A-Fa-f]*>|-?[0-9.]+")
 _NAME_HEX = re.compile(rb"#([0-9A-Fa-f]{1,2})?")
 _HEX_PAIR = re.compile(rb"[0-9a-fA-F]{2}|.")
 _SPACE = re.compile(rb"\s")
@@ -108,14 +113,6 @@ def _name_byte(m: re.Match[bytes]) -> bytes:
     return bytes((int(m.group(1), 16),)) if m.group(1) else b""
 
 
-def _number(token: bytes) -> int | float | None:
-    """A number as pdfminer reads it, None where it reads nothing ("+", ".")."""
-    try:
-        return float(token) if b"." in token else int(token)
-    except ValueError:
-        return None
-
-
 _CLOSES = {b"]": b"[", b">>": b"<<", b"}": b"{"}
 
 
@@ -158,20 +155,24 @@ class Interpreter(PDFPageInterpreter):
         pos: int | None = 0
         stack: list[list[Any]] = []  # open arrays and dictionaries, innermost last
         cache: dict[bytes, tuple[Callable[..., None], int] | None] = {}
+        known: dict[bytes, Any] = {}
         while pos is not None:
-            pos = self._tokens(data, pos, stack, cache)
+            pos = self._tokens(data, pos, stack, cache, known)
 
     def _tokens(
-        self, data: bytes, pos: int, stack: list[list[Any]], cache: dict[bytes, tuple[Callable[..., None], int] | None]
+        self, data: bytes, pos: int, stack: list[list[Any]], cache: dict[bytes, tuple[Callable[..., None], int] | None],
+        known: dict[bytes, Any],
     ) -> int | None:
         """Operands pushed and operators run from ``pos`` on; where to go on after a string with escapes,
         None at the end. A byte no token starts with (a stray ")") is skipped, as pdfminer does."""
         value: Any
         for m in _TOKEN.finditer(data, pos):
             kind = m.lastgroup
-            if kind == "number":
-                value = _number(m.group(kind))
-                if value is None:
+            if kind == "number":  # a number as pdfminer reads it; it reads nothing of "+" or "."
+                token = m.group(kind)
+                try:
+                    value = float(token) if b"." in token else int(token)
+                except ValueError:
                     continue
             elif kind == "word" or kind == "stray":
                 token = m.group(kind)
@@ -182,6 +183,8 @@ class Interpreter(PDFPageInterpreter):
                 else:
                     self._operator(token, cache)
                     continue
+            elif kind == "array":
+                value = [known[t] if t in known else _item(t, known) for t in _ARRAY_ITEM.findall(m.group(kind))]
             elif kind == "plain":
                 value = m.group(kind)[1:-1]
             elif kind == "name":
@@ -213,6 +216,12 @@ class Interpreter(PDFPageInterpreter):
             stack[-1].append(value)
         else:
             self.argstack.append(value)
+
+
+def _item(token: bytes, known: dict[bytes, Any]) -> Any:
+    """A glyph array's hex string or number, kept in ``known``: a page's glyph codes and kerning repeat."""
+    value = known[token] = unhexlify(token[1:-1]) if token[0] == 0x3C else float(token) if b"." in token else int(token)
+    return value
 
 
 def _hex(digits: bytes) -> bytes:

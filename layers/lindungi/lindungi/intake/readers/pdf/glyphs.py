@@ -38,9 +38,10 @@ against each other (Gnumeric prints a NIK cell that fills its column right again
 
 Glyph = tuple[float, float, float, float, str]
 """x0, x1, y0, y1, text, in displayed-page coordinates (y pointing up)."""
-_Run = tuple[float, float, float, float, float, str, bool]
-"""(mid_y, top, bottom, x0, x1, text, fresh): glyphs printed one after another on one baseline; ``fresh``:
-the run's first glyph is the first the page's content shows with its string (not after a space in it)."""
+_Run = tuple[float, float, float, float, float, str, bool, float]
+"""(mid_y, top, bottom, x0, x1, text, fresh, lead): glyphs printed one after another on one baseline; ``fresh``:
+the run's first glyph is the first the page's content shows with its string (not after a space in it); ``lead``:
+the first glyph's width."""
 
 
 class Collector(PDFTextDevice):
@@ -91,22 +92,24 @@ class Collector(PDFTextDevice):
         bottom = d * (y + font.get_descent() * fontsize + rise) + f
         top = bottom + d * fontsize
         scale = fontsize * scaling
-        glyphs = self.glyphs
+        append = self.glyphs.append
+        known = self._fonts.get(id(font)) or self._fonts.setdefault(id(font), {})
+        decode = None if type(font).decode is PDFFont.decode else font.decode  # one byte a glyph: its code
         spaced = False
-        for obj in seq:
+        for obj in seq:  # once per glyph: lookups bound outside, the font's glyphs cached (the hot loop)
             if isinstance(obj, bytes):
-                for cid in font.decode(obj):
+                for cid in obj if decode is None else decode(obj):
                     if spaced:
                         x += charspace
-                    text, width = self._glyph(font, cid)
+                    text, width = known.get(cid) or self._glyph(font, cid)
                     advance = width * scale
                     x0 = a * x + e
-                    glyphs.append((x0, x0 + a * advance, bottom, top, text))
+                    append((x0, x0 + a * advance, bottom, top, text))
                     x += advance
                     if cid == 32 and wordspace:
                         x += wordspace
                     spaced = True
-            elif isinstance(obj, int | float):
+            elif isinstance(obj, (int, float)):
                 x -= obj * dxscale
                 spaced = True
         return (x, y)
@@ -208,30 +211,33 @@ def _runs(glyphs: Iterable[Glyph], starts: set[int], height: float) -> tuple[lis
     parts: list[str] = []
     opened = fresh = False  # a string began since the last glyph taken; the run being built began one
     digits = 0  # how many digits the run ends with
-    r_x0 = r_x1 = r_y0 = r_y1 = 0.0
-    for i, (x0, x1, y0, y1, text) in enumerate(glyphs):
-        opened = opened or i in starts
+    r_x0 = r_x1 = r_y0 = r_y1 = r_lead = 0.0
+    for i, (x0, x1, y0, y1, text) in enumerate(glyphs):  # once per glyph: each test made once
+        start = i in starts
+        opened = opened or start
         if text.isspace():
             if parts:
                 runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts),
-                             fresh))
+                             fresh, r_lead))
                 parts = []
             continue
         count += 1
-        apart = (digits >= LONG_NUMBER and text.isalpha()) or (i in starts and (digits > 0) != text.isdigit())
+        digit = text.isdigit()
+        apart = (digits >= LONG_NUMBER and text.isalpha()) or (start and (digits > 0) != digit)
         if parts and abs(y0 - r_y0) < 0.05 and -0.3 < x0 - r_x1 < 0.3 and not apart:
             parts.append(text)
             r_x1, opened = x1, False
-            digits = digits + 1 if text.isdigit() else 0
+            digits = digits + 1 if digit else 0
             continue
-        digits = 1 if text.isdigit() else 0
+        digits = 1 if digit else 0
         if parts:
             runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts),
-                         fresh))
-        parts, fresh, opened = [text], opened or i in starts, False
-        r_x0, r_x1, r_y0, r_y1 = x0, x1, y0, y1
+                         fresh, r_lead))
+        parts, fresh, opened = [text], opened, False
+        r_x0, r_x1, r_y0, r_y1, r_lead = x0, x1, y0, y1, x1 - x0
     if parts:
-        runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts), fresh))
+        runs.append(((2 * height - r_y0 - r_y1) / 2, height - r_y1, height - r_y0, r_x0, r_x1, "".join(parts), fresh,
+                     r_lead))
     return runs, count
 
 
@@ -249,13 +255,15 @@ def _lines(runs: list[_Run], rule_xs: Sequence[float]) -> list[Line]:
         top = min(r[1] for r in members)
         bottom = max(r[2] for r in members)
         size = bottom - top
-        words, overprinted, fresh = _words(members, rule_xs, size)
-        lines.append(Line(top, bottom, size, tuple(words), overprinted, tuple(fresh)))
+        words, overprinted, fresh, lead = _words(members, rule_xs, size)
+        lines.append(Line(top, bottom, size, tuple(words), overprinted, tuple(fresh), tuple(lead)))
         start = end
     return lines
 
 
-def _words(members: Sequence[_Run], rule_xs: Sequence[float], size: float) -> tuple[list[Word], bool, list[bool]]:
+def _words(
+    members: Sequence[_Run], rule_xs: Sequence[float], size: float
+) -> tuple[list[Word], bool, list[bool], list[float]]:
     """One line's runs, left to right, joined into words where no gap and no ruling line parts them.
 
     Also whether two different texts are printed over each other (a run starting well inside the
@@ -263,8 +271,9 @@ def _words(members: Sequence[_Run], rule_xs: Sequence[float], size: float) -> tu
     """
     words: list[Word] = []
     fresh: list[bool] = []
+    lead: list[float] = []
     overprinted = False
-    for _, _, _, x0, x1, text, starts in members:
+    for _, _, _, x0, x1, text, starts, first in members:
         if words:
             p0, p1, ptext = words[-1]
             if ptext == text and abs(p0 - x0) < 0.5:
@@ -278,7 +287,8 @@ def _words(members: Sequence[_Run], rule_xs: Sequence[float], size: float) -> tu
                     words[-1] = (p0, max(p0, x0 - 0.01), ptext)
         words.append((x0, x1, text))
         fresh.append(starts)
-    return words, overprinted, fresh
+        lead.append(first)
+    return words, overprinted, fresh, lead
 
 
 def _two_cells(left: str, right: str, overlap: float) -> bool:

@@ -5,6 +5,7 @@ Coordinates are top-down page coordinates (y grows downwards), as pdfplumber's.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 Word = tuple[float, float, str]
@@ -24,6 +25,8 @@ class Line:
     fresh: tuple[bool, ...] = ()
     """For each word, whether the page's content starts a string with it; False: it goes on, after a space,
     from the string of the word before (empty: not known)."""
+    lead: tuple[float, ...] = ()
+    """For each word, the width of its first glyph, as pdfplumber gives it (empty: not known)."""
 
     @property
     def text(self) -> str:
@@ -47,6 +50,15 @@ class PageText:
     """Share of the page covered by images (a scan is one image the size of the page)."""
 
 
+_TEN_DIGITS = re.compile(r"(?:[^0-9]*+[0-9]){10}")
+
+
 def data_like(text: str) -> bool:
-    """A worker row: a long run of digits (a NIK or a phone number), as ``table._looks_like_data``."""
-    return sum(ch.isdigit() for ch in text) >= 10
+    """A worker row: ten digits or more (a NIK or a phone number), as ``table._looks_like_data``.
+
+    Asked of every line several times over; on ASCII text (nearly every line) one match that stops at
+    the tenth digit, else ``str.isdigit`` over every character (it knows other scripts' digits).
+    """
+    if text.isascii():
+        return _TEN_DIGITS.match(text) is not None
+    return sum(map(str.isdigit, text)) >= 10

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lindungi.intake import fields
 from lindungi.intake.fields import Field
@@ -14,11 +14,15 @@ from lindungi.nik import shaped
 
 _HYPHENATED = re.compile(r"[0-9][0-9./-]*[-/]")
 """A number broken after a dash or slash of its own: a date or phone number wrapped in a narrow cell."""
-_Placed = tuple[float, float, float, str, float]
-"""A word in a cell: its line's top, x0, x1, text, its line's font size."""
+_Placed = tuple[float, float, float, str, float, float]
+"""A word in a cell: its line's top, x0, x1, text, its line's font size, the width of its first glyph."""
 BROKEN = 2.0
 """A line that is one word as wide as its cell, less this (times the font size) for the padding, was broken
 inside the word: the next line goes on with it."""
+FIT = 0.05
+"""What a line and a glyph must leave free of a cell's inner width (pt) to be proven to fit: the rounding of the
+positions a producer writes (fpdf2 writes hundredths of a point: the two rules and the text's start give the
+inner width to 0.02)."""
 RULE_SNAP = 1.5
 """Rules closer than this (pt) are one rule: double borders, adjacent cells' rectangles sharing an edge."""
 
@@ -38,6 +42,21 @@ def _index(positions: Sequence[float], value: float) -> int:
     if i == len(positions) or (i > 0 and value - positions[i - 1] < positions[i] - value):
         i -= 1
     return i
+
+
+@dataclass(frozen=True, slots=True)
+class Ends:
+    """A cell's first and last line, for a break between a row's part on one page and its rest on the next
+    (``broke_at_space``): where the part ends and where the rest starts."""
+
+    words: int
+    """Words on the last line."""
+    width: float
+    """The last line's width."""
+    inner: float
+    """The width text may take in the cell."""
+    lead: float
+    """The width of the first line's first glyph."""
 
 
 @dataclass(frozen=True)
@@ -109,25 +128,48 @@ class Grid:
         i = bisect_right(cuts, col)
         return self.xs[col], self.xs[cuts[i]] if i < len(cuts) else self.xs[-1]
 
-    def text(self, at: tuple[int, int], words: Sequence[_Placed]) -> str:
-        """A cell's words, sorted top-down and left to right, as one value: its lines joined by a space, but a
-        number broken where it filled the cell's width ("61720218026400" over "02", "01-01-202" over "5"),
-        or after a dash or slash of its own ("27-" over "02-" over "1978", "0812-" over "3456-7890"), goes
-        on on the next line without one. A word of letters as wide as its
-        cell may have been broken inside ("FIRMANSYA" over "H") or at a space ("Singkawang" over "Barat"):
-        that cannot be told, so it keeps the space."""
+    def text(self, at: tuple[int, int], words: Sequence[_Placed]) -> tuple[str, bool]:
+        """A cell's words, sorted top-down and left to right, as one value, and whether a line break in it
+        could not be placed (``broke_at_space``).
+
+        Its lines are joined by a space, but a number broken where it filled the cell's width
+        ("61720218026400" over "02", "01-01-202" over "5"), or after a dash or slash of its own ("27-" over
+        "02-" over "1978", "0812-" over "3456-7890"), goes on on the next line without one. Any other break
+        is at a space where that is proven; where it is not ("SRIWAHYUNI" over "NGSIH": one word broken, or
+        two?) the lines are still joined by a space, and the value is unsure: the row is warned.
+        """
+        if len(words) == 1:
+            return words[0][3], False
+        lines = _lines_of(words)
+        if len(lines) == 1:
+            return " ".join(w[3] for w in words), False
         left, right = self.edges(at)
+        inner = _inner(lines, left, right)
         out: list[str] = []
-        for n, (top, _, _, text, size) in enumerate(words):
-            if n and top - words[n - 1][0] > 0.3 * size:  # a new line of the cell
-                ptop, px0, px1, _, psize = words[n - 1]
-                alone = n < 2 or words[n - 2][0] < ptop - 0.3 * psize
-                full = alone and px1 - px0 >= right - left - BROKEN * psize
-                if _number_goes_on(out[-1], text) and (full or _HYPHENATED.fullmatch(out[-1])):
-                    out[-1] += text
-                    continue
-            out.append(text)
-        return " ".join(out)
+        unsure = False
+        for n, line in enumerate(lines):
+            texts = [w[3] for w in line]
+            if n:
+                upper = lines[n - 1]
+                _, px0, px1, _, psize, _ = upper[-1]
+                full = len(upper) == 1 and px1 - px0 >= right - left - BROKEN * psize
+                if _number_goes_on(out[-1], texts[0]):
+                    if full or _HYPHENATED.fullmatch(out[-1]):
+                        out[-1] += texts.pop(0)
+                elif not (broke_at_space(len(upper), px1 - upper[0][1], line[0][5], inner)
+                          or word_starts(out[-1], texts[0])):
+                    unsure = True
+            out.extend(texts)
+        return " ".join(out), unsure
+
+    def ends(self, at: tuple[int, int], words: Sequence[_Placed]) -> Ends:
+        """Where a cell's text (``words``, as for ``text``) starts and ends."""
+        lines = _lines_of(words)
+        if not lines:
+            return Ends(0, 0.0, 0.0, float("inf"))
+        left, right = self.edges(at)
+        last = lines[-1]
+        return Ends(len(last), last[-1][2] - last[0][1], _inner(lines, left, right), lines[0][0][5])
 
     def straddles(self, line: Line) -> bool:
         """Does ``line``, outside the table, run over its top or bottom rule (a header too tall for its row)?"""
@@ -163,6 +205,57 @@ def continued(upper: str, lower: str) -> str:
     return upper + lower if _HYPHENATED.fullmatch(upper) and lower[:1].isdigit() else f"{upper} {lower}"
 
 
+def unplaced(upper: str, lower: str, ends: tuple[Ends | None, Ends | None] = (None, None)) -> bool:
+    """Is the break between a cell's text and its rest on the next page not placed? ``continued`` joins them
+    with a space; it is placed where a number goes on, or where ``broke_at_space`` proves it from the ends of
+    the two parts (both printed in ruled cells of the same columns; unknown on an unruled page)."""
+    if not upper or not lower or _number_goes_on(upper, lower):
+        return False
+    if word_starts(upper, lower):
+        return False
+    part, rest = ends
+    return part is None or rest is None or not broke_at_space(part.words, part.width, rest.lead, part.inner)
+
+
+def word_starts(upper: str, lower: str) -> bool:
+    """Does the next line start a word by its letters' case: a line ending in a small letter, the next starting
+    with a capital and a small one ("Singkawang" over "Barat", "Mui" over "Fa")? A word broken in two goes on
+    in small letters ("Sijangku" over "ng"); a capital inside a word after a small letter ("McDonald") is not
+    how Indonesian names and places are written. Text in capitals only ("SRIWAHYUNI" over "NGSIH") says
+    nothing, and lowercase on both sides ("Ahmad" over "bin") nothing either."""
+    return upper[-1:].islower() and lower[:1].isupper() and lower[1:2].islower()
+
+
+def broke_at_space(words: int, width: float, lead: float, inner: float) -> bool:
+    """Is a line of a cell proven to end where a space was (not inside a word)? ``words``: the line's words,
+    ``width``: its width, ``lead``: the width of the next line's first glyph, ``inner``: the width text may
+    take in the cell (pt).
+
+    Writers wrap greedily (fpdf2, LibreOffice, Chromium, TCPDF): a line takes words while they fit, and a
+    word is broken only when it is alone on its line and wider than it. So a line holding a space broke at
+    a space, and so did a line that the next line's first glyph would still have fitted on. Otherwise (one
+    word filling the line) it cannot be told, and the answer is False: not proven. The line's trailing space,
+    if any, is not in the PDF (fpdf2 prints each line as its own string, without it).
+    """
+    return words > 1 or width + lead <= inner - FIT
+
+
+def _lines_of(words: Sequence[_Placed]) -> list[list[_Placed]]:
+    """A cell's words, sorted, in the lines they are printed on."""
+    lines: list[list[_Placed]] = []
+    for word in words:
+        if lines and word[0] - lines[-1][-1][0] <= 0.3 * word[4]:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return lines
+
+
+def _inner(lines: Sequence[Sequence[_Placed]], left: float, right: float) -> float:
+    """The width text may take between a cell's rules: less the padding its text starts at, on both sides."""
+    return right - left - 2 * (min(line[0][1] for line in lines) - left)
+
+
 def _number_goes_on(upper: str, lower: str) -> bool:
     return lower[:1].isdigit() and (upper[-1:].isdigit() or upper[-1:] in "-/.")
 
@@ -188,6 +281,20 @@ class PageRows:
     """Where the list's columns part: the rest of a row cut off on the page before must have the same."""
     top_aligned: bool = False
     """An unruled page whose wrapped lines all go with the row above them (``unruled.Columns.top_aligned``)."""
+    broken: dict[int, frozenset[int]] = field(default_factory=dict)
+    """For the rows with a value whose line break could not be placed (``Grid.text``), by index, those
+    values' columns (``RawRow.spacing``). Where the row's cells are is not in doubt: no page rule counts it."""
+    grid: Grid | None = None
+    placed: dict[int, dict[int, tuple[tuple[int, int], list[_Placed]]]] = field(default_factory=dict)
+    """For the rows of a ruled page, by index: by column, the grid cell and the words in it (``ends``)."""
+
+    def ends(self, row: int) -> dict[int, Ends]:
+        """The ``Ends`` of row ``row``'s cells, by column (none on an unruled page): a row cut off by the page
+        end and its rest on the next page are joined at a space where ``broke_at_space`` proves it."""
+        grid = self.grid
+        if grid is None:
+            return {}
+        return {index: grid.ends(at, words) for index, (at, words) in self.placed.get(row, {}).items()}
 
 
 def _tail(page: PageText, grid: Grid) -> range:
@@ -244,36 +351,50 @@ def rows(page: PageText, grid: Grid) -> PageRows:
     below = len(grid.ys) - 1  # the band a cut-off row is put in: one past the table's last
     for number, line in enumerate(page.lines):
         mid = (line.top + line.bottom) / 2
+        leads = _leads(line)
         if number in tail or number in head:
             band = below if number in tail else -1
-            for word in line.words:
+            for word, lead in zip(line.words, leads, strict=True):
                 col = bisect_right(grid.xs, (word[0] + word[1]) / 2) - 1
                 cells.setdefault((band, min(max(col, 0), len(grid.xs) - 2)), []).append(
-                    (line.top, word[0], word[1], word[2], line.size))
+                    (line.top, word[0], word[1], word[2], line.size, lead))
             continue
         outside: list[Word] = []
-        for word in line.words:
+        for word, lead in zip(line.words, leads, strict=True):
             at = grid.cell((word[0] + word[1]) / 2, mid)
             if at is None:
                 outside.append(word)
                 if grid.straddles(line):
                     crossed.add(0 if mid < grid.ys[0] else len(grid.ys) - 2)
                 continue
-            cells.setdefault(at, []).append((line.top, word[0], word[1], word[2], line.size))
+            cells.setdefault(at, []).append((line.top, word[0], word[1], word[2], line.size, lead))
             if line.overprinted or grid.crosses(at, word, line):
                 crossed.add(at[0])
         if outside:
             out.append((line.top, [" ".join(w[2] for w in outside)], None))
     bands: dict[int, list[str]] = {}
+    broken: dict[int, set[int]] = {}
+    placed: dict[int, dict[int, tuple[tuple[int, int], list[_Placed]]]] = {}
     for (row, col), words in sorted(cells.items(), key=lambda item: item[0]):
         words.sort()
         values = bands.setdefault(row, [""] * width)
-        text = grid.text((row, col) if 0 <= row < below else (0, col), words)
+        key = (row, col) if 0 <= row < below else (0, col)
+        text, unplaced = grid.text(key, words)
         index = grid.column(col)
+        placed.setdefault(row, {})[index] = (key, words)
+        if unplaced:
+            broken.setdefault(row, set()).add(index)
         values[index] = f"{values[index]} {text}" if values[index] else text
     out.extend((grid.ys[row] if row >= 0 else grid.ys[0] - 0.5, values, row) for row, values in bands.items())
     out.sort(key=lambda item: item[0])
     unsure = {r + step for r in crossed for step in (-1, 0, 1)}
     xs = (*(grid.xs[c] for c in grid.columns), grid.xs[-1])
-    return PageRows([values for _, values, _ in out], {i for i, (_, _, band) in enumerate(out) if band in unsure},
-                    bool(tail), xs)
+    bands_of = [band for _, _, band in out]
+    return PageRows([values for _, values, _ in out], {i for i, band in enumerate(bands_of) if band in unsure},
+                    bool(tail), xs, broken={i: frozenset(broken[b]) for i, b in enumerate(bands_of) if b in broken},
+                    grid=grid, placed={i: placed[b] for i, b in enumerate(bands_of) if b in placed})
+
+
+def _leads(line: Line) -> Sequence[float]:
+    """The width of each word's first glyph; where it is not known, wider than any cell (no break is proven)."""
+    return line.lead if len(line.lead) == len(line.words) else [float("inf")] * len(line.words)
