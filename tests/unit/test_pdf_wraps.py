@@ -240,3 +240,44 @@ def test_each_words_first_glyph_is_as_wide_as_pdfplumbers_char() -> None:
     starts = {(round(c["x0"], 3), round(c["top"], 3)): c for c in chars}
     theirs = sorted((x0, top, starts[x0, top]["text"], round(starts[x0, top]["x1"] - x0, 3)) for x0, top, _, _ in ours)
     assert len(ours) > 5 and ours == theirs
+
+
+UNRULED_NIKS = ["6172014503880001", "6172021007900002", "6172034110960014"]
+UNRULED_HEADER = [(10.0, "No"), (20.0, "NIK"), (60.0, "Nama"), (120.0, "Kelurahan"), (170.0, "TMT")]
+
+
+def _unruled(name_lines: list[str], bottom: bool) -> list[Accepted]:
+    """An unbordered list of three workers, the second's name on several lines, aligned to the bottom of its
+    row (the row's line is the name's last, Calc's default) or to the top; blank lines part the rows."""
+    def row(n: int, name: str) -> list[tuple[float, str]]:
+        return [(10.0, str(n + 1)), (20.0, UNRULED_NIKS[n]), (60.0, name), (120.0, "Melayu"), (170.0, "01-03-2025")]
+
+    lines: list[list[tuple[float, str]]] = [UNRULED_HEADER, []]
+    for n in range(3):
+        if n != 1:
+            lines += [row(n, "SITI"), []]
+            continue
+        wrapped = [[(60.0, part)] for part in (name_lines[:-1] if bottom else name_lines[1:])]
+        own = row(n, name_lines[-1] if bottom else name_lines[0])
+        lines += [*wrapped, own, []] if bottom else [own, *wrapped, []]
+    report = check(pdf_lines([lines]), "daftar.pdf", "pekerja-rentan", today=TODAY)
+    assert report.error is None, report.error_detail
+    assert [a.nik for a in report.accepted] == UNRULED_NIKS
+    return report.accepted
+
+
+@pytest.mark.parametrize("bottom", [True, False], ids=["bottom-aligned", "top-aligned"])
+@pytest.mark.parametrize(("name_lines", "read", "warned"), [
+    (["SITI NUR", "AMINAH"], "SITI NUR AMINAH", False),  # the upper line holds a space
+    (["Tjhai Bong", "Mui Fa"], "Tjhai Bong Mui Fa", False),
+    (["Sri", "Wahyuningsih"], "Sri Wahyuningsih", False),  # a capital after a small letter starts a word
+    (["SITI", "AMINAH"], "SITI AMINAH", False),  # "SITI" and an "A" are narrower than the widest line
+    (["SRIWAHYUNINGSIH", "BINTI", "HASAN"], "SRIWAHYUNINGSIH BINTI HASAN", True),  # as wide as the widest
+    (["ABDURRAHMAN", "WAHYUNINGSIH", "SALIM"], "ABDURRAHMAN WAHYUNINGSIH SALIM", True),
+])
+def test_an_unbordered_wrapped_name_is_read_in_order_and_warned_where_its_break_is_not_placed(
+    name_lines: list[str], read: str, warned: bool, bottom: bool,
+) -> None:
+    second = _unruled(name_lines, bottom)[1]
+    assert second.name == read
+    assert (Warn.PDF_LAYOUT_UNSURE in second.warnings) is warned

@@ -138,7 +138,7 @@ def _rows(data: bytes, workers: int, budget: Budget, tally: Tally) -> Iterator[R
                                   f"page {page.number}: one cell's text printed over another's")
             last = _last_row(body)
             read = ruled.PageRows(body, columns.doubtful, last is not None and data_like(" ".join(body[last])),
-                                  tuple(a for a, _ in columns.spans), columns.top_aligned)
+                                  tuple(a for a, _ in columns.spans), columns.top_aligned, columns.broken)
         rows, doubtful = read.rows, read.doubtful
         tally.nik_shaped += _nik_shaped(rows, page, grid is not None)
         _check_sure(page.number, rows, doubtful)

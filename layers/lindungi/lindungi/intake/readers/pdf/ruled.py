@@ -153,7 +153,7 @@ class Grid:
                 upper = lines[n - 1]
                 _, px0, px1, _, psize, _ = upper[-1]
                 full = len(upper) == 1 and px1 - px0 >= right - left - BROKEN * psize
-                if _number_goes_on(out[-1], texts[0]):
+                if number_goes_on(out[-1], texts[0]):
                     if full or _HYPHENATED.fullmatch(out[-1]):
                         out[-1] += texts.pop(0)
                 elif not (broke_at_space(len(upper), px1 - upper[0][1], line[0][5], inner)
@@ -209,7 +209,7 @@ def unplaced(upper: str, lower: str, ends: tuple[Ends | None, Ends | None] = (No
     """Is the break between a cell's text and its rest on the next page not placed? ``continued`` joins them
     with a space; it is placed where a number goes on, or where ``broke_at_space`` proves it from the ends of
     the two parts (both printed in ruled cells of the same columns; unknown on an unruled page)."""
-    if not upper or not lower or _number_goes_on(upper, lower):
+    if not upper or not lower or number_goes_on(upper, lower):
         return False
     if word_starts(upper, lower):
         return False
@@ -256,7 +256,7 @@ def _inner(lines: Sequence[Sequence[_Placed]], left: float, right: float) -> flo
     return right - left - 2 * (min(line[0][1] for line in lines) - left)
 
 
-def _number_goes_on(upper: str, lower: str) -> bool:
+def number_goes_on(upper: str, lower: str) -> bool:
     return lower[:1].isdigit() and (upper[-1:].isdigit() or upper[-1:] in "-/.")
 
 

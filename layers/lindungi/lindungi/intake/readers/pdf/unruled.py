@@ -11,9 +11,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from lindungi.intake import fields, table
 from lindungi.intake.fields import Field
+from lindungi.intake.readers.pdf import ruled
 from lindungi.intake.readers.pdf.columns import Cuts, boundaries
 from lindungi.intake.readers.pdf.page import Line, PageText, Word, data_like
 
@@ -49,6 +51,9 @@ class Columns:
     """On the page last read, a row's line had two texts printed over each other (a long address Gnumeric
     runs on over the next cell, the next cell's text printed on top of it): which glyph belongs to which
     cell cannot be proven, so the page is not read."""
+    broken: dict[int, frozenset[int]] = field(default_factory=dict)
+    """On the page last read, by row (indexes into what ``rows`` returned), the columns of a value whose line
+    break could not be placed (``_placed``): ``RawRow.spacing``, a doubt about one value, not the row's cells."""
 
 
 def segments(line: Line) -> list[Word]:
@@ -166,11 +171,12 @@ def rows(page: PageText, columns: Columns) -> list[list[str]]:
         columns.nik = next((i for i, t in enumerate(texts) if fields.field_of(fields.normalize(t)) is Field.NIK), None)
         out.append(texts)
         body_start = last + 1
-    columns.doubtful, columns.centred, columns.overprinted = set(), False, False
+    columns.doubtful, columns.centred, columns.overprinted, columns.broken = set(), False, False, {}
     if not columns.spans:
         return [[line.text] for line in lines]
-    body, doubtful = _body_rows(lines[body_start:], columns)
+    body, doubtful, broken = _body_rows(lines[body_start:], columns)
     columns.doubtful = {len(out) + i for i in doubtful}
+    columns.broken = {len(out) + i: cols for i, cols in broken.items()}
     out.extend(body)
     return out
 
@@ -182,6 +188,8 @@ class _Item:
     line: Line
     values: list[str] | None
     unsure: bool = False
+    extent: dict[int, tuple[float, float, float]] = field(default_factory=dict)
+    """By column, the line's text in it: left edge, right edge, the width of its first glyph (0: not known)."""
 
 
 def _cut(line: Line, columns: Columns) -> _Item:
@@ -191,17 +199,37 @@ def _cut(line: Line, columns: Columns) -> _Item:
     ):
         return _Item(line, None)
     values = [""] * len(columns.spans)
+    extent: dict[int, tuple[float, float, float]] = {}
     unsure = line.overprinted
     goes_on = _strings_go_on(line)
+    leads = line.lead
     col = 0
     for k, (x0, x1, text) in enumerate(line.words):
         if k in goes_on:  # the rest of the cell's string before, run on past its column: that cell's
             values[col] = f"{values[col]} {text}"
+            extent[col] = (extent[col][0], x1, extent[col][2])
             continue
         col = bisect_right(cuts.at, (x0 + x1) / 2)
         values[col] = f"{values[col]} {text}" if values[col] else text
+        extent[col] = (extent[col][0], x1, extent[col][2]) if col in extent else (
+            x0, x1, leads[k] if k < len(leads) else 0.0)
         unsure = unsure or cuts.doubts(x0, x1)
-    return _Item(line, values, unsure)
+    return _Item(line, values, unsure, extent)
+
+
+def _placed(upper: _Item, lower: _Item, col: int, widest: float) -> bool:
+    """Is the line break between two lines of one cell proven to be at a space (``ruled.broke_at_space``)?
+    The upper line holds a space; or the lower line starts a word by its letters' case
+    (``ruled.word_starts``); or the upper line with the lower line's first glyph is no wider than the widest
+    line the column holds on the page (a cell is at least as wide as every line printed in it, and a writer
+    breaks inside a word only when the line is full). Unruled, the cell's own width is not printed."""
+    assert upper.values is not None and lower.values is not None
+    above, below = upper.values[col], lower.values[col]
+    if " " in above or ruled.word_starts(above, below) or ruled.number_goes_on(above, below):
+        return True
+    x0, x1, _ = upper.extent[col]
+    lead = lower.extent[col][2]
+    return lead > 0 and ruled.broke_at_space(1, x1 - x0, lead, widest)
 
 
 def _strings_go_on(line: Line) -> set[int]:
@@ -286,11 +314,14 @@ def _blocks(items: Sequence[_Item], columns: Columns) -> Iterator[tuple[int, int
         i = end
 
 
-def _body_rows(lines: Sequence[Line], columns: Columns) -> tuple[list[list[str]], set[int]]:
-    """The lines under the header cut into the columns, wrapped lines joined to their row.
+def _body_rows(
+    lines: Sequence[Line], columns: Columns,
+) -> tuple[list[list[str]], set[int], dict[int, frozenset[int]]]:
+    """The lines under the header cut into the columns, wrapped lines joined to their row (in line order).
 
     Also the indexes of the rows that are not certain: a word whose column is doubtful, or
-    wrapped lines as close to the row above as to the row below (they join neither).
+    wrapped lines as close to the row above as to the row below (they join neither); and, by row, the
+    columns of a value whose line break is not proven to be at a space (``_placed``).
     """
     items = [_cut(line, columns) for line in lines]
     columns.centred = any(
@@ -317,8 +348,13 @@ def _body_rows(lines: Sequence[Line], columns: Columns) -> tuple[list[list[str]]
             doubt.update({start - 1, end})
         else:
             joined.setdefault(owner, []).append((start, end))
+    widest: dict[int, float] = {}
+    for item in items:
+        for col, (x0, x1, _) in item.extent.items():
+            widest[col] = max(widest.get(col, 0.0), x1 - x0)
     out: list[list[str]] = []
     doubtful: set[int] = set()
+    broken: dict[int, frozenset[int]] = {}
     for i, item in enumerate(items):
         if i in dropped:
             continue
@@ -326,14 +362,22 @@ def _body_rows(lines: Sequence[Line], columns: Columns) -> tuple[list[list[str]]
             out.append([item.line.text])
             continue
         values, unsure = list(item.values), item.unsure or i in doubt
+        unplaced: set[int] = set()
         for start, end in joined.get(i, []):
-            for part in items[start:end]:
-                unsure = unsure or part.unsure
-                assert part.values is not None
-                for col, value in enumerate(part.values):
-                    if value:
-                        values[col] = f"{values[col]} {value}" if start > i else f"{value} {values[col]}"
+            parts = items[start:end]
+            unsure = unsure or any(part.unsure for part in parts)
+            stack = [*parts, item] if start < i else [item, *parts]
+            for col in range(len(values)):
+                cell = [line for line in stack if line.values is not None and line.values[col]]
+                if len(cell) < 2:
+                    continue
+                unplaced.update(col for upper, lower in pairwise(cell) if not _placed(upper, lower, col, widest[col]))
+                added = " ".join(line.values[col] for line in cell if line is not item)  # type: ignore[index]
+                if added:
+                    values[col] = f"{values[col]} {added}" if start > i else f"{added} {values[col]}"
         if unsure:
             doubtful.add(len(out))
+        if unplaced:
+            broken[len(out)] = frozenset(unplaced)
         out.append(values)
-    return out, doubtful
+    return out, doubtful, broken
