@@ -440,6 +440,27 @@ def test_planner_and_sender_functions_end_to_end(env: Env, lambdas: LambdaRunner
     assert len(env.sms()) == 1
 
 
+def test_the_function_requeueing_the_outbox_calls_only_what_it_is_granted(env: Env, lambdas: LambdaRunner) -> None:
+    """The outbox take is an UpdateItem of a NOTICE# item: the planner's role grants it (the day's ledger's
+    UpdateItem is for RUN# keys only)."""
+    from lindungi_dev.grants import CallRecorder, missing_grants
+
+    env.put(coverage())
+    day = END - timedelta(days=7)
+    broken = env.planner()
+    fail_on(broken.sqs, "before-call.sqs.SendMessageBatch", "InternalError")
+    with pytest.raises(ClientError):
+        broken.run(run_time(day, programs()))
+    recorder = CallRecorder(env.stack)
+    later = run_time(day, programs()) + timedelta(minutes=20)
+    event = {**scheduled_event(day), "time": later.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    with time_machine.travel(later, tick=True), recorder.recording():
+        report = lambdas.invoke("PlannerFunction", event)
+    assert report["requeued"] == 1
+    assert ("dynamodb:UpdateItem", "NoticesTable") in {(c.action, c.resource.split("/")[0]) for c in recorder.calls}
+    assert missing_grants(env.stack, recorder.calls) == []
+
+
 def test_sample_events_decode() -> None:
     with open("events/sender-sqs-batch.json", encoding="utf-8") as f:
         batch = json.load(f)
