@@ -20,15 +20,18 @@ row, 0.08 requests a row. The merge is read-then-write, so two lists merging the
 runs up to ten at a time) would lose one's periods, or keep an older list's number over a newer one: the
 merge is done under ``WorkersLock``, one lease item for the whole table, taken by a conditional
 ``UpdateItem`` (``dynamo.update_if``) and held for the few seconds of one list's read-merge-write. Lists are
-still read and validated at once; only their writes take turns, at three requests a list more
-(docs/decisions.md).
+still read and validated at once; only their writes take turns, at three requests a list more, and one to
+``record_partitions`` (docs/decisions.md).
 
 Reminders: the sparse index ``ByEndDate`` is keyed by ``remind_key``
 ("<program>#<first stage in days>") and ``coverage_end``; the planner queries
 ``remind_key = p#30 AND coverage_end BETWEEN today AND today + window`` and
 reads only covers that may owe a stage. The item is never moved: which stage
 is owed comes from the days left, and whether it was planned from the
-notice's existence (``lindungi.reminders.planner``).
+notice's existence (``lindungi.reminders.planner``). Before a list's covers are
+written, their ``remind_key``s are added to one item (``record_partitions``,
+``workers.PARTITIONS_KEY``), so the planner queries the partitions that hold
+covers and no other: one ``UpdateItem`` a list.
 """
 
 from __future__ import annotations
@@ -42,10 +45,27 @@ from datetime import UTC, datetime
 from typing import Any
 
 from lindungi.config import Programs
-from lindungi.dynamo import BATCH_WRITE_ITEMS, Backoff, Unprocessed, WriteStats, batch_get, batch_write, update_if
+from lindungi.dynamo import (
+    BATCH_WRITE_ITEMS,
+    Backoff,
+    Unprocessed,
+    WriteStats,
+    batch_get,
+    batch_write,
+    serialize,
+    update_if,
+)
 from lindungi.renewal import Period
 from lindungi.rows import Accepted
-from lindungi.workers import WORKER_SK, coverage_sk, remind_key, worker_key, worker_pk
+from lindungi.workers import (
+    PARTITIONS_ATTRIBUTE,
+    PARTITIONS_KEY,
+    WORKER_SK,
+    coverage_sk,
+    remind_key,
+    worker_key,
+    worker_pk,
+)
 
 
 @dataclass(frozen=True)
@@ -224,7 +244,22 @@ def merge_workers(client: Any, table: str, rows: Sequence[Accepted], source: Sou
         existing = read_workers(client, table, rows)
         items = worker_items(rows, source, existing)
         held.renew()
+        record_partitions(client, table, covers)
         return write_items(client, table, [*covers, *items], backoff=backoff, threads=threads)
+
+
+def record_partitions(client: Any, table: str, covers: Iterable[Mapping[str, Any]]) -> bool:
+    """Add the covers' ``remind_key``s to ``PARTITIONS_KEY`` (one ``UpdateItem``, ``ADD`` to a string set, so
+    lists at once each add theirs); before the covers are written, so a partition that holds a cover is always
+    named (a failure after it leaves a partition named and empty: one query that finds nothing). True if
+    anything was recorded; covers without a ``remind_key`` (no stage configured) record nothing."""
+    keys = sorted({str(c["remind_key"]) for c in covers if c.get("remind_key")})
+    if not keys:
+        return False
+    client.update_item(TableName=table, Key=serialize(PARTITIONS_KEY), UpdateExpression="ADD #keys :keys",
+                       ExpressionAttributeNames={"#keys": PARTITIONS_ATTRIBUTE},
+                       ExpressionAttributeValues=serialize({":keys": set(keys)}))
+    return True
 
 
 def write_items(

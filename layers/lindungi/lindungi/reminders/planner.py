@@ -1,10 +1,14 @@
 """The daily planner: which coverages owe which reminder today, each planned once and queued.
 
 Reading only what may go. Every coverage owed a reminder sits in the sparse index ``ByEndDate`` under
-``remind_key = "<program>#<stage>"`` (the largest stage at ingestion, see ``store``). For each program
-and stage partition the planner reads, in pages (a boto3 paginator)::
+``remind_key = "<program>#<stage>"`` (the largest stage at ingestion, see ``store``), and intake names every
+such partition it wrote in one item (``workers.PARTITIONS_KEY``). The planner reads that item (one
+``GetItem``), then each partition it names, in pages (a boto3 paginator)::
 
-    remind_key = "<program>#<s>" AND coverage_end BETWEEN today AND today + window(s)
+    remind_key = "<program>#<s>" AND coverage_end BETWEEN today AND today + horizon
+
+(the program's widest window: a cover stored under an earlier first stage may owe any stage). A table
+without that item is read the old way, every stage's partition up to its own window.
 
 so a cover that has ended is never read (lower bound today), nor one whose windows are all ahead.
 Each cover read owes the stage whose window holds its days left (``schedule.Stages.owed``); one
@@ -63,15 +67,23 @@ from lindungi.reminders.schedule import Bucket, Stages, bucket, choose, edf
 from lindungi.reminders.sealed import Sealer
 from lindungi.reminders.window import Window
 from lindungi.settings import PlannerSettings
-from lindungi.workers import END_DATE_INDEX, remind_key
+from lindungi.workers import (
+    END_DATE_INDEX,
+    PARTITIONS_ATTRIBUTE,
+    PARTITIONS_KEY,
+    coverage_names,
+    partitions_of,
+    remind_key,
+)
 
 _T = TypeVar("_T")
 CHUNK = 50
 """Notices planned, then queued, at a time: the unit a run stops between when its time runs out."""
 EXISTING_BACKOFF = dynamo.Backoff(cap=1.0, attempts=6)
 """Tries of the existence check's unprocessed keys: few, since a key left unread only costs a losing put."""
-FIELDS = ("pk", "sk", "nik", "name", "program", "coverage_start", "coverage_end")
-"""What the planner reads of a coverage: what a notice needs, nothing more."""
+FIELDS = ("pk", "sk", "name", "coverage_end")
+"""What the planner reads of a coverage: what a notice needs, nothing more (``nik``, ``program`` and
+``coverage_start`` are the key's, ``workers.coverage_names``)."""
 
 
 def run_time(day: date, programs: Programs, hour: int = 9) -> datetime:
@@ -258,10 +270,11 @@ class Planner:
     def find_due(self, today: date, report: PlanReport) -> dict[tuple[str, ...], Due]:
         """The notices owed today and not yet planned, by bucket (program, stage, end date)."""
         owed: dict[tuple[str, ...], Due] = {}
+        stored = self._stored_partitions()
         for program in self.programs.by_id.values():
             stages = stages_of(self.programs, program.id)
-            for partition in program.reminder_days:
-                for cov in self._read(today, program.id, partition, stages.opens(partition), report):
+            for partition, days in self._partitions(program.id, stages, stored):
+                for cov in self._read(today, program.id, partition, days, report):
                     end = date.fromisoformat(cov["coverage_end"])
                     b = bucket((program.id, "", cov["coverage_end"]), stages, end, today, 0)
                     if b is None:
@@ -278,6 +291,25 @@ class Planner:
         report.due = sum(len(d.coverages) for d in due.values())
         return due
 
+    def _stored_partitions(self) -> frozenset[str] | None:
+        """Every ``remind_key`` intake stored covers under (``workers.PARTITIONS_KEY``: one ``GetItem``); None
+        for a table without that item (covers written before intake recorded them, or by hand)."""
+        item = self.dynamodb.get_item(TableName=self.settings.workers_table, Key=serialize(PARTITIONS_KEY),
+                                      ConsistentRead=True).get("Item")
+        return None if item is None else frozenset(deserialize(item).get(PARTITIONS_ATTRIBUTE) or ())
+
+    @staticmethod
+    def _partitions(program: str, stages: Stages, stored: frozenset[str] | None) -> list[tuple[int, int]]:
+        """The ``ByEndDate`` partitions of ``program`` to read and how many days ahead of today: those intake
+        stored covers under, each to the program's horizon (a cover stored under an earlier first stage may
+        owe any stage); none when its reminders are off. Without the record, every stage's own partition up
+        to its own window (the reading of covers stored before intake recorded its partitions)."""
+        if not stages.days:
+            return []
+        if stored is None:
+            return [(s, stages.opens(s)) for s in stages.days]
+        return [(p, stages.horizon) for p in partitions_of(program, stored)]
+
     def _read(self, today: date, program: str, partition: int, days: int,
               report: PlanReport) -> Iterator[dict[str, Any]]:
         names = {f"#{f}": f for f in FIELDS}
@@ -290,7 +322,9 @@ class Planner:
             ExpressionAttributeNames=names,
         ):
             report.items_read += int(page.get("ScannedCount", page.get("Count", 0)))
-            yield from (deserialize(raw) for raw in page.get("Items", []))
+            for raw in page.get("Items", []):
+                cov = deserialize(raw)
+                yield cov | coverage_names(cov["pk"], cov["sk"])
 
     @staticmethod
     def _id(coverage: Mapping[str, Any], stage: int) -> str:
