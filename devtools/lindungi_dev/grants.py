@@ -5,7 +5,9 @@ moto, and notes each call as (function, IAM action, resource). The function is t
 is invoking (it sets ``AWS_LAMBDA_FUNCTION_NAME``); calls made outside an invocation (a test's own
 setup) are ignored. ``missing_grants`` then says which of them no ``Allow`` statement of that function's
 ``Policies`` covers. Resources are compared by logical id (and S3 key or index), so the check reads the
-template as CloudFormation would resolve it.
+template as CloudFormation would resolve it. A statement limited to some partition keys
+(``ForAllValues:StringLike`` ``dynamodb:LeadingKeys``) covers a call only if every partition key the call
+names (an item's, a batch's) matches one of them, as IAM decides it.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ class Call:
     action: str
     resource: str
     """Logical id, plus "/<key>" for S3 objects or "/index/<name>" for indexes; "*" for phone numbers."""
+    keys: frozenset[str] = frozenset()
+    """The partition keys a DynamoDB item or batch call names (``dynamodb:LeadingKeys``); empty for others."""
 
 
 @dataclass
@@ -84,8 +88,8 @@ class CallRecorder:
         function = running[len(prefix):]
         if operation in PUBLIC:
             return
-        for action, resource in self._resolve(operation, params):
-            self.calls.add(Call(function, action, resource))
+        for action, resource, keys in self._resolve(operation, params):
+            self.calls.add(Call(function, action, resource, keys))
 
     def _logical(self, physical: str) -> str:
         for logical, value in self.stack.physical_ids.items():
@@ -93,31 +97,48 @@ class CallRecorder:
                 return logical
         return f"?{physical}"
 
-    def _resolve(self, operation: str, params: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    def _keys(self, logical: str, items: list[dict[str, Any]]) -> frozenset[str]:
+        """The partition-key values of these (low-level) items or keys of a table."""
+        schema = self.stack.resources.get(logical, {}).get("Properties", {}).get("KeySchema", [])
+        hashed = next((k["AttributeName"] for k in schema if k["KeyType"] == "HASH"), None)
+        return frozenset(str(next(iter(item[hashed].values()))) for item in items if hashed in item)
+
+    def _resolve(self, operation: str, params: dict[str, Any]) -> Iterator[tuple[str, str, frozenset[str]]]:
         if operation == "TransactWriteItems":
             for item in params["TransactItems"]:
                 (kind, body), = item.items()
-                yield TRANSACT[kind], self._logical(body["TableName"])
+                table = self._logical(body["TableName"])
+                yield TRANSACT[kind], table, self._keys(table, [body.get("Key") or body.get("Item") or {}])
             return
         action = ACTIONS.get(operation, f"?{operation}")
-        if operation in ("BatchWriteItem", "BatchGetItem"):
-            for table in params["RequestItems"]:
-                yield action, self._logical(table)
+        if operation == "BatchGetItem":
+            for name, request in params["RequestItems"].items():
+                table = self._logical(name)
+                yield action, table, self._keys(table, request["Keys"])
+        elif operation == "BatchWriteItem":
+            for name, requests in params["RequestItems"].items():
+                table = self._logical(name)
+                items = [r["PutRequest"]["Item"] if "PutRequest" in r else r["DeleteRequest"]["Key"] for r in requests]
+                yield action, table, self._keys(table, items)
         elif "TableName" in params:
-            index = f"/index/{params['IndexName']}" if params.get("IndexName") else ""
-            yield action, self._logical(params["TableName"]) + index
+            table = self._logical(params["TableName"])
+            if params.get("IndexName"):
+                yield action, f"{table}/index/{params['IndexName']}", frozenset()
+            else:
+                item = params.get("Key") or params.get("Item")
+                yield action, table, self._keys(table, [item]) if item else frozenset()
         elif "QueueUrl" in params:
-            yield action, self._logical(params["QueueUrl"])
+            yield action, self._logical(params["QueueUrl"]), frozenset()
         elif "Bucket" in params and operation == "ListObjectsV2":  # a bucket action: its ARN has no key
-            yield action, self._logical(params["Bucket"])
+            yield action, self._logical(params["Bucket"]), frozenset()
         elif "Bucket" in params:
-            yield action, self._logical(params["Bucket"]) + "/" + params.get("Key", "")
+            yield action, self._logical(params["Bucket"]) + "/" + params.get("Key", ""), frozenset()
         elif "TopicArn" in params:
-            yield action, self._logical(params["TopicArn"])
+            yield action, self._logical(params["TopicArn"]), frozenset()
         elif "KeyId" in params:  # KMS called directly (the reminder queue's sealed bodies)
-            yield action, self._logical(params["KeyId"])
+            yield action, self._logical(params["KeyId"]), frozenset()
         else:  # Publish(PhoneNumber=...), CheckIfPhoneNumberIsOptedOut: no resource ARN exists
-            yield action, "*"
+            yield action, "*", frozenset()
 
 
 # ------------------------------------------------------------------------------ the template's side
@@ -152,11 +173,28 @@ class Grant:
     actions: tuple[str, ...]
     resources: tuple[str, ...]
     sid: str
+    leading: tuple[str, ...] = ()
+    """The partition keys the statement is limited to (``dynamodb:LeadingKeys`` patterns); empty: any."""
 
-    def covers(self, action: str, resource: str) -> bool:
+    def covers(self, action: str, resource: str, keys: frozenset[str] = frozenset()) -> bool:
         if not any(fnmatch.fnmatchcase(action, a) for a in self.actions):
             return False
+        if self.leading and not all(any(fnmatch.fnmatchcase(k, p) for p in self.leading) for k in keys):
+            return False
         return any(pattern == "*" or fnmatch.fnmatchcase(resource, pattern) for pattern in self.resources)
+
+
+def _leading_keys(statement: dict[str, Any]) -> tuple[str, ...]:
+    """A statement's ``dynamodb:LeadingKeys`` patterns (``ForAllValues:StringLike``/``StringEquals``)."""
+    condition = statement.get("Condition", {})
+    for operator in ("ForAllValues:StringLike", "ForAllValues:StringEquals"):
+        patterns = condition.get(operator, {}).get("dynamodb:LeadingKeys")
+        if patterns:
+            return tuple(patterns if isinstance(patterns, list) else [patterns])
+    unknown = [op for op in condition if "dynamodb:LeadingKeys" in condition[op]]
+    if unknown:
+        raise ValueError(f"{statement.get('Sid')}: LeadingKeys under {unknown}, not modelled here")
+    return ()
 
 
 def policy_documents(stack: Stack, function: str) -> Iterator[dict[str, Any]]:
@@ -179,7 +217,7 @@ def grants(stack: Stack, function: str) -> list[Grant]:
                 continue
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
             found.append(Grant(tuple(actions), tuple(_resource_patterns(stack, statement["Resource"])),
-                               statement.get("Sid", "")))
+                               statement.get("Sid", ""), _leading_keys(statement)))
     return found
 
 
@@ -189,6 +227,6 @@ def missing_grants(stack: Stack, calls: set[Call]) -> list[Call]:
     missing = []
     for call in sorted(calls, key=lambda c: (c.function, c.action, c.resource)):
         allowed = by_function.setdefault(call.function, grants(stack, call.function))
-        if not any(g.covers(call.action, call.resource) for g in allowed):
+        if not any(g.covers(call.action, call.resource, call.keys) for g in allowed):
             missing.append(call)
     return missing

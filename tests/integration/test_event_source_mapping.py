@@ -92,7 +92,7 @@ def test_concurrent_batches_while_the_planner_queues(aws: Stack) -> None:
             sizes.append(len(event["Records"]))
             together.notify_all()
             # Until the round's other batches have started too (a slow thread start on a loaded machine).
-            together.wait_for(lambda: running[0] >= at_once, timeout=2)
+            together.wait_for(lambda: running[0] >= at_once, timeout=10)
         try:
             return invoke(function, event)
         finally:

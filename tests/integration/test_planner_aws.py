@@ -17,8 +17,8 @@ from botocore.exceptions import ClientError
 from moto.sns.models import sns_backends
 
 from lindungi.config import programs
-from lindungi.reminders.notices import Status, notice_id
-from lindungi.reminders.planner import Part, PlanReport, run_time
+from lindungi.reminders.notices import Status, iso, notice_id
+from lindungi.reminders.planner import CHUNK, Part, PlanReport, run_time
 from lindungi.reminders.sender import Delivery
 from lindungi_dev.emulator.lambdas import LambdaRunner
 from lindungi_dev.emulator.template import ACCOUNT
@@ -187,9 +187,12 @@ def test_a_run_near_its_timeout_hands_the_rest_to_a_continuation(env: Env) -> No
 
 
 @pytest.mark.parametrize("how", ["delivered-twice", "failed-after-queueing-and-redelivered", "twins-at-once"])
-def test_the_ceiling_holds_when_a_continuation_runs_twice(env: Env, how: str) -> None:
+def test_the_ceiling_holds_when_a_continuation_runs_twice(env: Env, serialised_moto: None, how: str) -> None:
     """Each copy of a part used to plan with the ceiling less what its own message said was queued: 300 due,
-    a ceiling of 200, the day planned 300. The day's ledger holds it whatever is delivered again."""
+    a ceiling of 200, the day planned 300. The day's ledger holds it whatever is delivered again, and every
+    notice is queued once: twins at once interleave request by request (``serialised_moto``), as against
+    DynamoDB, whose conditional put of one item has one winner (unserialised, moto's check and write can
+    both pass for two threads)."""
     env.put(*[coverage(n) for n in niks(300)])
     now = run_time(END - timedelta(days=30), programs())
     clock = iter([300.0, 300.0, 30.0])
@@ -199,8 +202,6 @@ def test_the_ceiling_holds_when_a_continuation_runs_twice(env: Env, how: str) ->
     (message,) = env.sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
     when, part = Part.from_message(message["Body"])
     if how == "twins-at-once":
-        import threading
-
         reports: list[Any] = []
         together = threading.Barrier(2)
 
@@ -239,15 +240,57 @@ def test_the_ceiling_holds_when_a_continuation_runs_twice(env: Env, how: str) ->
         twice = env.planner(max_per_run=200).run(when, part, time_left=lambda: 300.0)
         assert (twice.planned, twice.ceiling_reached) == (0, True)
     ids = env.queued_ids()
-    assert len(set(ids)) == 200 == len(env.notices())
-    if how != "twins-at-once":
-        assert len(ids) == 200
-    else:
-        # Twins at the same instant both read a notice as not yet there (the batch read before the unconditional
-        # batch write) and both queue it: a second message for one notice, which the sender's claim (one
-        # conditional write from `planned`) turns into one SMS (test_notices, test_sender_aws). Seen in one
-        # clean-clone run of five; the ledger (what the ceiling counts) and the table hold 200 either way.
-        assert len(ids) - len(set(ids)) <= 100
+    assert len(ids) == len(set(ids)) == 200 == len(env.notices())
+
+
+def test_twins_of_a_part_that_both_read_its_notices_absent_queue_each_once(env: Env, serialised_moto: None) -> None:
+    """The worst interleaving of two copies of a continuation part, forced: both have read every notice of
+    their first chunk as absent (their ``BatchGetItem``) and reserved it on the ledger before either plans
+    one, then they plan the same notices in lockstep, the n-th ``PutItem`` of one beside the n-th of the
+    other. Each notice has one winner, and only the winner queues it."""
+    env.put(*[coverage(n) for n in niks(300)])
+    now = run_time(END - timedelta(days=30), programs())
+    clock = iter([300.0, 300.0, 30.0])
+    first = env.planner(max_per_run=200).run(now, time_left=lambda: next(clock, 30.0))
+    assert (first.planned, first.continued) == (100, True)
+    (message,) = env.sqs.receive_message(QueueUrl=env.stack.physical("PlannerContinuationQueue"),
+                                         MaxNumberOfMessages=10)["Messages"]
+    when, part = Part.from_message(message["Body"])
+    twins = [env.planner(max_per_run=200, threads=1) for _ in range(2)]
+    step = threading.Barrier(2, timeout=30)
+    puts = [0, 0]
+
+    def lockstep(twin: int) -> Any:
+        def hook(**_: Any) -> None:
+            puts[twin] += 1
+            if puts[twin] <= CHUNK:  # the first chunk: the same notices, in the same order, for both
+                step.wait()
+        return hook
+
+    reports: list[PlanReport] = []
+    errors: list[BaseException] = []
+
+    def run(twin: int) -> None:
+        try:
+            reports.append(twins[twin].run(when, part, time_left=lambda: 300.0))
+        except BaseException as error:
+            errors.append(error)
+            step.abort()
+
+    for twin, planner in enumerate(twins):
+        planner.dynamodb.meta.events.register("before-call.dynamodb.PutItem", lockstep(twin))
+    threads = [threading.Thread(target=run, args=(twin,)) for twin in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    rest = env.planner(max_per_run=200).run(when, part, time_left=lambda: 300.0)  # the part delivered again
+    ids = env.queued_ids()
+    assert len(ids) == len(set(ids)) == 200 == len(env.notices())
+    assert sum(r.already_planned for r in reports) >= CHUNK  # every notice of the first chunk was put twice
+    racing = sum(r.planned for r in reports)
+    assert racing == sum(r.enqueued for r in reports) and racing + rest.planned == 100
 
 
 # ---------------------------------------------------------------- planner: once, even twice at once
@@ -326,9 +369,53 @@ def test_crash_between_put_and_queue_is_requeued_from_the_outbox(env: Env) -> No
     later = env.planner().run(run_time(day, programs()) + timedelta(minutes=20))
     assert (later.requeued, later.planned) == (1, 0)
     assert env.queued_ids() == [notice["notice_id"]]
+    retried = env.planner().run(run_time(day, programs()) + timedelta(minutes=25))
+    assert retried.requeued == 0  # the run at +20 took it: within the grace period of that, not again
     assert env.notice(notice["notice_id"])["outbox"] == "pending"  # until the sender acts on it
     sent = env.sender().handle(Delivery(notice["notice_id"]), run_time(day, programs()) + timedelta(minutes=21))
     assert sent.status is Status.SENT and "outbox" not in env.notice(notice["notice_id"])
+
+
+def test_twins_of_a_run_requeue_each_outbox_notice_once(env: Env, serialised_moto: None) -> None:
+    """Two copies of a first part at once (the schedule, too, delivers at least once) find the same notices in
+    the outbox; each copy takes a notice (a conditional ``requeued_at``) before queueing it again, here in
+    lockstep, the n-th take of one beside the n-th of the other: one copy queues each."""
+    env.put(*[coverage(n) for n in niks(12)])
+    day = END - timedelta(days=7)
+    broken = env.planner()
+    fail_on(broken.sqs, "before-call.sqs.SendMessageBatch", "InternalError")
+    with pytest.raises(ClientError):
+        broken.run(run_time(day, programs()))
+    assert len(env.notices()) == 12 and env.queued_ids() == []
+    twins = [env.planner(threads=1) for _ in range(2)]
+    when = run_time(day, programs()) + timedelta(minutes=20)
+    step = threading.Barrier(2, timeout=30)
+
+    def lockstep(params: dict[str, Any], **_: Any) -> None:
+        if "requeued_at" in params.get("ConditionExpression", ""):
+            step.wait()
+
+    reports: list[PlanReport] = []
+    errors: list[BaseException] = []
+
+    def run(planner: Any) -> None:
+        try:
+            reports.append(planner.run(when))
+        except BaseException as error:
+            errors.append(error)
+            step.abort()
+
+    for planner in twins:
+        planner.dynamodb.meta.events.register("before-parameter-build.dynamodb.UpdateItem", lockstep)
+    threads = [threading.Thread(target=run, args=(planner,)) for planner in twins]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    ids = env.queued_ids()
+    assert len(ids) == len(set(ids)) == 12 == sum(r.requeued for r in reports)
+    assert all(n["requeued_at"] == iso(when) for n in env.notices())
 
 
 # ---------------------------------------------------------------- through the functions
@@ -351,6 +438,27 @@ def test_planner_and_sender_functions_end_to_end(env: Env, lambdas: LambdaRunner
     assert report["planned"] == 3 and stats["failed"] == 0
     assert sorted(n["status"] for n in env.notices()) == ["no_phone", "opted_out", "sent"]
     assert len(env.sms()) == 1
+
+
+def test_the_function_requeueing_the_outbox_calls_only_what_it_is_granted(env: Env, lambdas: LambdaRunner) -> None:
+    """The outbox take is an UpdateItem of a NOTICE# item: the planner's role grants it (the day's ledger's
+    UpdateItem is for RUN# keys only)."""
+    from lindungi_dev.grants import CallRecorder, missing_grants
+
+    env.put(coverage())
+    day = END - timedelta(days=7)
+    broken = env.planner()
+    fail_on(broken.sqs, "before-call.sqs.SendMessageBatch", "InternalError")
+    with pytest.raises(ClientError):
+        broken.run(run_time(day, programs()))
+    recorder = CallRecorder(env.stack)
+    later = run_time(day, programs()) + timedelta(minutes=20)
+    event = {**scheduled_event(day), "time": later.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    with time_machine.travel(later, tick=True), recorder.recording():
+        report = lambdas.invoke("PlannerFunction", event)
+    assert report["requeued"] == 1
+    assert ("dynamodb:UpdateItem", "NoticesTable") in {(c.action, c.resource.split("/")[0]) for c in recorder.calls}
+    assert missing_grants(env.stack, recorder.calls) == []
 
 
 def test_sample_events_decode() -> None:

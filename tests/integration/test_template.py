@@ -127,6 +127,21 @@ def test_the_grant_check_fails_when_a_grant_is_missing() -> None:
     assert set(missing) == {wrong_action, wrong_prefix, other_function}
 
 
+@pytest.mark.parametrize(("call", "granted"), [
+    (Call("PlannerFunction", "dynamodb:UpdateItem", "NoticesTable", frozenset({"RUN#2025-05-24"})), True),
+    (Call("PlannerFunction", "dynamodb:UpdateItem", "NoticesTable", frozenset({"NOTICE#x#pekerja-rentan#1"})), True),
+    (Call("PlannerFunction", "dynamodb:GetItem", "NoticesTable", frozenset({"NOTICE#x"})), False),  # RUN# only
+    (Call("PlannerFunction", "dynamodb:UpdateItem", "NoticesTable", frozenset({"OPTOUT#+62812"})), False),
+    (Call("IngestFunction", "dynamodb:UpdateItem", "WorkersTable", frozenset({"LOCK#WORKERS"})), True),
+    (Call("IngestFunction", "dynamodb:UpdateItem", "WorkersTable", frozenset({"WORKER#6172"})), False),
+    (Call("ReceiptsFunction", "dynamodb:BatchGetItem", "NoticesTable", frozenset({"SMS#1", "NOTICE#2"})), True),
+    (Call("ReceiptsFunction", "dynamodb:PutItem", "NoticesTable", frozenset({"UNREACHABLE#+62812"})), True),
+    (Call("ReceiptsFunction", "dynamodb:PutItem", "NoticesTable", frozenset({"RUN#2025-05-24"})), False),
+])
+def test_a_grant_limited_to_some_partition_keys_covers_only_those(call: Call, granted: bool) -> None:
+    assert (missing_grants(STACK, {call}) == []) is granted
+
+
 # ------------------------------------------------------------------------------- hardening
 
 

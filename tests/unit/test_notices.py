@@ -175,6 +175,36 @@ def test_a_receipt_for_another_message_moves_nothing(store: NoticeStore) -> None
     assert _stored(store, notice) == notice.to_item()
 
 
+STALE_BEFORE = NOW - timedelta(minutes=15)
+
+
+@pytest.mark.parametrize(
+    ("state", "requeued_at", "taken"),
+    [
+        pytest.param("planned", None, True, id="in-the-outbox-never-requeued"),
+        pytest.param("planned", "2025-05-24T01:50:00+00:00", True, id="requeued-before-the-grace-period"),
+        pytest.param("planned", "2025-05-24T02:00:00+00:00", False, id="requeued-within-it-by-another-run"),
+        pytest.param("sending", None, False, id="claimed-out-of-the-outbox"),
+        pytest.param("sent", None, False, id="sent"),
+        pytest.param("absent", None, False, id="absent"),
+    ],
+)
+def test_a_run_takes_an_outbox_notice_to_requeue_it_once(store: NoticeStore, state: str, requeued_at: str | None,
+                                                         taken: bool) -> None:
+    notice = _seed(store, f"requeue {requeued_at}", state)
+    if requeued_at is not None:
+        notice = notice.changed({"requeued_at": requeued_at})
+        store.dynamodb.put_item(TableName=store.table, Item=serialize(notice.to_item()))
+    before = _stored(store, notice)
+    assert store.take_to_requeue(notice.notice_id, NOW, STALE_BEFORE) is taken
+    if not taken:
+        assert _stored(store, notice) == before
+        return
+    assert _stored(store, notice) == notice.changed({"requeued_at": "2025-05-24T02:05:00+00:00"}).to_item()
+    assert store.take_to_requeue(notice.notice_id, NOW, STALE_BEFORE) is False  # a twin of the run: not again
+    assert _stored(store, notice)["status"] == "planned"
+
+
 def test_a_notice_round_trips_through_its_item_unknown_attributes_kept() -> None:
     coverage = {"pk": "WORKER#6172014509850003", "sk": "COVERAGE#pekerja-rentan#2025-01-01",
                 "nik": "6172014509850003", "name": "SITI", "program": "pekerja-rentan",

@@ -10,11 +10,16 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lindungi_dev import samples
+
+if TYPE_CHECKING:
+    from lindungi.reminders.planner import Planner, PlanReport
+    from lindungi.reminders.sender import Sender
 
 PROGRAM = "pekerja-rentan"
 CACHE = Path(__file__).resolve().parents[3] / ".local" / "bench"
@@ -167,6 +172,52 @@ def stack() -> Iterator[tuple[Any, Any]]:
     with environment(env), mock_aws():
         session = boto3.Session(region_name=REGION)
         yield session, provision(session)
+
+
+@dataclass
+class ReminderLoop:
+    """The real planner and sender on clients ``Calls`` counts, in the benchmark's own loop (``reminder_loop``)."""
+
+    planner: Planner
+    sender: Sender
+    sqs: Any
+    queue: str
+    day: date = date.min
+    """The day the sender acts on, also while the planner is queueing."""
+
+    def run(self, day: date) -> PlanReport:
+        """The planner at 09:00 WIB on ``day``, the sender draining each batch as it is queued, then the rest."""
+        from lindungi.config import programs
+        from lindungi.reminders.planner import run_time
+
+        self.day = day
+        report = self.planner.run(run_time(day, programs()))
+        drain(self.sqs, self.queue, self.sender, day)
+        return report
+
+
+def reminder_loop(session: Any, st: Any, calls: Calls, max_per_run: int | None = None) -> ReminderLoop:
+    """Planner and sender with the settings of the template's functions (the ceiling ``max_per_run`` if given),
+    every client of theirs counted by ``calls``. The sender drains the queue after each ``SendMessageBatch``
+    of the planner, as the event source mapping polls meanwhile (moto's SQS receive walks the whole queue: a
+    queue left to fill up costs the square of its depth)."""
+    from lindungi.config import programs
+    from lindungi.reminders.planner import Planner
+    from lindungi.reminders.sender import Sender
+    from lindungi.settings import PlannerSettings, SenderSettings
+
+    settings = PlannerSettings.from_env(st.function_env("PlannerFunction"))
+    settings = replace(settings, max_per_run=max_per_run or settings.max_per_run)
+    planner_sqs = calls.hook(session.client("sqs"))
+    planner = Planner(calls.hook(session.client("dynamodb")), planner_sqs, calls.hook(session.client("kms")),
+                      settings, programs())
+    sender = Sender(calls.hook(session.client("dynamodb")), calls.hook(session.client("sns")),
+                    calls.hook(session.client("sqs")), calls.hook(session.client("kms")),
+                    SenderSettings.from_env(st.function_env("SenderFunction")), programs())
+    loop = ReminderLoop(planner, sender, session.client("sqs"), st.physical("ReminderQueue"))
+    planner_sqs.meta.events.register("after-call.sqs.SendMessageBatch",
+                                     lambda **_: drain(loop.sqs, loop.queue, sender, loop.day))
+    return loop
 
 
 def drain(sqs: Any, url: str, sender: Any, day: date) -> None:

@@ -31,13 +31,12 @@ from typing import Any
 from lindungi.config import programs
 from lindungi.intake.store import write_items
 from lindungi.reminders.planner import Planner, run_time, stages_of
-from lindungi.reminders.sender import Sender
-from lindungi.settings import PlannerSettings, SenderSettings
+from lindungi.settings import PlannerSettings
 from lindungi_dev import samples
 from lindungi_dev.emulator.template import ACCOUNT, REGION
 from lindungi_dev.samples import coverages
 
-from .common import Calls, drain, read_notices, stack
+from .common import Calls, read_notices, reminder_loop, stack
 
 BASELINE = {"requests_per_sms": 10.95, "commit": "7d16556", "workers": 400,
             "how": "the same planner+sender loop and call counting, run on the code before this change"}
@@ -62,22 +61,10 @@ def _take(sqs: Any, url: str) -> None:
 def simulate(items: list[dict[str, Any]], missed: Sequence[int] = (), ceiling: int | None = None) -> dict[str, Any]:
     """Day by day: the planner at 09:00 WIB (except ``missed`` days before the cohort's end), then the sender."""
     with stack() as (session, st):
-        dynamodb, sqs = session.client("dynamodb"), session.client("sqs")
+        dynamodb = session.client("dynamodb")
         write_items(dynamodb, st.physical("WorkersTable"), items, threads=1)
         calls = Calls()
-        settings = PlannerSettings.from_env(st.function_env("PlannerFunction"))
-        settings = replace(settings, max_per_run=ceiling or settings.max_per_run)
-        planner_sqs = calls.hook(session.client("sqs"))
-        planner = Planner(calls.hook(session.client("dynamodb")), planner_sqs, calls.hook(session.client("kms")),
-                          settings, programs())
-        sender = Sender(calls.hook(session.client("dynamodb")), calls.hook(session.client("sns")),
-                        calls.hook(session.client("sqs")), calls.hook(session.client("kms")),
-                        SenderSettings.from_env(st.function_env("SenderFunction")), programs())
-        queue, clock = st.physical("ReminderQueue"), {"day": date.min}
-        # The sender drains each batch as the planner queues it, as the event source mapping polls meanwhile
-        # (moto's SQS receive walks the whole queue: a queue left to fill up costs the square of its depth).
-        planner_sqs.meta.events.register("after-call.sqs.SendMessageBatch",
-                                         lambda **_: drain(sqs, queue, sender, clock["day"]))
+        loop = reminder_loop(session, st, calls, ceiling)
         ends = Counter(date.fromisoformat(i["coverage_end"]) for i in items)
         peak = ends.most_common(1)[0][0]
         skip = {peak - timedelta(days=d) for d in missed}
@@ -85,9 +72,7 @@ def simulate(items: list[dict[str, Any]], missed: Sequence[int] = (), ceiling: i
         days = sorted({e - timedelta(days=d) for e in ends for d in range(horizon + 1)} - skip)
         per_day, started, items_read = [], time.perf_counter(), 0
         for day in days:
-            clock["day"] = day
-            report = planner.run(run_time(day, programs()))
-            drain(sqs, queue, sender, day)
+            report = loop.run(day)
             items_read += report.items_read
             if report.planned:
                 per_day.append((day.isoformat(), report.planned, report.early))
@@ -98,7 +83,8 @@ def simulate(items: list[dict[str, Any]], missed: Sequence[int] = (), ceiling: i
         from moto.sns.models import sns_backends
 
         published = len(sns_backends[ACCOUNT][REGION].sms_messages)
-    figures = _figures(items, notices, calls, published, per_day, seconds, settings.max_per_run, sorted(skip))
+    figures = _figures(items, notices, calls, published, per_day, seconds, loop.planner.settings.max_per_run,
+                       sorted(skip))
     figures["items_read_per_sms"] = round(items_read / figures["sms_sent"], 2) if figures["sms_sent"] else None
     return figures
 

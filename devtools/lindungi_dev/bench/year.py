@@ -49,13 +49,10 @@ from lindungi.intake import store
 from lindungi.intake.check import check
 from lindungi.rekap.read import build
 from lindungi.reminders.notices import iso
-from lindungi.reminders.planner import Planner, run_time
-from lindungi.reminders.sender import Sender
-from lindungi.settings import PlannerSettings, SenderSettings
 from lindungi_dev import samples
 from lindungi_dev.emulator.template import ACCOUNT, REGION
 
-from .common import Calls, drain, read_notices, stack
+from .common import Calls, read_notices, reminder_loop, stack
 
 RENTAN, SAWIT, SELF_PAID = "pekerja-rentan", "pekerja-sawit", "bpu-mandiri"
 CITY_TMT = date(2025, 1, 1)
@@ -204,33 +201,22 @@ def simulate(town: City, progress: bool = False) -> dict[str, Any]:
     """The year, day by day; its figures and the checks' findings."""
     started = time.perf_counter()
     with stack() as (session, st):
-        dynamodb, sqs = session.client("dynamodb"), session.client("sqs")
+        dynamodb = session.client("dynamodb")
         workers_table, notices_table = st.physical("WorkersTable"), st.physical("NoticesTable")
         ingested = Ingested()
         ingest(dynamodb, workers_table, samples.write_csv(town.rentan), "rentan.csv", RENTAN, CITY_LISTED, ingested)
         ingest(dynamodb, workers_table, samples.write_csv(town.sawit), "sawit.csv", SAWIT, CITY_LISTED, ingested)
         ingest_seconds = time.perf_counter() - started
         calls = Calls()
-        settings = replace(PlannerSettings.from_env(st.function_env("PlannerFunction")), max_per_run=town.ceiling)
-        planner_sqs = calls.hook(session.client("sqs"))
-        planner = Planner(calls.hook(session.client("dynamodb")), planner_sqs, calls.hook(session.client("kms")),
-                          settings, programs())
-        sender = Sender(calls.hook(session.client("dynamodb")), calls.hook(session.client("sns")),
-                        calls.hook(session.client("sqs")), calls.hook(session.client("kms")),
-                        SenderSettings.from_env(st.function_env("SenderFunction")), programs())
-        queue, clock = st.physical("ReminderQueue"), {"day": date.min}
-        planner_sqs.meta.events.register("after-call.sqs.SendMessageBatch",
-                                         lambda **_: drain(sqs, queue, sender, clock["day"]))
+        loop = reminder_loop(session, st, calls, town.ceiling)
         ends = {date(2025, 5, 31), date(2025, 12, 31)}
         horizon = max(p.window_opens(s) for p in programs().by_id.values() for s in p.reminder_days)
         days = sorted({e - timedelta(days=d) for e in ends for d in range(horizon + 1)} | {BRANCH_LISTED.date()})
         for day in days:
-            clock["day"] = day
             if day == BRANCH_LISTED.date():
                 ingest(dynamodb, workers_table, branch_csv(town.branch), "mandiri.csv", SELF_PAID, BRANCH_LISTED,
                        ingested)
-            report = planner.run(run_time(day, programs()))
-            drain(sqs, queue, sender, day)
+            report = loop.run(day)
             if progress:
                 print(f"  {day} planned {report.planned:>5} {time.perf_counter() - started:7.0f} s",
                       file=sys.stderr, flush=True)

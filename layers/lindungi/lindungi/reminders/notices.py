@@ -45,7 +45,8 @@ Ordering, and why nothing is sent twice:
    one put wins, the other plans and enqueues nothing. The notice stays in
    ``Outbox`` until the sender acts on it (its claim or outcome removes
    ``outbox``); a crash before the message is sent leaves it there, and the
-   next run re-enqueues it (the sender drops duplicates).
+   next run re-enqueues it (the sender drops duplicates), each notice by the one run whose conditional
+   ``requeued_at`` mark wins (``take_to_requeue``): two copies of a run at once requeue it once.
 2. The sender acts on the notice item, never on the message: a terminal
    status means a duplicate delivery, which is acknowledged and dropped.
 3. Checks that send nothing (phone, opt-out lists, a later cover, cover
@@ -181,6 +182,8 @@ class Notice:
     planned_at: str | None = None
     attempts: int | None = None
     outbox: str | None = None
+    requeued_at: str | None = None
+    """When a planner run last put the notice on the queue again from the outbox (``NoticeStore.take_to_requeue``)."""
     expires_at: int | None = None
     # -- the sender's claim and outcome
     claim_id: str | None = None
@@ -316,6 +319,16 @@ class NoticeStore:
     def plan(self, notice: Notice) -> Notice | None:
         """(none) --plan--> planned: written only where no notice has its id."""
         return notice if dynamo.put_new(self.dynamodb, self.table, notice.to_item()) else None
+
+    def take_to_requeue(self, notice: str, now: datetime, stale_before: datetime) -> bool:
+        """Not an arrow of the diagram (the status stays): a planner run takes a notice it found in the outbox
+        before it queues it again, ``requeued_at`` = now, on condition it is still in the outbox and no run took
+        it since ``stale_before``. True if this run took it; False when another (a twin of this run, a run
+        soon after) did, or the sender acted on it meanwhile."""
+        return dynamo.update_if(
+            self.dynamodb, self.table, {"pk": notice_pk(notice)}, sets={"requeued_at": iso(now)},
+            condition="#outbox = :pending AND (attribute_not_exists(#requeued_at) OR #requeued_at <= :stale)",
+            names={"#outbox": "outbox"}, values={":pending": OUTBOX_PENDING, ":stale": iso(stale_before)})
 
     def claim(self, notice: Notice, now: datetime, phone: str, text: str) -> Notice | None:
         """planned --claim--> sending, under a fresh claim id, with the number and text about to be sent."""

@@ -25,7 +25,8 @@ retried run, a list uploaded again) plans nothing. The coverage item itself is n
 existence check is what keeps a planned stage from being read as due again. The queue message goes
 out after the put; a crash in between leaves the notice in the ``Outbox`` index (its ``outbox`` is
 removed by the sender when it acts on the notice), and every run first re-enqueues notices that have
-been there longer than a grace period (the sender drops duplicates). Notices the receipts function
+been there longer than a grace period (the sender drops duplicates), each taken by a conditional mark
+first (``requeued_at``), so two copies of the run at once requeue it once. Notices the receipts function
 puts back for one carrier retry (``status=planned``, ``outbox=pending``, ``planned_at`` = the next
 08:00 WIB) are requeued the same way, counted against the run's ceiling.
 
@@ -396,8 +397,11 @@ class Planner:
             report.enqueue_failed += len(chunk) - len(ok)  # still in the outbox: the next run sends them
 
     def requeue_outbox(self, now: datetime, report: PlanReport) -> None:
-        """Notices planned more than the grace period ago and not yet acted on: queue them again."""
-        cutoff = iso(now - self.settings.outbox_grace)
+        """Notices planned more than the grace period ago and not yet acted on: queue them again, each one this
+        run takes (``NoticeStore.take_to_requeue``: a conditional update a requeued notice), so that a copy of
+        this run at the same time, or a run within the grace period, does not queue it a second time."""
+        stale_before = now - self.settings.outbox_grace
+        cutoff = iso(stale_before)
         stale: list[str] = []
         pages = self._pages(
             TableName=self.settings.notices_table, IndexName=OUTBOX_INDEX,
@@ -408,9 +412,12 @@ class Planner:
         for page in pages:
             report.items_read += int(page.get("ScannedCount", page.get("Count", 0)))
             stale += [deserialize(i)["pk"].removeprefix(NOTICE_PREFIX) for i in page.get("Items", [])]
-        if stale:
+        stale = stale[: self.settings.max_per_run]
+        taken = self._map(lambda notice: self.notices.take_to_requeue(notice, now, stale_before), stale)
+        mine = [notice for notice, won in zip(stale, taken, strict=True) if won]
+        if mine:
             before = report.enqueued
-            self.enqueue(stale[: self.settings.max_per_run], report)
+            self.enqueue(mine, report)
             report.requeued = report.enqueued - before
 
 
