@@ -175,6 +175,38 @@ def test_a_staff_account_starts_with_a_first_password_to_change(echo_stack: Any)
 
 
 @pytest.mark.slow
+def test_the_emulator_stops_only_after_the_invocations_s3_started(aws_credentials: None) -> None:
+    """An upload S3 notifies of just before the emulator stops: its ingestion finishes first, rather than call a
+    queue or table already gone from a thread that outlives the stack."""
+    import threading
+
+    import requests
+
+    from lindungi_dev import samples
+    from lindungi_dev.emulator.server import Emulator
+
+    failed: list[BaseException | None] = []
+    hook = threading.excepthook
+    threading.excepthook = lambda args: failed.append(args.exc_value)
+    try:
+        with Emulator() as emu:
+            bucket = emu.stack.physical("UploadBucket")
+            emu.s3_notifications("UploadBucket")
+            post = emu.client("s3").generate_presigned_post(bucket, "incoming/pekerja-rentan/daftar.xlsx")
+            data = samples.write_xlsx(samples.workers(200, "pekerja-rentan", seed=5), "pekerja-rentan")
+            assert requests.post(post["url"], data=post["fields"], files={"file": ("daftar.xlsx", data)},
+                                 timeout=30).status_code == 204
+            assert emu.notifying, "S3 notified, on a thread"
+            started = list(emu.notifying)
+        for thread in started:
+            thread.join(30)  # what a thread still running after the stop would do, it does by now
+    finally:
+        threading.excepthook = hook
+    assert failed == []
+    assert not [t for t in threading.enumerate() if t.name == "s3-notification" and t.is_alive()]
+
+
+@pytest.mark.slow
 def test_a_browser_post_to_the_bucket_reaches_the_ingest_function(aws_credentials: None) -> None:
     """On moto's server: a presigned POST (as a browser sends it) stores the list, S3's notification from the
     template's own event invokes ingest, and moto answers ``success_action_redirect`` with a 303 to it."""

@@ -164,8 +164,10 @@ def _route_s3_notifications() -> None:
         runner, bucket = _S3_SUBSCRIBERS[fn_arn]
         record = event_body["Records"][0]
         key = unquote_plus(record["s3"]["object"]["key"])
-        threading.Thread(target=runner.notify_s3, args=(bucket, key, record["s3"]["object"].get("versionId")),
-                         kwargs={"event_name": record["eventName"]}, name="s3-notification", daemon=True).start()
+        thread = threading.Thread(target=runner.notify_s3, args=(bucket, key, record["s3"]["object"].get("versionId")),
+                                  kwargs={"event_name": record["eventName"]}, name="s3-notification", daemon=True)
+        runner.notifying.append(thread)
+        thread.start()
         return None
 
     invoke.lindungi = True  # type: ignore[attr-defined]
@@ -214,6 +216,9 @@ class LambdaRunner:
         self._carrier = carrier.Carrier()
         self._local = threading.local()
         self._clients: dict[str, Any] = {}
+        self.notifying: list[threading.Thread] = []
+        """The invocations S3's own notifications started (``s3_notifications``), each on a thread: ``settle``
+        waits for them, so none outlives the resources it calls."""
 
     def client(self, service: str) -> Any:
         """The emulator's own client for ``service``, made once: a client a call would cost a new connection."""
@@ -346,6 +351,13 @@ class LambdaRunner:
         self.client("s3").put_bucket_notification_configuration(
             Bucket=self.stack.physical(bucket_logical_id),
             NotificationConfiguration={"LambdaFunctionConfigurations": configurations})
+
+    def settle(self, timeout: float = 120.0) -> None:
+        """Wait for the invocations S3's notifications started (a function still ingesting when a test or the
+        demo ends would otherwise call a queue or table already gone)."""
+        deadline = time.monotonic() + timeout
+        while self.notifying:
+            self.notifying.pop().join(max(0.0, deadline - time.monotonic()))
 
     def serve_urls(self) -> dict[str, urls.FunctionUrl]:
         """Every function with a ``FunctionUrlConfig``, served at its own address on 127.0.0.1 (``urls``)."""

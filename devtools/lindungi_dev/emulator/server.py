@@ -135,6 +135,7 @@ class Emulator(LambdaRunner):
     def stop(self) -> None:
         try:
             self.stop_urls()
+            self.settle()
             self._server.stop()
         finally:
             self._dynamodb.stop()
