@@ -354,13 +354,19 @@ def test_list_uploaded_again_does_not_plan_a_stage_twice(env: Env) -> None:
     assert len(env.queued_ids()) == 2
 
 
-def test_crash_between_put_and_queue_is_requeued_from_the_outbox(env: Env) -> None:
+def _crash_between_put_and_queue(env: Env) -> date:
+    """A cover owed its 7-day notice, and a planner run that puts it but fails to queue it: the day."""
     env.put(coverage())
     day = END - timedelta(days=7)
     broken = env.planner()
     fail_on(broken.sqs, "before-call.sqs.SendMessageBatch", "InternalError")
     with pytest.raises(ClientError):
         broken.run(run_time(day, programs()))
+    return day
+
+
+def test_crash_between_put_and_queue_is_requeued_from_the_outbox(env: Env) -> None:
+    day = _crash_between_put_and_queue(env)
     assert env.queued_ids() == []
     (notice,) = env.notices()
     assert notice["outbox"] == "pending"
@@ -445,12 +451,7 @@ def test_the_function_requeueing_the_outbox_calls_only_what_it_is_granted(env: E
     UpdateItem is for RUN# keys only)."""
     from lindungi_dev.grants import CallRecorder, missing_grants
 
-    env.put(coverage())
-    day = END - timedelta(days=7)
-    broken = env.planner()
-    fail_on(broken.sqs, "before-call.sqs.SendMessageBatch", "InternalError")
-    with pytest.raises(ClientError):
-        broken.run(run_time(day, programs()))
+    day = _crash_between_put_and_queue(env)
     recorder = CallRecorder(env.stack)
     later = run_time(day, programs()) + timedelta(minutes=20)
     event = {**scheduled_event(day), "time": later.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
