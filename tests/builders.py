@@ -24,12 +24,14 @@ from botocore.exceptions import ClientError
 
 from lindungi.config import programs
 from lindungi.dynamo import deserialize, serialize
+from lindungi.intake.ingest import Ingestor, failed_file_config, idempotency_config
 from lindungi.intake.store import write_items
 from lindungi.reminders.notices import notice_pk
 from lindungi.reminders.planner import Planner, PlanReport, run_time
 from lindungi.reminders.sealed import Opener, Sealer
 from lindungi.reminders.sender import Delivery, RetryLater, Sender
 from lindungi.settings import PlannerSettings, SenderSettings
+from lindungi_dev.emulator.lambdas import Context
 from lindungi_dev.emulator.template import ACCOUNT, REGION, ROOT, Stack
 from lindungi_dev.samples import coverages
 
@@ -451,3 +453,19 @@ def moto_jwks() -> dict[str, Any]:
     path = Path(moto.cognitoidp.__file__).parent / "resources" / "jwks-public.json.gz"
     found: dict[str, Any] = json.loads(gzip.decompress(path.read_bytes()))
     return found
+
+
+def ingestor_on(aws: Stack, expires_after_days: int = 1) -> Ingestor:
+    """Ingestion's use case on the stack's bucket and tables, its two idempotency configurations given an
+    invocation's context as the handler gives them (how long an unfinished run's lock lasts)."""
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    config, failures = idempotency_config(expires_after_days=expires_after_days), failed_file_config()
+    for each in (config, failures):
+        each.register_lambda_context(Context("ingest", 1024, 900, "arn:aws:lambda:::function:ingest"))
+    return Ingestor(
+        s3=boto3.client("s3", region_name=REGION), dynamodb=boto3.client("dynamodb", region_name=REGION),
+        table=aws.physical("WorkersTable"),
+        persistence=DynamoDBPersistenceLayer(table_name=aws.physical("IdempotencyTable")),
+        idempotency=config, failures=failures,
+    )

@@ -10,29 +10,21 @@ from typing import Any
 
 import boto3
 import pytest
-from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 from python_calamine import CalamineWorkbook
 
 from lindungi.intake import example
-from lindungi.intake.ingest import Ingestor, Upload, failed_file_config, idempotency_config
+from lindungi.intake.ingest import Ingestor, Upload
 from lindungi.page import moment
 from lindungi_dev import samples
-from lindungi_dev.emulator.lambdas import Context
 from lindungi_dev.emulator.template import Stack
+from tests.builders import ingestor_on
 
 KEY = "incoming/pekerja-rentan/daftar.csv"
 
 
 @pytest.fixture
 def ingestor(aws: Stack) -> Ingestor:
-    config, failures = idempotency_config(expires_after_days=1), failed_file_config()
-    for each in (config, failures):
-        each.register_lambda_context(Context("ingest", 1024, 900, "arn:aws:lambda:::function:ingest"))
-    return Ingestor(
-        s3=boto3.client("s3"), dynamodb=boto3.client("dynamodb"), table=aws.physical("WorkersTable"),
-        persistence=DynamoDBPersistenceLayer(table_name=aws.physical("IdempotencyTable")),
-        idempotency=config, failures=failures,
-    )
+    return ingestor_on(aws)
 
 
 def _upload(aws: Stack, key: str = KEY) -> Upload:

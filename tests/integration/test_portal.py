@@ -19,7 +19,7 @@ from botocore.config import Config
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from lindungi.config import programs
-from lindungi.intake.ingest import Ingestor, Upload, idempotency_config
+from lindungi.intake.ingest import Upload
 from lindungi.portal.auth import ACCESS_COOKIE, ID_COOKIE, Cognito, Verifier, jwks_keys
 from lindungi.portal.session import Portal
 from lindungi.settings import PortalSettings
@@ -35,6 +35,7 @@ from tests.builders import (
     Env,
     coverage,
     fail_on,
+    ingestor_on,
     moto_jwks,
     staff_pool,
     staff_user,
@@ -122,13 +123,8 @@ def ingest(aws: Stack, key: str, data: bytes, uploader: str = "pasiran") -> None
     s3 = boto3.client("s3", region_name=REGION)
     bucket = aws.physical("UploadBucket")
     version = s3.put_object(Bucket=bucket, Key=key, Body=data, Metadata={"uploader": uploader})["VersionId"]
-    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-
-    ingestor = Ingestor(s3=s3, dynamodb=boto3.client("dynamodb", region_name=REGION),
-                        table=aws.physical("WorkersTable"),
-                        persistence=DynamoDBPersistenceLayer(table_name=aws.physical("IdempotencyTable")),
-                        idempotency=idempotency_config(90))
-    ingestor.process(Upload(bucket, key, version, len(data), "2026-12-06T03:15:30.000Z"))
+    ingestor_on(aws, expires_after_days=90).process(
+        Upload(bucket, key, version, len(data), "2026-12-06T03:15:30.000Z"))
 
 
 def a_list(name: str = "SITI AMINAH", nik: str = SITI) -> bytes:
