@@ -11,6 +11,7 @@ import io
 from dataclasses import replace
 from datetime import date
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import pdfplumber
@@ -281,3 +282,14 @@ def test_an_unbordered_wrapped_name_is_read_in_order_and_warned_where_its_break_
     second = _unruled(name_lines, bottom)[1]
     assert second.name == read
     assert (Warn.PDF_LAYOUT_UNSURE in second.warnings) is warned
+
+
+def test_a_doubted_value_is_shown_as_written_and_survives_the_report_line() -> None:
+    """Staff see which value the reader could not place: the kelurahan's "Sijangkun g" under the warning."""
+    printed = Path(__file__).parents[1] / "fixtures" / "producers" / "writer-docx-ruled-portrait-split.pdf"
+    report = check(printed.read_bytes(), "daftar.pdf", "pekerja-rentan", today=TODAY)
+    warned = [a for a in report.accepted if Warn.PDF_LAYOUT_UNSURE in a.warnings]
+    assert warned and all(a.doubted == ("kelurahan",) for a in warned)
+    line = warned[0].to_dict()
+    assert line["as_written"] == {"kelurahan": "Sijangkun g"}
+    assert Accepted.from_dict(line).to_dict() == line

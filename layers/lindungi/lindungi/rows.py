@@ -59,6 +59,9 @@ class Accepted:
     lists it); empty for a clean row, so a list of 100,000 workers does not hold every cell twice."""
     phone_fallback: str | None = None
     """A second SMS-capable number of the phone cell (``phone_multiple``), kept as the worker's fallback."""
+    doubted: tuple[str, ...] = ()
+    """Fields whose value a PDF reader could not place (``pdf_layout_unsure``: a line break in the cell, a space
+    or a word broken in two?): shown as written with that warning."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,7 +73,7 @@ class Accepted:
             "coverage_start": self.coverage_start.isoformat(),
             "coverage_end": self.coverage_end.isoformat(),
             "warnings": [w.value for w in self.warnings],
-        } | ({"as_written": as_written(self.warnings, self.raw)} if self.warnings else {})
+        } | ({"as_written": as_written(self.warnings, self.raw, self.doubted)} if self.warnings else {})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Accepted:
@@ -79,7 +82,13 @@ class Accepted:
         return cls(RowRef.from_dict(data["row"]), data["nik"], data["name"], data.get("phone"), data["program"],
                    date.fromisoformat(data["coverage_start"]), date.fromisoformat(data["coverage_end"]), warnings,
                    sms_capable=bool(data.get("phone")) and Warn.PHONE_NOT_MOBILE not in warnings,
-                   raw=dict(data.get("as_written") or {}))
+                   raw=dict(data.get("as_written") or {}), doubted=_doubted(warnings, data.get("as_written") or {}))
+
+
+def _doubted(codes: Sequence[Reject | Warn], written: dict[str, str]) -> tuple[str, ...]:
+    """The fields of a report line's ``as_written`` that no code of it names: the doubted ones."""
+    named = {f for code in codes for f in AT_FAULT[code]}
+    return tuple(f for f in written if f not in named) if Warn.PDF_LAYOUT_UNSURE in codes else ()
 
 
 @dataclass(slots=True)
@@ -113,10 +122,12 @@ class Rejected:
                    RowRef.from_dict(first) if first else None)
 
 
-def as_written(codes: Sequence[Reject | Warn], raw: dict[str, str]) -> dict[str, str]:
-    """The cells the codes are about (``outcomes.AT_FAULT``), as typed, by field: "" for an empty cell.
-    A field the list has no column for is left out."""
+def as_written(codes: Sequence[Reject | Warn], raw: dict[str, str], doubted: Sequence[str] = ()) -> dict[str, str]:
+    """The cells the codes are about (``outcomes.AT_FAULT``), as typed, by field: "" for an empty cell; with
+    ``pdf_layout_unsure``, the ``doubted`` ones too. A field the list has no column for is left out."""
     fields = dict.fromkeys(f for code in codes for f in AT_FAULT[code])
+    if Warn.PDF_LAYOUT_UNSURE in codes:
+        fields.update(dict.fromkeys(doubted))
     return {f: raw[f] for f in fields if f in raw}
 
 

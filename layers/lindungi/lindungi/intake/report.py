@@ -134,7 +134,8 @@ def json_chunks(fields: Iterable[tuple[str, Any]]) -> Iterator[str]:
 def written(row: Rejected | Accepted, codes: Sequence[Reject | Warn]) -> list[tuple[str, str, str]]:
     """The cells ``codes`` are about, as written: (field name, value or "(kosong)", what is wrong with it)."""
     out: list[tuple[str, str, str]] = []
-    for name, value in as_written(codes, row.raw).items():
+    doubted = row.doubted if isinstance(row, Accepted) else ()
+    for name, value in as_written(codes, row.raw, doubted).items():
         note = ""
         if name == "nik" and Reject.NIK_INVALID in codes and row.nik:
             kind = nik.fault(row.nik)  # the NIK as read, cleaned of spaces, dots and dashes

@@ -94,6 +94,8 @@ class _Checked:
     """The paid-until cell's end (a self-payer's list), else None: the program's months from the start."""
     first: RowRef | None = None
     """The row a duplicate repeats."""
+    doubted: tuple[str, ...] = ()
+    """Fields whose line break the reader could not place (``RawRow.spacing``): ``Accepted.doubted``."""
 
 
 @dataclass
@@ -123,7 +125,8 @@ class RowValidator:
         values = {f: cells[i] for f, i in columns.items() if i < width}
         checked = self._check(values, ref)
         checked.warnings.extend(noted)
-        if spacing and Warn.PDF_LAYOUT_UNSURE not in noted and any(columns.get(f) in spacing for f in SPACED):
+        checked.doubted = tuple(f.value for f in SPACED if f in columns and columns[f] in spacing)
+        if checked.doubted and Warn.PDF_LAYOUT_UNSURE not in noted:
             checked.warnings.append(Warn.PDF_LAYOUT_UNSURE)
         if checked.reasons or checked.program is None or checked.start is None or checked.nik is None:
             return Rejected(ref, checked.nik, shown(checked.name) or None, checked.reasons, _raw(values, columns),
@@ -195,6 +198,7 @@ class RowValidator:
             kecamatan=_place(cell(Field.KECAMATAN)),
             occupation=_place(cell(Field.OCCUPATION)),
             raw=_raw(values, columns) if warnings else {},
+            doubted=checked.doubted,
         )
 
 
